@@ -1,0 +1,171 @@
+// Owns the worker process and its lifecycle: start, load with progress, generate (one at a time),
+// and recovery when the worker dies: report at once, start a new worker, reload the last good model.
+import { createClient, RpcError, type Client } from '../../../shared/rpc.ts';
+import type { EngineStatus, GpuChoice } from '../../../shared/schemas.ts';
+import type { WorkerContract, GenerateResult } from './workerContract.ts';
+import type { SpawnWorker, WorkerProcess } from './workerProcess.ts';
+import type { z } from 'zod';
+
+type GenerateArgs = z.input<WorkerContract['calls']['generate']['args']>;
+export interface EngineHostOptions {
+  spawn: SpawnWorker;
+  onStatus: (status: EngineStatus) => void;
+  gpu?: GpuChoice;
+  threads?: number | null;
+}
+export interface LoadableModel { id: string; name: string; path: string }
+
+const CRASH_WINDOW_MS = 60_000;
+const MAX_CRASHES_IN_WINDOW = 5;
+
+export class EngineHost {
+  private worker: WorkerProcess | null = null;
+  private client: Client<WorkerContract> | null = null;
+  private ready: Promise<void> | null = null;
+  private model: LoadableModel | null = null;
+  private loading: LoadableModel | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private crashes: number[] = [];
+  private disposed = false;
+  private tokenListeners = new Map<string, (text: string, tokens: number) => void>();
+  private lastBackend: GenerateBackend | null = null;
+  status: EngineStatus = {
+    state: 'starting', modelId: null, modelName: null, backend: null, gpuDevices: [], threads: null,
+    progress: null, error: null, restarts: 0,
+  };
+
+  private readonly options: EngineHostOptions;
+  constructor(options: EngineHostOptions) {
+    this.options = options;
+  }
+
+  get backend(): GenerateBackend | null { return this.lastBackend; }
+  get loadedModel(): LoadableModel | null { return this.model; }
+  get pid(): number | undefined { return this.worker?.pid; }
+
+  private setStatus(change: Partial<EngineStatus>) {
+    this.status = { ...this.status, ...change };
+    this.options.onStatus(this.status);
+  }
+
+  private start(): Promise<void> {
+    if (this.ready) return this.ready;
+    const worker = this.options.spawn();
+    const client = createClient<WorkerContract>(worker.transport);
+    this.worker = worker;
+    this.client = client;
+    client.on('loadProgress', ({ progress }) => this.setStatus({ progress }));
+    client.on('token', ({ requestId, text, tokens }) => this.tokenListeners.get(requestId)?.(text, tokens));
+    this.ready = new Promise<void>((resolve, reject) => {
+      const off = client.on('ready', () => { off(); resolve(); });
+      worker.onExit((code, signal) => {
+        off();
+        reject(new RpcError('engine_crashed', `The engine process could not start (exit ${code ?? signal})`));
+        this.onWorkerExit(worker, code, signal);
+      });
+    });
+    return this.ready;
+  }
+
+  private onWorkerExit(worker: WorkerProcess, code: number | null, signal: string | null) {
+    if (this.worker !== worker) return;
+    const how = signal ? `was stopped by ${signal}` : `exited with code ${code}`;
+    const crashedWhileLoading = this.loading;
+    const message = crashedWhileLoading
+      ? `The engine crashed while loading ${crashedWhileLoading.name} (it ${how}); llama.cpp could not read this file.`
+      : `The engine process ${how}. It is restarting; your conversation is safe.`;
+    this.client?.failPending(new RpcError('engine_crashed', message));
+    this.worker = null;
+    this.client = null;
+    this.ready = null;
+    this.loading = null;
+    this.tokenListeners.clear();
+    if (this.disposed) return;
+    const now = Date.now();
+    this.crashes = this.crashes.filter((t) => now - t < CRASH_WINDOW_MS).concat(now);
+    this.setStatus({ state: 'crashed', error: message, progress: null, restarts: this.status.restarts + 1 });
+    if (this.crashes.length > MAX_CRASHES_IN_WINDOW) {
+      this.setStatus({ state: 'error', error: `${message} It crashed ${this.crashes.length} times in a minute, so it was not restarted; load a model to try again.` });
+      this.model = null;
+      return;
+    }
+    const reload = this.model;
+    this.model = null;
+    void this.start().then(async () => {
+      if (reload) await this.load(reload).catch(() => undefined);
+      else this.setStatus({ state: 'idle', error: message });
+    }, () => undefined);
+  }
+
+  async load(model: LoadableModel, gpu?: GpuChoice): Promise<EngineStatus> {
+    const run = async () => {
+      await this.start();
+      this.loading = model;
+      this.setStatus({ state: 'loading', modelId: model.id, modelName: model.name, progress: 0, error: null });
+      try {
+        const result = await this.client!.call('load', {
+          path: model.path, gpu: gpu ?? this.options.gpu ?? 'auto', threads: this.options.threads ?? null,
+        });
+        this.model = model;
+        this.lastBackend = { backend: result.backend, trainContextSize: result.trainContextSize };
+        this.setStatus({
+          state: 'ready', backend: result.backend, gpuDevices: result.gpuDevices, threads: result.threads, progress: 1, error: null,
+        });
+        return this.status;
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        const crashed = error instanceof RpcError && error.code === 'engine_crashed';
+        this.model = null;
+        if (!crashed) this.setStatus({ state: 'error', modelId: null, modelName: null, progress: null, error: `Could not load ${model.name}: ${message}` });
+        throw new RpcError('model_load_failed', `Could not load ${model.name}: ${message}`);
+      } finally {
+        this.loading = null;
+      }
+    };
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Runs one generation; calls come back in the order they were asked. */
+  generate(args: GenerateArgs, onToken: (text: string, tokens: number) => void, signal?: AbortSignal): Promise<GenerateResult> {
+    const run = async () => {
+      if (signal?.aborted) throw new RpcError('aborted', 'Stopped before it started');
+      if (!this.client || !this.model) throw new RpcError('model_load_failed', 'No model is loaded: choose a model first.');
+      this.tokenListeners.set(args.requestId, onToken);
+      const onAbort = () => this.abort(args.requestId);
+      signal?.addEventListener('abort', onAbort);
+      try {
+        return await this.client.call('generate', args);
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+        this.tokenListeners.delete(args.requestId);
+      }
+    };
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  abort(requestId: string): void {
+    void this.client?.call('abort', { requestId }).catch(() => undefined);
+  }
+
+  async startWorker(): Promise<void> {
+    await this.start();
+    if (this.status.state === 'starting') this.setStatus({ state: 'idle' });
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    const worker = this.worker;
+    if (!worker) return;
+    await Promise.race([
+      this.client?.call('unload', {}).catch(() => undefined),
+      new Promise((r) => setTimeout(r, 2000)),
+    ]);
+    worker.kill();
+  }
+}
+
+export interface GenerateBackend { backend: NonNullable<EngineStatus['backend']>; trainContextSize: number }

@@ -1,0 +1,211 @@
+// The worker process that hosts node-llama-cpp. A native abort in llama.cpp ends this process only;
+// the host notices, reports it and starts a fresh one.
+import {
+  getLlama, LlamaChat, LlamaCompletion,
+  type ChatHistoryItem, type Llama, type LlamaContext, type LlamaModel,
+} from 'node-llama-cpp';
+import { createDispatcher, RpcError, type Handlers, type RpcMessage, type Transport } from '../../../shared/rpc.ts';
+import type { BackendName, GpuChoice, Sampling } from '../../../shared/schemas.ts';
+import { workerContract, type GenerateResult, type WorkerContract } from './workerContract.ts';
+import { physicalCores } from './cpuInfo.ts';
+import { assertTokenizable, vocabularyGuard, type VocabularyGuard } from './vocabularyGuard.ts';
+import { PlainChatWrapper } from './plainChatWrapper.ts';
+
+interface ParentPort { postMessage(message: unknown): void; on(event: 'message', listener: (e: { data: unknown }) => void): void }
+
+function parentTransport(): Transport {
+  const port = (process as unknown as { parentPort?: ParentPort }).parentPort;
+  if (port) {
+    return {
+      send: (m) => port.postMessage(m),
+      onMessage: (listener) => { port.on('message', (e) => listener(e.data as RpcMessage)); return () => {}; },
+    };
+  }
+  if (!process.send) throw new Error('engineWorker must run as a child process with an IPC channel');
+  return {
+    send: (m) => process.send!(m),
+    onMessage: (listener) => { process.on('message', (m) => listener(m as RpcMessage)); return () => {}; },
+  };
+}
+
+const software = /llvmpipe|lavapipe|swiftshader|software/i;
+
+let llama: Llama | null = null;
+let llamaGpu: GpuChoice | null = null;
+let model: LlamaModel | null = null;
+let context: LlamaContext | null = null;
+let threads = physicalCores();
+let guard: VocabularyGuard | null = null;
+let plainChat = false;
+const genericTemplateText = '### Human:\n### Assistant:\n### System:\n<end>';
+const running = new Map<string, AbortController>();
+
+async function obtainLlama(gpu: GpuChoice): Promise<Llama> {
+  if (llama && llamaGpu === gpu) return llama;
+  await llama?.dispose();
+  llama = null;
+  const options = { build: 'never' as const, maxThreads: threads, logLevel: 'error' as never };
+  let next = await getLlama({ ...options, gpu: gpu === 'cpu' ? false : gpu });
+  // "auto" must not pick a software Vulkan device (llvmpipe): it is many times slower than the CPU path.
+  if (gpu === 'auto' && next.gpu === 'vulkan') {
+    const names = await next.getGpuDeviceNames();
+    if (names.length > 0 && names.every((n) => software.test(n))) {
+      await next.dispose();
+      next = await getLlama({ ...options, gpu: false });
+    }
+  }
+  llama = next;
+  llamaGpu = gpu;
+  return next;
+}
+
+function backendOf(l: Llama): BackendName {
+  return l.gpu === false ? 'cpu' : l.gpu;
+}
+
+async function ensureContext(contextSize: number): Promise<LlamaContext> {
+  if (!model) throw new RpcError('bad_input', 'No model is loaded');
+  const size = Math.min(contextSize, model.trainContextSize);
+  if (context && context.contextSize === size) return context;
+  await context?.dispose();
+  context = null;
+  context = await model.createContext({ contextSize: size, threads, sequences: 1 });
+  return context;
+}
+
+function repeatPenalty(s: Sampling) {
+  return s.repeatPenalty > 1 ? { penalty: s.repeatPenalty } : false as const;
+}
+
+const handlers: Handlers<WorkerContract> = {
+  async load({ path, gpu, threads: wanted }) {
+    const started = performance.now();
+    if (wanted) threads = wanted;
+    await context?.dispose();
+    await model?.dispose();
+    context = null;
+    model = null;
+    guard = null;
+    const l = await obtainLlama(gpu);
+    model = await l.loadModel({
+      modelPath: path,
+      onLoadProgress: (progress) => emit('loadProgress', { progress }),
+    });
+    const tokenizer = model.fileInfo.metadata?.tokenizer?.ggml as { model?: unknown; tokens?: unknown } | undefined;
+    guard = vocabularyGuard(tokenizer?.model, tokenizer?.tokens);
+    const hasTemplate = typeof model.fileInfo.metadata?.tokenizer?.chat_template === 'string';
+    plainChat = !hasTemplate && guard !== null && guard(genericTemplateText).length > 0;
+    return {
+      backend: backendOf(l),
+      gpuDevices: l.gpu === false ? [] : await l.getGpuDeviceNames(),
+      threads,
+      loadMs: performance.now() - started,
+      trainContextSize: model.trainContextSize,
+      hasChatTemplate: hasTemplate,
+    };
+  },
+
+  async unload() {
+    await context?.dispose();
+    await model?.dispose();
+    context = null;
+    model = null;
+    return { ok: true as const };
+  },
+
+  async generate({ requestId, mode, systemPrompt, history, sampling, contextSize }) {
+    assertTokenizable(guard, systemPrompt, 'the system prompt');
+    for (const t of history) assertTokenizable(guard, t.text, t.role === 'user' ? 'this message' : 'an earlier answer');
+    const ctx = await ensureContext(contextSize);
+    const controller = new AbortController();
+    running.set(requestId, controller);
+    const sequence = ctx.getSequence();
+    const started = performance.now();
+    const inputBefore = sequence.tokenMeter.usedInputTokens;
+    let firstTokenAt = 0;
+    let promptTokens = 0;
+    let freshInput = 0;
+    let outputTokens = 0;
+    const common = {
+      signal: controller.signal,
+      stopOnAbortSignal: true,
+      maxTokens: sampling.maxTokens,
+      temperature: sampling.temperature,
+      topK: sampling.topK,
+      topP: sampling.topP,
+      minP: sampling.minP,
+      seed: sampling.seed ?? undefined,
+      repeatPenalty: repeatPenalty(sampling),
+      onToken(tokens: readonly unknown[]) {
+        if (outputTokens === 0) {
+          firstTokenAt = performance.now();
+          promptTokens = sequence.nextTokenIndex;
+          freshInput = sequence.tokenMeter.usedInputTokens - inputBefore;
+        }
+        outputTokens += tokens.length;
+      },
+      onTextChunk(text: string) {
+        emit('token', { requestId, text, tokens: outputTokens });
+      },
+    };
+    try {
+      let text: string;
+      let stop: string;
+      let contextShifted = false;
+      if (mode === 'raw') {
+        const completion = new LlamaCompletion({ contextSequence: sequence, autoDisposeSequence: false });
+        const prompt = history.map((t) => t.text).join('');
+        const result = await completion.generateCompletionWithMeta(prompt, common);
+        text = result.response;
+        stop = result.metadata.stopReason;
+        completion.dispose();
+      } else {
+        const chat = new LlamaChat({
+          contextSequence: sequence,
+          autoDisposeSequence: false,
+          ...(plainChat ? { chatWrapper: new PlainChatWrapper() } : {}),
+        });
+        const items: ChatHistoryItem[] = [];
+        if (systemPrompt) items.push({ type: 'system', text: systemPrompt });
+        for (const t of history) {
+          items.push(t.role === 'user' ? { type: 'user', text: t.text } : { type: 'model', response: [t.text] });
+        }
+        items.push({ type: 'model', response: [] });
+        const result = await chat.generateResponse(items, common);
+        text = result.response;
+        stop = result.metadata.stopReason;
+        contextShifted = (result.lastEvaluation?.contextWindow.length ?? items.length) < items.length;
+        chat.dispose();
+      }
+      const finished = performance.now();
+      const ttft = firstTokenAt ? firstTokenAt - started : finished - started;
+      const decodeSeconds = firstTokenAt ? (finished - firstTokenAt) / 1000 : 0;
+      const result: GenerateResult = {
+        text,
+        stopReason: stop === 'abort' ? 'aborted' : stop === 'maxTokens' ? 'maxTokens' : 'eos',
+        ttftMs: ttft,
+        promptTokens,
+        prefillTokensPerSec: ttft > 0 ? freshInput / (ttft / 1000) : 0,
+        outputTokens,
+        decodeTokensPerSec: decodeSeconds > 0 && outputTokens > 1 ? (outputTokens - 1) / decodeSeconds : 0,
+        contextShifted,
+      };
+      return result;
+    } finally {
+      running.delete(requestId);
+    }
+  },
+
+  abort({ requestId }) {
+    running.get(requestId)?.abort();
+    return { ok: true as const };
+  },
+};
+
+const transport = parentTransport();
+const dispatch = createDispatcher(workerContract, handlers);
+function emit<K extends keyof WorkerContract['events'] & string>(name: K, payload: unknown) {
+  transport.send({ t: 'event', name, payload });
+}
+transport.onMessage((message) => void dispatch(message, (reply) => transport.send(reply)));
+transport.send({ t: 'event', name: 'ready', payload: { pid: process.pid } });

@@ -1,0 +1,55 @@
+// The calls between the engine host and its worker process, on the same RPC layer as the UI.
+import { z } from 'zod';
+import { backendName, gpuChoice, sampling, stopReason } from '../../../shared/schemas.ts';
+
+export const turn = z.object({ role: z.enum(['user', 'assistant']), text: z.string() });
+
+export const loadResult = z.object({
+  backend: backendName,
+  gpuDevices: z.array(z.string()),
+  threads: z.number(),
+  loadMs: z.number(),
+  trainContextSize: z.number(),
+  hasChatTemplate: z.boolean(),
+});
+
+export const generateResult = z.object({
+  text: z.string(),
+  stopReason,
+  ttftMs: z.number(),
+  promptTokens: z.number(),
+  prefillTokensPerSec: z.number(),
+  outputTokens: z.number(),
+  decodeTokensPerSec: z.number(),
+  contextShifted: z.boolean(),
+});
+export type GenerateResult = z.infer<typeof generateResult>;
+
+export const workerContract = {
+  calls: {
+    load: {
+      args: z.object({ path: z.string(), gpu: gpuChoice, threads: z.number().int().min(1).nullable() }),
+      result: loadResult,
+    },
+    unload: { args: z.object({}), result: z.object({ ok: z.literal(true) }) },
+    generate: {
+      args: z.object({
+        requestId: z.string(),
+        mode: z.enum(['chat', 'raw']),
+        systemPrompt: z.string(),
+        history: z.array(turn),
+        sampling,
+        contextSize: z.number().int(),
+      }),
+      result: generateResult,
+    },
+    abort: { args: z.object({ requestId: z.string() }), result: z.object({ ok: z.literal(true) }) },
+  },
+  events: {
+    loadProgress: z.object({ progress: z.number() }),
+    token: z.object({ requestId: z.string(), text: z.string(), tokens: z.number() }),
+    ready: z.object({ pid: z.number() }),
+  },
+} as const;
+
+export type WorkerContract = typeof workerContract;

@@ -1,0 +1,54 @@
+// How the engine host reaches its worker: child_process.fork here (headless shell, CLI, tests);
+// the Electron shell passes its own spawner built on utilityProcess.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { extname } from 'node:path';
+import { isRpcMessage, type RpcMessage, type Transport } from '../../../shared/rpc.ts';
+
+export interface WorkerProcess {
+  transport: Transport;
+  pid: number | undefined;
+  kill(signal?: NodeJS.Signals): void;
+  onExit(listener: (code: number | null, signal: string | null) => void): void;
+}
+export type SpawnWorker = () => WorkerProcess;
+
+/** The worker's entry, next to this module: .ts when run from source, .js when built. */
+export function workerEntry(): string {
+  const here = fileURLToPath(import.meta.url);
+  return here.slice(0, -extname(here).length).replace(/workerProcess$/, 'engineWorker') + extname(here);
+}
+
+export function messageTransport(
+  send: (message: RpcMessage) => void,
+  subscribe: (listener: (message: unknown) => void) => void,
+): Transport {
+  const listeners = new Set<(message: RpcMessage) => void>();
+  subscribe((message) => {
+    if (!isRpcMessage(message)) return;
+    for (const listener of listeners) listener(message);
+  });
+  return {
+    send,
+    onMessage(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+export const forkWorker: SpawnWorker = () => {
+  const child = fork(workerEntry(), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced',
+  });
+  return {
+    transport: messageTransport(
+      (m) => { if (child.connected) child.send(m); },
+      (listener) => child.on('message', listener),
+    ),
+    pid: child.pid,
+    kill: (signal) => child.kill(signal),
+    onExit: (listener) => child.on('exit', listener),
+  };
+};

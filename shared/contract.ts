@@ -1,0 +1,64 @@
+// Every call and event between the UI and the back end, declared once. The back end parses every
+// payload with these schemas (the renderer is untrusted input); the preload exposes exactly these names.
+import { z } from 'zod';
+import {
+  conversation, conversationSettings, engineStatus, gpuChoice, id, message, modelInfo, stopReason,
+} from './schemas.ts';
+
+const empty = z.strictObject({});
+const ok = z.object({ ok: z.literal(true) });
+const userText = z.string().trim().min(1, 'message is empty').max(100_000, 'message is longer than 100,000 characters');
+
+export const appContract = {
+  calls: {
+    'app.info': {
+      args: empty,
+      result: z.object({ version: z.string(), dataDir: z.string(), shell: z.enum(['electron', 'headless']) }),
+    },
+    'models.list': { args: empty, result: z.array(modelInfo) },
+    'models.add': { args: z.strictObject({ path: z.string().min(1).max(4096) }), result: modelInfo },
+    'engine.status': { args: empty, result: engineStatus },
+    'engine.load': { args: z.strictObject({ modelId: id, gpu: gpuChoice.optional() }), result: engineStatus },
+    'conversations.list': {
+      args: z.strictObject({ query: z.string().max(200).optional() }),
+      result: z.array(conversation),
+    },
+    'conversations.create': {
+      args: z.strictObject({ title: z.string().max(200).optional(), modelId: id.optional() }),
+      result: conversation,
+    },
+    'conversations.get': {
+      args: z.strictObject({ id }),
+      result: z.object({ conversation, messages: z.array(message) }),
+    },
+    'conversations.rename': { args: z.strictObject({ id, title: z.string().trim().min(1).max(200) }), result: conversation },
+    'conversations.update': {
+      args: z.strictObject({ id, modelId: id.optional(), settings: conversationSettings.optional() }),
+      result: conversation,
+    },
+    'conversations.delete': { args: z.strictObject({ id }), result: ok },
+    'chat.send': {
+      args: z.strictObject({ conversationId: id, text: userText }),
+      result: z.object({ userMessage: message, assistantMessage: message }),
+    },
+    'chat.stop': { args: z.strictObject({ conversationId: id }), result: ok },
+    'chat.regenerate': { args: z.strictObject({ conversationId: id }), result: z.object({ assistantMessage: message }) },
+    'chat.edit': {
+      args: z.strictObject({ conversationId: id, messageId: id, text: userText }),
+      result: z.object({ userMessage: message, assistantMessage: message }),
+    },
+  },
+  events: {
+    /** Tokens as deltas, batched about once per animation frame. */
+    'chat.delta': z.object({
+      conversationId: id, messageId: id, delta: z.string(), outputTokens: z.number(), tokensPerSec: z.number().nullable(),
+    }),
+    'chat.done': z.object({ conversationId: id, message, stopReason }),
+    'engine.status': engineStatus,
+    'conversations.changed': z.object({ id }),
+  },
+} as const;
+
+export type AppContract = typeof appContract;
+export const callNames = Object.keys(appContract.calls) as (keyof AppContract['calls'])[];
+export const eventNames = Object.keys(appContract.events) as (keyof AppContract['events'])[];

@@ -1,0 +1,101 @@
+// Data shapes shared by main and renderer. Types are inferred from the schemas, never declared twice.
+import { z } from 'zod';
+
+export const id = z.string().min(1).max(128).regex(/^[A-Za-z0-9:_-]+$/, 'must be a plain identifier');
+
+export const gpuChoice = z.enum(['auto', 'cpu', 'metal', 'cuda', 'vulkan']);
+export type GpuChoice = z.infer<typeof gpuChoice>;
+export const backendName = z.enum(['cpu', 'metal', 'cuda', 'vulkan']);
+export type BackendName = z.infer<typeof backendName>;
+
+export const sampling = z.strictObject({
+  temperature: z.number().min(0).max(2),
+  topK: z.number().int().min(0).max(1000),
+  topP: z.number().min(0).max(1),
+  minP: z.number().min(0).max(1),
+  repeatPenalty: z.number().min(1).max(2),
+  seed: z.number().int().min(0).max(2 ** 32 - 1).nullable(),
+  maxTokens: z.number().int().min(1).max(32768),
+});
+export type Sampling = z.infer<typeof sampling>;
+
+export const defaultSampling: Sampling = {
+  temperature: 0.7, topK: 40, topP: 0.95, minP: 0.05, repeatPenalty: 1.1, seed: null, maxTokens: 512,
+};
+
+export const conversationSettings = z.strictObject({
+  systemPrompt: z.string().max(20_000),
+  sampling,
+  contextSize: z.number().int().min(128).max(131072),
+});
+export type ConversationSettings = z.infer<typeof conversationSettings>;
+
+export const defaultSettings: ConversationSettings = { systemPrompt: '', sampling: defaultSampling, contextSize: 2048 };
+
+export const stopReason = z.enum(['eos', 'maxTokens', 'aborted', 'crashed', 'error', 'interrupted']);
+export type StopReason = z.infer<typeof stopReason>;
+
+export const messageStats = z.object({
+  modelFile: z.string(),
+  quantization: z.string(),
+  backend: backendName,
+  ttftMs: z.number(),
+  promptTokens: z.number(),
+  prefillTokensPerSec: z.number(),
+  outputTokens: z.number(),
+  decodeTokensPerSec: z.number(),
+  stopReason,
+  contextShifted: z.boolean(),
+});
+export type MessageStats = z.infer<typeof messageStats>;
+
+export const message = z.object({
+  id,
+  conversationId: id,
+  role: z.enum(['user', 'assistant']),
+  text: z.string(),
+  status: z.enum(['done', 'streaming', 'aborted', 'error', 'interrupted']),
+  stats: messageStats.nullable(),
+  error: z.string().nullable(),
+  createdAt: z.number(),
+});
+export type Message = z.infer<typeof message>;
+
+export const conversation = z.object({
+  id,
+  title: z.string(),
+  modelId: id.nullable(),
+  settings: conversationSettings,
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type Conversation = z.infer<typeof conversation>;
+
+export const modelInfo = z.object({
+  id,
+  name: z.string(),
+  path: z.string(),
+  source: z.enum(['bundled', 'library', 'added']),
+  sizeBytes: z.number(),
+  architecture: z.string(),
+  parameters: z.string().nullable(),
+  quantization: z.string(),
+  contextLength: z.number().nullable(),
+  hasChatTemplate: z.boolean(),
+  description: z.string(),
+});
+export type ModelInfo = z.infer<typeof modelInfo>;
+
+export const engineState = z.enum(['starting', 'idle', 'loading', 'ready', 'crashed', 'error']);
+export const engineStatus = z.object({
+  state: engineState,
+  modelId: id.nullable(),
+  modelName: z.string().nullable(),
+  backend: backendName.nullable(),
+  gpuDevices: z.array(z.string()),
+  threads: z.number().nullable(),
+  progress: z.number().min(0).max(1).nullable(),
+  error: z.string().nullable(),
+  restarts: z.number(),
+});
+export type EngineStatus = z.infer<typeof engineStatus>;
