@@ -1,0 +1,28 @@
+// Parsing and checking CLI options; a wrong value is "bad input" (exit code 2) with a plain message.
+import { gpuChoice, type GpuChoice } from '../../shared/schemas.ts';
+
+export const exitCodes = { ok: 0, badInput: 2, loadFailed: 3, engineCrashed: 4 } as const;
+
+export class CliError extends Error {
+  readonly exitCode: number;
+  constructor(exitCode: number, message: string) {
+    super(message);
+    this.exitCode = exitCode;
+  }
+}
+
+export function numberOption(value: string | undefined, name: string, min: number, max: number, integer = false): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
+    throw new CliError(exitCodes.badInput, `--${name} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max} (got "${value}")`);
+  }
+  return n;
+}
+
+export function gpuOption(value: string | undefined): GpuChoice | undefined {
+  if (value === undefined) return undefined;
+  const parsed = gpuChoice.safeParse(value);
+  if (!parsed.success) throw new CliError(exitCodes.badInput, `--gpu must be one of ${gpuChoice.options.join(', ')} (got "${value}")`);
+  return parsed.data;
+}

@@ -1,0 +1,89 @@
+// `edgewise chat`: one answer streamed to stdout, or one JSON object with --json.
+import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { RpcError } from '../../shared/rpc.ts';
+import { defaultSampling } from '../../shared/schemas.ts';
+import { EngineHost } from '../services/engine/engineHost.ts';
+import { forkWorker } from '../services/engine/workerProcess.ts';
+import { DEMO_MODEL_FILE, inspectModel } from '../services/library/modelLibrary.ts';
+import { assertFitsInMemory } from '../services/app.ts';
+import { bundledModelsDir } from '../services/paths.ts';
+import { CliError, exitCodes, gpuOption, numberOption } from './args.ts';
+
+export const chatUsage = `Usage: edgewise chat [--model PATH] [--system TEXT] [--temperature N] [--max-tokens N] [--seed N]
+                     [--context-size N] [--threads N] [--gpu auto|cpu|metal|cuda|vulkan] [--raw] [--json] PROMPT`;
+
+export async function chatCommand(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv, allowPositionals: true, strict: true,
+      options: {
+        model: { type: 'string' }, system: { type: 'string' }, temperature: { type: 'string' },
+        'max-tokens': { type: 'string' }, seed: { type: 'string' }, 'context-size': { type: 'string' },
+        threads: { type: 'string' }, gpu: { type: 'string' }, raw: { type: 'boolean' }, json: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    throw new CliError(exitCodes.badInput, `${(error as Error).message}\n${chatUsage}`);
+  }
+  const { values, positionals } = parsed;
+  const prompt = positionals.join(' ');
+  if (!prompt.trim()) throw new CliError(exitCodes.badInput, `Give a prompt to answer.\n${chatUsage}`);
+  const sampling = {
+    ...defaultSampling,
+    temperature: numberOption(values.temperature, 'temperature', 0, 2) ?? defaultSampling.temperature,
+    maxTokens: numberOption(values['max-tokens'], 'max-tokens', 1, 32768, true) ?? defaultSampling.maxTokens,
+    seed: numberOption(values.seed, 'seed', 0, 2 ** 32 - 1, true) ?? null,
+  };
+  const contextSize = numberOption(values['context-size'], 'context-size', 128, 131072, true) ?? 2048;
+  const threads = numberOption(values.threads, 'threads', 1, 1024, true) ?? null;
+  const gpu = gpuOption(values.gpu) ?? 'auto';
+
+  const modelPath = resolve(values.model ?? `${bundledModelsDir()}/${DEMO_MODEL_FILE}`);
+  if (!existsSync(modelPath)) throw new CliError(exitCodes.badInput, `No model file at ${modelPath}. Pass --model with the path to a .gguf file.`);
+  let model;
+  try {
+    model = await inspectModel(modelPath, values.model ? 'added' : 'bundled');
+    assertFitsInMemory(model);
+  } catch (error) {
+    throw new CliError(exitCodes.loadFailed, `Cannot use this model: ${(error as Error).message}`);
+  }
+
+  const engine = new EngineHost({ spawn: forkWorker, onStatus: () => {}, gpu, threads });
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.on('SIGINT', onSigint);
+  try {
+    const status = await engine.load({ id: model.id, name: model.name, path: model.path }).catch((error: Error) => {
+      throw new CliError(exitCodes.loadFailed, error.message);
+    });
+    const result = await engine.generate({
+      requestId: randomUUID(), mode: values.raw ? 'raw' : 'chat', systemPrompt: values.system ?? '',
+      history: [{ role: 'user', text: prompt }], sampling, contextSize,
+    }, (text) => { if (!values.json) process.stdout.write(text); }, controller.signal);
+    if (values.json) {
+      process.stdout.write(JSON.stringify({
+        text: result.text, model: basename(model.path), backend: status.backend, ttftMs: result.ttftMs,
+        promptTokens: result.promptTokens, outputTokens: result.outputTokens,
+        prefillTokensPerSec: result.prefillTokensPerSec, decodeTokensPerSec: result.decodeTokensPerSec,
+        stopReason: result.stopReason, quantization: model.quantization, threads: status.threads,
+      }) + '\n');
+    } else {
+      process.stdout.write('\n');
+    }
+    return exitCodes.ok;
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    if (error instanceof RpcError && error.code === 'engine_crashed') {
+      throw new CliError(exitCodes.engineCrashed, `${error.message}\nThe model or its runtime crashed; try --gpu cpu, a smaller context, or another model file.`);
+    }
+    if (error instanceof RpcError && error.code === 'bad_input') throw new CliError(exitCodes.badInput, error.message);
+    throw error;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await engine.dispose();
+  }
+}

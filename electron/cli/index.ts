@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// The `edgewise` command.
+import { chatCommand, chatUsage } from './chatCommand.ts';
+import { serveCommand, serveUsage } from './serveCommand.ts';
+import { CliError, exitCodes } from './args.ts';
+
+const usage = `Edgewise: offline chat with GGUF models.
+
+${chatUsage}
+${serveUsage}
+
+Exit codes: 0 done, 2 bad input, 3 model failed to load, 4 engine crashed.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'chat': return chatCommand(rest);
+    case 'serve': return serveCommand(rest);
+    case undefined: case '--help': case '-h': case 'help':
+      console.log(usage);
+      return exitCodes.ok;
+    default:
+      throw new CliError(exitCodes.badInput, `Unknown command "${command}".\n\n${usage}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (error: unknown) => {
+    if (error instanceof CliError) {
+      console.error(`edgewise: ${error.message}`);
+      process.exitCode = error.exitCode;
+    } else {
+      console.error(`edgewise: unexpected error: ${error instanceof Error ? error.stack : String(error)}`);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,53 @@
+// `edgewise serve`: the headless shell. Prints the URL (with its token) and runs until stopped.
+import { parseArgs } from 'node:util';
+import { join, resolve } from 'node:path';
+import { startServer } from '../server/server.ts';
+import { appRoot, defaultDataDir } from '../services/paths.ts';
+import { CliError, exitCodes, gpuOption, numberOption } from './args.ts';
+
+export const serveUsage = 'Usage: edgewise serve [--port N] [--model PATH] [--gpu auto|cpu|metal|cuda|vulkan] [--threads N] [--host ADDRESS]';
+
+export async function serveCommand(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv, strict: true,
+      options: {
+        port: { type: 'string' }, model: { type: 'string' }, gpu: { type: 'string' },
+        threads: { type: 'string' }, host: { type: 'string' },
+      },
+    }));
+  } catch (error) {
+    throw new CliError(exitCodes.badInput, `${(error as Error).message}\n${serveUsage}`);
+  }
+  const host = values.host ?? '127.0.0.1';
+  if (values.host && !['127.0.0.1', 'localhost', '::1'].includes(values.host)) {
+    console.warn(`Warning: listening on ${values.host} makes Edgewise reachable from other machines. Anyone with the URL's token can use your models and read your conversations.`);
+  }
+  const server = await startServer({
+    dataDir: defaultDataDir(),
+    port: numberOption(values.port, 'port', 0, 65535, true) ?? 0,
+    host,
+    gpu: gpuOption(values.gpu),
+    threads: numberOption(values.threads, 'threads', 1, 1024, true) ?? null,
+    modelPath: values.model ? resolve(values.model) : undefined,
+    rendererDir: join(appRoot(), 'dist', 'renderer'),
+  });
+  console.log(`Edgewise is serving at ${server.url}`);
+  console.log(`Data: ${defaultDataDir()}`);
+  if (server.app.interrupted > 0) console.log(`${server.app.interrupted} answer(s) interrupted by the last shutdown were kept.`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await server.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  await server.app.start().then(
+    () => console.log(`Model ready: ${server.app.engine.status.modelName} on ${server.app.engine.status.backend} (${server.app.engine.status.threads} threads)`),
+    (error: Error) => console.error(`The model did not load: ${error.message}`),
+  );
+  return new Promise<number>(() => {});
+}

@@ -1,0 +1,109 @@
+// The headless shell: the built UI and the contract over WebSocket, on 127.0.0.1 unless the user
+// explicitly asks for another address. The printed URL carries a random token; nothing works without it.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { appContract } from '../../shared/contract.ts';
+import { createDispatcher, isRpcMessage, type RpcMessage } from '../../shared/rpc.ts';
+import { contentSecurityPolicy } from '../main/csp.ts';
+import { createApp, type App, type AppOptions } from '../services/app.ts';
+import { forkWorker } from '../services/engine/workerProcess.ts';
+import type { AppEmit } from '../services/events.ts';
+import { allowedHosts, hostAllowed, originAllowed, tokenMatches } from './httpGuards.ts';
+import { serveStatic } from './staticFiles.ts';
+
+const MAX_MESSAGE_BYTES = 1 << 20;
+
+export interface ServeOptions extends Partial<Omit<AppOptions, 'emit' | 'shell'>> {
+  dataDir: string;
+  port?: number;
+  host?: string;
+  token?: string;
+  rendererDir: string;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  token: string;
+  app: App;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const sockets = new Set<WebSocket>();
+  const emit: AppEmit = (name, payload) => {
+    const data = JSON.stringify({ t: 'event', name, payload } satisfies RpcMessage);
+    for (const socket of sockets) if (socket.readyState === socket.OPEN) socket.send(data);
+  };
+  const app = await createApp({ ...options, spawn: options.spawn ?? forkWorker, emit, shell: 'headless' });
+  const dispatch = createDispatcher(appContract, app.handlers);
+
+  let allowed = new Set<string>();
+  const server = createServer((req, res) => {
+    if (!hostAllowed(req.headers.host, allowed)) {
+      res.writeHead(421, { 'Content-Type': 'text/plain' }).end('Refused: unexpected Host header');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const csp = contentSecurityPolicy(`ws://${req.headers.host}`);
+    void serveStatic(options.rendererDir, url.pathname, res, csp);
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  server.on('upgrade', (req: IncomingMessage, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const refuse = (status: number, why: string) => {
+      socket.end(`HTTP/1.1 ${status} ${why}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (url.pathname !== '/rpc') return refuse(404, 'Not Found');
+    if (!hostAllowed(req.headers.host, allowed)) return refuse(421, 'Misdirected Request');
+    if (!originAllowed(req.headers.origin, allowed)) return refuse(403, 'Forbidden');
+    if (!tokenMatches(url.searchParams.get('token'), token)) return refuse(401, 'Unauthorized');
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+      ws.on('message', (data) => {
+        let message: unknown;
+        try {
+          message = JSON.parse(data.toString());
+        } catch {
+          return;
+        }
+        if (!isRpcMessage(message)) return;
+        void dispatch(message, (reply) => { if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply)); });
+      });
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  allowed = allowedHosts(host, port);
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${port}/?token=${token}`,
+    port,
+    token,
+    app,
+    server,
+    async close() {
+      for (const socket of sockets) socket.terminate();
+      wss.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      await app.dispose();
+    },
+  };
+}

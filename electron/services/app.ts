@@ -1,0 +1,107 @@
+// Wires the services together and implements the contract. Every shell (Electron, headless, CLI)
+// builds one of these and only adapts its transport.
+import { join } from 'node:path';
+import { totalmem } from 'node:os';
+import { createRequire } from 'node:module';
+import { appContract, type AppContract } from '../../shared/contract.ts';
+import { RpcError, type Handlers } from '../../shared/rpc.ts';
+import type { EngineStatus, GpuChoice, ModelInfo } from '../../shared/schemas.ts';
+import { EngineHost } from './engine/engineHost.ts';
+import type { SpawnWorker } from './engine/workerProcess.ts';
+import { ModelLibrary } from './library/modelLibrary.ts';
+import { openDatabase } from './store/database.ts';
+import { ConversationStore } from './store/conversationStore.ts';
+import { ChatService } from './chat/chatService.ts';
+import type { AppEmit } from './events.ts';
+import { appRoot, bundledModelsDir } from './paths.ts';
+
+export interface AppOptions {
+  dataDir: string;
+  spawn: SpawnWorker;
+  emit: AppEmit;
+  shell: 'electron' | 'headless';
+  gpu?: GpuChoice;
+  threads?: number | null;
+  /** A model file to load at start instead of the default demo model. */
+  modelPath?: string;
+}
+
+const version = (createRequire(import.meta.url)(join(appRoot(), 'package.json')) as { version: string }).version;
+
+export function assertFitsInMemory(model: ModelInfo, memory = totalmem()): void {
+  if (model.sizeBytes > memory) {
+    const gb = (n: number) => `${(n / 1024 ** 3).toFixed(1)} GB`;
+    throw new RpcError('model_load_failed',
+      `${model.name} needs at least ${gb(model.sizeBytes)} for its weights alone, and this machine has ${gb(memory)} of memory. Choose a smaller quantization or model.`);
+  }
+}
+
+export async function createApp(options: AppOptions) {
+  const db = openDatabase(join(options.dataDir, 'edgewise.db'));
+  const store = new ConversationStore(db);
+  const interrupted = store.markInterrupted();
+  const library = new ModelLibrary({ db, bundledDir: bundledModelsDir(), modelsDir: join(options.dataDir, 'models') });
+  const engine = new EngineHost({
+    spawn: options.spawn, gpu: options.gpu, threads: options.threads,
+    onStatus: (status: EngineStatus) => options.emit('engine.status', status),
+  });
+
+  async function loadModel(model: ModelInfo, gpu?: GpuChoice): Promise<EngineStatus> {
+    assertFitsInMemory(model);
+    return engine.load({ id: model.id, name: model.name, path: model.path }, gpu);
+  }
+
+  async function ensureModel(modelId: string | null): Promise<ModelInfo> {
+    const model = modelId ? await library.get(modelId) : (await library.defaultModel());
+    if (!model) throw new RpcError('model_load_failed', 'No model is available: add a .gguf file first.');
+    if (engine.loadedModel?.id !== model.id || engine.status.state !== 'ready') await loadModel(model);
+    return model;
+  }
+
+  const chat = new ChatService({ store, engine, emit: options.emit, ensureModel });
+
+  const handlers: Handlers<AppContract> = {
+    'app.info': () => ({ version, dataDir: options.dataDir, shell: options.shell }),
+    'models.list': () => library.list(),
+    'models.add': ({ path }) => library.add(path),
+    'engine.status': () => engine.status,
+    'engine.load': async ({ modelId, gpu }) => loadModel(await library.get(modelId), gpu),
+    'conversations.list': ({ query }) => store.list(query),
+    'conversations.create': async ({ title, modelId }) => {
+      if (modelId) await library.get(modelId);
+      return store.create(title ?? 'New conversation', modelId ?? engine.loadedModel?.id ?? null);
+    },
+    'conversations.get': ({ id }) => ({ conversation: store.get(id), messages: store.messages(id) }),
+    'conversations.rename': ({ id, title }) => store.update(id, { title }),
+    'conversations.update': async ({ id, modelId, settings }) => {
+      if (modelId) await library.get(modelId);
+      return store.update(id, { modelId, settings });
+    },
+    'conversations.delete': async ({ id }) => {
+      chat.stop(id);
+      await chat.settled(id);
+      store.delete(id);
+      return { ok: true as const };
+    },
+    'chat.send': ({ conversationId, text }) => chat.send(conversationId, text),
+    'chat.stop': ({ conversationId }) => { chat.stop(conversationId); return { ok: true as const }; },
+    'chat.regenerate': ({ conversationId }) => chat.regenerate(conversationId),
+    'chat.edit': ({ conversationId, messageId, text }) => chat.edit(conversationId, messageId, text),
+  };
+
+  async function start(): Promise<void> {
+    await engine.startWorker();
+    const model = options.modelPath ? await library.add(options.modelPath) : await library.defaultModel();
+    if (model) await loadModel(model);
+  }
+
+  async function dispose(): Promise<void> {
+    await chat.stopAll();
+    await engine.dispose();
+    db.close();
+  }
+
+  return { contract: appContract, handlers, engine, chat, store, library, db, interrupted, start, dispose };
+}
+
+export type App = Awaited<ReturnType<typeof createApp>>;

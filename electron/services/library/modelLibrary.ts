@@ -1,0 +1,127 @@
+// The models Edgewise can load: the bundled demo model, the user's models folder, and files added by
+// path. Every file passes checkGguf and node-llama-cpp's readGgufFileInfo before it is listed.
+import type { DatabaseSync } from 'node:sqlite';
+import { createHash } from 'node:crypto';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, isAbsolute, join, resolve } from 'node:path';
+import { readGgufFileInfo } from 'node-llama-cpp';
+import { fileTypeNames } from '../../../shared/ggmlTypes.ts';
+import { RpcError } from '../../../shared/rpc.ts';
+import type { ModelInfo } from '../../../shared/schemas.ts';
+import { checkGguf, GgufError } from './ggufCheck.ts';
+
+export const DEMO_MODEL_FILE = 'TinyStories-656K-Q8_0.gguf';
+const DEMO_DESCRIPTION = 'A 656K-parameter demo model that tells short children\'s stories. It is not a chat assistant: start a story ("Once upon a time") and it continues it.';
+
+export function modelIdFor(path: string): string {
+  return 'm-' + createHash('sha256').update(resolve(path)).digest('hex').slice(0, 16);
+}
+
+function formatParameters(count: number): string {
+  if (count >= 1e9) return `${(count / 1e9).toFixed(1)}B`;
+  if (count >= 1e6) return `${(count / 1e6).toFixed(count >= 1e8 ? 0 : 1)}M`;
+  return `${Math.round(count / 1e3)}K`;
+}
+
+/** Validates a file and reads the facts shown for it. Throws RpcError('bad_input') with a clear message. */
+export async function inspectModel(path: string, source: ModelInfo['source']): Promise<ModelInfo> {
+  if (!isAbsolute(path)) throw new RpcError('bad_input', `Give the full path to the model file (got "${path}")`);
+  if (!path.toLowerCase().endsWith('.gguf')) throw new RpcError('bad_input', `${basename(path)} is not a .gguf file`);
+  let summary;
+  try {
+    summary = await checkGguf(path);
+  } catch (error) {
+    if (error instanceof GgufError) throw new RpcError('bad_input', `${basename(path)}: ${error.message}`);
+    throw error;
+  }
+  let info;
+  try {
+    info = await readGgufFileInfo(path, { readTensorInfo: true });
+  } catch (error) {
+    throw new RpcError('bad_input', `${basename(path)}: node-llama-cpp cannot read this GGUF file (${(error as Error).message})`);
+  }
+  const metadata = info.metadata as Record<string, any>;
+  const architecture = String(metadata.general?.architecture ?? 'unknown');
+  const fileType = metadata.general?.file_type;
+  const parameterCount = (info.fullTensorInfo ?? info.tensorInfo ?? [])
+    .reduce((sum, t) => sum + t.dimensions.reduce((a: number, d: number | bigint) => a * Number(d), 1), 0);
+  const contextLength = metadata[architecture]?.context_length;
+  const isDemo = basename(path) === DEMO_MODEL_FILE && source === 'bundled';
+  return {
+    id: modelIdFor(path),
+    name: isDemo ? 'TinyStories 656K (demo)' : String(metadata.general?.name ?? basename(path, '.gguf')),
+    path,
+    source,
+    sizeBytes: summary.fileSize,
+    architecture,
+    parameters: parameterCount > 0 ? formatParameters(parameterCount) : null,
+    quantization: typeof fileType === 'number' ? (fileTypeNames[fileType] ?? `type ${fileType}`) : 'unknown',
+    contextLength: typeof contextLength === 'number' ? contextLength : null,
+    hasChatTemplate: typeof metadata.tokenizer?.chat_template === 'string',
+    description: isDemo ? DEMO_DESCRIPTION : '',
+  };
+}
+
+export class ModelLibrary {
+  private readonly db: DatabaseSync;
+  private readonly bundledDir: string;
+  readonly modelsDir: string;
+  private cache = new Map<string, { mtimeMs: number; size: number; info: ModelInfo }>();
+
+  constructor(options: { db: DatabaseSync; bundledDir: string; modelsDir: string }) {
+    this.db = options.db;
+    this.bundledDir = options.bundledDir;
+    this.modelsDir = options.modelsDir;
+  }
+
+  private async inspectCached(path: string, source: ModelInfo['source']): Promise<ModelInfo> {
+    const s = await stat(path);
+    const hit = this.cache.get(path);
+    if (hit && hit.mtimeMs === s.mtimeMs && hit.size === s.size) return hit.info;
+    const info = await inspectModel(path, source);
+    this.cache.set(path, { mtimeMs: s.mtimeMs, size: s.size, info });
+    return info;
+  }
+
+  private async scan(dir: string, source: ModelInfo['source']): Promise<[string, ModelInfo['source']][]> {
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    return entries.filter((e) => e.isFile() && e.name.toLowerCase().endsWith('.gguf'))
+      .map((e) => [join(dir, e.name), source]);
+  }
+
+  async list(): Promise<ModelInfo[]> {
+    const candidates: [string, ModelInfo['source']][] = [
+      ...(await this.scan(this.bundledDir, 'bundled')),
+      ...(await this.scan(this.modelsDir, 'library')),
+      ...(this.db.prepare('SELECT path FROM models ORDER BY added_at').all() as { path: string }[])
+        .map((r) => [r.path, 'added'] as [string, ModelInfo['source']]),
+    ];
+    const seen = new Set<string>();
+    const models: ModelInfo[] = [];
+    for (const [path, source] of candidates) {
+      if (seen.has(path)) continue;
+      seen.add(path);
+      // A file that went missing or broke since it was added is left out of the list, not fatal.
+      const info = await this.inspectCached(path, source).catch(() => null);
+      if (info) models.push(info);
+    }
+    return models;
+  }
+
+  async get(id: string): Promise<ModelInfo> {
+    const model = (await this.list()).find((m) => m.id === id);
+    if (!model) throw new RpcError('not_found', `No model ${id}: it may have been moved or deleted`);
+    return model;
+  }
+
+  async add(path: string): Promise<ModelInfo> {
+    const info = await inspectModel(path, 'added');
+    this.db.prepare('INSERT OR IGNORE INTO models (id, path, added_at) VALUES (?, ?, ?)').run(info.id, path, Date.now());
+    return info;
+  }
+
+  async defaultModel(): Promise<ModelInfo | null> {
+    const models = await this.list();
+    return models.find((m) => m.source === 'bundled' && basename(m.path) === DEMO_MODEL_FILE) ?? models[0] ?? null;
+  }
+}
