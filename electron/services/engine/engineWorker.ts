@@ -2,7 +2,7 @@
 // the host notices, reports it and starts a fresh one.
 import {
   getLlama, LlamaChat, LlamaCompletion,
-  type ChatHistoryItem, type Llama, type LlamaContext, type LlamaModel,
+  type ChatHistoryItem, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel,
 } from 'node-llama-cpp';
 import { createDispatcher, RpcError, type Handlers, type RpcMessage, type Transport } from '../../../shared/rpc.ts';
 import type { BackendName, GpuChoice, Sampling } from '../../../shared/schemas.ts';
@@ -34,6 +34,8 @@ let llama: Llama | null = null;
 let llamaGpu: GpuChoice | null = null;
 let model: LlamaModel | null = null;
 let context: LlamaContext | null = null;
+let sequence: LlamaContextSequence | null = null;
+let eosText = '';
 let threads = physicalCores();
 let guard: VocabularyGuard | null = null;
 let plainChat = false;
@@ -46,10 +48,11 @@ async function obtainLlama(gpu: GpuChoice): Promise<Llama> {
   llama = null;
   const options = { build: 'never' as const, maxThreads: threads, logLevel: 'error' as never };
   let next = await getLlama({ ...options, gpu: gpu === 'cpu' ? false : gpu });
-  // "auto" must not pick a software Vulkan device (llvmpipe): it is many times slower than the CPU path.
+  // "auto" must not settle on a Vulkan build without a real device: none at all (llama.cpp skips CPU-type
+  // devices), or only a software one (llvmpipe), which is many times slower than the CPU path.
   if (gpu === 'auto' && next.gpu === 'vulkan') {
     const names = await next.getGpuDeviceNames();
-    if (names.length > 0 && names.every((n) => software.test(n))) {
+    if (names.every((n) => software.test(n))) {
       await next.dispose();
       next = await getLlama({ ...options, gpu: false });
     }
@@ -63,14 +66,16 @@ function backendOf(l: Llama): BackendName {
   return l.gpu === false ? 'cpu' : l.gpu;
 }
 
-async function ensureContext(contextSize: number): Promise<LlamaContext> {
+/** One context with one sequence, reused across answers so a shared prompt prefix is not evaluated twice. */
+async function ensureSequence(contextSize: number): Promise<LlamaContextSequence> {
   if (!model) throw new RpcError('bad_input', 'No model is loaded');
   const size = Math.min(contextSize, model.trainContextSize);
-  if (context && context.contextSize === size) return context;
+  if (context && sequence && context.contextSize === size) return sequence;
   await context?.dispose();
   context = null;
   context = await model.createContext({ contextSize: size, threads, sequences: 1 });
-  return context;
+  sequence = context.getSequence();
+  return sequence;
 }
 
 function repeatPenalty(s: Sampling) {
@@ -84,6 +89,7 @@ const handlers: Handlers<WorkerContract> = {
     await context?.dispose();
     await model?.dispose();
     context = null;
+    sequence = null;
     model = null;
     guard = null;
     const l = await obtainLlama(gpu);
@@ -94,6 +100,8 @@ const handlers: Handlers<WorkerContract> = {
     const tokenizer = model.fileInfo.metadata?.tokenizer?.ggml as { model?: unknown; tokens?: unknown } | undefined;
     guard = vocabularyGuard(tokenizer?.model, tokenizer?.tokens);
     const hasTemplate = typeof model.fileInfo.metadata?.tokenizer?.chat_template === 'string';
+    const eos = model.tokens.eos;
+    eosText = eos === null ? '' : model.detokenize([eos], true);
     plainChat = !hasTemplate && guard !== null && guard(genericTemplateText).length > 0;
     return {
       backend: backendOf(l),
@@ -109,6 +117,7 @@ const handlers: Handlers<WorkerContract> = {
     await context?.dispose();
     await model?.dispose();
     context = null;
+    sequence = null;
     model = null;
     return { ok: true as const };
   },
@@ -116,10 +125,9 @@ const handlers: Handlers<WorkerContract> = {
   async generate({ requestId, mode, systemPrompt, history, sampling, contextSize }) {
     assertTokenizable(guard, systemPrompt, 'the system prompt');
     for (const t of history) assertTokenizable(guard, t.text, t.role === 'user' ? 'this message' : 'an earlier answer');
-    const ctx = await ensureContext(contextSize);
+    const sequence = await ensureSequence(contextSize);
     const controller = new AbortController();
     running.set(requestId, controller);
-    const sequence = ctx.getSequence();
     const started = performance.now();
     const inputBefore = sequence.tokenMeter.usedInputTokens;
     let firstTokenAt = 0;
@@ -177,6 +185,8 @@ const handlers: Handlers<WorkerContract> = {
         contextShifted = (result.lastEvaluation?.contextWindow.length ?? items.length) < items.length;
         chat.dispose();
       }
+      // Some base models end a story with an end token that llama.cpp does not treat as end-of-generation.
+      if (eosText && text.endsWith(eosText)) text = text.slice(0, -eosText.length);
       const finished = performance.now();
       const ttft = firstTokenAt ? firstTokenAt - started : finished - started;
       const decodeSeconds = firstTokenAt ? (finished - firstTokenAt) / 1000 : 0;

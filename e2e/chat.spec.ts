@@ -1,0 +1,105 @@
+import { test, expect, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { newDataDir, startShell, workerPid, type Shell } from './headlessShell.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+let shell: Shell;
+const dataDir = newDataDir();
+
+test.beforeAll(async () => { shell = await startShell(dataDir); });
+test.afterAll(async () => { await shell?.stop(); });
+
+async function open(page: Page, url = shell.url) {
+  await page.goto(url);
+  await expect(page.getByTestId('engine-state')).toHaveAttribute('data-state', 'ready');
+}
+
+async function send(page: Page, text: string) {
+  await page.getByLabel('Message', { exact: true }).fill(text);
+  await page.getByRole('button', { name: 'Send' }).click();
+}
+
+const lastAnswer = (page: Page) => page.getByTestId('message-assistant').last();
+
+test('sends a message and watches the answer stream in with live speed, then keeps its figures', async ({ page }) => {
+  await open(page);
+  await send(page, 'Once upon a time');
+  await expect(page.getByTestId('message-user')).toHaveText(/Once upon a time/);
+  await expect(page.getByTestId('live-stats')).toContainText('tok');
+  await expect(lastAnswer(page)).not.toHaveAttribute('data-status', 'streaming');
+  await expect(lastAnswer(page).getByTestId('stats')).toContainText(/TTFT \d+ ms/);
+  await expect(lastAnswer(page).getByTestId('stats')).toContainText('TinyStories-656K-Q8_0.gguf');
+  expect((await lastAnswer(page).getByTestId('message-text').innerText()).length).toBeGreaterThan(20);
+  await expect(page.getByTestId('conversation')).toHaveCount(1);
+  mkdirSync('docs', { recursive: true });
+  await page.setViewportSize({ width: 1200, height: 760 });
+  await page.screenshot({ path: 'docs/screenshot.png' });
+});
+
+test('stops an answer mid-stream and keeps what was written', async ({ page }) => {
+  await open(page);
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByLabel('Max tokens').fill('4000');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await send(page, 'Once upon a time there was a dog');
+  await expect(page.getByTestId('live-stats')).toContainText('tok');
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(lastAnswer(page)).toHaveAttribute('data-status', 'aborted');
+  await expect(lastAnswer(page).getByTestId('stats')).toContainText('stop: aborted');
+  expect((await lastAnswer(page).getByTestId('message-text').innerText()).length).toBeGreaterThan(0);
+});
+
+test('regenerates the last answer and edits a message to resend it', async ({ page }) => {
+  await open(page);
+  await page.getByRole('button', { name: 'Regenerate' }).click();
+  await expect(lastAnswer(page)).toHaveAttribute('data-status', /done|aborted/, { timeout: 60_000 });
+  await page.getByRole('button', { name: 'Stop' }).click({ timeout: 1000 }).catch(() => undefined);
+  await expect(lastAnswer(page)).not.toHaveAttribute('data-status', 'streaming');
+  await page.getByRole('button', { name: 'Edit' }).last().click();
+  await page.getByLabel('Edit message').fill('Once upon a time there was a cat');
+  await page.getByRole('button', { name: 'Save & resend' }).click();
+  await expect(page.getByTestId('message-user').last()).toHaveText(/there was a cat/);
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(lastAnswer(page)).not.toHaveAttribute('data-status', 'streaming');
+  await expect(page.getByTestId('message-user')).toHaveCount(2);
+});
+
+test('finds the conversation again after a reload and after a server restart', async ({ page }) => {
+  await open(page);
+  const texts = page.getByTestId('message-text');
+  const before = await texts.allTextContents();
+  expect(before.length).toBe(4);
+  await page.reload();
+  await expect(texts).toHaveText(before);
+  await shell.stop();
+  shell = await startShell(dataDir);
+  await open(page, shell.url);
+  await expect(page.getByTestId('conversation')).toHaveCount(1);
+  await expect(page.getByTestId('message-user').last()).toHaveText(/there was a cat/);
+});
+
+test('the engine worker is killed mid-answer; the app says so, recovers, and the user carries on', async ({ page }) => {
+  await open(page);
+  await page.getByRole('button', { name: 'New conversation' }).click();
+  await send(page, 'Once upon a time there was a big tree');
+  await expect(page.getByTestId('live-stats')).toContainText('tok');
+  process.kill(workerPid(shell), 'SIGKILL');
+  await expect(lastAnswer(page)).toHaveAttribute('data-status', 'error');
+  await expect(lastAnswer(page)).toContainText(/engine process was stopped by SIGKILL/);
+  expect((await lastAnswer(page).getByTestId('message-text').innerText()).length).toBeGreaterThan(0);
+  await expect(page.getByTestId('engine-state')).toHaveAttribute('data-state', 'ready');
+  await send(page, 'Once upon a time');
+  await expect(lastAnswer(page)).toHaveAttribute('data-status', /done|aborted/);
+  await expect(page.getByTestId('conversation')).toHaveCount(2);
+});
+
+test('text the model cannot read is refused with a clear message and nothing is lost', async ({ page }) => {
+  await open(page);
+  const count = await page.getByTestId('message-user').count();
+  await send(page, '### not a story #');
+  await expect(lastAnswer(page)).toHaveAttribute('data-status', 'error');
+  await expect(lastAnswer(page).getByRole('alert')).toContainText('no token for "#" (U+0023)');
+  await expect(page.getByTestId('message-user')).toHaveCount(count + 1);
+  await expect(page.getByTestId('engine-state')).toHaveAttribute('data-state', 'ready');
+});

@@ -1,0 +1,41 @@
+// Starts the real headless shell (`edgewise serve`) on a throwaway data folder and waits for it to
+// say it is serving and that its model is ready.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface Shell { url: string; process: ChildProcess; dataDir: string; stop(signal?: NodeJS.Signals): Promise<void> }
+
+export function newDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'edgewise-e2e-'));
+}
+
+export function startShell(dataDir: string): Promise<Shell> {
+  const child = spawn(process.execPath, ['dist/electron/cli/index.js', 'serve', '--gpu', 'cpu'], {
+    env: { ...process.env, EDGEWISE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    let url = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      url ||= /serving at (\S+)/.exec(output)?.[1] ?? '';
+      if (url && output.includes('Model ready')) {
+        resolve({
+          url, process: child, dataDir,
+          stop: (signal = 'SIGTERM') => new Promise((done) => { child.once('exit', () => done()); child.kill(signal); }),
+        });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`edgewise serve exited (${code}): ${output}`)));
+  });
+}
+
+/** The engine worker is the shell's only child process. */
+export function workerPid(shell: Shell): number {
+  const out = execFileSync('pgrep', ['-P', String(shell.process.pid)], { encoding: 'utf8' }).trim().split('\n');
+  return Number(out[0]);
+}

@@ -1,0 +1,62 @@
+// The Electron shell: one window, the engine in a utilityProcess, the contract over IPC.
+import { app, BrowserWindow, ipcMain, session, shell, utilityProcess } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createApp, type App } from '../services/app.ts';
+import { messageTransport, workerEntry, type SpawnWorker } from '../services/engine/workerProcess.ts';
+import type { AppEmit } from '../services/events.ts';
+import { APP_NAME, appRoot, defaultDataDir } from '../services/paths.ts';
+import { applySessionRules, applyWindowRules, secureWebPreferences } from './security.ts';
+import { CHANNEL, serveContractOverIpc } from './ipcAdapter.ts';
+
+const spawnUtilityWorker: SpawnWorker = () => {
+  const child = utilityProcess.fork(workerEntry(), [], { serviceName: 'Edgewise engine', stdio: 'inherit' });
+  return {
+    transport: messageTransport((m) => child.postMessage(m), (listener) => child.on('message', listener)),
+    get pid() { return child.pid; },
+    kill: () => child.kill(),
+    onExit: (listener) => child.on('exit', (code) => listener(code, null)),
+  };
+};
+
+app.setName(APP_NAME);
+app.setPath('userData', defaultDataDir());
+app.enableSandbox();
+
+let window: BrowserWindow | null = null;
+let services: App | null = null;
+const indexFile = join(appRoot(), 'dist', 'renderer', 'index.html');
+const indexUrl = pathToFileURL(indexFile).href;
+
+const emit: AppEmit = (name, payload) => {
+  if (window && !window.isDestroyed()) window.webContents.send(CHANNEL, { t: 'event', name, payload });
+};
+
+async function main() {
+  await app.whenReady();
+  applySessionRules(session.defaultSession);
+  services = await createApp({ dataDir: app.getPath('userData'), spawn: spawnUtilityWorker, emit, shell: 'electron' });
+  serveContractOverIpc(ipcMain, services.handlers, () => window, indexUrl);
+  window = new BrowserWindow({
+    width: 1200, height: 800, title: APP_NAME, show: false,
+    webPreferences: secureWebPreferences(join(appRoot(), 'dist', 'preload', 'index.cjs')),
+  });
+  applyWindowRules(window.webContents, indexUrl, (url) => void shell.openExternal(url));
+  window.once('ready-to-show', () => window?.show());
+  await window.loadFile(indexFile);
+  void services.start().catch((error: Error) => console.error(`The model did not load: ${error.message}`));
+}
+
+app.on('window-all-closed', () => app.quit());
+app.on('will-quit', (event) => {
+  if (!services) return;
+  event.preventDefault();
+  const closing = services;
+  services = null;
+  void closing.dispose().finally(() => app.exit(0));
+});
+
+main().catch((error: unknown) => {
+  console.error(error);
+  app.exit(1);
+});

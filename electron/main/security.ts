@@ -1,0 +1,64 @@
+// Every security rule of the Electron shell, in one place. The pure parts (web preferences, URL
+// checks) are exported on their own so tests can assert them without an Electron binary.
+import type { BrowserWindow, Session, WebContents, WebPreferences } from 'electron';
+import { contentSecurityPolicy } from './csp.ts';
+
+export function secureWebPreferences(preload: string): WebPreferences {
+  return {
+    preload,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webviewTag: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    navigateOnDragDrop: false,
+    spellcheck: false,
+  };
+}
+
+/** The app's own pages: the built renderer on disk and nothing else. */
+export function isAppUrl(url: string, appIndexUrl: string): boolean {
+  try {
+    const target = new URL(url);
+    const app = new URL(appIndexUrl);
+    return target.protocol === 'file:' && target.pathname === app.pathname;
+  } catch {
+    return false;
+  }
+}
+
+/** Links the user clicked may open in their browser, and only web links. */
+export function isExternalLinkAllowed(url: string): boolean {
+  try {
+    const { protocol } = new URL(url);
+    return protocol === 'https:' || protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+export function isTrustedSender(frame: { url: string; parent: unknown } | null, window: BrowserWindow | null, sender: WebContents, appIndexUrl: string): boolean {
+  return !!frame && !!window && sender === window.webContents && frame.parent === null && isAppUrl(frame.url, appIndexUrl);
+}
+
+export function applySessionRules(session: Session): void {
+  session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+  session.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy()] } });
+  });
+}
+
+export function applyWindowRules(contents: WebContents, appIndexUrl: string, openExternal: (url: string) => void): void {
+  contents.on('will-navigate', (event, url) => { if (!isAppUrl(url, appIndexUrl)) event.preventDefault(); });
+  contents.on('will-redirect', (event, url) => { if (!isAppUrl(url, appIndexUrl)) event.preventDefault(); });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isExternalLinkAllowed(url)) openExternal(url);
+    return { action: 'deny' };
+  });
+}

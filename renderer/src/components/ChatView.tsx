@@ -1,0 +1,48 @@
+import { useEffect, useRef, useState } from 'react';
+import { useApp, actions } from '../store.ts';
+import { MessageView } from './MessageView.tsx';
+import { SettingsPanel } from './SettingsPanel.tsx';
+
+export function ChatView() {
+  const messages = useApp((s) => s.messages);
+  const currentId = useApp((s) => s.currentId);
+  const [text, setText] = useState('');
+  const [showSettings, setShowSettings] = useState(false);
+  const end = useRef<HTMLDivElement>(null);
+  const streaming = messages.some((m) => m.status === 'streaming');
+  const last = messages.at(-1);
+
+  useEffect(() => { end.current?.scrollIntoView({ block: 'end' }); }, [messages]);
+
+  const submit = () => {
+    const value = text.trim();
+    if (!value || streaming) return;
+    setText('');
+    void actions.send(value);
+  };
+
+  return (
+    <section className="chat">
+      <div className="toolbar">
+        <button onClick={() => setShowSettings(!showSettings)} disabled={!currentId}>Settings</button>
+        {last?.role === 'assistant' && !streaming && <button onClick={() => void actions.regenerate()}>Regenerate</button>}
+      </div>
+      {showSettings && currentId && <SettingsPanel />}
+      <div className="messages" data-testid="messages">
+        {messages.length === 0 && <p className="empty">Start a story, e.g. “Once upon a time”. Everything runs on this machine.</p>}
+        {messages.map((m) => <MessageView key={m.id} message={m} />)}
+        <div ref={end} />
+      </div>
+      <form className="composer" onSubmit={(e) => { e.preventDefault(); submit(); }}>
+        <textarea
+          value={text} placeholder="Message (Enter to send, Shift+Enter for a new line)" aria-label="Message"
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={(e) => { if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); submit(); } }}
+        />
+        {streaming
+          ? <button type="button" className="stop" onClick={() => void actions.stop()}>Stop</button>
+          : <button type="submit" className="primary" disabled={!text.trim()}>Send</button>}
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,57 @@
+import { useState } from 'react';
+import type { Message } from '../../../shared/schemas.ts';
+import { useApp, actions } from '../store.ts';
+import { Markdown } from './Markdown.tsx';
+
+const fmt = (n: number, digits = 0) => n.toLocaleString(undefined, { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+function Stats({ message }: { message: Message }) {
+  const live = useApp((s) => s.live[message.id]);
+  if (message.status === 'streaming') {
+    return (
+      <div className="stats live" data-testid="live-stats">
+        {live ? `${live.outputTokens} tokens` : 'Thinking…'}
+        {live?.tokensPerSec != null && ` · ${fmt(live.tokensPerSec, 1)} tok/s`}
+      </div>
+    );
+  }
+  const s = message.stats;
+  return (
+    <div className="stats" data-testid="stats">
+      {s && (
+        <span>
+          {s.modelFile} · {s.quantization} · {s.backend} · TTFT {fmt(s.ttftMs)} ms · prompt {s.promptTokens} tok
+          {s.prefillTokensPerSec > 0 ? ` @ ${fmt(s.prefillTokensPerSec)} tok/s` : ' (reused from cache)'}
+          {' '}· {s.outputTokens} tok @ {fmt(s.decodeTokensPerSec, 1)} tok/s · stop: {s.stopReason}
+        </span>
+      )}
+      {s?.contextShifted && <span className="shifted"> · earlier turns were dropped to fit the context window</span>}
+      {message.status === 'aborted' && <span> · stopped</span>}
+      {message.status === 'interrupted' && <span className="warn"> · interrupted</span>}
+      {message.error && <div className="message-error" role="alert">{message.error}</div>}
+    </div>
+  );
+}
+
+export function MessageView({ message }: { message: Message }) {
+  const [editing, setEditing] = useState(false);
+  const [draft, setDraft] = useState(message.text);
+  const busy = useApp((s) => s.messages.some((m) => m.status === 'streaming'));
+  return (
+    <article className={`message ${message.role}`} data-testid={`message-${message.role}`} data-status={message.status}>
+      {editing ? (
+        <form onSubmit={(e) => { e.preventDefault(); setEditing(false); void actions.edit(message.id, draft); }}>
+          <textarea value={draft} aria-label="Edit message" onChange={(e) => setDraft(e.target.value)} />
+          <button type="submit" className="primary">Save & resend</button>
+          <button type="button" onClick={() => setEditing(false)}>Cancel</button>
+        </form>
+      ) : (
+        <div className="body" data-testid="message-text">{message.role === 'assistant' ? <Markdown text={message.text} /> : message.text}</div>
+      )}
+      {message.role === 'user' && !editing && !busy && (
+        <button className="edit" onClick={() => { setDraft(message.text); setEditing(true); }}>Edit</button>
+      )}
+      {message.role === 'assistant' && <Stats message={message} />}
+    </article>
+  );
+}
