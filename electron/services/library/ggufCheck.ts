@@ -121,8 +121,10 @@ export async function checkGguf(path: string): Promise<GgufSummary> {
     throw new GgufError(`Cannot open ${path}: ${(error as Error).message}`);
   }
   try {
-    const { size } = await file.stat();
-    if (!(await file.stat()).isFile()) throw new GgufError(`${path} is not a regular file`);
+    const stats = await file.stat();
+    if (stats.isDirectory()) throw new GgufError(`${path} is a folder, not a GGUF file`);
+    if (!stats.isFile()) throw new GgufError(`${path} is not a regular file`);
+    const { size } = stats;
     const r = new Reader(file, BigInt(size));
     if (size < 24) throw new GgufError(`File is ${size} bytes, too small to be a GGUF model`);
     const magic = Buffer.alloc(4);

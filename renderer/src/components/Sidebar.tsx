@@ -27,7 +27,7 @@ export function Sidebar() {
             )}
             <span className="row-actions">
               <button title="Rename" aria-label="Rename" onClick={() => { setRenaming(c.id); setTitle(c.title); }}>✎</button>
-              <button title="Delete" aria-label="Delete" onClick={() => { if (confirm(`Delete "${c.title}"?`)) void actions.remove(c.id); }}>🗑</button>
+              <button title="Delete" aria-label="Delete" onClick={() => { if (confirm(`Delete "${c.title}"?`)) void actions.remove(c.id); }}>✕</button>
             </span>
           </li>
         ))}

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { isAppUrl, isExternalLinkAllowed, secureWebPreferences } from './security.ts';
+import { contentSecurityPolicy } from './csp.ts';
+
+describe('Electron security rules', () => {
+  it('the window is isolated, sandboxed and has no Node', () => {
+    expect(secureWebPreferences('/app/preload.cjs')).toMatchObject({
+      contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false, webviewTag: false, webSecurity: true, allowRunningInsecureContent: false,
+    });
+  });
+  it('navigation stays on the app page; only web links open outside', () => {
+    const app = 'file:///opt/Edgewise/dist/renderer/index.html';
+    expect(isAppUrl(app, app)).toBe(true);
+    expect(isAppUrl('file:///etc/passwd', app)).toBe(false);
+    expect(isAppUrl('https://evil.example/', app)).toBe(false);
+    expect(isExternalLinkAllowed('https://example.org')).toBe(true);
+    expect(isExternalLinkAllowed('javascript:alert(1)')).toBe(false);
+    expect(isExternalLinkAllowed('file:///etc/passwd')).toBe(false);
+    expect(isExternalLinkAllowed('smb://host/share')).toBe(false);
+  });
+  it('the CSP allows no inline or remote script', () => {
+    const csp = contentSecurityPolicy();
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { appContract } from './contract.ts';
+import { createClient, createDispatcher, type Handlers, type RpcMessage, type Transport } from './rpc.ts';
+import type { AppContract } from './contract.ts';
+
+function pair(handlers: Partial<Handlers<AppContract>>) {
+  const dispatch = createDispatcher(appContract, handlers as Handlers<AppContract>);
+  const listeners = new Set<(m: RpcMessage) => void>();
+  const transport: Transport = {
+    send: (m) => void dispatch(structuredClone(m), (reply) => { for (const l of listeners) l(reply); }),
+    onMessage: (l) => { listeners.add(l); return () => listeners.delete(l); },
+  };
+  return createClient<AppContract>(transport);
+}
+
+describe('the contract refuses payloads that break its schema', () => {
+  const seen: unknown[] = [];
+  const client = pair({
+    'chat.send': (args) => { seen.push(args); throw new Error('handler should not run'); },
+    'conversations.rename': (args) => { seen.push(args); return { id: args.id, title: args.title, modelId: null, settings: {} as never, createdAt: 0, updatedAt: 0 }; },
+  });
+  const bad: [string, unknown][] = [
+    ['wrong type', { conversationId: 42, text: 'hi' }],
+    ['empty text', { conversationId: 'c1', text: '   ' }],
+    ['huge text', { conversationId: 'c1', text: 'x'.repeat(100_001) }],
+    ['extra field', { conversationId: 'c1', text: 'hi', admin: true }],
+    ['path in id', { conversationId: '../../etc/passwd', text: 'hi' }],
+    ['null', null],
+    ['array', ['c1', 'hi']],
+  ];
+  it.each(bad)('%s', async (_name, args) => {
+    await expect(client.call('chat.send', args as never)).rejects.toMatchObject({ code: 'bad_input' });
+    expect(seen).toHaveLength(0);
+  });
+
+  it('unknown calls are refused, valid ones reach the handler parsed', async () => {
+    await expect(client.call('app.shutdown' as never, {} as never)).rejects.toMatchObject({ code: 'bad_input' });
+    await expect(client.call('__proto__' as never, {} as never)).rejects.toMatchObject({ code: 'bad_input' });
+    const result = await client.call('conversations.rename', { id: 'c1', title: '  Trip  ' });
+    expect(result.title).toBe('Trip');
+  });
+});
