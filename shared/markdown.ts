@@ -15,12 +15,7 @@ export type Block =
 
 /** Only web links are kept as links; javascript:, data:, file: and the rest become plain text. */
 export function safeHref(href: string): string | null {
-  try {
-    const url = new URL(href);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
-  } catch {
-    return null;
-  }
+  return /^https?:\/\/[^\s/?#]+[^\s]*$/i.test(href) ? href : null;
 }
 
 const inlinePattern = /(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)|\*\*([^*]+)\*\*|__([^_]+)__|\*([^*\s][^*]*)\*|_([^_\s][^_]*)_|\[([^\]]+)\]\(([^)\s]+)\)/g;

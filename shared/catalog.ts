@@ -1,0 +1,27 @@
+// The schema of models/catalog.json: facts about downloadable models, each with its source.
+import { z } from 'zod';
+
+export const catalogFile = z.strictObject({
+  name: z.string().min(1),
+  quantization: z.string().min(1),
+  uri: z.string().min(1),
+  sizeBytes: z.number().int().positive().nullable(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+});
+
+export const catalogModel = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/),
+  name: z.string().min(1),
+  architecture: z.string().min(1),
+  parameters: z.string().min(1),
+  license: z.string().min(1),
+  quantizationAware: z.boolean(),
+  source: z.string().min(1),
+  files: z.array(catalogFile).min(1),
+});
+
+export const catalog = z.strictObject({
+  version: z.literal(1),
+  models: z.array(catalogModel),
+});
+export type Catalog = z.infer<typeof catalog>;
