@@ -26,6 +26,8 @@ export const useApp = create<State>(() => ({
 }));
 
 let client: Client<AppContract>;
+// Each switch of conversation takes a ticket; a slower, older load must not overwrite a newer choice.
+let ticket = 0;
 
 function report(error: unknown) {
   useApp.setState({ notice: error instanceof Error ? error.message : String(error) });
@@ -90,16 +92,19 @@ export const actions = {
   },
 
   async select(id: string) {
+    const mine = ++ticket;
     const result = await guarded(() => client.call('conversations.get', { id }));
+    if (mine !== ticket) return;
     if (result) useApp.setState({ currentId: id, messages: result.messages });
     else useApp.setState({ currentId: null, messages: [] });
   },
 
   async create() {
+    const mine = ++ticket;
     const conversation = await guarded(() => client.call('conversations.create', {}));
-    if (!conversation) return;
-    await actions.refreshConversations();
+    if (!conversation || mine !== ticket) return;
     useApp.setState({ currentId: conversation.id, messages: [] });
+    await actions.refreshConversations();
   },
 
   async rename(id: string, title: string) {
