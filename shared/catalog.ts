@@ -1,5 +1,6 @@
 // The schema of models/catalog.json: facts about downloadable models, each with its source.
 import { z } from 'zod';
+import { archFacts } from './fit/archFacts.ts';
 
 export const catalogFile = z.strictObject({
   name: z.string().min(1),
@@ -17,8 +18,11 @@ export const catalogModel = z.strictObject({
   license: z.string().min(1),
   quantizationAware: z.boolean(),
   source: z.string().min(1),
-  files: z.array(catalogFile).min(1),
-});
+  /** Architecture facts from the model's published config; a figure not found there is left out. */
+  facts: archFacts.optional(),
+  factsSource: z.string().min(1).optional(),
+  files: z.array(catalogFile),
+}).refine((m) => !m.facts || m.factsSource, { message: 'facts need a factsSource saying where they were read' });
 
 export const catalog = z.strictObject({
   version: z.literal(1),

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import {
   conversation, conversationSettings, engineStatus, gpuChoice, id, message, modelInfo, stopReason,
 } from './schemas.ts';
+import { fitModelSchema as fitModel } from './fit/archFacts.ts';
+import { device } from './fit/devices.ts';
 
 const empty = z.strictObject({});
 const ok = z.object({ ok: z.literal(true) });
@@ -47,6 +49,20 @@ export const appContract = {
       args: z.strictObject({ conversationId: id, messageId: id, text: userText }),
       result: z.object({ userMessage: message, assistantMessage: message }),
     },
+    'fit.facts': {
+      args: empty,
+      result: z.object({ catalog: z.array(fitModel), local: z.array(fitModel), devices: z.array(device) }),
+    },
+    'fit.addDevice': {
+      args: z.strictObject({
+        name: z.string().trim().min(1).max(80),
+        memoryBytes: z.number().min(256 * 1024 ** 2).max(16 * 1024 ** 4),
+        memoryType: z.enum(['unified', 'discrete', 'ram']),
+        vramBytes: z.number().min(256 * 1024 ** 2).max(1024 ** 4).nullable(),
+      }),
+      result: z.array(device),
+    },
+    'fit.removeDevice': { args: z.strictObject({ id: z.string().min(1).max(64) }), result: z.array(device) },
   },
   events: {
     /** Tokens as deltas, batched about once per animation frame. */

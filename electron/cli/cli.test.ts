@@ -44,3 +44,33 @@ describe('edgewise chat', () => {
     expect(untokenizable.stderr).toContain('no token for "#"');
   });
 });
+
+describe('edgewise fit', () => {
+  it('--json gives devices and tiered rows of verdicts, and reads a local GGUF for its own facts', async () => {
+    const { code, stdout } = await edgewise(['fit', '--quant', 'Q8_0', '--ctx', '4096', '--kv-type', 'f16', '--gpu', 'cpu', '--model', stories260k, '--json']);
+    expect(code).toBe(0);
+    const matrix = JSON.parse(stdout);
+    expect(matrix.devices.map((d: { name: string }) => d.name)).toEqual([
+      '4-6 GB phone (iPhone 17)', '8-12 GB phone (Pixel 11)', '16 GB MacBook Air', '32 GB Mac Studio', 'This machine (CPU)',
+    ]);
+    for (const d of matrix.devices) expect(d.budgetBytes).toBeLessThanOrEqual(d.memoryBytes);
+    const under1b = matrix.rows.find((r: { tier: string }) => r.tier === 'under 1B');
+    const local = under1b.cells[4].models.find((m: { id: string }) => m.id === stories260k);
+    expect(local).toMatchObject({ verdict: 'fits', quantization: 'F32' });
+    expect(local.weightsBytes).toBeGreaterThan(1_000_000); // F32 tensors, not the Q8_0 chosen for the catalog
+    expect(local.totalBytes).toBe(local.weightsBytes + local.kvCacheBytes + local.overheadBytes);
+    const big = matrix.rows.find((r: { tier: string }) => r.tier === '30B+').cells[0];
+    expect(big.verdict).toBe('no');
+  });
+
+  it('prints a table by default and refuses a wrong setting with exit code 2', async () => {
+    const table = await edgewise(['fit', '--gpu', 'cpu']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/Fit at Q4_K_M, 8192-token context/);
+    expect(table.stdout).toMatch(/^3-8B\s/m);
+    const bad = await edgewise(['fit', '--quant', 'Q9']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--quant must be one of/);
+    expect((await edgewise(['fit', '--kv-type', 'q4'])).code).toBe(2);
+  });
+});

@@ -2,12 +2,14 @@
 // The `edgewise` command.
 import { chatCommand, chatUsage } from './chatCommand.ts';
 import { serveCommand, serveUsage } from './serveCommand.ts';
+import { fitCommand, fitUsage } from './fitCommand.ts';
 import { CliError, exitCodes } from './args.ts';
 
 const usage = `Edgewise: offline chat with GGUF models.
 
 ${chatUsage}
 ${serveUsage}
+${fitUsage}
 
 Exit codes: 0 done, 2 bad input, 3 model failed to load, 4 engine crashed.`;
 
@@ -16,6 +18,7 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'chat': return chatCommand(rest);
     case 'serve': return serveCommand(rest);
+    case 'fit': return fitCommand(rest);
     case undefined: case '--help': case '-h': case 'help':
       console.log(usage);
       return exitCodes.ok;

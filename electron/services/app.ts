@@ -14,6 +14,10 @@ import { ConversationStore } from './store/conversationStore.ts';
 import { ChatService } from './chat/chatService.ts';
 import type { AppEmit } from './events.ts';
 import { appRoot, bundledModelsDir } from './paths.ts';
+import { SettingsStore } from './store/settingsStore.ts';
+import { FitService } from './fit/fitService.ts';
+import { loadCatalog } from './library/catalogFile.ts';
+import { defaultSettings } from '../../shared/schemas.ts';
 
 export interface AppOptions {
   dataDir: string;
@@ -46,8 +50,11 @@ export async function createApp(options: AppOptions) {
     onStatus: (status: EngineStatus) => options.emit('engine.status', status),
   });
 
+  const fit = new FitService({ catalog: loadCatalog(), settings: new SettingsStore(db), memory: () => engine.memory() });
+
   async function loadModel(model: ModelInfo, gpu?: GpuChoice): Promise<EngineStatus> {
     assertFitsInMemory(model);
+    await fit.assertLoadable(model, defaultSettings.contextSize);
     return engine.load({ id: model.id, name: model.name, path: model.path }, gpu);
   }
 
@@ -87,6 +94,11 @@ export async function createApp(options: AppOptions) {
     'chat.stop': ({ conversationId }) => { chat.stop(conversationId); return { ok: true as const }; },
     'chat.regenerate': ({ conversationId }) => chat.regenerate(conversationId),
     'chat.edit': ({ conversationId, messageId, text }) => chat.edit(conversationId, messageId, text),
+    'fit.facts': async () => ({
+      catalog: fit.catalogModels(), local: await fit.localModels(await library.list()), devices: await fit.devices(),
+    }),
+    'fit.addDevice': ({ name, memoryBytes, memoryType, vramBytes }) => fit.addDevice(name, memoryBytes, memoryType, vramBytes),
+    'fit.removeDevice': ({ id }) => fit.removeDevice(id),
   };
 
   async function start(): Promise<void> {
@@ -101,7 +113,7 @@ export async function createApp(options: AppOptions) {
     db.close();
   }
 
-  return { contract: appContract, handlers, engine, chat, store, library, db, interrupted, start, dispose };
+  return { contract: appContract, handlers, engine, chat, store, library, fit, db, interrupted, start, dispose };
 }
 
 export type App = Awaited<ReturnType<typeof createApp>>;

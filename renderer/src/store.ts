@@ -18,11 +18,12 @@ interface State {
   messages: Message[];
   live: Record<string, Live>;
   notice: string | null;
+  view: 'chat' | 'fit';
 }
 
 export const useApp = create<State>(() => ({
   connected: false, dataDir: '', engine: null, models: [], conversations: [], query: '', currentId: null,
-  messages: [], live: {}, notice: null,
+  messages: [], live: {}, notice: null, view: 'chat',
 }));
 
 let client: Client<AppContract>;
@@ -33,7 +34,10 @@ function report(error: unknown) {
   useApp.setState({ notice: error instanceof Error ? error.message : String(error) });
 }
 
-async function guarded<T>(work: () => Promise<T>): Promise<T | undefined> {
+/** The contract client, for the stores of other views. */
+export const rpc = () => client;
+
+export async function guarded<T>(work: () => Promise<T>): Promise<T | undefined> {
   try {
     return await work();
   } catch (error) {
@@ -170,6 +174,10 @@ export const actions = {
   async addModel(path: string) {
     const model = await guarded(() => client.call('models.add', { path }));
     if (model) useApp.setState({ models: await client.call('models.list', {}) });
+  },
+
+  show(view: State['view']) {
+    useApp.setState({ view });
   },
 
   dismiss() {

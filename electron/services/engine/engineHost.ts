@@ -2,7 +2,7 @@
 // and recovery when the worker dies: report at once, start a new worker, reload the last good model.
 import { createClient, RpcError, type Client } from '../../../shared/rpc.ts';
 import type { EngineStatus, GpuChoice } from '../../../shared/schemas.ts';
-import type { WorkerContract, GenerateResult } from './workerContract.ts';
+import type { WorkerContract, GenerateResult, MachineMemory } from './workerContract.ts';
 import type { SpawnWorker, WorkerProcess } from './workerProcess.ts';
 import type { z } from 'zod';
 
@@ -145,6 +145,12 @@ export class EngineHost {
     const next = this.queue.then(run, run);
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  /** This machine's memory as the engine's backend sees it; does not wait for a generation to end. */
+  async memory(): Promise<MachineMemory> {
+    await this.start();
+    return this.client!.call('memory', { gpu: this.options.gpu ?? 'auto' });
   }
 
   abort(requestId: string): void {

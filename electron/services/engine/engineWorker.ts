@@ -82,16 +82,20 @@ function repeatPenalty(s: Sampling) {
   return s.repeatPenalty > 1 ? { penalty: s.repeatPenalty } : false as const;
 }
 
+async function releaseModel() {
+  await context?.dispose();
+  await model?.dispose();
+  context = null;
+  sequence = null;
+  model = null;
+  guard = null;
+}
+
 const handlers: Handlers<WorkerContract> = {
   async load({ path, gpu, threads: wanted }) {
     const started = performance.now();
     if (wanted) threads = wanted;
-    await context?.dispose();
-    await model?.dispose();
-    context = null;
-    sequence = null;
-    model = null;
-    guard = null;
+    await releaseModel();
     const l = await obtainLlama(gpu);
     model = await l.loadModel({
       modelPath: path,
@@ -114,12 +118,19 @@ const handlers: Handlers<WorkerContract> = {
   },
 
   async unload() {
-    await context?.dispose();
-    await model?.dispose();
-    context = null;
-    sequence = null;
-    model = null;
+    await releaseModel();
     return { ok: true as const };
+  },
+
+  async memory({ gpu }) {
+    const l = llama ?? await obtainLlama(gpu);
+    const [ram, vram] = await Promise.all([l.getRamState(), l.gpu === false ? null : l.getVramState()]);
+    return {
+      backend: backendOf(l),
+      gpuDevices: l.gpu === false ? [] : await l.getGpuDeviceNames(),
+      ramTotal: ram.total, ramFree: ram.free,
+      vramTotal: vram?.total ?? null, vramFree: vram?.free ?? null, unifiedBytes: vram?.unifiedSize ?? 0,
+    };
   },
 
   async generate({ requestId, mode, systemPrompt, history, sampling, contextSize }) {

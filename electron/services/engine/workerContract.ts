@@ -13,6 +13,17 @@ export const loadResult = z.object({
   hasChatTemplate: z.boolean(),
 });
 
+export const machineMemory = z.object({
+  backend: backendName,
+  gpuDevices: z.array(z.string()),
+  ramTotal: z.number(),
+  ramFree: z.number(),
+  vramTotal: z.number().nullable(),
+  vramFree: z.number().nullable(),
+  unifiedBytes: z.number(),
+});
+export type MachineMemory = z.infer<typeof machineMemory>;
+
 export const generateResult = z.object({
   text: z.string(),
   stopReason,
@@ -43,6 +54,8 @@ export const workerContract = {
       }),
       result: generateResult,
     },
+    /** Memory of this machine as the engine's backend sees it (VRAM, or unified memory on a Mac). */
+    memory: { args: z.object({ gpu: gpuChoice }), result: machineMemory },
     abort: { args: z.object({ requestId: z.string() }), result: z.object({ ok: z.literal(true) }) },
   },
   events: {

@@ -26,4 +26,8 @@ export const migrations: string[] = [
      path TEXT NOT NULL UNIQUE,
      added_at INTEGER NOT NULL
    );`,
+  `CREATE TABLE settings (
+     key TEXT PRIMARY KEY,
+     value TEXT NOT NULL
+   );`,
 ];

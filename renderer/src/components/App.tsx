@@ -2,10 +2,12 @@ import { useApp, actions } from '../store.ts';
 import { Sidebar } from './Sidebar.tsx';
 import { ChatView } from './ChatView.tsx';
 import { EngineBar } from './EngineBar.tsx';
+import { FitView } from './FitView.tsx';
 
 export function App() {
   const notice = useApp((s) => s.notice);
   const connected = useApp((s) => s.connected);
+  const view = useApp((s) => s.view);
   return (
     <div className="app" data-connected={connected}>
       <Sidebar />
@@ -18,7 +20,7 @@ export function App() {
             <button onClick={actions.dismiss} aria-label="Dismiss">×</button>
           </div>
         )}
-        <ChatView />
+        {view === 'chat' ? <ChatView /> : <FitView />}
       </main>
     </div>
   );

@@ -5,12 +5,17 @@ export function Sidebar() {
   const conversations = useApp((s) => s.conversations);
   const currentId = useApp((s) => s.currentId);
   const query = useApp((s) => s.query);
+  const view = useApp((s) => s.view);
   const [renaming, setRenaming] = useState<string | null>(null);
   const [title, setTitle] = useState('');
   return (
     <nav className="sidebar">
       <div className="brand">Edgewise</div>
-      <button className="primary" onClick={() => void actions.create()}>New conversation</button>
+      <div className="views" role="tablist">
+        <button role="tab" aria-selected={view === 'chat'} onClick={() => actions.show('chat')}>Chat</button>
+        <button role="tab" aria-selected={view === 'fit'} onClick={() => actions.show('fit')}>Fit</button>
+      </div>
+      <button className="primary" onClick={() => { actions.show('chat'); void actions.create(); }}>New conversation</button>
       <input
         type="search" placeholder="Search titles" value={query} aria-label="Search conversations"
         onChange={(e) => void actions.search(e.target.value)}

@@ -1,0 +1,44 @@
+// The fit view's state. The matrix is computed here from the shared estimator, so changing a control
+// recolors it at once, with no round trip; only the facts and the device list come from the back end.
+import { create } from 'zustand';
+import type { AppContract } from '../../shared/contract.ts';
+import type { CallResult } from '../../shared/rpc.ts';
+import type { Device } from '../../shared/fit/devices.ts';
+import type { FitControls } from '../../shared/fit/matrix.ts';
+import { guarded, rpc } from './store.ts';
+
+type Facts = CallResult<AppContract, 'fit.facts'>;
+
+interface FitState {
+  facts: Facts | null;
+  controls: FitControls;
+  selected: { tier: string; device: string } | null;
+}
+
+export const useFit = create<FitState>(() => ({
+  facts: null,
+  controls: { quant: 'Q4_K_M', ctx: 8192, kvType: 'f16' },
+  selected: null,
+}));
+
+export const fitActions = {
+  async load() {
+    const facts = await guarded(() => rpc().call('fit.facts', {}));
+    if (facts) useFit.setState({ facts });
+  },
+  setControls(change: Partial<FitControls>) {
+    useFit.setState((s) => ({ controls: { ...s.controls, ...change } }));
+  },
+  select(tier: string, device: string) {
+    useFit.setState({ selected: { tier, device } });
+  },
+  async addDevice(name: string, memoryType: Device['memoryType'], memoryGb: number, vramGb: number | null) {
+    const added = await guarded(() => rpc().call('fit.addDevice', {
+      name, memoryType, memoryBytes: memoryGb * 1024 ** 3, vramBytes: vramGb ? vramGb * 1024 ** 3 : null,
+    }));
+    if (added) await fitActions.load();
+  },
+  async removeDevice(id: string) {
+    if (await guarded(() => rpc().call('fit.removeDevice', { id }))) await fitActions.load();
+  },
+};
