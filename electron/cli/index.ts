@@ -3,6 +3,7 @@
 import { chatCommand, chatUsage } from './chatCommand.ts';
 import { serveCommand, serveUsage } from './serveCommand.ts';
 import { fitCommand, fitUsage } from './fitCommand.ts';
+import { routeCommand, routeUsage } from './routeCommand.ts';
 import { CliError, exitCodes } from './args.ts';
 
 const usage = `Edgewise: offline chat with GGUF models.
@@ -10,6 +11,7 @@ const usage = `Edgewise: offline chat with GGUF models.
 ${chatUsage}
 ${serveUsage}
 ${fitUsage}
+${routeUsage}
 
 Exit codes: 0 done, 2 bad input, 3 model failed to load, 4 engine crashed.`;
 
@@ -19,6 +21,7 @@ async function main(argv: string[]): Promise<number> {
     case 'chat': return chatCommand(rest);
     case 'serve': return serveCommand(rest);
     case 'fit': return fitCommand(rest);
+    case 'route': return routeCommand(rest);
     case undefined: case '--help': case '-h': case 'help':
       console.log(usage);
       return exitCodes.ok;

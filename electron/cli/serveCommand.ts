@@ -5,7 +5,7 @@ import { startServer } from '../server/server.ts';
 import { appRoot, defaultDataDir } from '../services/paths.ts';
 import { CliError, exitCodes, gpuOption, numberOption } from './args.ts';
 
-export const serveUsage = 'Usage: edgewise serve [--port N] [--model PATH] [--gpu auto|cpu|metal|cuda|vulkan] [--threads N] [--host ADDRESS]';
+export const serveUsage = 'Usage: edgewise serve [--port N] [--model PATH] [--gpu auto|cpu|metal|cuda|vulkan] [--threads N] [--host ADDRESS] [--api-key KEY]';
 
 export async function serveCommand(argv: string[]): Promise<number> {
   let values;
@@ -14,13 +14,14 @@ export async function serveCommand(argv: string[]): Promise<number> {
       args: argv, strict: true,
       options: {
         port: { type: 'string' }, model: { type: 'string' }, gpu: { type: 'string' },
-        threads: { type: 'string' }, host: { type: 'string' },
+        threads: { type: 'string' }, host: { type: 'string' }, 'api-key': { type: 'string' },
       },
     }));
   } catch (error) {
     throw new CliError(exitCodes.badInput, `${(error as Error).message}\n${serveUsage}`);
   }
   const host = values.host ?? '127.0.0.1';
+  if (values['api-key'] !== undefined && values['api-key'].length < 8) throw new CliError(exitCodes.badInput, '--api-key must be at least 8 characters long.');
   if (values.host && !['127.0.0.1', 'localhost', '::1'].includes(values.host)) {
     console.warn(`Warning: listening on ${values.host} makes Edgewise reachable from other machines. Anyone with the URL's token can use your models and read your conversations.`);
   }
@@ -32,8 +33,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
     threads: numberOption(values.threads, 'threads', 1, 1024, true) ?? null,
     modelPath: values.model ? resolve(values.model) : undefined,
     rendererDir: join(appRoot(), 'dist', 'renderer'),
+    apiKey: values['api-key'],
   });
   console.log(`Edgewise is serving at ${server.url}`);
+  console.log(`OpenAI-compatible API: ${new URL('/v1', server.url).href} (API key: ${server.apiKey})`);
   console.log(`Data: ${defaultDataDir()}`);
   if (server.app.interrupted > 0) console.log(`${server.app.interrupted} answer(s) interrupted by the last shutdown were kept.`);
   let stopping = false;

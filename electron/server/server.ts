@@ -12,6 +12,7 @@ import { forkWorker } from '../services/engine/workerProcess.ts';
 import type { AppEmit } from '../services/events.ts';
 import { allowedHosts, hostAllowed, originAllowed, tokenMatches } from './httpGuards.ts';
 import { serveStatic } from './staticFiles.ts';
+import { handleOpenAi } from './openaiApi.ts';
 
 const MAX_MESSAGE_BYTES = 1 << 20;
 
@@ -20,6 +21,8 @@ export interface ServeOptions extends Partial<Omit<AppOptions, 'emit' | 'shell'>
   port?: number;
   host?: string;
   token?: string;
+  /** Key for the OpenAI-compatible API under /v1; random unless given. */
+  apiKey?: string;
   rendererDir: string;
 }
 
@@ -27,6 +30,7 @@ export interface RunningServer {
   url: string;
   port: number;
   token: string;
+  apiKey: string;
   app: App;
   server: Server;
   close(): Promise<void>;
@@ -35,6 +39,7 @@ export interface RunningServer {
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? randomBytes(24).toString('base64url');
+  const apiKey = options.apiKey ?? `ew-${randomBytes(24).toString('base64url')}`;
   const sockets = new Set<WebSocket>();
   const emit: AppEmit = (name, payload) => {
     const data = JSON.stringify({ t: 'event', name, payload } satisfies RpcMessage);
@@ -47,6 +52,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const server = createServer((req, res) => {
     if (!hostAllowed(req.headers.host, allowed)) {
       res.writeHead(421, { 'Content-Type': 'text/plain' }).end('Refused: unexpected Host header');
+      return;
+    }
+    if (req.url?.startsWith('/v1/')) {
+      if (!originAllowed(req.headers.origin, allowed)) {
+        res.writeHead(403, { 'Content-Type': 'text/plain' }).end('Refused: foreign Origin');
+        return;
+      }
+      void handleOpenAi(req, res, app, apiKey);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -95,6 +108,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     url: `http://${shownHost}:${port}/?token=${token}`,
     port,
     token,
+    apiKey,
     app,
     server,
     async close() {

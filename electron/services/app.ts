@@ -113,7 +113,7 @@ export async function createApp(options: AppOptions) {
     db.close();
   }
 
-  return { contract: appContract, handlers, engine, chat, store, library, fit, db, interrupted, start, dispose };
+  return { contract: appContract, handlers, engine, chat, store, library, fit, db, interrupted, ensureModel, start, dispose };
 }
 
 export type App = Awaited<ReturnType<typeof createApp>>;
