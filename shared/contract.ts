@@ -6,6 +6,7 @@ import {
 } from './schemas.ts';
 import { fitModelSchema as fitModel } from './fit/archFacts.ts';
 import { device } from './fit/devices.ts';
+import { routingSettings, routingUpdate } from './router/schemas.ts';
 
 const empty = z.strictObject({});
 const ok = z.object({ ok: z.literal(true) });
@@ -62,6 +63,17 @@ export const appContract = {
       }),
       result: z.array(device),
     },
+    'routing.get': { args: empty, result: routingSettings },
+    'routing.set': { args: routingUpdate, result: routingSettings },
+    'routing.detect': {
+      args: empty,
+      result: z.array(z.object({ name: z.string(), baseUrl: z.string(), ok: z.boolean(), models: z.array(z.string()), why: z.string().nullable() })),
+    },
+    'routing.history': { args: empty, result: z.record(z.string(), z.number()) },
+    'route.consent': {
+      args: z.strictObject({ messageId: id, answer: z.enum(['yes', 'yes for this conversation', 'no']) }),
+      result: z.object({ ok: z.boolean() }),
+    },
     'fit.removeDevice': { args: z.strictObject({ id: z.string().min(1).max(64) }), result: z.array(device) },
   },
   events: {
@@ -72,6 +84,11 @@ export const appContract = {
     'chat.done': z.object({ conversationId: id, message, stopReason }),
     'engine.status': engineStatus,
     'conversations.changed': z.object({ id }),
+    /** A query routed to the partner cloud waits for the user's answer; this is exactly what would be sent. */
+    'route.consent': z.object({
+      conversationId: id, messageId: id, partner: z.string(), host: z.string(), model: z.string(),
+      sends: z.string(), estimatedCostUsd: z.number(), reasons: z.array(z.string()),
+    }),
   },
 } as const;
 

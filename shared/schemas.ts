@@ -1,5 +1,6 @@
 // Data shapes shared by main and renderer. Types are inferred from the schemas, never declared twice.
 import { z } from 'zod';
+import { routeTrace } from './router/schemas.ts';
 
 export const id = z.string().min(1).max(128).regex(/^[A-Za-z0-9:_-]+$/, 'must be a plain identifier');
 
@@ -38,7 +39,8 @@ export type StopReason = z.infer<typeof stopReason>;
 export const messageStats = z.object({
   modelFile: z.string(),
   quantization: z.string(),
-  backend: backendName,
+  /** "remote" when a private server or the partner answered. */
+  backend: z.union([backendName, z.literal('remote')]),
   ttftMs: z.number(),
   promptTokens: z.number(),
   prefillTokensPerSec: z.number(),
@@ -57,6 +59,7 @@ export const message = z.object({
   status: z.enum(['done', 'streaming', 'aborted', 'error', 'interrupted']),
   stats: messageStats.nullable(),
   error: z.string().nullable(),
+  trace: routeTrace.nullable().optional(),
   createdAt: z.number(),
 });
 export type Message = z.infer<typeof message>;

@@ -1,5 +1,5 @@
 // The Electron shell: one window, the engine in a utilityProcess, the contract over IPC.
-import { app, BrowserWindow, ipcMain, session, shell, utilityProcess } from 'electron';
+import { app, BrowserWindow, ipcMain, safeStorage, session, shell, utilityProcess } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createApp, type App } from '../services/app.ts';
@@ -35,7 +35,14 @@ const emit: AppEmit = (name, payload) => {
 async function main() {
   await app.whenReady();
   applySessionRules(session.defaultSession);
-  services = await createApp({ dataDir: app.getPath('userData'), spawn: spawnUtilityWorker, emit, shell: 'electron' });
+  // API keys at rest: encrypted with the OS keychain (safeStorage) when it is available.
+  const cipher = safeStorage.isEncryptionAvailable()
+    ? {
+      encrypt: (plain: string) => safeStorage.encryptString(plain).toString('base64'),
+      decrypt: (sealed: string) => safeStorage.decryptString(Buffer.from(sealed, 'base64')),
+    }
+    : null;
+  services = await createApp({ dataDir: app.getPath('userData'), spawn: spawnUtilityWorker, emit, shell: 'electron', cipher });
   serveContractOverIpc(ipcMain, services.handlers, () => window, indexUrl);
   window = new BrowserWindow({
     width: 1200, height: 800, title: APP_NAME, show: false,

@@ -17,6 +17,9 @@ import { appRoot, bundledModelsDir } from './paths.ts';
 import { SettingsStore } from './store/settingsStore.ts';
 import { FitService } from './fit/fitService.ts';
 import { loadCatalog } from './library/catalogFile.ts';
+import { RoutingService } from './router/routingService.ts';
+import { SecretStore, type Cipher } from './router/secretStore.ts';
+import { ConsentGate } from './router/consentGate.ts';
 import { defaultSettings } from '../../shared/schemas.ts';
 
 export interface AppOptions {
@@ -28,6 +31,8 @@ export interface AppOptions {
   threads?: number | null;
   /** A model file to load at start instead of the default demo model. */
   modelPath?: string;
+  /** Encrypts API keys at rest (Electron's safeStorage); without it they sit in a 0600 file. */
+  cipher?: Cipher | null;
 }
 
 const version = (createRequire(import.meta.url)(join(appRoot(), 'package.json')) as { version: string }).version;
@@ -50,7 +55,8 @@ export async function createApp(options: AppOptions) {
     onStatus: (status: EngineStatus) => options.emit('engine.status', status),
   });
 
-  const fit = new FitService({ catalog: loadCatalog(), settings: new SettingsStore(db), memory: () => engine.memory() });
+  const settings = new SettingsStore(db);
+  const fit = new FitService({ catalog: loadCatalog(), settings, memory: () => engine.memory() });
 
   async function loadModel(model: ModelInfo, gpu?: GpuChoice): Promise<EngineStatus> {
     assertFitsInMemory(model);
@@ -65,7 +71,9 @@ export async function createApp(options: AppOptions) {
     return model;
   }
 
-  const chat = new ChatService({ store, engine, emit: options.emit, ensureModel });
+  const routing = new RoutingService({ settings, secrets: new SecretStore(options.dataDir, options.cipher ?? null) });
+  const consent = new ConsentGate();
+  const chat = new ChatService({ store, engine, emit: options.emit, ensureModel, routing, consent });
 
   const handlers: Handlers<AppContract> = {
     'app.info': () => ({ version, dataDir: options.dataDir, shell: options.shell }),
@@ -99,6 +107,11 @@ export async function createApp(options: AppOptions) {
     }),
     'fit.addDevice': ({ name, memoryBytes, memoryType, vramBytes }) => fit.addDevice(name, memoryBytes, memoryType, vramBytes),
     'fit.removeDevice': ({ id }) => fit.removeDevice(id),
+    'routing.get': () => routing.get(),
+    'routing.set': (change) => routing.update(change),
+    'routing.detect': () => routing.detect(),
+    'routing.history': () => store.tierCounts(),
+    'route.consent': ({ messageId, answer }) => ({ ok: consent.answer(messageId, answer) }),
   };
 
   async function start(): Promise<void> {
@@ -113,7 +126,7 @@ export async function createApp(options: AppOptions) {
     db.close();
   }
 
-  return { contract: appContract, handlers, engine, chat, store, library, fit, db, interrupted, ensureModel, start, dispose };
+  return { contract: appContract, handlers, engine, chat, store, library, fit, routing, consent, db, interrupted, ensureModel, start, dispose };
 }
 
 export type App = Awaited<ReturnType<typeof createApp>>;

@@ -8,6 +8,11 @@ import type { Message, MessageStats, ModelInfo, StopReason } from '../../../shar
 import type { EngineHost } from '../engine/engineHost.ts';
 import type { ConversationStore } from '../store/conversationStore.ts';
 import type { AppEmit } from '../events.ts';
+import type { Decision } from '../../../shared/router/router.ts';
+import type { RouteTrace } from '../../../shared/router/schemas.ts';
+import type { RoutingService } from '../router/routingService.ts';
+import type { ConsentGate } from '../router/consentGate.ts';
+import { streamRemote } from '../router/remoteClient.ts';
 
 const DELTA_BATCH_MS = 16;
 const SAVE_EVERY_MS = 500;
@@ -18,6 +23,8 @@ export interface ChatServiceOptions {
   emit: AppEmit;
   /** Loads the conversation's model when the engine holds another one. */
   ensureModel: (modelId: string | null) => Promise<ModelInfo>;
+  routing: RoutingService;
+  consent: ConsentGate;
 }
 
 export class ChatService {
@@ -98,14 +105,22 @@ export class ChatService {
   }
 
   private async run(conversationId: string, messageId: string, history: { role: 'user' | 'assistant'; text: string }[], signal: AbortSignal) {
-    const { store, engine, emit } = this.options;
+    const { store, engine, emit, routing, consent } = this.options;
     const conversation = store.get(conversationId);
+    const started = performance.now();
+    const at = () => Math.round(performance.now() - started);
     let text = '';
     let pending = '';
     let outputTokens = 0;
     let firstAt = 0;
     let batchTimer: NodeJS.Timeout | null = null;
     let lastSave = Date.now();
+    let trace: RouteTrace | null = null;
+    const event = (kind: RouteTrace['events'][number]['kind'], detail: string) => {
+      if (!trace) return;
+      trace.events.push({ atMs: at(), kind, detail });
+      store.saveTrace(messageId, trace);
+    };
     const flush = () => {
       batchTimer = null;
       if (!pending) return;
@@ -116,38 +131,97 @@ export class ChatService {
       });
       pending = '';
     };
+    const onDelta = (delta: string, tokens: number) => {
+      if (!firstAt) {
+        firstAt = performance.now();
+        event('first-token', `after ${at()} ms`);
+      }
+      text += delta;
+      pending += delta;
+      outputTokens = tokens;
+      batchTimer ??= setTimeout(flush, DELTA_BATCH_MS);
+      if (Date.now() - lastSave >= SAVE_EVERY_MS) {
+        store.saveText(messageId, text);
+        lastSave = Date.now();
+      }
+    };
     const finish = (status: Message['status'], stats: MessageStats | null, error: string | null, stopReason: StopReason) => {
       if (batchTimer) clearTimeout(batchTimer);
       flush();
-      const message = store.finish(messageId, text, status, stats, error);
+      if (trace) {
+        trace.events.push({ atMs: at(), kind: error ? 'error' : 'done', detail: error ?? `${stopReason}, ${outputTokens} tokens` });
+        trace.latencyMs = at();
+        trace.outputTokens = stats?.outputTokens ?? outputTokens;
+      }
+      const message = store.finish(messageId, text, status, stats, error, trace);
       emit('chat.done', { conversationId, message, stopReason });
       emit('conversations.changed', { id: conversationId });
     };
-    let model: ModelInfo | null = null;
     try {
-      model = await this.options.ensureModel(conversation.modelId);
-      const result = await engine.generate({
-        requestId: randomUUID(), mode: 'chat', systemPrompt: conversation.settings.systemPrompt, history,
-        sampling: conversation.settings.sampling, contextSize: conversation.settings.contextSize,
-      }, (delta, tokens) => {
-        if (!firstAt) firstAt = performance.now();
-        text += delta;
-        pending += delta;
-        outputTokens = tokens;
-        batchTimer ??= setTimeout(flush, DELTA_BATCH_MS);
-        if (Date.now() - lastSave >= SAVE_EVERY_MS) {
-          store.saveText(messageId, text);
-          lastSave = Date.now();
+      const query = history.at(-1)?.text ?? '';
+      const decision = await routing.decide(query, history.slice(0, -1).map((t) => t.text), consent.isRemembered(conversationId));
+      trace = traceOf(decision);
+      event('decided', `${decision.tier} (${decision.rule})`);
+      let tier = decision.tier;
+      if (tier === 'partner' && decision.consentRequired) {
+        const partner = routing.get().partner!;
+        const sends = [conversation.settings.systemPrompt, ...history.map((t) => t.text)].filter(Boolean).join('\n\n');
+        const estimatedCostUsd = costOf(partner, Math.ceil(sends.length / 4), conversation.settings.sampling.maxTokens);
+        trace.estimatedCostUsd = estimatedCostUsd;
+        event('consent-asked', `${partner.name} (${new URL(partner.baseUrl).host}), ${partner.model}, up to $${estimatedCostUsd.toFixed(4)}`);
+        emit('route.consent', {
+          conversationId, messageId, partner: partner.name, host: new URL(partner.baseUrl).host, model: partner.model,
+          sends, estimatedCostUsd, reasons: decision.reasons,
+        });
+        const answer = await consent.wait(messageId, conversationId, signal);
+        trace.consent = answer;
+        event('consent-answered', answer);
+        if (answer === 'no') {
+          tier = decision.signals.connectivity.reachable.includes('private') ? 'private' : 'device';
+          event('fallback', `answered by ${tier} instead`);
         }
-      }, signal);
+      }
+      if (signal.aborted) return finish('aborted', null, null, 'aborted');
+      if (tier === 'device') {
+        const model = await this.options.ensureModel(conversation.modelId);
+        trace.answeredBy = { tier, name: 'this device', model: model.name };
+        event('dispatched', `${model.name} on ${engine.status.backend ?? 'cpu'}`);
+        const result = await engine.generate({
+          requestId: randomUUID(), mode: 'chat', systemPrompt: conversation.settings.systemPrompt, history,
+          sampling: conversation.settings.sampling, contextSize: conversation.settings.contextSize,
+        }, onDelta, signal);
+        text = result.text;
+        trace.estimatedCostUsd = 0;
+        finish(result.stopReason === 'aborted' ? 'aborted' : 'done', {
+          modelFile: basename(model.path), quantization: model.quantization, backend: engine.status.backend ?? 'cpu',
+          ttftMs: result.ttftMs, promptTokens: result.promptTokens, prefillTokensPerSec: result.prefillTokensPerSec,
+          outputTokens: result.outputTokens, decodeTokensPerSec: result.decodeTokensPerSec, stopReason: result.stopReason,
+          contextShifted: result.contextShifted,
+        }, null, result.stopReason);
+        return;
+      }
+      const endpoint = routing.endpoint(tier);
+      trace.answeredBy = { tier, name: endpoint.name, model: endpoint.model };
+      event('dispatched', `${endpoint.name} (${new URL(endpoint.baseUrl).host}), ${endpoint.model}`);
+      const dispatchedAt = performance.now();
+      let deltas = 0;
+      const result = await streamRemote(endpoint, {
+        systemPrompt: conversation.settings.systemPrompt, history,
+        maxTokens: conversation.settings.sampling.maxTokens, temperature: conversation.settings.sampling.temperature,
+      }, (delta) => onDelta(delta, ++deltas), signal);
       text = result.text;
-      const stats: MessageStats = {
-        modelFile: basename(model.path), quantization: model.quantization, backend: engine.status.backend ?? 'cpu',
-        ttftMs: result.ttftMs, promptTokens: result.promptTokens, prefillTokensPerSec: result.prefillTokensPerSec,
-        outputTokens: result.outputTokens, decodeTokensPerSec: result.decodeTokensPerSec, stopReason: result.stopReason,
-        contextShifted: result.contextShifted,
-      };
-      finish(result.stopReason === 'aborted' ? 'aborted' : 'done', stats, null, result.stopReason);
+      const tokens = result.outputTokens ?? deltas;
+      const decodeSeconds = firstAt ? (performance.now() - firstAt) / 1000 : 0;
+      if (tier === 'partner') {
+        const partner = routing.get().partner!;
+        trace.estimatedCostUsd = costOf(partner, result.promptTokens ?? Math.ceil(text.length / 4), tokens);
+      } else trace.estimatedCostUsd = null;
+      finish(result.stopReason === 'aborted' ? 'aborted' : 'done', {
+        modelFile: endpoint.model, quantization: 'remote', backend: 'remote',
+        ttftMs: firstAt ? firstAt - dispatchedAt : 0, promptTokens: result.promptTokens ?? 0, prefillTokensPerSec: 0,
+        outputTokens: tokens, decodeTokensPerSec: decodeSeconds > 0 && tokens > 1 ? (tokens - 1) / decodeSeconds : 0,
+        stopReason: result.stopReason, contextShifted: false,
+      }, null, result.stopReason);
     } catch (error) {
       const code = error instanceof RpcError ? error.code : 'internal';
       const message = error instanceof Error ? error.message : String(error);
@@ -155,4 +229,17 @@ export class ChatService {
       else finish('error', null, message, code === 'engine_crashed' ? 'crashed' : 'error');
     }
   }
+}
+
+function traceOf(d: Decision): RouteTrace {
+  return {
+    tier: d.tier, rule: d.rule, reasons: d.reasons,
+    signals: { ...d.signals, privacy: { detected: d.signals.privacy.detected } },
+    consent: d.tier !== 'partner' ? 'not needed' : d.consentRequired ? 'asked' : 'remembered',
+    answeredBy: null, events: [], latencyMs: null, outputTokens: null, estimatedCostUsd: null, energyJoules: null,
+  };
+}
+
+function costOf(partner: { inputPricePerMTok: number; outputPricePerMTok: number }, inputTokens: number, outputTokens: number): number {
+  return (inputTokens * partner.inputPricePerMTok + outputTokens * partner.outputPricePerMTok) / 1e6;
 }

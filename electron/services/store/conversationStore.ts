@@ -6,12 +6,13 @@ import {
   type Conversation, type ConversationSettings, type Message, type MessageStats,
 } from '../../../shared/schemas.ts';
 import { RpcError } from '../../../shared/rpc.ts';
+import { routeTrace, type RouteTrace } from '../../../shared/router/schemas.ts';
 import { transaction } from './database.ts';
 
 interface ConversationRow { id: string; title: string; model_id: string | null; settings: string; created_at: number; updated_at: number }
 interface MessageRow {
   id: string; conversation_id: string; role: 'user' | 'assistant'; text: string; status: Message['status'];
-  stats: string | null; error: string | null; created_at: number;
+  stats: string | null; error: string | null; trace: string | null; created_at: number;
 }
 
 function toConversation(row: ConversationRow): Conversation {
@@ -25,9 +26,10 @@ function toConversation(row: ConversationRow): Conversation {
 
 function toMessage(row: MessageRow): Message {
   const stats = row.stats ? messageStats.safeParse(JSON.parse(row.stats)) : null;
+  const trace = row.trace ? routeTrace.safeParse(JSON.parse(row.trace)) : null;
   return {
     id: row.id, conversationId: row.conversation_id, role: row.role, text: row.text, status: row.status,
-    stats: stats?.success ? stats.data : null, error: row.error, createdAt: row.created_at,
+    stats: stats?.success ? stats.data : null, error: row.error, trace: trace?.success ? trace.data : null, createdAt: row.created_at,
   };
 }
 
@@ -102,10 +104,21 @@ export class ConversationStore {
     this.db.prepare('UPDATE messages SET text = ?, updated_at = ? WHERE id = ?').run(text, Date.now(), id);
   }
 
-  finish(id: string, text: string, status: Message['status'], stats: MessageStats | null, error: string | null): Message {
-    this.db.prepare('UPDATE messages SET text = ?, status = ?, stats = ?, error = ?, updated_at = ? WHERE id = ?')
-      .run(text, status, stats ? JSON.stringify(stats) : null, error, Date.now(), id);
+  finish(id: string, text: string, status: Message['status'], stats: MessageStats | null, error: string | null, trace: RouteTrace | null = null): Message {
+    this.db.prepare('UPDATE messages SET text = ?, status = ?, stats = ?, error = ?, trace = ?, updated_at = ? WHERE id = ?')
+      .run(text, status, stats ? JSON.stringify(stats) : null, error, trace ? JSON.stringify(trace) : null, Date.now(), id);
     return this.message(id);
+  }
+
+  /** Keeps the routing trace as it grows (consent asked, dispatched), so a crash does not lose it. */
+  saveTrace(id: string, trace: RouteTrace): void {
+    this.db.prepare('UPDATE messages SET trace = ? WHERE id = ?').run(JSON.stringify(trace), id);
+  }
+
+  /** How many answers each tier gave, for the routing history. */
+  tierCounts(): Record<string, number> {
+    const rows = this.db.prepare(`SELECT json_extract(trace, '$.answeredBy.tier') AS tier, COUNT(*) AS n FROM messages WHERE trace IS NOT NULL AND json_extract(trace, '$.answeredBy.tier') IS NOT NULL GROUP BY tier`).all() as { tier: string; n: number }[];
+    return Object.fromEntries(rows.map((r) => [r.tier, Number(r.n)]));
   }
 
   /** Removes every message after the given one (for regenerate and edit). */

@@ -30,4 +30,5 @@ export const migrations: string[] = [
      key TEXT PRIMARY KEY,
      value TEXT NOT NULL
    );`,
+  `ALTER TABLE messages ADD COLUMN trace TEXT;`,
 ];
