@@ -59,7 +59,7 @@ beforeAll(async () => {
   app.handlers['routing.set']({
     policy: 'auto',
     partner: { name: 'Partner Cloud', kind: 'openai', baseUrl: partnerUrl, model: 'default', apiKey: PARTNER_KEY, inputPricePerMTok: 3, outputPricePerMTok: 15 },
-  } as never, {} as never);
+  } as never);
 }, 90_000);
 
 afterAll(async () => {
@@ -111,7 +111,7 @@ describe('routing with consent', () => {
     expect(request.sends).toContain('infinitely many prime numbers');
     expect(request.estimatedCostUsd).toBeGreaterThan(0);
     expect(partnerHits).toBe(0);
-    expect(app.handlers['route.consent']({ messageId: message.id, answer: 'no' }, {} as never)).toEqual({ ok: true });
+    expect(app.handlers['route.consent']({ messageId: message.id, answer: 'no' })).toEqual({ ok: true });
     const done = await next('chat.done', (p) => p.message.id === message.id);
     expect(partnerHits).toBe(0);
     expect(done.message.trace).toMatchObject({ tier: 'partner', consent: 'no', answeredBy: { tier: 'device' }, estimatedCostUsd: 0 });
@@ -124,7 +124,7 @@ describe('routing with consent', () => {
     const { message } = await ask('Implement a thread-safe LRU cache in Go with unit tests.');
     await next('route.consent', (p) => p.messageId === message.id);
     expect(partnerHits).toBe(0);
-    app.handlers['route.consent']({ messageId: message.id, answer: 'yes' }, {} as never);
+    app.handlers['route.consent']({ messageId: message.id, answer: 'yes' });
     const done = await next('chat.done', (p) => p.message.id === message.id);
     expect(partnerHits).toBe(1);
     expect(done.message.status).toBe('done');
@@ -143,17 +143,17 @@ describe('routing with consent', () => {
   }, 60_000);
 
   it('a reachable private server takes demanding queries without consent; with a wrong key it is not used', async () => {
-    app.handlers['routing.set']({ private: { name: 'Home server', baseUrl: `http://127.0.0.1:${privateServer.port}/v1`, model: 'default', apiKey: PRIVATE_KEY } } as never, {} as never);
+    app.handlers['routing.set']({ private: { name: 'Home server', baseUrl: `http://127.0.0.1:${privateServer.port}/v1`, model: 'default', apiKey: PRIVATE_KEY } } as never);
     const { message } = await ask('Derive the closed-form solution for least squares regression.');
     const done = await next('chat.done', (p) => p.message.id === message.id);
     expect(done.message.trace).toMatchObject({ tier: 'private', consent: 'not needed', answeredBy: { tier: 'private', name: 'Home server' } });
     expect(done.message.text.length).toBeGreaterThan(0);
 
-    app.handlers['routing.set']({ private: { name: 'Home server', baseUrl: `http://127.0.0.1:${privateServer.port}/v1`, model: 'default', apiKey: 'wrong-key-000' } } as never, {} as never);
+    app.handlers['routing.set']({ private: { name: 'Home server', baseUrl: `http://127.0.0.1:${privateServer.port}/v1`, model: 'default', apiKey: 'wrong-key-000' } } as never);
     // The probe with the wrong key fails, so the router sees no private server: the partner is proposed.
     const again = await ask('Derive the closed-form solution for least squares regression.');
     await next('route.consent', (p) => p.messageId === again.message.id);
-    app.handlers['route.consent']({ messageId: again.message.id, answer: 'no' }, {} as never);
+    app.handlers['route.consent']({ messageId: again.message.id, answer: 'no' });
     const fallback = await next('chat.done', (p) => p.message.id === again.message.id);
     expect(fallback.message.trace.signals.connectivity.reachable).not.toContain('private');
     expect(fallback.message.trace.answeredBy.tier).toBe('device');
@@ -161,13 +161,13 @@ describe('routing with consent', () => {
   }, 60_000);
 
   it('keeps API keys out of settings, traces, the database and every event; the key file is private', async () => {
-    const settings = app.handlers['routing.get']({}, {} as never) as any;
+    const settings = app.handlers['routing.get']({}) as any;
     expect(settings.partner).toMatchObject({ hasKey: true });
     expect(JSON.stringify(settings)).not.toContain(PARTNER_KEY);
     expect(JSON.stringify(events)).not.toContain(PARTNER_KEY);
     const db = readFileSync(join(dataDir, 'edgewise.db'));
     expect(db.includes(Buffer.from(PARTNER_KEY))).toBe(false);
     expect(statSync(join(dataDir, 'secrets.json')).mode & 0o777).toBe(0o600);
-    expect(app.handlers['routing.history']({}, {} as never)).toMatchObject({ device: expect.any(Number), partner: 1, private: 1 });
+    expect(app.handlers['routing.history']({})).toMatchObject({ device: expect.any(Number), partner: 1, private: 1 });
   });
 });
