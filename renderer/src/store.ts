@@ -1,6 +1,6 @@
 // UI state. Events from the back end arrive as deltas and are applied here; nothing polls.
 import { create } from 'zustand';
-import { RpcError, type Client } from '../../shared/rpc.ts';
+import { RpcError, type Client, type EventPayload } from '../../shared/rpc.ts';
 import type { AppContract } from '../../shared/contract.ts';
 import type { Conversation, ConversationSettings, EngineStatus, Message, ModelInfo } from '../../shared/schemas.ts';
 import { connect } from './transport.ts';
@@ -18,12 +18,14 @@ interface State {
   messages: Message[];
   live: Record<string, Live>;
   notice: string | null;
-  view: 'chat' | 'fit';
+  view: 'chat' | 'fit' | 'routing';
+  /** Partner dispatches waiting for the user's yes or no, oldest first. */
+  consents: EventPayload<AppContract, 'route.consent'>[];
 }
 
 export const useApp = create<State>(() => ({
   connected: false, dataDir: '', engine: null, models: [], conversations: [], query: '', currentId: null,
-  messages: [], live: {}, notice: null, view: 'chat',
+  messages: [], live: {}, notice: null, view: 'chat', consents: [],
 }));
 
 let client: Client<AppContract>;
@@ -70,6 +72,7 @@ export const actions = {
       }
     });
     client.on('conversations.changed', () => void actions.refreshConversations());
+    client.on('route.consent', (request) => useApp.setState((s) => ({ consents: [...s.consents, request] })));
   },
 
   async refreshAll() {
@@ -174,6 +177,11 @@ export const actions = {
   async addModel(path: string) {
     const model = await guarded(() => client.call('models.add', { path }));
     if (model) useApp.setState({ models: await client.call('models.list', {}) });
+  },
+
+  async answerConsent(messageId: string, answer: 'yes' | 'yes for this conversation' | 'no') {
+    useApp.setState((s) => ({ consents: s.consents.filter((c) => c.messageId !== messageId) }));
+    await guarded(() => client.call('route.consent', { messageId, answer }));
   },
 
   show(view: State['view']) {

@@ -3,6 +3,8 @@ import { Sidebar } from './Sidebar.tsx';
 import { ChatView } from './ChatView.tsx';
 import { EngineBar } from './EngineBar.tsx';
 import { FitView } from './FitView.tsx';
+import { RoutingView } from './RoutingView.tsx';
+import { ConsentDialog } from './ConsentDialog.tsx';
 
 export function App() {
   const notice = useApp((s) => s.notice);
@@ -20,7 +22,8 @@ export function App() {
             <button onClick={actions.dismiss} aria-label="Dismiss">×</button>
           </div>
         )}
-        {view === 'chat' ? <ChatView /> : <FitView />}
+        {view === 'chat' ? <ChatView /> : view === 'fit' ? <FitView /> : <RoutingView />}
+        <ConsentDialog />
       </main>
     </div>
   );

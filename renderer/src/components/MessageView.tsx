@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { Message } from '../../../shared/schemas.ts';
 import { useApp, actions } from '../store.ts';
 import { Markdown } from './Markdown.tsx';
+import { TraceView } from './TraceView.tsx';
 
 const fmt = (n: number, digits = 0) => n.toLocaleString(undefined, { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
@@ -20,9 +21,10 @@ function Stats({ message }: { message: Message }) {
     <div className="stats" data-testid="stats">
       {s && (
         <span>
-          {s.modelFile} · {s.quantization} · {s.backend} · TTFT {fmt(s.ttftMs)} ms · prompt {s.promptTokens} tok
-          {s.prefillTokensPerSec > 0 ? ` @ ${fmt(s.prefillTokensPerSec)} tok/s` : ' (reused from cache)'}
-          {' '}· {s.outputTokens} tok @ {fmt(s.decodeTokensPerSec, 1)} tok/s · stop: {s.stopReason}
+          {s.backend === 'remote'
+            ? `${s.modelFile} · remote · first token after ${fmt(s.ttftMs)} ms · `
+            : `${s.modelFile} · ${s.quantization} · ${s.backend} · TTFT ${fmt(s.ttftMs)} ms · prompt ${s.promptTokens} tok${s.prefillTokensPerSec > 0 ? ` @ ${fmt(s.prefillTokensPerSec)} tok/s` : ' (reused from cache)'} · `}
+          {s.outputTokens} tok @ {fmt(s.decodeTokensPerSec, 1)} tok/s{s.backend === 'remote' && ' (as received)'} · stop: {s.stopReason}
         </span>
       )}
       {s?.contextShifted && <span className="shifted"> · earlier turns were dropped to fit the context window</span>}
@@ -52,6 +54,7 @@ export function MessageView({ message }: { message: Message }) {
         <button className="edit" onClick={() => { setDraft(message.text); setEditing(true); }}>Edit</button>
       )}
       {message.role === 'assistant' && <Stats message={message} />}
+      {message.role === 'assistant' && message.trace && <TraceView trace={message.trace} messageId={message.id} />}
     </article>
   );
 }

@@ -1,0 +1,86 @@
+import { test, expect, type Page } from '@playwright/test';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { newDataDir, startShell, type Shell } from './headlessShell.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+// A loopback endpoint in the partner's place: it counts every request and streams a short answer
+// the way an OpenAI-compatible cloud does.
+let partner: Server;
+let partnerRequests = 0;
+let partnerUrl = '';
+let shell: Shell;
+
+test.beforeAll(async () => {
+  partner = createServer((req, res) => {
+    partnerRequests++;
+    req.resume();
+    res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+    for (const word of ['There ', 'are ', 'infinitely ', 'many ', 'primes.']) {
+      res.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: word }, finish_reason: null }] })}\n\n`);
+    }
+    res.end(`data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], usage: { prompt_tokens: 12, completion_tokens: 5 } })}\n\ndata: [DONE]\n\n`);
+  });
+  await new Promise<void>((r) => partner.listen(0, '127.0.0.1', () => r()));
+  partnerUrl = `http://127.0.0.1:${(partner.address() as AddressInfo).port}/v1`;
+  shell = await startShell(newDataDir());
+});
+test.afterAll(async () => { await shell?.stop(); partner?.close(); });
+
+async function send(page: Page, text: string) {
+  await page.getByLabel('Message', { exact: true }).fill(text);
+  await page.getByRole('button', { name: 'Send' }).click();
+}
+
+test('a demanding query asks for consent, shows what would be sent, and "no" keeps it on the device', async ({ page }) => {
+  await page.goto(shell.url);
+  await page.getByRole('tab', { name: 'Routing' }).click();
+  await page.getByLabel('Partner name').fill('Test Cloud');
+  await page.getByLabel('Partner URL').fill(partnerUrl);
+  await page.getByLabel('Partner model').fill('big-model');
+  await page.getByLabel('Partner API key').fill('sk-test-never-shown-0001');
+  await page.getByRole('button', { name: 'Save partner' }).click();
+  await expect(page.getByRole('form', { name: 'Partner cloud' })).toContainText('key set');
+  await expect(page.getByLabel('Partner API key')).toHaveValue('');
+
+  await page.getByRole('tab', { name: 'Chat' }).click();
+  await page.getByRole('button', { name: 'New conversation' }).click();
+  await send(page, 'Prove that there are infinitely many primes.');
+  const dialog = page.getByTestId('consent-dialog');
+  await expect(dialog).toContainText('Send this query to Test Cloud?');
+  await expect(page.getByTestId('consent-text')).toHaveText('Prove that there are infinitely many primes.');
+  expect(partnerRequests).toBe(0);
+  await dialog.getByRole('button', { name: 'No, answer here' }).click();
+  const answer = page.getByTestId('message-assistant').last();
+  await expect(answer).not.toHaveAttribute('data-status', 'streaming');
+  await expect(answer.getByTestId('trace')).toHaveAttribute('data-tier', 'device');
+  await answer.getByTestId('trace').locator('summary').click();
+  await expect(answer.getByTestId('trace')).toContainText('consent-answered: no');
+  expect(partnerRequests).toBe(0);
+});
+
+test('"send this query" streams the partner\'s answer, with its trace and cost', async ({ page }) => {
+  await page.goto(shell.url);
+  await send(page, 'Prove that there are infinitely many primes.');
+  await page.getByTestId('consent-dialog').getByRole('button', { name: 'Send this query' }).click();
+  const answer = page.getByTestId('message-assistant').last();
+  await expect(answer).toHaveAttribute('data-status', 'done');
+  await expect(answer.getByTestId('message-text')).toHaveText('There are infinitely many primes.');
+  await expect(answer.getByTestId('trace')).toHaveAttribute('data-tier', 'partner');
+  await expect(answer.getByTestId('trace')).toContainText('consent: yes');
+  expect(partnerRequests).toBe(1);
+  await page.getByRole('tab', { name: 'Routing' }).click();
+  await expect(page.getByTestId('tier-history')).toContainText('Partner cloud: 1');
+  await page.setViewportSize({ width: 1200, height: 800 });
+});
+
+test('personal data is never offered to the partner', async ({ page }) => {
+  await page.goto(shell.url);
+  await send(page, 'My email is jane@example.com. Prove that there are infinitely many primes.');
+  const answer = page.getByTestId('message-assistant').last();
+  await expect(answer).not.toHaveAttribute('data-status', 'streaming');
+  await expect(page.getByTestId('consent-dialog')).toHaveCount(0);
+  await expect(answer.getByTestId('trace')).toHaveAttribute('data-tier', 'device');
+  expect(partnerRequests).toBe(1);
+});
