@@ -46,6 +46,8 @@ export const appContract = {
     },
     'chat.stop': { args: z.strictObject({ conversationId: id }), result: ok },
     'chat.regenerate': { args: z.strictObject({ conversationId: id }), result: z.object({ assistantMessage: message }) },
+    /** Asks the higher tier that a low-confidence local answer offered, under the same consent rules. */
+    'chat.escalate': { args: z.strictObject({ conversationId: id }), result: z.object({ assistantMessage: message }) },
     'chat.edit': {
       args: z.strictObject({ conversationId: id, messageId: id, text: userText }),
       result: z.object({ userMessage: message, assistantMessage: message }),

@@ -48,6 +48,8 @@ export const messageStats = z.object({
   decodeTokensPerSec: z.number(),
   stopReason,
   contextShifted: z.boolean(),
+  /** Mean probability of the answer's own tokens, when it was measured. */
+  meanConfidence: z.number().nullable().optional(),
 });
 export type MessageStats = z.infer<typeof messageStats>;
 

@@ -101,6 +101,7 @@ export async function createApp(options: AppOptions) {
     'chat.send': ({ conversationId, text }) => chat.send(conversationId, text),
     'chat.stop': ({ conversationId }) => { chat.stop(conversationId); return { ok: true as const }; },
     'chat.regenerate': ({ conversationId }) => chat.regenerate(conversationId),
+    'chat.escalate': ({ conversationId }) => chat.escalate(conversationId),
     'chat.edit': ({ conversationId, messageId, text }) => chat.edit(conversationId, messageId, text),
     'fit.facts': async () => ({
       catalog: fit.catalogModels(), local: await fit.localModels(await library.list()), devices: await fit.devices(),

@@ -151,6 +151,13 @@ export const actions = {
     if (result) await actions.select(conversationId);
   },
 
+  async escalate() {
+    const conversationId = useApp.getState().currentId;
+    if (!conversationId) return;
+    const result = await guarded(() => client.call('chat.escalate', { conversationId }));
+    if (result) await actions.select(conversationId);
+  },
+
   async edit(messageId: string, text: string) {
     const conversationId = useApp.getState().currentId;
     if (!conversationId) return;

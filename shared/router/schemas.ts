@@ -25,13 +25,16 @@ export const routingSettings = z.strictObject({
   policy,
   private: privateTier.nullable(),
   partner: partnerTier.nullable(),
+  /** Below this mean token confidence, a local answer offers to ask a higher tier. */
+  confidenceThreshold: z.number().min(0).max(1).default(0.35),
 });
 export type RoutingSettings = z.infer<typeof routingSettings>;
-export const defaultRouting: RoutingSettings = { policy: 'auto', private: null, partner: null };
+export const defaultRouting: RoutingSettings = { policy: 'auto', private: null, partner: null, confidenceThreshold: 0.35 };
 
 /** What a user sends to change the settings: keys may be given (or cleared with ""), never read back. */
 export const routingUpdate = z.strictObject({
   policy: policy.optional(),
+  confidenceThreshold: z.number().min(0).max(1).optional(),
   private: privateTier.omit({ hasKey: true }).extend({ apiKey: z.string().max(500).optional() }).nullable().optional(),
   partner: partnerTier.omit({ hasKey: true }).extend({ apiKey: z.string().max(500).optional() }).nullable().optional(),
 });
@@ -40,7 +43,7 @@ export type RoutingUpdate = z.infer<typeof routingUpdate>;
 export const traceEvent = z.object({
   /** Milliseconds since the user pressed send. */
   atMs: z.number(),
-  kind: z.enum(['decided', 'consent-asked', 'consent-answered', 'fallback', 'dispatched', 'first-token', 'done', 'error']),
+  kind: z.enum(['decided', 'consent-asked', 'consent-answered', 'fallback', 'dispatched', 'first-token', 'done', 'error', 'low-confidence']),
   detail: z.string(),
 });
 
@@ -63,5 +66,8 @@ export const routeTrace = z.object({
   outputTokens: z.number().nullable(),
   estimatedCostUsd: z.number().nullable(),
   energyJoules: z.number().nullable(),
+  /** Mean token confidence of a local answer, and the tier offered when it fell below the threshold. */
+  confidence: z.number().nullable().optional(),
+  offerEscalation: tier.nullable().optional(),
 });
 export type RouteTrace = z.infer<typeof routeTrace>;

@@ -91,20 +91,37 @@ export class ChatService {
     await Promise.all([...this.active.values()].map((a) => a.done));
   }
 
-  private startAnswer(conversationId: string): Message {
+  /** Asks a higher tier again after a local answer the model itself was unsure of. */
+  escalate(conversationId: string): { assistantMessage: Message } {
+    const { store } = this.options;
+    this.assertIdle(conversationId);
+    const messages = store.messages(conversationId);
+    const last = messages.at(-1);
+    const lastUser = messages.findLast((m) => m.role === 'user');
+    const offered = last?.role === 'assistant' ? last.trace?.offerEscalation : null;
+    if (!last || !lastUser || !offered || offered === 'device') throw new RpcError('bad_input', 'The last answer did not offer to ask a higher tier.');
+    store.truncateAfter(conversationId, lastUser.id, false);
+    const reason = `The on-device answer had a mean token confidence of ${last.trace?.confidence?.toFixed(2)}, below your threshold; you asked the ${offered === 'private' ? 'private server' : 'partner cloud'} instead.`;
+    return { assistantMessage: this.startAnswer(conversationId, { tier: offered, reason }) };
+  }
+
+  private startAnswer(conversationId: string, forced?: { tier: 'private' | 'partner'; reason: string }): Message {
     const { store } = this.options;
     const history = store.messages(conversationId)
       .filter((m) => m.text.length > 0)
       .map((m) => ({ role: m.role, text: m.text }));
     const assistant = store.addMessage(conversationId, 'assistant', '', 'streaming');
     const controller = new AbortController();
-    const done = this.run(conversationId, assistant.id, history, controller.signal)
+    const done = this.run(conversationId, assistant.id, history, controller.signal, forced)
       .finally(() => this.active.delete(conversationId));
     this.active.set(conversationId, { controller, done });
     return assistant;
   }
 
-  private async run(conversationId: string, messageId: string, history: { role: 'user' | 'assistant'; text: string }[], signal: AbortSignal) {
+  private async run(
+    conversationId: string, messageId: string, history: { role: 'user' | 'assistant'; text: string }[], signal: AbortSignal,
+    forced?: { tier: 'private' | 'partner'; reason: string },
+  ) {
     const { store, engine, emit, routing, consent } = this.options;
     const conversation = store.get(conversationId);
     const started = performance.now();
@@ -159,7 +176,13 @@ export class ChatService {
     };
     try {
       const query = history.at(-1)?.text ?? '';
-      const decision = await routing.decide(query, history.slice(0, -1).map((t) => t.text), consent.isRemembered(conversationId));
+      let decision = await routing.decide(query, history.slice(0, -1).map((t) => t.text), consent.isRemembered(conversationId));
+      if (forced) {
+        if (forced.tier === 'partner' && decision.signals.privacy.detected.length > 0) {
+          throw new RpcError('bad_input', `This conversation holds personal data (${decision.signals.privacy.detected.join(', ')}), which never goes to a partner cloud.`);
+        }
+        decision = { ...decision, tier: forced.tier, rule: 'escalated', reasons: [forced.reason], consentRequired: forced.tier === 'partner' && !consent.isRemembered(conversationId) };
+      }
       trace = traceOf(decision);
       event('decided', `${decision.tier} (${decision.rule})`);
       let tier = decision.tier;
@@ -186,17 +209,25 @@ export class ChatService {
         const model = await this.options.ensureModel(conversation.modelId);
         trace.answeredBy = { tier, name: 'this device', model: model.name };
         event('dispatched', `${model.name} on ${engine.status.backend ?? 'cpu'}`);
+        const higher = decision.signals.connectivity.reachable.includes('private') ? 'private'
+          : decision.signals.connectivity.reachable.includes('partner') && decision.signals.privacy.detected.length === 0 ? 'partner' : null;
         const result = await engine.generate({
           requestId: randomUUID(), mode: 'chat', systemPrompt: conversation.settings.systemPrompt, history,
-          sampling: conversation.settings.sampling, contextSize: conversation.settings.contextSize,
+          sampling: conversation.settings.sampling, contextSize: conversation.settings.contextSize, scoreConfidence: higher !== null,
         }, onDelta, signal);
         text = result.text;
         trace.estimatedCostUsd = 0;
+        trace.confidence = result.meanConfidence;
+        const threshold = routing.get().confidenceThreshold;
+        if (higher && result.meanConfidence !== null && result.meanConfidence < threshold) {
+          trace.offerEscalation = higher;
+          event('low-confidence', `mean token confidence ${result.meanConfidence.toFixed(2)} < ${threshold}: offering the ${higher === 'private' ? 'private server' : 'partner cloud'}`);
+        }
         finish(result.stopReason === 'aborted' ? 'aborted' : 'done', {
           modelFile: basename(model.path), quantization: model.quantization, backend: engine.status.backend ?? 'cpu',
           ttftMs: result.ttftMs, promptTokens: result.promptTokens, prefillTokensPerSec: result.prefillTokensPerSec,
           outputTokens: result.outputTokens, decodeTokensPerSec: result.decodeTokensPerSec, stopReason: result.stopReason,
-          contextShifted: result.contextShifted,
+          contextShifted: result.contextShifted, meanConfidence: result.meanConfidence,
         }, null, result.stopReason);
         return;
       }

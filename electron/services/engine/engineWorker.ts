@@ -82,6 +82,26 @@ function repeatPenalty(s: Sampling) {
   return s.repeatPenalty > 1 ? { penalty: s.repeatPenalty } : false as const;
 }
 
+/** Tokens scored for confidence: enough to judge an answer, few enough to cost a fraction of it. */
+const CONFIDENCE_TOKENS = 128;
+
+/**
+ * Mean probability of the answer's own tokens. The tail of the answer is taken back out of the
+ * context and evaluated again with node-llama-cpp's controlledEvaluate, reading for each position the
+ * probability the model gave the token that followed; the context ends up holding the same tokens.
+ */
+async function answerConfidence(sequence: LlamaContextSequence, outputTokens: number): Promise<number | null> {
+  const tokens = sequence.contextTokens;
+  const n = Math.min(outputTokens, CONFIDENCE_TOKENS, tokens.length - 1);
+  if (n < 2) return null;
+  const answer = tokens.slice(tokens.length - n);
+  await sequence.eraseContextTokenRanges([{ start: tokens.length - n, end: tokens.length }]);
+  const results = await sequence.controlledEvaluate(answer.map((t) => [t, { generateNext: { probabilities: true } }] as const));
+  let sum = 0;
+  for (let i = 0; i < n - 1; i++) sum += results[i]?.next.probabilities?.get(answer[i + 1]!) ?? 0;
+  return sum / (n - 1);
+}
+
 async function releaseModel() {
   await context?.dispose();
   await model?.dispose();
@@ -133,7 +153,7 @@ const handlers: Handlers<WorkerContract> = {
     };
   },
 
-  async generate({ requestId, mode, systemPrompt, history, sampling, contextSize }) {
+  async generate({ requestId, mode, systemPrompt, history, sampling, contextSize, scoreConfidence }) {
     assertTokenizable(guard, systemPrompt, 'the system prompt');
     for (const t of history) assertTokenizable(guard, t.text, t.role === 'user' ? 'this message' : 'an earlier answer');
     const sequence = await ensureSequence(contextSize);
@@ -201,7 +221,9 @@ const handlers: Handlers<WorkerContract> = {
       const finished = performance.now();
       const ttft = firstTokenAt ? firstTokenAt - started : finished - started;
       const decodeSeconds = firstTokenAt ? (finished - firstTokenAt) / 1000 : 0;
+      const meanConfidence = scoreConfidence && stop !== 'abort' ? await answerConfidence(sequence, outputTokens) : null;
       const result: GenerateResult = {
+        meanConfidence,
         text,
         stopReason: stop === 'abort' ? 'aborted' : stop === 'maxTokens' ? 'maxTokens' : 'eos',
         ttftMs: ttft,

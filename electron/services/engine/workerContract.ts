@@ -33,6 +33,8 @@ export const generateResult = z.object({
   outputTokens: z.number(),
   decodeTokensPerSec: z.number(),
   contextShifted: z.boolean(),
+  /** Mean probability the model gave its own answer tokens (when asked for); low means unsure. */
+  meanConfidence: z.number().nullable(),
 });
 export type GenerateResult = z.infer<typeof generateResult>;
 
@@ -51,6 +53,7 @@ export const workerContract = {
         history: z.array(turn),
         sampling,
         contextSize: z.number().int(),
+        scoreConfidence: z.boolean().optional(),
       }),
       result: generateResult,
     },

@@ -160,6 +160,30 @@ describe('routing with consent', () => {
     expect(partnerHits).toBe(1);
   }, 60_000);
 
+  it('a local answer the model is unsure of offers the higher tier, which answers when asked', async () => {
+    app.handlers['routing.set']({ confidenceThreshold: 0.999, private: { name: 'Home server', baseUrl: `http://127.0.0.1:${privateServer.port}/v1`, model: 'default', apiKey: PRIVATE_KEY } } as never);
+    const conversation = app.store.create('unsure', null);
+    const { assistantMessage } = app.chat.send(conversation.id, 'Once upon a time');
+    const done = await next('chat.done', (p) => p.message.id === assistantMessage.id);
+    const trace = done.message.trace;
+    expect(trace.answeredBy.tier).toBe('device');
+    expect(trace.confidence).toBeGreaterThan(0);
+    expect(trace.confidence).toBeLessThan(0.999);
+    expect(done.message.stats.meanConfidence).toBe(trace.confidence);
+    expect(trace.offerEscalation).toBe('private');
+    expect(trace.events.map((e: { kind: string }) => e.kind)).toContain('low-confidence');
+    const { assistantMessage: again } = app.handlers['chat.escalate']({ conversationId: conversation.id }) as { assistantMessage: Message };
+    const escalated = await next('chat.done', (p) => p.message.id === again.id);
+    expect(escalated.message.trace).toMatchObject({ rule: 'escalated', answeredBy: { tier: 'private' } });
+    expect(escalated.message.trace.reasons[0]).toMatch(/mean token confidence of 0\.\d\d/);
+    expect(app.store.messages(conversation.id).map((m) => m.role)).toEqual(['user', 'assistant']);
+
+    app.handlers['routing.set']({ confidenceThreshold: 0 } as never);
+    const calm = app.chat.send(conversation.id, 'Once upon a time there was a cat');
+    const calmDone = await next('chat.done', (p) => p.message.id === calm.assistantMessage.id);
+    expect(calmDone.message.trace.offerEscalation ?? null).toBeNull();
+  }, 60_000);
+
   it('keeps API keys out of settings, traces, the database and every event; the key file is private', async () => {
     const settings = app.handlers['routing.get']({}) as any;
     expect(settings.partner).toMatchObject({ hasKey: true });
@@ -168,6 +192,6 @@ describe('routing with consent', () => {
     const db = readFileSync(join(dataDir, 'edgewise.db'));
     expect(db.includes(Buffer.from(PARTNER_KEY))).toBe(false);
     expect(statSync(join(dataDir, 'secrets.json')).mode & 0o777).toBe(0o600);
-    expect(app.handlers['routing.history']({})).toMatchObject({ device: expect.any(Number), partner: 1, private: 1 });
+    expect(app.handlers['routing.history']({})).toMatchObject({ device: expect.any(Number), partner: 1, private: 2 });
   });
 });

@@ -37,7 +37,7 @@ export class RoutingService {
 
   update(change: RoutingUpdate): RoutingSettings {
     const current = this.get();
-    const next: RoutingSettings = { ...current, policy: change.policy ?? current.policy };
+    const next: RoutingSettings = { ...current, policy: change.policy ?? current.policy, confidenceThreshold: change.confidenceThreshold ?? current.confidenceThreshold };
     for (const t of ['private', 'partner'] as const) {
       const given = change[t];
       if (given === undefined) continue;

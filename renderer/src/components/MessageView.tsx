@@ -25,6 +25,7 @@ function Stats({ message }: { message: Message }) {
             ? `${s.modelFile} · remote · first token after ${fmt(s.ttftMs)} ms · `
             : `${s.modelFile} · ${s.quantization} · ${s.backend} · TTFT ${fmt(s.ttftMs)} ms · prompt ${s.promptTokens} tok${s.prefillTokensPerSec > 0 ? ` @ ${fmt(s.prefillTokensPerSec)} tok/s` : ' (reused from cache)'} · `}
           {s.outputTokens} tok @ {fmt(s.decodeTokensPerSec, 1)} tok/s{s.backend === 'remote' && ' (as received)'} · stop: {s.stopReason}
+          {s.meanConfidence != null && ` · confidence ${fmt(s.meanConfidence, 2)}`}
         </span>
       )}
       {s?.contextShifted && <span className="shifted"> · earlier turns were dropped to fit the context window</span>}
@@ -39,6 +40,7 @@ export function MessageView({ message }: { message: Message }) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(message.text);
   const busy = useApp((s) => s.messages.some((m) => m.status === 'streaming'));
+  const last = useApp((s) => s.messages.at(-1)?.id === message.id);
   return (
     <article className={`message ${message.role}`} data-testid={`message-${message.role}`} data-status={message.status}>
       {editing ? (
@@ -54,7 +56,7 @@ export function MessageView({ message }: { message: Message }) {
         <button className="edit" onClick={() => { setDraft(message.text); setEditing(true); }}>Edit</button>
       )}
       {message.role === 'assistant' && <Stats message={message} />}
-      {message.role === 'assistant' && message.trace && <TraceView trace={message.trace} messageId={message.id} />}
+      {message.role === 'assistant' && message.trace && <TraceView trace={message.trace} messageId={message.id} last={last} />}
     </article>
   );
 }

@@ -22,6 +22,12 @@ export function RoutingView() {
           <option value="private">Prefer my private server</option>
         </select>
       </label>
+      <label>Offer a higher tier when a local answer's mean token confidence is below{' '}
+        <input
+          aria-label="Confidence threshold" type="number" min="0" max="1" step="0.05" defaultValue={settings.confidenceThreshold}
+          onBlur={(e) => void routingActions.save({ confidenceThreshold: Math.min(1, Math.max(0, Number(e.target.value))) })}
+        />
+      </label>
       <PrivateForm />
       <div className="detect">
         <button onClick={() => void routingActions.detect()}>Detect local servers</button>

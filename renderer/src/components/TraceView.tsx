@@ -1,4 +1,5 @@
 import type { RouteTrace } from '../../../shared/router/schemas.ts';
+import { actions } from '../store.ts';
 
 const tierName = { device: 'on device', private: 'private server', partner: 'partner cloud' } as const;
 
@@ -12,10 +13,17 @@ function exportTrace(trace: RouteTrace, messageId: string) {
 }
 
 /** The routing trace beside an answer: signals, the deciding rule, consent, and the timeline. */
-export function TraceView({ trace, messageId }: { trace: RouteTrace; messageId: string }) {
+export function TraceView({ trace, messageId, last }: { trace: RouteTrace; messageId: string; last: boolean }) {
   const by = trace.answeredBy;
   const s = trace.signals;
   return (
+    <>
+    {last && trace.offerEscalation && (
+      <p className="escalate" data-testid="escalate">
+        The model was unsure of this answer (mean token confidence {trace.confidence?.toFixed(2)}).{' '}
+        <button onClick={() => void actions.escalate()}>Ask the {tierName[trace.offerEscalation]}</button>
+      </p>
+    )}
     <details className="trace" data-testid="trace" data-tier={by?.tier ?? trace.tier}>
       <summary>
         Route: <strong>{by ? tierName[by.tier] : tierName[trace.tier]}</strong>
@@ -40,5 +48,6 @@ export function TraceView({ trace, messageId }: { trace: RouteTrace; messageId: 
         {' '}<button type="button" onClick={() => exportTrace(trace, messageId)}>Export JSON</button>
       </p>
     </details>
+    </>
   );
 }
