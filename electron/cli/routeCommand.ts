@@ -2,12 +2,31 @@
 import { parseArgs } from 'node:util';
 import { route, type Policy, type Tier } from '../../shared/router/router.ts';
 import { CliError, exitCodes, numberOption } from './args.ts';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultRouting, routingSettings } from '../../shared/router/schemas.ts';
+import { openDatabase } from '../services/store/database.ts';
+import { SettingsStore } from '../services/store/settingsStore.ts';
+import { defaultDataDir } from '../services/paths.ts';
 
 export const routeUsage = `Usage: edgewise route [--json] [--battery PERCENT] [--charging] [--offline]
                       [--policy local|auto|private] [--tiers device,private,partner] PROMPT`;
 
 const policies: Policy[] = ['local', 'auto', 'private'];
 const allTiers: Tier[] = ['device', 'private', 'partner'];
+
+/** Without --tiers: the tiers configured in the user's settings (the device, plus any remote tier set up). */
+function configuredTiers(): Tier[] {
+  const file = join(defaultDataDir(), 'edgewise.db');
+  if (!existsSync(file)) return ['device'];
+  const db = openDatabase(file);
+  try {
+    const s = new SettingsStore(db).get('routing', routingSettings, defaultRouting);
+    return ['device', ...(s.private ? ['private' as const] : []), ...(s.partner ? ['partner' as const] : [])];
+  } finally {
+    db.close();
+  }
+}
 
 export function routeCommand(argv: string[]): number {
   let parsed;
@@ -26,8 +45,7 @@ export function routeCommand(argv: string[]): number {
   const query = positionals.join(' ');
   if (!query.trim()) throw new CliError(exitCodes.badInput, `Give a prompt to route.\n${routeUsage}`);
   if (!policies.includes(values.policy as Policy)) throw new CliError(exitCodes.badInput, `--policy must be one of ${policies.join(', ')} (got "${values.policy}")`);
-  // Without --tiers, the tiers of the user's settings; the CLI has none configured, so the device only.
-  const tiers = (values.tiers ?? 'device').split(',').map((t) => t.trim()).filter(Boolean);
+  const tiers = (values.tiers ?? configuredTiers().join(',')).split(',').map((t) => t.trim()).filter(Boolean);
   const unknown = tiers.filter((t) => !allTiers.includes(t as Tier));
   if (unknown.length > 0) throw new CliError(exitCodes.badInput, `--tiers takes device, private and partner (got "${unknown.join(', ')}")`);
   const percent = numberOption(values.battery, 'battery', 0, 100) ?? null;
