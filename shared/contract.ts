@@ -95,5 +95,7 @@ export const appContract = {
 } as const;
 
 export type AppContract = typeof appContract;
+/** The one Electron IPC channel the contract travels on. */
+export const IPC_CHANNEL = 'edgewise:rpc';
 export const callNames = Object.keys(appContract.calls) as (keyof AppContract['calls'])[];
 export const eventNames = Object.keys(appContract.events) as (keyof AppContract['events'])[];

@@ -7,7 +7,8 @@ import { messageTransport, workerEntry, type SpawnWorker } from '../services/eng
 import type { AppEmit } from '../services/events.ts';
 import { APP_NAME, appRoot, defaultDataDir } from '../services/paths.ts';
 import { applySessionRules, applyWindowRules, secureWebPreferences } from './security.ts';
-import { CHANNEL, serveContractOverIpc } from './ipcAdapter.ts';
+import { serveContractOverIpc } from './ipcAdapter.ts';
+import { IPC_CHANNEL } from '../../shared/contract.ts';
 
 const spawnUtilityWorker: SpawnWorker = () => {
   const child = utilityProcess.fork(workerEntry(), [], { serviceName: 'Edgewise engine', stdio: 'inherit' });
@@ -29,7 +30,7 @@ const indexFile = join(appRoot(), 'dist', 'renderer', 'index.html');
 const indexUrl = pathToFileURL(indexFile).href;
 
 const emit: AppEmit = (name, payload) => {
-  if (window && !window.isDestroyed()) window.webContents.send(CHANNEL, { t: 'event', name, payload });
+  if (window && !window.isDestroyed()) window.webContents.send(IPC_CHANNEL, { t: 'event', name, payload });
 };
 
 async function main() {
