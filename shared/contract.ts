@@ -2,7 +2,7 @@
 // payload with these schemas (the renderer is untrusted input); the preload exposes exactly these names.
 import { z } from 'zod';
 import {
-  conversation, conversationSettings, engineStatus, gpuChoice, id, message, modelInfo, stopReason,
+  conversation, conversationSettings, engineStatus, gpuChoice, id, message, modelInfo, stopReason, telemetrySample,
 } from './schemas.ts';
 import { fitModelSchema as fitModel } from './fit/archFacts.ts';
 import { device } from './fit/devices.ts';
@@ -76,6 +76,23 @@ export const appContract = {
       args: z.strictObject({ messageId: id, answer: z.enum(['yes', 'yes for this conversation', 'no']) }),
       result: z.object({ ok: z.boolean() }),
     },
+    /** Which figures this machine can measure, and why the others are unavailable. */
+    'telemetry.sources': {
+      args: empty,
+      result: z.object({
+        battery: z.object({ available: z.boolean(), detail: z.string() }),
+        power: z.object({ available: z.boolean(), detail: z.string() }),
+        vram: z.object({ available: z.boolean(), detail: z.string() }),
+        powerState: z.object({ available: z.boolean(), detail: z.string() }),
+      }),
+    },
+    'telemetry.summary': {
+      args: empty,
+      result: z.array(z.object({
+        modelFile: z.string(), quantization: z.string(), backend: z.string(), answers: z.number(),
+        medianDecodeTokensPerSec: z.number(), medianTtftMs: z.number(), medianEnergyPerTokenMj: z.number().nullable(),
+      })),
+    },
     'fit.removeDevice': { args: z.strictObject({ id: z.string().min(1).max(64) }), result: z.array(device) },
   },
   events: {
@@ -86,6 +103,8 @@ export const appContract = {
     'chat.done': z.object({ conversationId: id, message, stopReason }),
     'engine.status': engineStatus,
     'conversations.changed': z.object({ id }),
+    /** Telemetry samples of the answer being generated, a few at a time. */
+    'telemetry.samples': z.array(telemetrySample),
     /** A query routed to the partner cloud waits for the user's answer; this is exactly what would be sent. */
     'route.consent': z.object({
       conversationId: id, messageId: id, partner: z.string(), host: z.string(), model: z.string(),

@@ -50,6 +50,16 @@ export const messageStats = z.object({
   contextShifted: z.boolean(),
   /** Mean probability of the answer's own tokens, when it was measured. */
   meanConfidence: z.number().nullable().optional(),
+  /** From the moment the request arrived to the first token sent to the screen. */
+  ttftFromSendMs: z.number().nullable().optional(),
+  energyJoules: z.number().nullable().optional(),
+  energyPerTokenMj: z.number().nullable().optional(),
+  powerSource: z.string().nullable().optional(),
+  powerMethod: z.string().nullable().optional(),
+  /** Why energy could not be measured on this machine. */
+  powerUnavailable: z.string().nullable().optional(),
+  peakRssBytes: z.number().nullable().optional(),
+  meanCpuPercent: z.number().nullable().optional(),
 });
 export type MessageStats = z.infer<typeof messageStats>;
 
@@ -104,3 +114,20 @@ export const engineStatus = z.object({
   restarts: z.number(),
 });
 export type EngineStatus = z.infer<typeof engineStatus>;
+
+/** One telemetry sample, taken at 4 Hz while an answer is generated; null where a figure is unavailable. */
+export const telemetrySample = z.object({
+  messageId: id,
+  atMs: z.number(),
+  tokens: z.number(),
+  tokensPerSec: z.number().nullable(),
+  rssBytes: z.number().nullable(),
+  cpuPercent: z.number().nullable(),
+  contextTokens: z.number().nullable(),
+  contextSize: z.number().nullable(),
+  batteryPercent: z.number().nullable(),
+  charging: z.boolean().nullable(),
+  powerW: z.number().nullable(),
+  energyPerTokenMj: z.number().nullable(),
+});
+export type TelemetrySample = z.infer<typeof telemetrySample>;

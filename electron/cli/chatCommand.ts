@@ -11,6 +11,8 @@ import { DEMO_MODEL_FILE, inspectModel } from '../services/library/modelLibrary.
 import { assertFitsInMemory } from '../services/app.ts';
 import { bundledModelsDir } from '../services/paths.ts';
 import { CliError, exitCodes, gpuOption, numberOption } from './args.ts';
+import { TelemetryService } from '../services/telemetry/telemetryService.ts';
+import { powerSources } from '../services/telemetry/powerSources.ts';
 
 export const chatUsage = `Usage: edgewise chat [--model PATH] [--system TEXT] [--temperature N] [--max-tokens N] [--seed N]
                      [--context-size N] [--threads N] [--gpu auto|cpu|metal|cuda|vulkan] [--raw] [--json] PROMPT`;
@@ -60,16 +62,27 @@ export async function chatCommand(argv: string[]): Promise<number> {
     const status = await engine.load({ id: model.id, name: model.name, path: model.path }).catch((error: Error) => {
       throw new CliError(exitCodes.loadFailed, error.message);
     });
-    const result = await engine.generate({
-      requestId: randomUUID(), mode: values.raw ? 'raw' : 'chat', systemPrompt: values.system ?? '',
-      history: [{ role: 'user', text: prompt }], sampling, contextSize,
-    }, (text) => { if (!values.json) process.stdout.write(text); }, controller.signal);
+    const telemetry = new TelemetryService({ sources: powerSources(), usage: () => engine.usage(), emit: () => {} });
+    const run = await telemetry.start('cli');
+    let tokens = 0;
+    let result;
+    let energy;
+    try {
+      result = await engine.generate({
+        requestId: randomUUID(), mode: values.raw ? 'raw' : 'chat', systemPrompt: values.system ?? '',
+        history: [{ role: 'user', text: prompt }], sampling, contextSize,
+      }, (text, count) => { tokens = count; run.setTokens(count); if (!values.json) process.stdout.write(text); }, controller.signal);
+    } finally {
+      energy = run.finish(tokens);
+    }
     if (values.json) {
       process.stdout.write(JSON.stringify({
         text: result.text, model: basename(model.path), backend: status.backend, ttftMs: result.ttftMs,
         promptTokens: result.promptTokens, outputTokens: result.outputTokens,
         prefillTokensPerSec: result.prefillTokensPerSec, decodeTokensPerSec: result.decodeTokensPerSec,
         stopReason: result.stopReason, quantization: model.quantization, threads: status.threads,
+        energyJoules: energy.energyJoules, energyPerTokenMj: energy.energyPerTokenMj, powerSource: energy.powerSource,
+        powerUnavailable: energy.powerUnavailable, engineOutputTokens: result.engineOutputTokens,
       }) + '\n');
     } else {
       process.stdout.write('\n');

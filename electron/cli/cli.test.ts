@@ -22,6 +22,9 @@ describe('edgewise chat', () => {
     expect(result.text.startsWith(', a little girl named Lily')).toBe(true);
     expect(result.ttftMs).toBeGreaterThan(0);
     expect(result.decodeTokensPerSec).toBeGreaterThan(0);
+    // no power sensor on this machine: null figures, with the reason
+    expect(result).toMatchObject({ energyJoules: null, energyPerTokenMj: null, powerSource: null });
+    expect(result.powerUnavailable).toMatch(/no RAPL/);
   });
 
   it('streams plain text with another model', async () => {
@@ -72,5 +75,19 @@ describe('edgewise fit', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--quant must be one of/);
     expect((await edgewise(['fit', '--kv-type', 'q4'])).code).toBe(2);
+  });
+});
+
+describe('edgewise telemetry', () => {
+  it('--json prints one reading of every source, each a value or unavailable with the reason', async () => {
+    const { code, stdout } = await edgewise(['telemetry', '--json']);
+    expect(code).toBe(0);
+    const t = JSON.parse(stdout);
+    expect(Object.keys(t)).toEqual(['platform', 'battery', 'batteryPower', 'energyCounter', 'powerMonitor', 'process']);
+    for (const key of ['battery', 'batteryPower', 'energyCounter', 'powerMonitor']) {
+      expect(t[key].available ? typeof t[key].source : typeof t[key].reason).toBe('string');
+    }
+    expect(t.energyCounter).toMatchObject({ available: false, reason: expect.stringMatching(/RAPL/) });
+    expect(t.process.rssBytes).toBeGreaterThan(1e6);
   });
 });

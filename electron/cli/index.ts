@@ -4,6 +4,7 @@ import { chatCommand, chatUsage } from './chatCommand.ts';
 import { serveCommand, serveUsage } from './serveCommand.ts';
 import { fitCommand, fitUsage } from './fitCommand.ts';
 import { routeCommand, routeUsage } from './routeCommand.ts';
+import { telemetryCommand, telemetryUsage } from './telemetryCommand.ts';
 import { CliError, exitCodes } from './args.ts';
 
 const usage = `Edgewise: offline chat with GGUF models.
@@ -12,6 +13,7 @@ ${chatUsage}
 ${serveUsage}
 ${fitUsage}
 ${routeUsage}
+${telemetryUsage}
 
 Exit codes: 0 done, 2 bad input, 3 model failed to load, 4 engine crashed.`;
 
@@ -22,6 +24,7 @@ async function main(argv: string[]): Promise<number> {
     case 'serve': return serveCommand(rest);
     case 'fit': return fitCommand(rest);
     case 'route': return routeCommand(rest);
+    case 'telemetry': return telemetryCommand(rest);
     case undefined: case '--help': case '-h': case 'help':
       console.log(usage);
       return exitCodes.ok;

@@ -1,5 +1,5 @@
 // The Electron shell: one window, the engine in a utilityProcess, the contract over IPC.
-import { app, BrowserWindow, ipcMain, safeStorage, session, shell, utilityProcess } from 'electron';
+import { app, BrowserWindow, ipcMain, powerMonitor, safeStorage, session, shell, utilityProcess } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createApp, type App } from '../services/app.ts';
@@ -43,7 +43,10 @@ async function main() {
       decrypt: (sealed: string) => safeStorage.decryptString(Buffer.from(sealed, 'base64')),
     }
     : null;
-  services = await createApp({ dataDir: app.getPath('userData'), spawn: spawnUtilityWorker, emit, shell: 'electron', cipher });
+  let thermalState = 'unknown';
+  powerMonitor.on('thermal-state-change', (details: { state: string }) => { thermalState = details.state; });
+  const powerState = () => ({ onBattery: powerMonitor.isOnBatteryPower(), thermalState });
+  services = await createApp({ dataDir: app.getPath('userData'), spawn: spawnUtilityWorker, emit, shell: 'electron', cipher, powerState });
   serveContractOverIpc(ipcMain, services.handlers, () => window, indexUrl);
   window = new BrowserWindow({
     width: 1200, height: 800, title: APP_NAME, show: false,

@@ -20,6 +20,9 @@ import { loadCatalog } from './library/catalogFile.ts';
 import { RoutingService } from './router/routingService.ts';
 import { SecretStore, type Cipher } from './router/secretStore.ts';
 import { ConsentGate } from './router/consentGate.ts';
+import { TelemetryService } from './telemetry/telemetryService.ts';
+import { powerSources } from './telemetry/powerSources.ts';
+import { summarize } from './telemetry/summary.ts';
 import { defaultSettings } from '../../shared/schemas.ts';
 
 export interface AppOptions {
@@ -31,6 +34,8 @@ export interface AppOptions {
   threads?: number | null;
   /** A model file to load at start instead of the default demo model. */
   modelPath?: string;
+  /** Electron's powerMonitor: on battery or not, and the thermal state (macOS, Windows). */
+  powerState?: () => { onBattery: boolean; thermalState: string };
   /** Encrypts API keys at rest (Electron's safeStorage); without it they sit in a 0600 file. */
   cipher?: Cipher | null;
 }
@@ -73,7 +78,10 @@ export async function createApp(options: AppOptions) {
 
   const routing = new RoutingService({ settings, secrets: new SecretStore(options.dataDir, options.cipher ?? null) });
   const consent = new ConsentGate();
-  const chat = new ChatService({ store, engine, emit: options.emit, ensureModel, routing, consent });
+  const telemetry = new TelemetryService({
+    sources: powerSources(), usage: () => engine.usage(), emit: (samples) => options.emit('telemetry.samples', samples),
+  });
+  const chat = new ChatService({ store, engine, emit: options.emit, ensureModel, routing, consent, telemetry });
 
   const handlers: Handlers<AppContract> = {
     'app.info': () => ({ version, dataDir: options.dataDir, shell: options.shell }),
@@ -108,6 +116,22 @@ export async function createApp(options: AppOptions) {
     }),
     'fit.addDevice': ({ name, memoryBytes, memoryType, vramBytes }) => fit.addDevice(name, memoryBytes, memoryType, vramBytes),
     'fit.removeDevice': ({ id }) => fit.removeDevice(id),
+    'telemetry.summary': () => summarize(store.answerStats()),
+    'telemetry.sources': async () => {
+      const sources = powerSources();
+      const [battery, energy] = [await sources.battery(), sources.energy()];
+      const backend = engine.status.backend;
+      return {
+        battery: battery.ok ? { available: true, detail: battery.source } : { available: false, detail: battery.reason },
+        power: energy.ok ? { available: true, detail: energy.source }
+          : battery.ok && battery.value.powerW !== null ? { available: true, detail: `${battery.source} (only while on battery)` }
+            : { available: false, detail: `${energy.reason}; ${battery.ok ? 'the battery reports no power figure' : battery.reason}` },
+        vram: backend && backend !== 'cpu' ? { available: true, detail: backend } : { available: false, detail: 'no GPU in use: the model runs on the CPU' },
+        powerState: options.powerState
+          ? (({ onBattery, thermalState }) => ({ available: true, detail: `${onBattery ? 'on battery' : 'on AC power'}, thermal state ${thermalState}` }))(options.powerState())
+          : { available: false, detail: "Electron's powerMonitor runs only in the desktop app, not in the headless shell" },
+      };
+    },
     'routing.get': () => routing.get(),
     'routing.set': (change) => routing.update(change),
     'routing.detect': () => routing.detect(),
@@ -127,7 +151,7 @@ export async function createApp(options: AppOptions) {
     db.close();
   }
 
-  return { contract: appContract, handlers, engine, chat, store, library, fit, routing, consent, db, interrupted, ensureModel, start, dispose };
+  return { contract: appContract, handlers, engine, chat, store, library, fit, routing, consent, telemetry, db, interrupted, ensureModel, start, dispose };
 }
 
 export type App = Awaited<ReturnType<typeof createApp>>;

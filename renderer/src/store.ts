@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import { RpcError, type Client, type EventPayload } from '../../shared/rpc.ts';
 import type { AppContract } from '../../shared/contract.ts';
-import type { Conversation, ConversationSettings, EngineStatus, Message, ModelInfo } from '../../shared/schemas.ts';
+import type { Conversation, ConversationSettings, EngineStatus, Message, ModelInfo, TelemetrySample } from '../../shared/schemas.ts';
 import { connect } from './transport.ts';
 
 interface Live { outputTokens: number; tokensPerSec: number | null }
@@ -19,18 +19,24 @@ interface State {
   live: Record<string, Live>;
   notice: string | null;
   view: 'chat' | 'fit' | 'routing';
+  /** Telemetry samples per answer (the streaming one and those of this session). */
+  samples: Record<string, TelemetrySample[]>;
+  /** When the user pressed send, and when the answer's first token was painted: TTFT on screen. */
+  screenTtft: Record<string, number>;
   /** Partner dispatches waiting for the user's yes or no, oldest first. */
   consents: EventPayload<AppContract, 'route.consent'>[];
 }
 
 export const useApp = create<State>(() => ({
   connected: false, dataDir: '', engine: null, models: [], conversations: [], query: '', currentId: null,
-  messages: [], live: {}, notice: null, view: 'chat', consents: [],
+  messages: [], live: {}, notice: null, view: 'chat', consents: [], samples: {}, screenTtft: {},
 }));
 
 let client: Client<AppContract>;
 // Each switch of conversation takes a ticket; a slower, older load must not overwrite a newer choice.
 let ticket = 0;
+/** When the user last pressed send; cleared when that answer's first token arrives. */
+let sentAt: number | null = null;
 
 function report(error: unknown) {
   useApp.setState({ notice: error instanceof Error ? error.message : String(error) });
@@ -56,9 +62,22 @@ export const actions = {
       else client?.failPending(new RpcError('internal', 'Lost the connection to Edgewise; reconnecting…'));
     });
     client.on('engine.status', (engine) => useApp.setState({ engine }));
+    client.on('telemetry.samples', (batch) => {
+      useApp.setState((s) => {
+        const samples = { ...s.samples };
+        for (const sample of batch) samples[sample.messageId] = [...(samples[sample.messageId] ?? []), sample];
+        return { samples };
+      });
+    });
     client.on('chat.delta', ({ conversationId, messageId, delta, outputTokens, tokensPerSec }) => {
       const state = useApp.getState();
       if (conversationId !== state.currentId) return;
+      if (sentAt !== null && state.screenTtft[messageId] === undefined) {
+        const pressed = sentAt;
+        sentAt = null;
+        // After the next paint, the first token is on screen.
+        requestAnimationFrame(() => useApp.setState((s) => ({ screenTtft: { ...s.screenTtft, [messageId]: performance.now() - pressed } })));
+      }
       useApp.setState({
         messages: state.messages.map((m) => (m.id === messageId ? { ...m, text: m.text + delta } : m)),
         live: { ...state.live, [messageId]: { outputTokens, tokensPerSec } },
@@ -126,6 +145,7 @@ export const actions = {
   },
 
   async send(text: string) {
+    sentAt = performance.now();
     let id = useApp.getState().currentId;
     if (!id) {
       await actions.create();

@@ -13,6 +13,7 @@ import type { RouteTrace } from '../../../shared/router/schemas.ts';
 import type { RoutingService } from '../router/routingService.ts';
 import type { ConsentGate } from '../router/consentGate.ts';
 import { streamRemote } from '../router/remoteClient.ts';
+import type { RunSummary, TelemetryRun, TelemetryService } from '../telemetry/telemetryService.ts';
 
 const DELTA_BATCH_MS = 16;
 const SAVE_EVERY_MS = 500;
@@ -25,6 +26,7 @@ export interface ChatServiceOptions {
   ensureModel: (modelId: string | null) => Promise<ModelInfo>;
   routing: RoutingService;
   consent: ConsentGate;
+  telemetry: TelemetryService;
 }
 
 export class ChatService {
@@ -133,6 +135,9 @@ export class ChatService {
     let batchTimer: NodeJS.Timeout | null = null;
     let lastSave = Date.now();
     let trace: RouteTrace | null = null;
+    let telemetrySummary: RunSummary = { energyJoules: null, energyPerTokenMj: null, powerSource: null, powerMethod: null, powerUnavailable: null, peakRssBytes: null, meanCpuPercent: null, samples: 0, samplerCpuShare: 0 };
+    let firstShownAt = 0;
+    let telemetryRun: TelemetryRun | null = null;
     const event = (kind: RouteTrace['events'][number]['kind'], detail: string) => {
       if (!trace) return;
       trace.events.push({ atMs: at(), kind, detail });
@@ -142,6 +147,7 @@ export class ChatService {
       batchTimer = null;
       if (!pending) return;
       const elapsed = (performance.now() - firstAt) / 1000;
+      firstShownAt ||= performance.now();
       emit('chat.delta', {
         conversationId, messageId, delta: pending, outputTokens,
         tokensPerSec: elapsed > 0.05 && outputTokens > 1 ? (outputTokens - 1) / elapsed : null,
@@ -156,6 +162,7 @@ export class ChatService {
       text += delta;
       pending += delta;
       outputTokens = tokens;
+      telemetryRun?.setTokens(tokens);
       batchTimer ??= setTimeout(flush, DELTA_BATCH_MS);
       if (Date.now() - lastSave >= SAVE_EVERY_MS) {
         store.saveText(messageId, text);
@@ -211,11 +218,19 @@ export class ChatService {
         event('dispatched', `${model.name} on ${engine.status.backend ?? 'cpu'}`);
         const higher = decision.signals.connectivity.reachable.includes('private') ? 'private'
           : decision.signals.connectivity.reachable.includes('partner') && decision.signals.privacy.detected.length === 0 ? 'partner' : null;
-        const result = await engine.generate({
-          requestId: randomUUID(), mode: 'chat', systemPrompt: conversation.settings.systemPrompt, history,
-          sampling: conversation.settings.sampling, contextSize: conversation.settings.contextSize, scoreConfidence: higher !== null,
-        }, onDelta, signal);
+        telemetryRun = await this.options.telemetry.start(messageId);
+        let result;
+        try {
+          result = await engine.generate({
+            requestId: randomUUID(), mode: 'chat', systemPrompt: conversation.settings.systemPrompt, history,
+            sampling: conversation.settings.sampling, contextSize: conversation.settings.contextSize, scoreConfidence: higher !== null,
+          }, onDelta, signal);
+        } finally {
+          telemetrySummary = telemetryRun.finish(outputTokens);
+          telemetryRun = null;
+        }
         text = result.text;
+        trace.energyJoules = telemetrySummary.energyJoules;
         trace.estimatedCostUsd = 0;
         trace.confidence = result.meanConfidence;
         const threshold = routing.get().confidenceThreshold;
@@ -228,6 +243,11 @@ export class ChatService {
           ttftMs: result.ttftMs, promptTokens: result.promptTokens, prefillTokensPerSec: result.prefillTokensPerSec,
           outputTokens: result.outputTokens, decodeTokensPerSec: result.decodeTokensPerSec, stopReason: result.stopReason,
           contextShifted: result.contextShifted, meanConfidence: result.meanConfidence,
+          ttftFromSendMs: firstShownAt ? firstShownAt - started : null,
+          energyJoules: telemetrySummary.energyJoules, energyPerTokenMj: telemetrySummary.energyPerTokenMj,
+          powerSource: telemetrySummary.powerSource, powerMethod: telemetrySummary.powerMethod,
+          powerUnavailable: telemetrySummary.powerUnavailable, peakRssBytes: telemetrySummary.peakRssBytes,
+          meanCpuPercent: telemetrySummary.meanCpuPercent,
         }, null, result.stopReason);
         return;
       }

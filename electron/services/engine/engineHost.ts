@@ -153,6 +153,14 @@ export class EngineHost {
     return this.client!.call('memory', { gpu: this.options.gpu ?? 'auto' });
   }
 
+  /** The worker's memory, CPU time and context fill; null when no worker runs. */
+  async usage(): Promise<{ pid: number; rssBytes: number; cpuUserUs: number; cpuSystemUs: number; contextTokens: number; contextSize: number } | null> {
+    const client = this.client;
+    const pid = this.worker?.pid;
+    if (!client || pid === undefined) return null;
+    return { pid, ...await client.call('usage', {}) };
+  }
+
   abort(requestId: string): void {
     void this.client?.call('abort', { requestId }).catch(() => undefined);
   }

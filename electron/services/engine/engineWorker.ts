@@ -142,6 +142,14 @@ const handlers: Handlers<WorkerContract> = {
     return { ok: true as const };
   },
 
+  usage() {
+    const cpu = process.cpuUsage();
+    return {
+      rssBytes: process.memoryUsage.rss(), cpuUserUs: cpu.user, cpuSystemUs: cpu.system,
+      contextTokens: sequence?.nextTokenIndex ?? 0, contextSize: context?.contextSize ?? 0,
+    };
+  },
+
   async memory({ gpu }) {
     const l = llama ?? await obtainLlama(gpu);
     const [ram, vram] = await Promise.all([l.getRamState(), l.gpu === false ? null : l.getVramState()]);
@@ -161,6 +169,7 @@ const handlers: Handlers<WorkerContract> = {
     running.set(requestId, controller);
     const started = performance.now();
     const inputBefore = sequence.tokenMeter.usedInputTokens;
+    const outputBefore = sequence.tokenMeter.usedOutputTokens;
     let firstTokenAt = 0;
     let promptTokens = 0;
     let freshInput = 0;
@@ -221,9 +230,11 @@ const handlers: Handlers<WorkerContract> = {
       const finished = performance.now();
       const ttft = firstTokenAt ? firstTokenAt - started : finished - started;
       const decodeSeconds = firstTokenAt ? (finished - firstTokenAt) / 1000 : 0;
+      const engineOutputTokens = sequence.tokenMeter.usedOutputTokens - outputBefore;
       const meanConfidence = scoreConfidence && stop !== 'abort' ? await answerConfidence(sequence, outputTokens) : null;
       const result: GenerateResult = {
         meanConfidence,
+        engineOutputTokens,
         text,
         stopReason: stop === 'abort' ? 'aborted' : stop === 'maxTokens' ? 'maxTokens' : 'eos',
         ttftMs: ttft,

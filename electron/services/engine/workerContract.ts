@@ -33,6 +33,8 @@ export const generateResult = z.object({
   outputTokens: z.number(),
   decodeTokensPerSec: z.number(),
   contextShifted: z.boolean(),
+  /** node-llama-cpp's own count of output tokens (its token meter) over the same run. */
+  engineOutputTokens: z.number(),
   /** Mean probability the model gave its own answer tokens (when asked for); low means unsure. */
   meanConfidence: z.number().nullable(),
 });
@@ -59,6 +61,11 @@ export const workerContract = {
     },
     /** Memory of this machine as the engine's backend sees it (VRAM, or unified memory on a Mac). */
     memory: { args: z.object({ gpu: gpuChoice }), result: machineMemory },
+    /** The worker's own memory and CPU time, and how full the context is: read by telemetry at 4 Hz. */
+    usage: {
+      args: z.object({}),
+      result: z.object({ rssBytes: z.number(), cpuUserUs: z.number(), cpuSystemUs: z.number(), contextTokens: z.number(), contextSize: z.number() }),
+    },
     abort: { args: z.object({ requestId: z.string() }), result: z.object({ ok: z.literal(true) }) },
   },
   events: {

@@ -115,6 +115,12 @@ export class ConversationStore {
     this.db.prepare('UPDATE messages SET trace = ? WHERE id = ?').run(JSON.stringify(trace), id);
   }
 
+  /** The figures of every finished answer, for the telemetry summary. */
+  answerStats(): MessageStats[] {
+    const rows = this.db.prepare(`SELECT stats FROM messages WHERE role = 'assistant' AND stats IS NOT NULL`).all() as { stats: string }[];
+    return rows.flatMap((r) => { const p = messageStats.safeParse(JSON.parse(r.stats)); return p.success ? [p.data] : []; });
+  }
+
   /** How many answers each tier gave, for the routing history. */
   tierCounts(): Record<string, number> {
     const rows = this.db.prepare(`SELECT json_extract(trace, '$.answeredBy.tier') AS tier, COUNT(*) AS n FROM messages WHERE trace IS NOT NULL AND json_extract(trace, '$.answeredBy.tier') IS NOT NULL GROUP BY tier`).all() as { tier: string; n: number }[];

@@ -2,12 +2,14 @@ import { useEffect, useRef, useState } from 'react';
 import { useApp, actions } from '../store.ts';
 import { MessageView } from './MessageView.tsx';
 import { SettingsPanel } from './SettingsPanel.tsx';
+import { TelemetryPanel } from './TelemetryPanel.tsx';
 
 export function ChatView() {
   const messages = useApp((s) => s.messages);
   const currentId = useApp((s) => s.currentId);
   const [text, setText] = useState('');
   const [showSettings, setShowSettings] = useState(false);
+  const [showTelemetry, setShowTelemetry] = useState(true);
   const end = useRef<HTMLDivElement>(null);
   const streaming = messages.some((m) => m.status === 'streaming');
   const last = messages.at(-1);
@@ -25,9 +27,11 @@ export function ChatView() {
     <section className="chat">
       <div className="toolbar">
         <button onClick={() => setShowSettings(!showSettings)} disabled={!currentId}>Settings</button>
+        <button onClick={() => setShowTelemetry(!showTelemetry)} aria-pressed={showTelemetry}>Telemetry</button>
         {last?.role === 'assistant' && !streaming && <button onClick={() => void actions.regenerate()}>Regenerate</button>}
       </div>
       {showSettings && currentId && <SettingsPanel />}
+      {showTelemetry && <TelemetryPanel />}
       <div className="messages" data-testid="messages">
         {messages.length === 0 && <p className="empty">Start a story, e.g. “Once upon a time”. Everything runs on this machine.</p>}
         {messages.map((m) => <MessageView key={m.id} message={m} />)}

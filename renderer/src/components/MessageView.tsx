@@ -26,6 +26,10 @@ function Stats({ message }: { message: Message }) {
             : `${s.modelFile} · ${s.quantization} · ${s.backend} · TTFT ${fmt(s.ttftMs)} ms · prompt ${s.promptTokens} tok${s.prefillTokensPerSec > 0 ? ` @ ${fmt(s.prefillTokensPerSec)} tok/s` : ' (reused from cache)'} · `}
           {s.outputTokens} tok @ {fmt(s.decodeTokensPerSec, 1)} tok/s{s.backend === 'remote' && ' (as received)'} · stop: {s.stopReason}
           {s.meanConfidence != null && ` · confidence ${fmt(s.meanConfidence, 2)}`}
+          {s.backend !== 'remote' && (s.energyPerTokenMj != null
+            ? <span title={`${s.powerSource}: ${s.powerMethod}`}> · {fmt(s.energyJoules ?? 0, 2)} J, {fmt(s.energyPerTokenMj, 1)} mJ/token</span>
+            : s.powerUnavailable ? <span title={s.powerUnavailable}> · energy unavailable</span> : null)}
+          {s.peakRssBytes != null && ` · worker ${fmt(s.peakRssBytes / 1024 ** 2)} MB`}
         </span>
       )}
       {s?.contextShifted && <span className="shifted"> · earlier turns were dropped to fit the context window</span>}

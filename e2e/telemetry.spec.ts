@@ -1,0 +1,39 @@
+import { test, expect, type Page } from '@playwright/test';
+import { newDataDir, startShell, type Shell } from './headlessShell.ts';
+
+let shell: Shell;
+test.beforeAll(async () => { shell = await startShell(newDataDir()); });
+test.afterAll(async () => { await shell?.stop(); });
+
+async function send(page: Page, text: string) {
+  await page.getByLabel('Message', { exact: true }).fill(text);
+  await page.getByRole('button', { name: 'Send' }).click();
+}
+
+test('the telemetry panel updates while an answer streams, and the answer keeps its figures', async ({ page }) => {
+  await page.goto(shell.url);
+  await expect(page.getByTestId('engine-state')).toHaveAttribute('data-state', 'ready');
+  await page.getByRole('button', { name: 'New conversation' }).click();
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByLabel('Max tokens').fill('1500');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await send(page, 'Once upon a time there was a little dog who');
+  const panel = page.getByTestId('telemetry');
+  await expect(panel).toHaveAttribute('data-streaming', 'true');
+  const seen = new Set<string>();
+  while ((await panel.getAttribute('data-streaming')) === 'true') {
+    const value = await page.getByTestId('tm-tps').innerText().catch(() => '');
+    if (/tok\/s/.test(value)) seen.add(value);
+    await page.waitForTimeout(60);
+  }
+  expect(seen.size, `tok/s values seen while streaming: ${[...seen].join(' | ')}`).toBeGreaterThanOrEqual(3);
+  const answer = page.getByTestId('message-assistant').last();
+  await expect(answer.getByTestId('stats')).toContainText(/TTFT \d+ ms/);
+  await expect(answer.getByTestId('stats')).toContainText('energy unavailable');
+  await expect(page.getByTestId('tm-power')).toContainText('unavailable: no RAPL power counters');
+  await expect(page.getByTestId('tm-battery')).toContainText('unavailable: no battery');
+  await expect(panel).toContainText(/TTFT on screen\s*\d+ ms/);
+  await expect(page.getByTestId('tm-summary')).toContainText('TinyStories-656K-Q8_0.gguf');
+  await page.setViewportSize({ width: 1200, height: 800 });
+  await page.screenshot({ path: 'docs/telemetry.png' });
+});

@@ -1,0 +1,184 @@
+// Samples speed, memory, CPU, battery and power at 4 Hz while an answer is generated, and not at all
+// otherwise. Samples go to the renderer in batches; each answer ends with its energy, measured against
+// an idle baseline taken just before it started, or with the reason energy could not be measured.
+import { raplJoules, type RaplCounter } from './linuxPower.ts';
+import type { PowerSources } from './powerSources.ts';
+import type { TelemetrySample } from '../../../shared/schemas.ts';
+
+export const SAMPLE_MS = 250;
+const BATCH_EVERY = 2; // samples per event: two events a second
+const BASELINE_MS = 200;
+
+export interface WorkerUsage { pid: number; rssBytes: number; cpuUserUs: number; cpuSystemUs: number; contextTokens: number; contextSize: number }
+
+export type Sample = TelemetrySample;
+
+export interface RunSummary {
+  energyJoules: number | null;
+  energyPerTokenMj: number | null;
+  /** Where the energy figure came from and how, or null with powerUnavailable saying why. */
+  powerSource: string | null;
+  powerMethod: string | null;
+  powerUnavailable: string | null;
+  peakRssBytes: number | null;
+  meanCpuPercent: number | null;
+  samples: number;
+  /** CPU time the sampler itself spent, as a share of one core over the run. */
+  samplerCpuShare: number;
+}
+
+export interface TelemetryOptions {
+  sources: PowerSources;
+  usage: () => Promise<WorkerUsage | null>;
+  emit: (samples: Sample[]) => void;
+  now?: () => number;
+}
+
+export class TelemetryRun {
+  private readonly options: TelemetryOptions;
+  private readonly messageId: string;
+  private readonly startedAt: number;
+  private timer: NodeJS.Timeout | null = null;
+  private tokens = 0;
+  private lastTokens = 0;
+  private lastAt: number;
+  private lastCpuUs: number | null = null;
+  private lastCounter: RaplCounter | null;
+  private batch: Sample[] = [];
+  private samples: Sample[] = [];
+  private samplerUs = 0;
+  private busy = false;
+  readonly baselineW: number | null;
+  private readonly counterStart: RaplCounter | null;
+  private readonly powerReason: string | null;
+
+  constructor(options: TelemetryOptions, messageId: string, baseline: { watts: number | null; counter: RaplCounter | null; reason: string | null }) {
+    this.options = options;
+    this.messageId = messageId;
+    this.startedAt = this.now();
+    this.lastAt = this.startedAt;
+    this.baselineW = baseline.watts;
+    this.counterStart = baseline.counter;
+    this.lastCounter = baseline.counter;
+    this.powerReason = baseline.reason;
+    this.timer = setInterval(() => void this.sample(), SAMPLE_MS);
+  }
+
+  private now() { return this.options.now ? this.options.now() : performance.now(); }
+
+  /** Tokens produced so far (called from the token stream; cheap). */
+  setTokens(tokens: number) { this.tokens = tokens; }
+
+  private async sample() {
+    if (this.busy) return;
+    this.busy = true;
+    const cpuBefore = process.cpuUsage();
+    try {
+      const at = this.now();
+      const [usage, battery] = await Promise.all([this.options.usage().catch(() => null), this.options.sources.battery()]);
+      const cpuUs = usage ? usage.cpuUserUs + usage.cpuSystemUs : null;
+      const elapsed = (at - this.lastAt) / 1000;
+      const cpuPercent = cpuUs !== null && this.lastCpuUs !== null && elapsed > 0 ? ((cpuUs - this.lastCpuUs) / 1e6 / elapsed) * 100 : null;
+      const tokensPerSec = elapsed > 0 && this.tokens > this.lastTokens ? (this.tokens - this.lastTokens) / elapsed : this.tokens > 0 ? 0 : null;
+      const powerW = this.powerNow(battery.ok ? battery.value : null, elapsed);
+      const excess = powerW !== null && this.baselineW !== null ? Math.max(0, powerW - this.baselineW) : null;
+      const s: Sample = {
+        messageId: this.messageId, atMs: Math.round(at - this.startedAt), tokens: this.tokens, tokensPerSec,
+        rssBytes: usage?.rssBytes ?? null, cpuPercent, contextTokens: usage?.contextTokens ?? null, contextSize: usage?.contextSize ?? null,
+        batteryPercent: battery.ok ? battery.value.percent : null, charging: battery.ok ? battery.value.charging : null, powerW,
+        energyPerTokenMj: excess !== null && tokensPerSec ? (excess / tokensPerSec) * 1000 : null,
+      };
+      this.lastAt = at;
+      this.lastTokens = this.tokens;
+      this.lastCpuUs = cpuUs;
+      this.samples.push(s);
+      this.batch.push(s);
+      if (this.batch.length >= BATCH_EVERY) this.flush();
+    } finally {
+      const cpu = process.cpuUsage(cpuBefore);
+      this.samplerUs += cpu.user + cpu.system;
+      this.busy = false;
+    }
+  }
+
+  private powerNow(battery: { powerW: number | null; charging: boolean | null } | null, seconds: number): number | null {
+    if (this.lastCounter) {
+      const counter = this.options.sources.energy();
+      if (!counter.ok || seconds <= 0) return null;
+      const watts = raplJoules(this.lastCounter, counter.value) / seconds;
+      this.lastCounter = counter.value;
+      return watts;
+    }
+    if (!battery || battery.powerW === null || battery.charging) return null;
+    return battery.powerW;
+  }
+
+  private flush() {
+    if (this.batch.length === 0) return;
+    this.options.emit(this.batch);
+    this.batch = [];
+  }
+
+  finish(outputTokens: number): RunSummary {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.flush();
+    const seconds = (this.now() - this.startedAt) / 1000;
+    const rss = this.samples.map((s) => s.rssBytes).filter((v): v is number => v !== null);
+    const cpu = this.samples.map((s) => s.cpuPercent).filter((v): v is number => v !== null);
+    let energyJoules: number | null = null;
+    let powerSource: string | null = null;
+    let powerMethod: string | null = null;
+    let powerUnavailable = this.powerReason;
+    const counterEnd = this.counterStart ? this.options.sources.energy() : null;
+    if (this.counterStart && counterEnd?.ok) {
+      energyJoules = Math.max(0, raplJoules(this.counterStart, counterEnd.value) - (this.baselineW ?? 0) * seconds);
+      powerSource = counterEnd.source;
+      powerMethod = `energy counter over the answer minus an idle baseline of ${(this.baselineW ?? 0).toFixed(2)} W measured for ${BASELINE_MS} ms just before`;
+    } else if (this.baselineW !== null) {
+      const points = this.samples.filter((s) => s.powerW !== null);
+      if (points.length >= 2) {
+        energyJoules = 0;
+        for (let i = 1; i < points.length; i++) {
+          const dt = (points[i]!.atMs - points[i - 1]!.atMs) / 1000;
+          energyJoules += dt * (Math.max(0, points[i]!.powerW! - this.baselineW) + Math.max(0, points[i - 1]!.powerW! - this.baselineW)) / 2;
+        }
+        powerSource = 'battery discharge rate';
+        powerMethod = `∫(battery power − idle baseline ${this.baselineW.toFixed(2)} W) dt over ${points.length} samples at ${1000 / SAMPLE_MS} Hz`;
+      } else powerUnavailable = 'the answer was too short for two battery power samples';
+    }
+    return {
+      energyJoules, powerSource, powerMethod, powerUnavailable: energyJoules === null ? powerUnavailable : null,
+      energyPerTokenMj: energyJoules !== null && outputTokens > 0 ? (energyJoules / outputTokens) * 1000 : null,
+      peakRssBytes: rss.length ? Math.max(...rss) : null,
+      meanCpuPercent: cpu.length ? cpu.reduce((a, b) => a + b, 0) / cpu.length : null,
+      samples: this.samples.length,
+      samplerCpuShare: seconds > 0 ? this.samplerUs / 1e6 / seconds : 0,
+    };
+  }
+}
+
+export class TelemetryService {
+  private readonly options: TelemetryOptions;
+  constructor(options: TelemetryOptions) {
+    this.options = options;
+  }
+
+  /** Measures the idle baseline (only where a power source exists), then starts sampling. */
+  async start(messageId: string): Promise<TelemetryRun> {
+    const { sources } = this.options;
+    const counter = sources.energy();
+    if (counter.ok) {
+      await new Promise((r) => setTimeout(r, BASELINE_MS));
+      const after = sources.energy();
+      const watts = after.ok ? raplJoules(counter.value, after.value) / (BASELINE_MS / 1000) : null;
+      return new TelemetryRun(this.options, messageId, { watts, counter: after.ok ? after.value : null, reason: null });
+    }
+    const battery = await sources.battery();
+    if (battery.ok && battery.value.powerW !== null && !battery.value.charging) {
+      return new TelemetryRun(this.options, messageId, { watts: battery.value.powerW, counter: null, reason: null });
+    }
+    const batteryWhy = !battery.ok ? battery.reason : battery.value.charging ? 'on AC power: the battery rate measures charging, not use' : 'the battery reports no power figure';
+    return new TelemetryRun(this.options, messageId, { watts: null, counter: null, reason: `${counter.reason}; ${batteryWhy}` });
+  }
+}
