@@ -108,6 +108,7 @@ describe('telemetry service', () => {
     expect(samples.length).toBeGreaterThanOrEqual(Math.floor(seconds * 4) - 1);
     expect(samples.every((s) => s.rssBytes! > 10e6 && s.contextSize! > 0 && s.contextTokens! <= s.contextSize!), JSON.stringify(samples.slice(0, 2))).toBe(true);
     expect(new Set(samples.map((s) => s.tokensPerSec?.toFixed(1))).size).toBeGreaterThan(1);
+    console.log(`telemetry: ${samples.length} samples over ${seconds.toFixed(2)} s, sampler CPU ${(summary.samplerCpuShare * 100).toFixed(3)}% of a core`);
     expect(summary.samplerCpuShare).toBeLessThan(0.01);
     expect(summary.energyJoules).toBeNull();
     expect(summary.powerUnavailable).toMatch(/no RAPL.*no \/sys\/class\/power_supply/);
