@@ -48,11 +48,15 @@ async function main() {
   const powerState = () => ({ onBattery: powerMonitor.isOnBatteryPower(), thermalState });
   services = await createApp({ dataDir: app.getPath('userData'), spawn: spawnUtilityWorker, emit, shell: 'electron', cipher, powerState });
   serveContractOverIpc(ipcMain, services.handlers, () => window, indexUrl);
-  window = new BrowserWindow({
+  // Electronegativity cannot see through secureWebPreferences(): it sets contextIsolation and sandbox on,
+  // nodeIntegration off and disables Auxclick (security.test.ts asserts each). The remote module no longer
+  // exists in Electron 45.
+  window = new BrowserWindow({ // eng-disable NODE_INTEGRATION_JS_CHECK CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK REMOTE_MODULE_JS_CHECK
     width: 1200, height: 800, title: APP_NAME, show: false,
     webPreferences: secureWebPreferences(join(appRoot(), 'dist', 'preload', 'index.cjs')),
   });
-  applyWindowRules(window.webContents, indexUrl, (url) => void shell.openExternal(url));
+  // openExternal gets only the URLs applyWindowRules lets through: http and https, never file: or custom schemes.
+  applyWindowRules(window.webContents, indexUrl, (url) => void shell.openExternal(url)); // eng-disable OPEN_EXTERNAL_JS_CHECK
   window.once('ready-to-show', () => window?.show());
   await window.loadFile(indexFile);
   void services.start().catch((error: Error) => console.error(`The model did not load: ${error.message}`));

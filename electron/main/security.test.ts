@@ -7,6 +7,7 @@ describe('Electron security rules', () => {
     expect(secureWebPreferences('/app/preload.cjs')).toMatchObject({
       contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false,
       nodeIntegrationInSubFrames: false, webviewTag: false, webSecurity: true, allowRunningInsecureContent: false,
+      disableBlinkFeatures: 'Auxclick',
     });
   });
   it('navigation stays on the app page; only web links open outside', () => {

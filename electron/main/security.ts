@@ -17,6 +17,8 @@ export function secureWebPreferences(preload: string): WebPreferences {
     experimentalFeatures: false,
     navigateOnDragDrop: false,
     spellcheck: false,
+    // A middle click would open a link in a new window; window.open is denied anyway, this closes the path too.
+    disableBlinkFeatures: 'Auxclick',
   };
 }
 
