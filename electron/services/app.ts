@@ -36,6 +36,8 @@ export interface AppOptions {
   modelPath?: string;
   /** Electron's powerMonitor: on battery or not, and the thermal state (macOS, Windows). */
   powerState?: () => { onBattery: boolean; thermalState: string };
+  /** Worker crashes per minute before restarts stop (tests that kill it on purpose raise it). */
+  crashLimit?: number;
   /** Encrypts API keys at rest (Electron's safeStorage); without it they sit in a 0600 file. */
   cipher?: Cipher | null;
 }
@@ -56,7 +58,7 @@ export async function createApp(options: AppOptions) {
   const interrupted = store.markInterrupted();
   const library = new ModelLibrary({ db, bundledDir: bundledModelsDir(), modelsDir: join(options.dataDir, 'models') });
   const engine = new EngineHost({
-    spawn: options.spawn, gpu: options.gpu, threads: options.threads,
+    spawn: options.spawn, gpu: options.gpu, threads: options.threads, crashLimit: options.crashLimit,
     onStatus: (status: EngineStatus) => options.emit('engine.status', status),
   });
 

@@ -12,6 +12,8 @@ export interface EngineHostOptions {
   onStatus: (status: EngineStatus) => void;
   gpu?: GpuChoice;
   threads?: number | null;
+  /** Crashes in a minute after which the worker is not restarted (a crash loop); 5 unless set. */
+  crashLimit?: number;
 }
 export interface LoadableModel { id: string; name: string; path: string }
 
@@ -84,7 +86,7 @@ export class EngineHost {
     const now = Date.now();
     this.crashes = this.crashes.filter((t) => now - t < CRASH_WINDOW_MS).concat(now);
     this.setStatus({ state: 'crashed', error: message, progress: null, restarts: this.status.restarts + 1 });
-    if (this.crashes.length > MAX_CRASHES_IN_WINDOW) {
+    if (this.crashes.length > (this.options.crashLimit ?? MAX_CRASHES_IN_WINDOW)) {
       this.setStatus({ state: 'error', error: `${message} It crashed ${this.crashes.length} times in a minute, so it was not restarted; load a model to try again.` });
       this.model = null;
       return;

@@ -22,6 +22,8 @@ function parentTransport(): Transport {
     };
   }
   if (!process.send) throw new Error('engineWorker must run as a child process with an IPC channel');
+  // The parent died (a killed app): do not linger holding the model's memory.
+  process.on('disconnect', () => process.exit(0));
   return {
     send: (m) => process.send!(m),
     onMessage: (listener) => { process.on('message', (m) => listener(m as RpcMessage)); return () => {}; },

@@ -42,9 +42,12 @@ export const forkWorker: SpawnWorker = () => {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',
   });
+  // A send racing the worker's death fails with ERR_IPC_CHANNEL_CLOSED; the exit handler reports the
+  // crash, so the error must not escape as an unhandled 'error' event that would take the app down.
+  child.on('error', () => {});
   return {
     transport: messageTransport(
-      (m) => { if (child.connected) child.send(m); },
+      (m) => { if (child.connected) child.send(m, (error) => { if (error) child.emit('send-failed', error); }); },
       (listener) => child.on('message', listener),
     ),
     pid: child.pid,
