@@ -5,15 +5,23 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export interface Shell { url: string; process: ChildProcess; dataDir: string; stop(signal?: NodeJS.Signals): Promise<void> }
+export interface Shell {
+  url: string;
+  apiKey: string;
+  process: ChildProcess;
+  dataDir: string;
+  /** Everything the shell printed so far. */
+  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
 
 export function newDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'edgewise-e2e-'));
 }
 
-export function startShell(dataDir: string): Promise<Shell> {
+export function startShell(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<Shell> {
   const child = spawn(process.execPath, ['dist/electron/cli/index.js', 'serve', '--gpu', 'cpu'], {
-    env: { ...process.env, EDGEWISE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env, EDGEWISE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   return new Promise((resolve, reject) => {
@@ -23,7 +31,7 @@ export function startShell(dataDir: string): Promise<Shell> {
       url ||= /serving at (\S+)/.exec(output)?.[1] ?? '';
       if (url && output.includes('Model ready')) {
         resolve({
-          url, process: child, dataDir,
+          url, process: child, dataDir, output: () => output, apiKey: /API key: (\S+)\)/.exec(output)?.[1] ?? '',
           stop: (signal = 'SIGTERM') => new Promise((done) => { child.once('exit', () => done()); child.kill(signal); }),
         });
       }

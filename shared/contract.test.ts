@@ -40,3 +40,21 @@ describe('the contract refuses payloads that break its schema', () => {
     expect(result.title).toBe('Trip');
   });
 });
+
+describe('every call refuses payloads outside its schema', () => {
+  const reached: string[] = [];
+  const handlers = Object.fromEntries(Object.keys(appContract.calls).map((name) => [name, () => { reached.push(name); throw new Error('handler should not run'); }]));
+  const client = pair(handlers as never);
+  const payloads: [string, unknown][] = [
+    ['null', null], ['a number', 42], ['a string', 'x'], ['an array', []],
+    ['an unknown field', { unexpected: true }],
+    ['a huge unknown field', { unexpected: 'x'.repeat(200_000) }],
+    ['a prototype key', JSON.parse('{"__proto__": {"admin": true}, "constructor": 1}')],
+  ];
+  it.each(Object.keys(appContract.calls))('%s', async (name) => {
+    for (const [what, args] of payloads) {
+      await expect(client.call(name as never, args as never), `${name} with ${what}`).rejects.toMatchObject({ code: 'bad_input' });
+    }
+    expect(reached).toEqual([]);
+  });
+});
