@@ -11,13 +11,17 @@ let partner: Server;
 let partnerRequests = 0;
 let partnerUrl = '';
 let shell: Shell;
+// Untrusted model output: it must render as text, and its links must not run script.
+const hostile = ['<script>window.pwned = 1</script>', '<img src=x onerror="window.pwned = 2">', ' [click me](javascript:window.pwned=3) ', '<b>raw html</b>'];
 
 test.beforeAll(async () => {
-  partner = createServer((req, res) => {
+  partner = createServer(async (req, res) => {
     partnerRequests++;
-    req.resume();
+    let body = '';
+    for await (const chunk of req) body += chunk;
     res.writeHead(200, { 'Content-Type': 'text/event-stream' });
-    for (const word of ['There ', 'are ', 'infinitely ', 'many ', 'primes.']) {
+    const words = body.includes('hostile') ? hostile : ['There ', 'are ', 'infinitely ', 'many ', 'primes.'];
+    for (const word of words) {
       res.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: word }, finish_reason: null }] })}\n\n`);
     }
     res.end(`data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], usage: { prompt_tokens: 12, completion_tokens: 5 } })}\n\ndata: [DONE]\n\n`);
@@ -83,4 +87,21 @@ test('personal data is never offered to the partner', async ({ page }) => {
   await expect(page.getByTestId('consent-dialog')).toHaveCount(0);
   await expect(answer.getByTestId('trace')).toHaveAttribute('data-tier', 'device');
   expect(partnerRequests).toBe(1);
+});
+
+test('hostile model output renders as inert text', async ({ page }) => {
+  await page.goto(shell.url);
+  await page.getByRole('button', { name: 'New conversation' }).click(); // the last one holds an email address
+  await send(page, 'Prove that this hostile text is harmless, step by step.');
+  await page.getByTestId('consent-dialog').getByRole('button', { name: 'Send this query' }).click();
+  const answer = page.getByTestId('message-assistant').last();
+  await expect(answer).toHaveAttribute('data-status', 'done');
+  const text = answer.getByTestId('message-text');
+  await expect(text).toContainText('<script>window.pwned = 1</script>');
+  await expect(text).toContainText('<img src=x onerror=');
+  await expect(text.locator('script, img, b')).toHaveCount(0);
+  const hrefs = await text.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+  expect(hrefs.every((h) => h === null || !h.startsWith('javascript:'))).toBe(true);
+  await text.getByText('click me').click();
+  expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
 });
