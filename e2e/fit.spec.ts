@@ -31,6 +31,13 @@ test('the fit matrix recolors when quantization, context or KV cache type change
   await page.screenshot({ path: 'docs/fit.png', fullPage: true });
 });
 
+test('on first run, with only the demo model, a card recommends the best fit for this machine', async ({ page }) => {
+  await page.goto(shell.url);
+  await page.getByRole('button', { name: 'New conversation' }).click();
+  await expect(page.getByTestId('first-run')).toContainText(/best fit for this machine is .+ at (F16|Q8_0|Q6_K|Q5_K_M|Q4_K_M|Q4_0)/);
+  await expect(page.getByTestId('first-run')).toContainText(/GB to download/);
+});
+
 test('a cell explains its models: weights, KV cache, buffers, total, budget and margin', async ({ page }) => {
   await page.goto(shell.url);
   await page.getByRole('tab', { name: 'Fit' }).click();

@@ -3,6 +3,7 @@ import { useApp, actions } from '../store.ts';
 import { MessageView } from './MessageView.tsx';
 import { SettingsPanel } from './SettingsPanel.tsx';
 import { TelemetryPanel } from './TelemetryPanel.tsx';
+import { FirstRunCard } from './FirstRunCard.tsx';
 
 export function ChatView() {
   const messages = useApp((s) => s.messages);
@@ -33,6 +34,7 @@ export function ChatView() {
       {showSettings && currentId && <SettingsPanel />}
       {showTelemetry && <TelemetryPanel />}
       <div className="messages" data-testid="messages">
+        {messages.length === 0 && <FirstRunCard />}
         {messages.length === 0 && <p className="empty">Start a story, e.g. “Once upon a time”. Everything runs on this machine.</p>}
         {messages.map((m) => <MessageView key={m.id} message={m} />)}
         <div ref={end} />
