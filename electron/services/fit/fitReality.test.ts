@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { estimate } from '../../../shared/fit/estimator.ts';
+import { estimate, kvCacheBytes } from '../../../shared/fit/estimator.ts';
+import { totalmem } from 'node:os';
 import { verdictFor } from '../../../shared/fit/devices.ts';
 import { EngineHost } from '../engine/engineHost.ts';
 import { forkWorker } from '../engine/workerProcess.ts';
@@ -42,7 +43,10 @@ describe('fit estimates against reality', () => {
     const machine = thisMachine(await engine.memory());
     await engine.dispose();
     const local = await readLocalFacts(stories260k);
-    for (const ctx of [2048, 60_000_000]) {
+    // a context whose KV cache alone needs twice this machine's RAM, whatever the machine
+    const perToken = kvCacheBytes(local.facts, 1, 'f16');
+    const tooBig = Math.min(2 ** 32 - 1, Math.ceil((2 * totalmem()) / perToken));
+    for (const ctx of [2048, tooBig]) {
       const ours = verdictFor(estimate(local.facts, { contextSize: ctx, kvType: 'f16', weightsBytes: local.weightsBytes }).totalBytes, machine).verdict;
       const theirs = measure(stories260k, ctx);
       expect(ours === 'no', `context ${ctx}: we said ${ours}, node-llama-cpp ${theirs.refused ?? 'loaded it'}`).toBe(theirs.refused !== null);
