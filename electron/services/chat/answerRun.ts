@@ -1,0 +1,231 @@
+// One answer from start to end: route it (asking consent when the partner is proposed), stream it from
+// the device or a remote tier as batched deltas, save the growing text at least twice a second, and keep
+// whatever was shown when it stops, fails or the engine dies, with its figures and its routing trace.
+import { basename } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { RpcError } from '../../../shared/rpc.ts';
+import type { Conversation, Message, MessageStats, StopReason } from '../../../shared/schemas.ts';
+import type { Decision, Tier } from '../../../shared/router/router.ts';
+import type { RouteTrace } from '../../../shared/router/schemas.ts';
+import { streamRemote } from '../router/remoteClient.ts';
+import type { RunSummary, TelemetryRun } from '../telemetry/telemetryService.ts';
+import type { ChatServiceOptions } from './chatService.ts';
+
+const DELTA_BATCH_MS = 16;
+const SAVE_EVERY_MS = 500;
+
+export interface Turn { role: 'user' | 'assistant'; text: string }
+
+export interface AnswerRequest {
+  conversation: Conversation;
+  messageId: string;
+  history: Turn[];
+  signal: AbortSignal;
+  /** Escalation: the tier the user chose after a low-confidence local answer. */
+  forced?: { tier: 'private' | 'partner'; reason: string };
+}
+
+export class AnswerRun {
+  private readonly deps: ChatServiceOptions;
+  private readonly req: AnswerRequest;
+  private readonly started = performance.now();
+  private text = '';
+  private pending = '';
+  private outputTokens = 0;
+  private firstAt = 0;
+  private firstShownAt = 0;
+  private batchTimer: NodeJS.Timeout | null = null;
+  private lastSave = Date.now();
+  private trace: RouteTrace | null = null;
+  private telemetryRun: TelemetryRun | null = null;
+
+  constructor(deps: ChatServiceOptions, req: AnswerRequest) {
+    this.deps = deps;
+    this.req = req;
+  }
+
+  async execute(): Promise<void> {
+    try {
+      const { tier, decision } = await this.route();
+      if (this.req.signal.aborted) return this.finish('aborted', null, null, 'aborted');
+      if (tier === 'device') await this.onDevice(decision);
+      else await this.remotely(tier);
+    } catch (error) {
+      const code = error instanceof RpcError ? error.code : 'internal';
+      const message = error instanceof Error ? error.message : String(error);
+      if (code === 'aborted') this.finish('aborted', null, null, 'aborted');
+      else this.finish('error', null, message, code === 'engine_crashed' ? 'crashed' : 'error');
+    }
+  }
+
+  private at(): number {
+    return Math.round(performance.now() - this.started);
+  }
+
+  private event(kind: RouteTrace['events'][number]['kind'], detail: string) {
+    if (!this.trace) return;
+    this.trace.events.push({ atMs: this.at(), kind, detail });
+    this.deps.store.saveTrace(this.req.messageId, this.trace);
+  }
+
+  private flush() {
+    this.batchTimer = null;
+    if (!this.pending) return;
+    const elapsed = (performance.now() - this.firstAt) / 1000;
+    this.firstShownAt ||= performance.now();
+    this.deps.emit('chat.delta', {
+      conversationId: this.req.conversation.id, messageId: this.req.messageId, delta: this.pending, outputTokens: this.outputTokens,
+      tokensPerSec: elapsed > 0.05 && this.outputTokens > 1 ? (this.outputTokens - 1) / elapsed : null,
+    });
+    this.pending = '';
+  }
+
+  private readonly onDelta = (delta: string, tokens: number) => {
+    if (!this.firstAt) {
+      this.firstAt = performance.now();
+      this.event('first-token', `after ${this.at()} ms`);
+    }
+    this.text += delta;
+    this.pending += delta;
+    this.outputTokens = tokens;
+    this.telemetryRun?.setTokens(tokens);
+    this.batchTimer ??= setTimeout(() => this.flush(), DELTA_BATCH_MS);
+    if (Date.now() - this.lastSave >= SAVE_EVERY_MS) {
+      this.deps.store.saveText(this.req.messageId, this.text);
+      this.lastSave = Date.now();
+    }
+  };
+
+  private finish(status: Message['status'], stats: MessageStats | null, error: string | null, stopReason: StopReason) {
+    if (this.batchTimer) clearTimeout(this.batchTimer);
+    this.flush();
+    if (this.trace) {
+      this.trace.events.push({ atMs: this.at(), kind: error ? 'error' : 'done', detail: error ?? `${stopReason}, ${this.outputTokens} tokens` });
+      this.trace.latencyMs = this.at();
+      this.trace.outputTokens = stats?.outputTokens ?? this.outputTokens;
+    }
+    const { conversation, messageId } = this.req;
+    const message = this.deps.store.finish(messageId, this.text, status, stats, error, this.trace);
+    this.deps.emit('chat.done', { conversationId: conversation.id, message, stopReason });
+    this.deps.emit('conversations.changed', { id: conversation.id });
+  }
+
+  /** Decides the tier; a partner dispatch first waits for the user's yes for this query. */
+  private async route(): Promise<{ tier: Tier; decision: Decision }> {
+    const { routing, consent, emit } = this.deps;
+    const { conversation, history, forced, messageId, signal } = this.req;
+    let decision = await routing.decide(history.at(-1)?.text ?? '', history.slice(0, -1).map((t) => t.text), consent.isRemembered(conversation.id));
+    if (forced) {
+      if (forced.tier === 'partner' && decision.signals.privacy.detected.length > 0) {
+        throw new RpcError('bad_input', `This conversation holds personal data (${decision.signals.privacy.detected.join(', ')}), which never goes to a partner cloud.`);
+      }
+      decision = { ...decision, tier: forced.tier, rule: 'escalated', reasons: [forced.reason], consentRequired: forced.tier === 'partner' && !consent.isRemembered(conversation.id) };
+    }
+    const trace = (this.trace = traceOf(decision));
+    this.event('decided', `${decision.tier} (${decision.rule})`);
+    if (decision.tier !== 'partner' || !decision.consentRequired) return { tier: decision.tier, decision };
+
+    const partner = routing.get().partner!;
+    const host = new URL(partner.baseUrl).host;
+    const sends = [conversation.settings.systemPrompt, ...history.map((t) => t.text)].filter(Boolean).join('\n\n');
+    const estimatedCostUsd = costOf(partner, Math.ceil(sends.length / 4), conversation.settings.sampling.maxTokens);
+    trace.estimatedCostUsd = estimatedCostUsd;
+    this.event('consent-asked', `${partner.name} (${host}), ${partner.model}, up to $${estimatedCostUsd.toFixed(4)}`);
+    emit('route.consent', {
+      conversationId: conversation.id, messageId, partner: partner.name, host, model: partner.model,
+      sends, estimatedCostUsd, reasons: decision.reasons,
+    });
+    const answer = await consent.wait(messageId, conversation.id, signal);
+    trace.consent = answer;
+    this.event('consent-answered', answer);
+    if (answer !== 'no') return { tier: 'partner', decision };
+    const tier = decision.signals.connectivity.reachable.includes('private') ? 'private' : 'device';
+    this.event('fallback', `answered by ${tier} instead`);
+    return { tier, decision };
+  }
+
+  private async onDevice(decision: Decision) {
+    const { engine, routing, telemetry } = this.deps;
+    const { conversation, history, messageId, signal } = this.req;
+    const trace = this.trace!;
+    const model = await this.deps.ensureModel(conversation.modelId);
+    trace.answeredBy = { tier: 'device', name: 'this device', model: model.name };
+    this.event('dispatched', `${model.name} on ${engine.status.backend ?? 'cpu'}`);
+    // Confidence is scored only when a higher tier could take the query over.
+    const reachable = decision.signals.connectivity.reachable;
+    const higher = reachable.includes('private') ? 'private'
+      : reachable.includes('partner') && decision.signals.privacy.detected.length === 0 ? 'partner' : null;
+    const run = (this.telemetryRun = await telemetry.start(messageId));
+    let result;
+    let power: RunSummary;
+    try {
+      result = await engine.generate({
+        requestId: randomUUID(), mode: 'chat', systemPrompt: conversation.settings.systemPrompt, history,
+        sampling: conversation.settings.sampling, contextSize: conversation.settings.contextSize, scoreConfidence: higher !== null,
+      }, this.onDelta, signal);
+    } finally {
+      power = run.finish(this.outputTokens);
+      this.telemetryRun = null;
+    }
+    this.text = result.text;
+    trace.energyJoules = power.energyJoules;
+    trace.estimatedCostUsd = 0;
+    trace.confidence = result.meanConfidence;
+    const threshold = routing.get().confidenceThreshold;
+    if (higher && result.meanConfidence !== null && result.meanConfidence < threshold) {
+      trace.offerEscalation = higher;
+      this.event('low-confidence', `mean token confidence ${result.meanConfidence.toFixed(2)} < ${threshold}: offering the ${higher === 'private' ? 'private server' : 'partner cloud'}`);
+    }
+    this.finish(result.stopReason === 'aborted' ? 'aborted' : 'done', {
+      modelFile: basename(model.path), quantization: model.quantization, backend: engine.status.backend ?? 'cpu',
+      ttftMs: result.ttftMs, promptTokens: result.promptTokens, prefillTokensPerSec: result.prefillTokensPerSec,
+      outputTokens: result.outputTokens, decodeTokensPerSec: result.decodeTokensPerSec, stopReason: result.stopReason,
+      contextShifted: result.contextShifted, meanConfidence: result.meanConfidence,
+      ttftFromSendMs: this.firstShownAt ? this.firstShownAt - this.started : null,
+      energyJoules: power.energyJoules, energyPerTokenMj: power.energyPerTokenMj,
+      powerSource: power.powerSource, powerMethod: power.powerMethod, powerUnavailable: power.powerUnavailable,
+      peakRssBytes: power.peakRssBytes, meanCpuPercent: power.meanCpuPercent,
+    }, null, result.stopReason);
+  }
+
+  private async remotely(tier: 'private' | 'partner') {
+    const { routing } = this.deps;
+    const { conversation, history, signal } = this.req;
+    const trace = this.trace!;
+    const endpoint = routing.endpoint(tier);
+    trace.answeredBy = { tier, name: endpoint.name, model: endpoint.model };
+    this.event('dispatched', `${endpoint.name} (${new URL(endpoint.baseUrl).host}), ${endpoint.model}`);
+    const dispatchedAt = performance.now();
+    let deltas = 0;
+    const result = await streamRemote(endpoint, {
+      systemPrompt: conversation.settings.systemPrompt, history,
+      maxTokens: conversation.settings.sampling.maxTokens, temperature: conversation.settings.sampling.temperature,
+    }, (delta) => this.onDelta(delta, ++deltas), signal);
+    this.text = result.text;
+    const tokens = result.outputTokens ?? deltas;
+    const decodeSeconds = this.firstAt ? (performance.now() - this.firstAt) / 1000 : 0;
+    trace.estimatedCostUsd = tier === 'partner'
+      ? costOf(routing.get().partner!, result.promptTokens ?? Math.ceil(this.text.length / 4), tokens)
+      : null;
+    this.finish(result.stopReason === 'aborted' ? 'aborted' : 'done', {
+      modelFile: endpoint.model, quantization: 'remote', backend: 'remote',
+      ttftMs: this.firstAt ? this.firstAt - dispatchedAt : 0, promptTokens: result.promptTokens ?? 0, prefillTokensPerSec: 0,
+      outputTokens: tokens, decodeTokensPerSec: decodeSeconds > 0 && tokens > 1 ? (tokens - 1) / decodeSeconds : 0,
+      stopReason: result.stopReason, contextShifted: false,
+    }, null, result.stopReason);
+  }
+}
+
+function traceOf(d: Decision): RouteTrace {
+  return {
+    tier: d.tier, rule: d.rule, reasons: d.reasons,
+    signals: { ...d.signals, privacy: { detected: d.signals.privacy.detected } },
+    consent: d.tier !== 'partner' ? 'not needed' : d.consentRequired ? 'asked' : 'remembered',
+    answeredBy: null, events: [], latencyMs: null, outputTokens: null, estimatedCostUsd: null, energyJoules: null,
+  };
+}
+
+/** US dollars for a partner answer, from the prices the user entered. */
+function costOf(partner: { inputPricePerMTok: number; outputPricePerMTok: number }, inputTokens: number, outputTokens: number): number {
+  return (inputTokens * partner.inputPricePerMTok + outputTokens * partner.outputPricePerMTok) / 1e6;
+}
