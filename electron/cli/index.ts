@@ -5,6 +5,7 @@ import { serveCommand, serveUsage } from './serveCommand.ts';
 import { fitCommand, fitUsage } from './fitCommand.ts';
 import { routeCommand, routeUsage } from './routeCommand.ts';
 import { telemetryCommand, telemetryUsage } from './telemetryCommand.ts';
+import { benchCommand, benchUsage } from './benchCommand.ts';
 import { CliError, exitCodes } from './args.ts';
 
 const usage = `Edgewise: offline chat with GGUF models.
@@ -14,6 +15,7 @@ ${serveUsage}
 ${fitUsage}
 ${routeUsage}
 ${telemetryUsage}
+${benchUsage}
 
 Exit codes: 0 done, 2 bad input, 3 model failed to load, 4 engine crashed.`;
 
@@ -25,6 +27,7 @@ async function main(argv: string[]): Promise<number> {
     case 'fit': return fitCommand(rest);
     case 'route': return routeCommand(rest);
     case 'telemetry': return telemetryCommand(rest);
+    case 'bench': return benchCommand(rest);
     case undefined: case '--help': case '-h': case 'help':
       console.log(usage);
       return exitCodes.ok;

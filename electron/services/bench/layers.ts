@@ -1,0 +1,65 @@
+// The layers the benchmark compares on one model, prompt, thread count and greedy sampling:
+// (a) node-llama-cpp alone, in this process, a plain evaluate loop; (b) Edgewise's engine (worker + RPC).
+import { getLlama, LlamaLogLevel } from 'node-llama-cpp';
+import { EngineHost } from '../engine/engineHost.ts';
+import { forkWorker } from '../engine/workerProcess.ts';
+import { defaultSampling } from '../../../shared/schemas.ts';
+
+export interface LayerResult {
+  threads: number;
+  ttftMs: number;
+  prefillTokensPerSec: number;
+  decodeTokensPerSec: number;
+  tokens: number;
+}
+
+/** (a): node-llama-cpp's evaluate loop, greedy, no chat template, no stop triggers. */
+export async function benchInProcess(modelPath: string, prompt: string, tokens: number, threads: number): Promise<LayerResult> {
+  const llama = await getLlama({ gpu: false, build: 'never', maxThreads: threads, logLevel: LlamaLogLevel.error });
+  const model = await llama.loadModel({ modelPath });
+  const context = await model.createContext({ contextSize: 1024, threads, sequences: 1 });
+  try {
+    const sequence = context.getSequence();
+    const input = model.tokenize(prompt);
+    const started = performance.now();
+    let first = 0;
+    let count = 0;
+    for await (const token of sequence.evaluate(input, { temperature: 0 })) {
+      void token;
+      if (!first) first = performance.now();
+      if (++count >= tokens) break;
+    }
+    const ended = performance.now();
+    return {
+      threads, ttftMs: first - started, prefillTokensPerSec: input.length / ((first - started) / 1000),
+      decodeTokensPerSec: (count - 1) / ((ended - first) / 1000), tokens: count,
+    };
+  } finally {
+    await context.dispose();
+    await model.dispose();
+    await llama.dispose();
+  }
+}
+
+/** (b): the same work through the engine worker, as the app runs it (raw mode, greedy). */
+export async function benchEngine(modelPath: string, prompt: string, tokens: number, threads: number): Promise<LayerResult & { hostTtftMs: number }> {
+  const engine = new EngineHost({ spawn: forkWorker, onStatus: () => {}, gpu: 'cpu', threads });
+  try {
+    await engine.load({ id: 'bench', name: 'bench', path: modelPath });
+    // Warm-up: the first request creates the context, which (a) also does before its clock starts.
+    const sampling = { ...defaultSampling, temperature: 0, repeatPenalty: 1 };
+    await engine.generate({ requestId: 'warm-up', mode: 'raw', systemPrompt: '', history: [{ role: 'user', text: prompt }], contextSize: 1024, sampling: { ...sampling, maxTokens: 1 } }, () => {});
+    const started = performance.now();
+    let firstSeen = 0;
+    const result = await engine.generate({
+      requestId: 'bench', mode: 'raw', systemPrompt: '', history: [{ role: 'user', text: prompt }], contextSize: 1024,
+      sampling: { ...sampling, maxTokens: tokens },
+    }, () => { firstSeen ||= performance.now(); });
+    return {
+      threads, ttftMs: result.ttftMs, hostTtftMs: firstSeen - started, prefillTokensPerSec: result.prefillTokensPerSec,
+      decodeTokensPerSec: result.decodeTokensPerSec, tokens: result.outputTokens,
+    };
+  } finally {
+    await engine.dispose();
+  }
+}
