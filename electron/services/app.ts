@@ -21,7 +21,7 @@ import { RoutingService } from './router/routingService.ts';
 import { SecretStore, type Cipher } from './router/secretStore.ts';
 import { ConsentGate } from './router/consentGate.ts';
 import { TelemetryService } from './telemetry/telemetryService.ts';
-import { powerSources } from './telemetry/powerSources.ts';
+import { describeSources, powerSources } from './telemetry/powerSources.ts';
 import { summarize } from './telemetry/summary.ts';
 import { defaultSettings } from '../../shared/schemas.ts';
 
@@ -119,21 +119,7 @@ export async function createApp(options: AppOptions) {
     'fit.addDevice': ({ name, memoryBytes, memoryType, vramBytes }) => fit.addDevice(name, memoryBytes, memoryType, vramBytes),
     'fit.removeDevice': ({ id }) => fit.removeDevice(id),
     'telemetry.summary': () => summarize(store.answerStats()),
-    'telemetry.sources': async () => {
-      const sources = powerSources();
-      const [battery, energy] = [await sources.battery(), sources.energy()];
-      const backend = engine.status.backend;
-      return {
-        battery: battery.ok ? { available: true, detail: battery.source } : { available: false, detail: battery.reason },
-        power: energy.ok ? { available: true, detail: energy.source }
-          : battery.ok && battery.value.powerW !== null ? { available: true, detail: `${battery.source} (only while on battery)` }
-            : { available: false, detail: `${energy.reason}; ${battery.ok ? 'the battery reports no power figure' : battery.reason}` },
-        vram: backend && backend !== 'cpu' ? { available: true, detail: backend } : { available: false, detail: 'no GPU in use: the model runs on the CPU' },
-        powerState: options.powerState
-          ? (({ onBattery, thermalState }) => ({ available: true, detail: `${onBattery ? 'on battery' : 'on AC power'}, thermal state ${thermalState}` }))(options.powerState())
-          : { available: false, detail: "Electron's powerMonitor runs only in the desktop app, not in the headless shell" },
-      };
-    },
+    'telemetry.sources': () => describeSources(powerSources(), engine.status.backend, options.powerState),
     'routing.get': () => routing.get(),
     'routing.set': (change) => routing.update(change),
     'routing.detect': () => routing.detect(),

@@ -27,3 +27,23 @@ export function powerSources(platform: NodeJS.Platform = process.platform, sysRo
     },
   };
 }
+
+export interface SourceStatus { available: boolean; detail: string }
+
+/** What the telemetry panel can show on this machine, and why the rest is unavailable. */
+export async function describeSources(
+  sources: PowerSources, backend: string | null, powerState?: () => { onBattery: boolean; thermalState: string },
+): Promise<{ battery: SourceStatus; power: SourceStatus; vram: SourceStatus; powerState: SourceStatus }> {
+  const [battery, energy] = [await sources.battery(), sources.energy()];
+  const state = powerState?.();
+  return {
+    battery: battery.ok ? { available: true, detail: battery.source } : { available: false, detail: battery.reason },
+    power: energy.ok ? { available: true, detail: energy.source }
+      : battery.ok && battery.value.powerW !== null ? { available: true, detail: `${battery.source} (only while on battery)` }
+        : { available: false, detail: `${energy.reason}; ${battery.ok ? 'the battery reports no power figure' : battery.reason}` },
+    vram: backend && backend !== 'cpu' ? { available: true, detail: backend } : { available: false, detail: 'no GPU in use: the model runs on the CPU' },
+    powerState: state
+      ? { available: true, detail: `${state.onBattery ? 'on battery' : 'on AC power'}, thermal state ${state.thermalState}` }
+      : { available: false, detail: "Electron's powerMonitor runs only in the desktop app, not in the headless shell" },
+  };
+}
