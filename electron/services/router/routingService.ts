@@ -5,18 +5,26 @@ import { RpcError } from '../../../shared/rpc.ts';
 import { route, type Decision, type Tier } from '../../../shared/router/router.ts';
 import { defaultRouting, routingSettings, type RoutingSettings, type RoutingUpdate } from '../../../shared/router/schemas.ts';
 import type { SettingsStore } from '../store/settingsStore.ts';
-import { isOnline, readBattery, type Battery } from './deviceState.ts';
+import { isOnline } from './deviceState.ts';
+import { powerSources } from '../telemetry/powerSources.ts';
 import { privatePresets, probe, type RemoteEndpoint } from './remoteClient.ts';
 import type { SecretStore } from './secretStore.ts';
 
 export interface RoutingServiceOptions {
   settings: SettingsStore;
   secrets: SecretStore;
-  battery?: () => Battery;
+  /** Battery level and charging state; the platform's telemetry source unless given. */
+  battery?: () => Promise<{ percent: number | null; charging: boolean | null }>;
   online?: () => boolean;
 }
 
 const PROBE_CACHE_MS = 15_000;
+const sources = powerSources();
+
+async function defaultBattery(): Promise<{ percent: number | null; charging: boolean | null }> {
+  const battery = await sources.battery();
+  return battery.ok ? { percent: battery.value.percent, charging: battery.value.charging } : { percent: null, charging: null };
+}
 
 export class RoutingService {
   private readonly options: RoutingServiceOptions;
@@ -84,7 +92,7 @@ export class RoutingService {
   }
 
   async decide(query: string, history: string[], partnerConsentRemembered: boolean): Promise<Decision> {
-    const battery = (this.options.battery ?? readBattery)();
+    const battery = await (this.options.battery ?? defaultBattery)();
     return route({
       query, history, battery, online: (this.options.online ?? isOnline)(), tiers: await this.tiers(),
       policy: this.get().policy, partnerConsentRemembered,
