@@ -80,8 +80,9 @@ export async function createApp(options: AppOptions) {
 
   const routing = new RoutingService({ settings, secrets: new SecretStore(options.dataDir, options.cipher ?? null) });
   const consent = new ConsentGate();
+  const sources = powerSources();
   const telemetry = new TelemetryService({
-    sources: powerSources(), usage: () => engine.usage(), emit: (samples) => options.emit('telemetry.samples', samples),
+    sources, usage: () => engine.usage(), emit: (samples) => options.emit('telemetry.samples', samples),
   });
   const chat = new ChatService({ store, engine, emit: options.emit, ensureModel, routing, consent, telemetry });
 
@@ -119,7 +120,7 @@ export async function createApp(options: AppOptions) {
     'fit.addDevice': ({ name, memoryBytes, memoryType, vramBytes }) => fit.addDevice(name, memoryBytes, memoryType, vramBytes),
     'fit.removeDevice': ({ id }) => fit.removeDevice(id),
     'telemetry.summary': () => summarize(store.answerStats()),
-    'telemetry.sources': () => describeSources(powerSources(), engine.status.backend, options.powerState),
+    'telemetry.sources': () => describeSources(sources, engine.status.backend, options.powerState),
     'routing.get': () => routing.get(),
     'routing.set': (change) => routing.update(change),
     'routing.detect': () => routing.detect(),

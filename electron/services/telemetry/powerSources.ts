@@ -11,15 +11,29 @@ export interface PowerSources {
   energy(): Reading<RaplCounter>;
 }
 
+/**
+ * ioreg and PowerShell are processes to start; at the sampler's 4 Hz they would cost more CPU than the
+ * whole 1% budget (PowerShell alone takes longer than a sample interval to start). Their readings are
+ * reused for this long; sysfs files are cheap and read every time.
+ */
+export const SPAWNED_SOURCE_MS = 2000;
+
+function reusedFor<T>(ms: number, read: () => Promise<T>): () => Promise<T> {
+  let last: { at: number; value: Promise<T> } | null = null;
+  return () => {
+    if (!last || Date.now() - last.at >= ms) last = { at: Date.now(), value: read() };
+    return last.value;
+  };
+}
+
 export function powerSources(platform: NodeJS.Platform = process.platform, sysRoot = '/sys/class'): PowerSources {
+  const battery = platform === 'linux' ? async () => readLinuxBattery(`${sysRoot}/power_supply`)
+    : platform === 'darwin' ? reusedFor(SPAWNED_SOURCE_MS, readMacBattery)
+      : platform === 'win32' ? reusedFor(SPAWNED_SOURCE_MS, readWindowsBattery)
+        : async () => unavailable(`no battery source for ${platform}`);
   return {
     platform,
-    battery: async () => {
-      if (platform === 'linux') return readLinuxBattery(`${sysRoot}/power_supply`);
-      if (platform === 'darwin') return readMacBattery();
-      if (platform === 'win32') return readWindowsBattery();
-      return unavailable(`no battery source for ${platform}`);
-    },
+    battery,
     energy: () => {
       if (platform === 'linux') return readRapl(`${sysRoot}/powercap`);
       if (platform === 'darwin') return unavailable('package power on macOS needs `sudo powermetrics`; Edgewise does not run as root');
