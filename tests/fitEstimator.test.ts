@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { catalog } from '../shared/catalog.ts';
 import { customDevice, presetDevices, verdictFor } from '../shared/fit/devices.ts';
 import { computeBytes, estimate, globalLayers, kvCacheBytes, runtimeBytes, weightsBytes } from '../shared/fit/estimator.ts';
-import { bestFit, buildMatrix, recommendableQuants, tierOf } from '../shared/fit/matrix.ts';
+import { bestFit, buildMatrix, catalogFitModels, recommendableQuants, tierOf } from '../shared/fit/matrix.ts';
 import { quantLevel } from '../shared/fit/quantLevels.ts';
 
 const models = catalog.parse(JSON.parse(readFileSync(new URL('../models/catalog.json', import.meta.url), 'utf8'))).models;
@@ -77,7 +77,7 @@ describe('budgets and verdicts', () => {
 });
 
 describe('matrix', () => {
-  const fitModels = models.flatMap((m) => (m.facts ? [{ id: m.id, name: m.name, facts: m.facts, quantizationAware: m.quantizationAware }] : []));
+  const fitModels = catalogFitModels({ version: 1, models });
 
   it('has the JSON shape the CLI promises and puts each model in its size tier', () => {
     const m = buildMatrix(fitModels, presetDevices, { quant: 'Q4_K_M', ctx: 8192, kvType: 'f16' });

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { presetDevices } from '../../shared/fit/devices.ts';
-import { buildMatrix, type FitModel, type Matrix } from '../../shared/fit/matrix.ts';
+import { buildMatrix, catalogFitModels, type FitModel, type Matrix } from '../../shared/fit/matrix.ts';
 import { kvTypes, quantLevels, type KvType } from '../../shared/fit/quantLevels.ts';
 import { EngineHost } from '../services/engine/engineHost.ts';
 import { forkWorker } from '../services/engine/workerProcess.ts';
@@ -36,7 +36,7 @@ export async function fitCommand(argv: string[]): Promise<number> {
   if (!(values['kv-type'] in kvTypes)) throw new CliError(exitCodes.badInput, `--kv-type must be f16 or q8_0 (got "${values['kv-type']}")`);
   const ctx = numberOption(values.ctx, 'ctx', 256, 1_048_576, true) ?? 8192;
 
-  const models: FitModel[] = loadCatalog().models.flatMap((m) => (m.facts ? [{ id: m.id, name: m.name, facts: m.facts }] : []));
+  const models: FitModel[] = catalogFitModels(loadCatalog());
   for (const path of values.model ?? []) {
     try {
       const local = await readLocalFacts(resolve(path));

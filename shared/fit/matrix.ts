@@ -1,12 +1,18 @@
 // The fit matrix: model size tiers × devices, each cell a verdict with the models behind it.
 import type { z } from 'zod';
 import type { fitModelSchema } from './archFacts.ts';
+import type { Catalog } from '../catalog.ts';
 import { budgetOf, verdictFor, type Device, type Verdict } from './devices.ts';
 import { estimate, type Estimate } from './estimator.ts';
 import { quantLevels, type KvType } from './quantLevels.ts';
 
 /** A file on disk carries its own tensor bytes and quantization, which replace the chosen level. */
 export type FitModel = z.infer<typeof fitModelSchema>;
+
+/** The catalog models that have architecture facts, as the fit matrix sees them. */
+export function catalogFitModels(catalog: Catalog): FitModel[] {
+  return catalog.models.flatMap((m) => (m.facts ? [{ id: m.id, name: m.name, facts: m.facts, quantizationAware: m.quantizationAware }] : []));
+}
 
 export interface FitControls { quant: string; ctx: number; kvType: KvType }
 

@@ -6,7 +6,7 @@ import { RpcError } from '../../../shared/rpc.ts';
 import type { Catalog } from '../../../shared/catalog.ts';
 import { customDevice, device, presetDevices, verdictFor, type Device } from '../../../shared/fit/devices.ts';
 import { estimate } from '../../../shared/fit/estimator.ts';
-import type { FitModel } from '../../../shared/fit/matrix.ts';
+import { catalogFitModels, type FitModel } from '../../../shared/fit/matrix.ts';
 import type { ModelInfo } from '../../../shared/schemas.ts';
 import type { MachineMemory } from '../engine/workerContract.ts';
 import type { SettingsStore } from '../store/settingsStore.ts';
@@ -30,7 +30,7 @@ export class FitService {
   }
 
   catalogModels(): FitModel[] {
-    return this.options.catalog.models.flatMap((m) => (m.facts ? [{ id: m.id, name: m.name, facts: m.facts, quantizationAware: m.quantizationAware }] : []));
+    return catalogFitModels(this.options.catalog);
   }
 
   async localFacts(path: string): Promise<LocalFacts> {

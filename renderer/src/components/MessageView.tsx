@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import type { Message } from '../../../shared/schemas.ts';
 import { useApp, actions } from '../store.ts';
+import { fmt } from '../format.ts';
 import { Markdown } from './Markdown.tsx';
 import { TraceView } from './TraceView.tsx';
 
-const fmt = (n: number, digits = 0) => n.toLocaleString(undefined, { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 function Stats({ message }: { message: Message }) {
   const live = useApp((s) => s.live[message.id]);

@@ -3,8 +3,8 @@ import type { AppContract } from '../../../shared/contract.ts';
 import type { CallResult } from '../../../shared/rpc.ts';
 import { guarded, rpc, useApp } from '../store.ts';
 import { SpeedChart } from './SpeedChart.tsx';
+import { fmt } from '../format.ts';
 
-const fmt = (n: number, digits = 0) => n.toLocaleString(undefined, { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const mb = (n: number) => `${fmt(n / 1024 ** 2)} MB`;
 
 function Figure({ label, value, why, testId }: { label: string; value: string | null; why?: string; testId?: string }) {
