@@ -6,6 +6,8 @@ import { fitCommand, fitUsage } from './fitCommand.ts';
 import { routeCommand, routeUsage } from './routeCommand.ts';
 import { telemetryCommand, telemetryUsage } from './telemetryCommand.ts';
 import { benchCommand, benchUsage } from './benchCommand.ts';
+import { quantizeCommand, quantizeUsage } from './quantizeCommand.ts';
+import { compareCommand, compareUsage } from './compareCommand.ts';
 import { CliError, exitCodes } from './args.ts';
 
 const usage = `Edgewise: offline chat with GGUF models.
@@ -16,6 +18,8 @@ ${fitUsage}
 ${routeUsage}
 ${telemetryUsage}
 ${benchUsage}
+${quantizeUsage}
+${compareUsage}
 
 Exit codes: 0 done, 2 bad input, 3 model failed to load, 4 engine crashed.`;
 
@@ -28,6 +32,8 @@ async function main(argv: string[]): Promise<number> {
     case 'route': return routeCommand(rest);
     case 'telemetry': return telemetryCommand(rest);
     case 'bench': return benchCommand(rest);
+    case 'quantize': return quantizeCommand(rest);
+    case 'compare': return compareCommand(rest);
     case undefined: case '--help': case '-h': case 'help':
       console.log(usage);
       return exitCodes.ok;

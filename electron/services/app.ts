@@ -24,6 +24,10 @@ import { TelemetryService } from './telemetry/telemetryService.ts';
 import { describeSources, powerSources } from './telemetry/powerSources.ts';
 import { summarize } from './telemetry/summary.ts';
 import { defaultSettings } from '../../shared/schemas.ts';
+import { ComparisonStore } from './store/comparisonStore.ts';
+import { QuantLab } from './quant/quantLab.ts';
+import { sweepPartials } from './quant/quantizer.ts';
+import { physicalCores } from './engine/cpuInfo.ts';
 
 export interface AppOptions {
   dataDir: string;
@@ -85,6 +89,11 @@ export async function createApp(options: AppOptions) {
     sources, usage: () => engine.usage(), emit: (samples) => options.emit('telemetry.samples', samples),
   });
   const chat = new ChatService({ store, engine, emit: options.emit, ensureModel, routing, consent, telemetry });
+  const comparisons = new ComparisonStore(db);
+  const lab = new QuantLab({
+    library, comparisons, emit: options.emit, threads: options.threads ?? physicalCores(),
+    scratchDir: join(options.dataDir, 'tmp'), referenceText: join(bundledModelsDir(), 'text', 'reference.txt'),
+  });
 
   const handlers: Handlers<AppContract> = {
     'app.info': () => ({ version, dataDir: options.dataDir, shell: options.shell }),
@@ -126,9 +135,18 @@ export async function createApp(options: AppOptions) {
     'routing.detect': () => routing.detect(),
     'routing.history': () => store.tierCounts(),
     'route.consent': ({ messageId, answer }) => ({ ok: consent.answer(messageId, answer) }),
+    'quant.levels': ({ modelId }) => lab.levels(modelId),
+    'quant.start': ({ modelId, types }) => lab.startQuantize(modelId, types),
+    'quant.cancel': ({ jobId }) => ({ ok: lab.cancel(jobId) }),
+    'compare.start': (args) => lab.startCompare(args),
+    'compare.cancel': ({ jobId }) => ({ ok: lab.cancel(jobId) }),
+    'compare.list': () => comparisons.list(),
+    'compare.delete': ({ id }) => { comparisons.delete(id); return { ok: true as const }; },
   };
 
   async function start(): Promise<void> {
+    // A quantization the app did not live to finish leaves a ".partial" file; it is never a model.
+    await sweepPartials(library.modelsDir);
     await engine.startWorker();
     const model = options.modelPath ? await library.add(options.modelPath) : await library.defaultModel();
     if (model) await loadModel(model);
@@ -136,11 +154,12 @@ export async function createApp(options: AppOptions) {
 
   async function dispose(): Promise<void> {
     await chat.stopAll();
+    lab.dispose();
     await engine.dispose();
     db.close();
   }
 
-  return { contract: appContract, handlers, engine, chat, store, library, fit, routing, consent, telemetry, db, interrupted, ensureModel, start, dispose };
+  return { contract: appContract, handlers, engine, chat, store, library, fit, routing, consent, telemetry, lab, comparisons, db, interrupted, ensureModel, start, dispose };
 }
 
 export type App = Awaited<ReturnType<typeof createApp>>;

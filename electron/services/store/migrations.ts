@@ -31,4 +31,10 @@ export const migrations: string[] = [
      value TEXT NOT NULL
    );`,
   `ALTER TABLE messages ADD COLUMN trace TEXT;`,
+  `CREATE TABLE comparisons (
+     id TEXT PRIMARY KEY,
+     created_at INTEGER NOT NULL,
+     settings TEXT NOT NULL,
+     variants TEXT NOT NULL
+   );`,
 ];

@@ -1,0 +1,145 @@
+// Makes one quantization level of a model with llama.cpp's quantizer, in a child process. The result is
+// written under a ".partial" name next to its destination and renamed only once it has been written,
+// checked and loaded, so a cancel, a failure or a crash never leaves a half file where a model is
+// expected (and the models folder's leftovers are swept at start).
+import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readdir, rename, rm, stat, statfs } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { quantTargets, highPrecisionTypes, type QuantizeResult, type QuantTypeName } from '../../../shared/quant.ts';
+import { readLocalFacts } from '../fit/localFacts.ts';
+import { checkGguf, GgufError } from '../library/ggufCheck.ts';
+import type { QuantizeReport } from './quantizeWorker.ts';
+import { readGgufFileInfo } from 'node-llama-cpp';
+
+export const PARTIAL_SUFFIX = '.partial';
+
+export class QuantizeError extends Error {
+  readonly code: 'bad_input' | 'cancelled' | 'failed';
+  constructor(code: QuantizeError['code'], message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** A worker module next to this one: .ts when run from source, .js when built. */
+export function siblingEntry(name: string): string {
+  const here = fileURLToPath(import.meta.url);
+  return join(dirname(here), name + extname(here));
+}
+
+export interface QuantizePlan { source: string; sourceType: string; parameters: number; rowWidths: number[] }
+
+/** Reads the source's type and 2-D tensor row widths; refuses sources that are already coarse. */
+export async function planQuantize(source: string): Promise<QuantizePlan> {
+  try {
+    await checkGguf(source);
+  } catch (error) {
+    if (error instanceof GgufError) throw new QuantizeError('bad_input', `${basename(source)}: ${error.message}`);
+    throw error;
+  }
+  const facts = await readLocalFacts(source);
+  if (!highPrecisionTypes.includes(facts.quantization)) {
+    throw new QuantizeError('bad_input', `${basename(source)} is ${facts.quantization}. Start a ladder from ${highPrecisionTypes.join(', ')}: requantizing a coarse file adds its error to the new one.`);
+  }
+  const info = await readGgufFileInfo(source, { readTensorInfo: true, ignoreKeys: ['tokenizer.ggml.tokens', 'tokenizer.ggml.merges', 'tokenizer.ggml.token_type', 'tokenizer.ggml.scores'] });
+  const rowWidths = (info.tensorInfo ?? []).filter((t) => t.dimensions.length >= 2).map((t) => Number(t.dimensions[0]));
+  return { source, sourceType: facts.quantization, parameters: facts.facts.parameters, rowWidths };
+}
+
+/** Why a level cannot be made from this model, or null. Ternary levels are refused when no tensor has rows they fit. */
+export function levelBlocker(plan: QuantizePlan, type: QuantTypeName): string | null {
+  const target = quantTargets.find((t) => t.name === type)!;
+  const fitting = plan.rowWidths.filter((w) => w % target.rowBlock === 0).length;
+  if (type.startsWith('TQ') && fitting === 0) {
+    return `${type} needs tensor rows that are multiples of ${target.rowBlock}; this model's rows are ${[...new Set(plan.rowWidths)].join(', ')} wide, so llama.cpp would store no tensor as ${type}`;
+  }
+  return null;
+}
+
+export function defaultOutputName(source: string, type: string): string {
+  const stem = basename(source, extname(source)).replace(/[-.](f32|f16|bf16|q8_0)$/i, '');
+  return `${stem}-${type}.gguf`;
+}
+
+export interface QuantizeOptions {
+  source: string;
+  type: QuantTypeName;
+  out: string;
+  threads: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: { done: number; total: number; tensor: string }) => void;
+}
+
+export async function quantizeModel(options: QuantizeOptions): Promise<QuantizeResult> {
+  const { source, type, out } = options;
+  const started = performance.now();
+  const plan = await planQuantize(source);
+  const blocker = levelBlocker(plan, type);
+  if (blocker) throw new QuantizeError('bad_input', blocker);
+  if (existsSync(out)) throw new QuantizeError('bad_input', `${out} already exists; choose another --out or delete it first`);
+  if (!existsSync(dirname(out))) throw new QuantizeError('bad_input', `the folder ${dirname(out)} does not exist`);
+  const free = await statfs(dirname(out)).then((s) => s.bavail * s.bsize);
+  const needed = (await stat(source)).size;
+  if (free < needed) throw new QuantizeError('bad_input', `${dirname(out)} has ${(free / 1e9).toFixed(2)} GB free; the result may need up to ${(needed / 1e9).toFixed(2)} GB`);
+
+  const partial = out + PARTIAL_SUFFIX;
+  const ftype = quantTargets.find((t) => t.name === type)!.ftype;
+  const child = fork(siblingEntry('quantizeWorker'), [JSON.stringify({
+    input: source, output: partial, ftype, threads: options.threads, requantize: !['F32', 'F16', 'BF16'].includes(plan.sourceType),
+  })], {
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  child.on('error', () => {});
+  let fallbacks = 0;
+  let loaded = false;
+  let errorText = '';
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    let report: QuantizeReport;
+    try {
+      report = JSON.parse(line) as QuantizeReport;
+    } catch {
+      return;
+    }
+    if (report.kind === 'progress') options.onProgress?.(report);
+    else if (report.kind === 'fallback') fallbacks++;
+    else if (report.kind === 'error') errorText = report.text;
+    else if (report.kind === 'loaded') loaded = true;
+  });
+  const onAbort = () => child.kill('SIGKILL');
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const [code, signal] = await new Promise<[number | null, string | null]>((done) => child.once('exit', (c, s) => done([c, s])));
+  options.signal?.removeEventListener('abort', onAbort);
+
+  if (options.signal?.aborted || code !== 0 || !loaded) {
+    await rm(partial, { force: true });
+    if (options.signal?.aborted) throw new QuantizeError('cancelled', `Quantizing ${basename(source)} to ${type} was cancelled; nothing was written.`);
+    const why = errorText || (signal ? `the quantizer process ended with ${signal} (a crash inside llama.cpp)` : `the quantizer exited with code ${code}`);
+    throw new QuantizeError('failed', `Quantizing ${basename(source)} to ${type} failed: ${why}${stderr && !errorText ? `\n${stderr.trim()}` : ''}`);
+  }
+  try {
+    await checkGguf(partial);
+    await rename(partial, out);
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw new QuantizeError('failed', `the quantized file did not pass the GGUF check: ${(error as Error).message}`);
+  }
+  const facts = await readLocalFacts(out);
+  return {
+    path: out, type, sizeBytes: (await stat(out)).size,
+    bitsPerWeight: (facts.weightsBytes * 8) / facts.facts.parameters, fallbacks,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** Removes ".partial" files a crashed or killed run left in a folder. */
+export async function sweepPartials(dir: string): Promise<string[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const stale = names.filter((n) => n.endsWith('.gguf' + PARTIAL_SUFFIX));
+  await Promise.all(stale.map((n) => rm(join(dir, n), { force: true })));
+  return stale;
+}
