@@ -4,6 +4,7 @@ import { ChatView } from './ChatView.tsx';
 import { EngineBar } from './EngineBar.tsx';
 import { FitView } from './FitView.tsx';
 import { RoutingView } from './RoutingView.tsx';
+import { QuantView } from './QuantView.tsx';
 import { ConsentDialog } from './ConsentDialog.tsx';
 
 export function App() {
@@ -22,7 +23,7 @@ export function App() {
             <button onClick={actions.dismiss} aria-label="Dismiss">×</button>
           </div>
         )}
-        {view === 'chat' ? <ChatView /> : view === 'fit' ? <FitView /> : <RoutingView />}
+        {view === 'chat' ? <ChatView /> : view === 'fit' ? <FitView /> : view === 'lab' ? <QuantView /> : <RoutingView />}
         <ConsentDialog />
       </main>
     </div>

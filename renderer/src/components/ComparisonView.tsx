@@ -1,0 +1,103 @@
+// The comparison being run (its columns fill as each variant is measured, answers streaming) or a saved
+// one: the figures side by side, the quality-against-size chart, and JSON and CSV export.
+import { comparisonCsv, comparisonJson, type Comparison } from '../../../shared/quant.ts';
+import { labActions, useLab, type Column } from '../labStore.ts';
+import { useApp } from '../store.ts';
+import { QualityChart } from './QualityChart.tsx';
+import { fileName, fmt } from '../format.ts';
+
+function download(name: string, type: string, text: string) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  URL.revokeObjectURL(url);
+}
+
+function Figures({ c }: { c: Comparison }) {
+  const rows: [string, (v: Comparison['variants'][number]) => string][] = [
+    ['quantization', (v) => v.quantization],
+    ['file size', (v) => `${fmt(v.sizeBytes / 1e6, 2)} MB`],
+    ['bits per weight', (v) => fmt(v.bitsPerWeight, 2)],
+    ['load time', (v) => `${fmt(v.loadMs)} ms`],
+    ['peak memory', (v) => `${fmt(v.peakMemoryBytes / 1e6, 1)} MB`],
+    ['prefill', (v) => `${fmt(v.prefillTokensPerSec)} tok/s`],
+    ['decode', (v) => `${fmt(v.decodeTokensPerSec)} tok/s`],
+    ['time to first token', (v) => `${fmt(v.ttftMs, 1)} ms`],
+    ['perplexity', (v) => fmt(v.perplexity, 4)],
+    ['KL divergence, mean', (v) => (v.isBase ? 'base' : fmt(v.kldMean, 5))],
+    ['KL divergence, 99th pct', (v) => (v.isBase ? 'base' : fmt(v.kldP99, 4))],
+    ['same top token', (v) => (v.isBase ? 'base' : `${fmt(v.top1Agreement * 100, 1)}%`)],
+  ];
+  return (
+    <table className="lab-table" data-testid="comparison-table">
+      <thead><tr><th />{c.variants.map((v, i) => <th key={i} title={v.file}>{v.name}</th>)}</tr></thead>
+      <tbody>
+        {rows.map(([label, cell]) => (
+          <tr key={label}><th scope="row">{label}</th>{c.variants.map((v, i) => <td key={i}>{cell(v)}</td>)}</tr>
+        ))}
+        <tr className="lab-answers"><th scope="row">answer</th>{c.variants.map((v, i) => <td key={i}>{v.answer}</td>)}</tr>
+      </tbody>
+    </table>
+  );
+}
+
+function LiveColumns({ columns }: { columns: Column[] }) {
+  const models = useApp((s) => s.models);
+  const picked = useLab((s) => s.picked);
+  return (
+    <div className="lab-columns" data-testid="live-columns">
+      {columns.map((col, i) => (
+        <div key={i} className="lab-column" data-stage={col.stage}>
+          <h3>{fileName(models.find((m) => m.id === picked[i])?.path ?? `variant ${i + 1}`)}</h3>
+          <progress max={1} value={col.fraction} aria-label={`variant ${i + 1} ${col.stage}`} /> <span className="muted">{col.stage}</span>
+          {col.result && <p className="muted">{fmt(col.result.decodeTokensPerSec)} tok/s · TTFT {fmt(col.result.ttftMs, 1)} ms · perplexity {fmt(col.result.perplexity, 3)}</p>}
+          <p className="lab-answer">{col.answer}</p>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+export function ComparisonView() {
+  const { columns, saved, openedId } = useLab();
+  const opened = saved.find((c) => c.id === openedId) ?? null;
+  const stamp = opened ? new Date(opened.createdAt).toISOString().replace(/[:.]/g, '-') : '';
+  return (
+    <section className="lab-results" aria-label="Comparison results">
+      {columns.length > 0 && <LiveColumns columns={columns} />}
+      {opened && (
+        <>
+          <h2>Results</h2>
+          <p className="muted">
+            {opened.settings.textName}: {fmt(opened.settings.textTokens)} tokens, {opened.settings.chunks} chunks of {opened.settings.ctx},
+            {' '}{fmt(opened.settings.scoredPositions)} positions scored; {opened.settings.threads} thread(s); prompt “{opened.settings.prompt}”, greedy.
+            Variants ran one after another, never at once, so each had the machine to itself.
+          </p>
+          <Figures c={opened} />
+          <QualityChart variants={opened.variants} />
+          <div className="lab-actions">
+            <button onClick={() => download(`comparison-${stamp}.json`, 'application/json', JSON.stringify({ settings: opened.settings, variants: comparisonJson(opened.variants) }, null, 2))}>Export JSON</button>
+            <button onClick={() => download(`comparison-${stamp}.csv`, 'text/csv', comparisonCsv(opened.variants))}>Export CSV</button>
+          </div>
+        </>
+      )}
+      {saved.length > 0 && (
+        <div className="lab-saved">
+          <h3>Saved comparisons</h3>
+          <ul>
+            {saved.map((c) => (
+              <li key={c.id}>
+                <button className="link" onClick={() => labActions.open(c.id)} aria-current={c.id === openedId}>
+                  {new Date(c.createdAt).toLocaleString()}: {c.variants.map((v) => v.quantization).join(', ')}
+                </button>
+                <button className="link" onClick={() => void labActions.remove(c.id)} aria-label="Delete comparison">×</button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </section>
+  );
+}
