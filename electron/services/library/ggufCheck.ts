@@ -17,6 +17,8 @@ export interface GgufSummary {
   metadata: Map<string, unknown>;
   fileSize: number;
   dataOffset: bigint;
+  /** Where each key-value entry (key, type and value) lies in the file, to copy it byte for byte. */
+  kvRanges: Map<string, [number, number]>;
 }
 
 const MAX_TENSORS = 1_000_000n;
@@ -141,11 +143,14 @@ export async function checkGguf(path: string): Promise<GgufSummary> {
     if (kvCount > MAX_KV) throw new GgufError(`Header claims ${kvCount} metadata keys; no real model has that many`);
 
     const metadata = new Map<string, unknown>();
+    const kvRanges = new Map<string, [number, number]>();
     for (let i = 0n; i < kvCount; i++) {
+      const start = Number(r.pos);
       const key = await r.string(`key ${i}`);
       if (key.length === 0) throw new GgufError(`Metadata key ${i} is an empty string`);
       const type = await r.u32(`type of ${key}`);
       metadata.set(key, await readValue(r, type, key));
+      kvRanges.set(key, [start, Number(r.pos)]);
     }
 
     const alignmentValue = metadata.get('general.alignment');
@@ -184,7 +189,7 @@ export async function checkGguf(path: string): Promise<GgufSummary> {
         throw new GgufError(`Tensor ${t.name} ends at byte ${end}, past the end of the file (${r.size} bytes): the file is truncated or corrupt`);
       }
     }
-    return { version, tensorCount: Number(tensorCount), metadata, fileSize: size, dataOffset };
+    return { version, tensorCount: Number(tensorCount), metadata, fileSize: size, dataOffset, kvRanges };
   } finally {
     await file.close();
   }

@@ -1,0 +1,179 @@
+// A llama-architecture GGUF of a chosen size with random weights and a real model's tokenizer, for
+// measuring real-size speed without a download: decoding reads every weight once per token whatever
+// its value, so the speed of a random 300M model is the speed of a trained 300M one of that shape.
+// Written in F16, then quantized with the quantization lab (llama.cpp's own quantizer).
+import { open, readFile, rm } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { checkGguf } from '../library/ggufCheck.ts';
+import { quantizeModel } from '../quant/quantizer.ts';
+import type { QuantTypeName } from '../../../shared/quant.ts';
+
+export interface SyntheticShape { embedding: number; layers: number; ff: number; heads: number; kvHeads: number; vocab: number; ctx: number }
+
+/** Llama-like proportions: FFN ≈ 2.75 × embedding (a multiple of 256), head size 64, GQA 4:1 from 1024 up. */
+export function shapeFor(parameters: number, vocab: number): SyntheticShape {
+  const embedding = parameters < 60e6 ? 256 : parameters < 150e6 ? 512 : parameters < 600e6 ? 1024 : parameters < 2.5e9 ? 2048 : 4096;
+  const ff = Math.round((embedding * 2.75) / 256) * 256;
+  const heads = embedding / 64;
+  const kvHeads = embedding >= 1024 ? heads / 4 : heads;
+  const perLayer = 2 * embedding * embedding + 2 * embedding * (kvHeads * 64) + 3 * embedding * ff + 2 * embedding;
+  const layers = Math.max(1, Math.round((parameters - 2 * vocab * embedding) / perLayer));
+  return { embedding, layers, ff, heads, kvHeads, vocab, ctx: 4096 };
+}
+
+export function parseParameterCount(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)([KMB])$/i.exec(text.trim());
+  if (!m) throw new Error(`--params must look like 300M or 1.5B (got "${text}")`);
+  return Number(m[1]) * { K: 1e3, M: 1e6, B: 1e9 }[m[2]!.toUpperCase() as 'K' | 'M' | 'B'];
+}
+
+class GgufBytes {
+  readonly parts: Buffer[] = [];
+  u32(n: number) { const b = Buffer.alloc(4); b.writeUInt32LE(n); this.parts.push(b); }
+  u64(n: number) { const b = Buffer.alloc(8); b.writeBigUInt64LE(BigInt(n)); this.parts.push(b); }
+  f32(n: number) { const b = Buffer.alloc(4); b.writeFloatLE(n); this.parts.push(b); }
+  str(s: string) { const b = Buffer.from(s, 'utf8'); this.u64(b.length); this.parts.push(b); }
+  kv(key: string, type: 'u32' | 'f32' | 'str', value: number | string) {
+    this.str(key);
+    this.u32({ u32: 4, f32: 6, str: 8 }[type]);
+    if (type === 'str') this.str(value as string);
+    else if (type === 'f32') this.f32(value as number);
+    else this.u32(value as number);
+  }
+  get length() { return this.parts.reduce((n, b) => n + b.length, 0); }
+}
+
+function halfBits(value: number): number {
+  const f = new Float32Array([value]);
+  const x = new Uint32Array(f.buffer)[0]!;
+  const sign = (x >>> 16) & 0x8000;
+  const exponent = ((x >>> 23) & 0xff) - 127 + 15;
+  if (exponent <= 0) return sign;
+  return sign | (exponent << 10) | ((x >>> 13) & 0x3ff);
+}
+
+/** 64K random halves, uniform in ±scale, picked from at random: fast enough for gigabytes. */
+function randomHalves(scale: number): Uint16Array {
+  const table = new Uint16Array(65536);
+  for (let i = 0; i < table.length; i++) table[i] = halfBits((Math.random() * 2 - 1) * scale);
+  return table;
+}
+
+interface TensorSpec { name: string; dims: number[]; type: 0 | 1 }
+
+function tensorsOf(s: SyntheticShape): TensorSpec[] {
+  const kv = s.kvHeads * 64;
+  const list: TensorSpec[] = [
+    { name: 'token_embd.weight', dims: [s.embedding, s.vocab], type: 1 },
+    { name: 'output_norm.weight', dims: [s.embedding], type: 0 },
+    { name: 'output.weight', dims: [s.embedding, s.vocab], type: 1 },
+  ];
+  for (let i = 0; i < s.layers; i++) {
+    list.push(
+      { name: `blk.${i}.attn_norm.weight`, dims: [s.embedding], type: 0 },
+      { name: `blk.${i}.attn_q.weight`, dims: [s.embedding, s.embedding], type: 1 },
+      { name: `blk.${i}.attn_k.weight`, dims: [s.embedding, kv], type: 1 },
+      { name: `blk.${i}.attn_v.weight`, dims: [s.embedding, kv], type: 1 },
+      { name: `blk.${i}.attn_output.weight`, dims: [s.embedding, s.embedding], type: 1 },
+      { name: `blk.${i}.ffn_norm.weight`, dims: [s.embedding], type: 0 },
+      { name: `blk.${i}.ffn_gate.weight`, dims: [s.embedding, s.ff], type: 1 },
+      { name: `blk.${i}.ffn_up.weight`, dims: [s.embedding, s.ff], type: 1 },
+      { name: `blk.${i}.ffn_down.weight`, dims: [s.ff, s.embedding], type: 1 },
+    );
+  }
+  return list;
+}
+
+const ALIGN = 32;
+const pad = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
+
+/** Writes the F16 model: the tokenizer's key-values are copied byte for byte from the real model. */
+export async function writeF16Model(out: string, parameters: number, tokenizerFrom: string): Promise<{ shape: SyntheticShape; parameters: number }> {
+  const source = await checkGguf(tokenizerFrom);
+  const tokens = source.metadata.get('tokenizer.ggml.tokens') as { length: number } | undefined;
+  if (!tokens) throw new Error(`${basename(tokenizerFrom)} has no tokenizer.ggml.tokens to borrow`);
+  const shape = shapeFor(parameters, tokens.length);
+  const raw = await readFile(tokenizerFrom);
+  const tokenizerKvs = [...source.kvRanges].filter(([key]) => key.startsWith('tokenizer.')).map(([, [a, b]]) => raw.subarray(a, b));
+
+  const header = new GgufBytes();
+  const label = `${(parameters / 1e6).toFixed(0)}M`;
+  const kvs: [string, 'u32' | 'f32' | 'str', number | string][] = [
+    ['general.architecture', 'str', 'llama'], ['general.name', 'str', `Edgewise synthetic ${label} (random weights)`],
+    ['general.file_type', 'u32', 1], ['general.alignment', 'u32', ALIGN],
+    ['llama.context_length', 'u32', shape.ctx], ['llama.embedding_length', 'u32', shape.embedding],
+    ['llama.block_count', 'u32', shape.layers], ['llama.feed_forward_length', 'u32', shape.ff],
+    ['llama.attention.head_count', 'u32', shape.heads], ['llama.attention.head_count_kv', 'u32', shape.kvHeads],
+    ['llama.rope.dimension_count', 'u32', 64], ['llama.attention.layer_norm_rms_epsilon', 'f32', 1e-5],
+    ['llama.vocab_size', 'u32', shape.vocab],
+  ];
+  const tensors = tensorsOf(shape);
+  header.parts.push(Buffer.from('GGUF', 'latin1'));
+  header.u32(3);
+  header.u64(tensors.length);
+  header.u64(kvs.length + tokenizerKvs.length);
+  for (const [key, type, value] of kvs) header.kv(key, type, value);
+  header.parts.push(...tokenizerKvs);
+  let offset = 0;
+  const placed = tensors.map((t) => {
+    const bytes = t.dims.reduce((a, b) => a * b, 1) * (t.type === 0 ? 4 : 2);
+    const at = offset;
+    offset = pad(offset + bytes);
+    return { ...t, bytes, at };
+  });
+  for (const t of placed) {
+    header.str(t.name);
+    header.u32(t.dims.length);
+    for (const d of t.dims) header.u64(d);
+    header.u32(t.type);
+    header.u64(t.at);
+  }
+  const headerBytes = Buffer.concat(header.parts);
+  const dataStart = pad(headerBytes.length);
+
+  const file = await open(out, 'w');
+  try {
+    await file.write(headerBytes, 0, headerBytes.length, 0);
+    const halves = randomHalves(0.02);
+    const chunk = new Uint16Array(1 << 21);
+    for (const t of placed) {
+      let position = dataStart + t.at;
+      if (t.type === 0) {
+        const ones = new Float32Array(t.bytes / 4).fill(1);
+        await file.write(Buffer.from(ones.buffer), 0, t.bytes, position);
+        continue;
+      }
+      let left = t.bytes / 2;
+      while (left > 0) {
+        const n = Math.min(left, chunk.length);
+        for (let i = 0; i < n; i++) chunk[i] = halves[(Math.random() * 65536) | 0]!;
+        await file.write(Buffer.from(chunk.buffer, 0, n * 2), 0, n * 2, position);
+        position += n * 2;
+        left -= n;
+      }
+    }
+  } finally {
+    await file.close();
+  }
+  const total = tensors.reduce((n, t) => n + t.dims.reduce((a, b) => a * b, 1), 0);
+  return { shape, parameters: total };
+}
+
+export interface MakeModelResult { path: string; type: string; parameters: number; shape: SyntheticShape; sizeBytes: number; seconds: number }
+
+export async function makeSyntheticModel(options: { parameters: number; type: QuantTypeName | 'F16'; tokenizerFrom: string; out: string; threads: number }): Promise<MakeModelResult> {
+  const started = performance.now();
+  const f16Path = options.type === 'F16' ? options.out : options.out.replace(/\.gguf$/, '') + '.f16.gguf.tmp';
+  const { shape, parameters } = await writeF16Model(f16Path, options.parameters, options.tokenizerFrom);
+  let sizeBytes;
+  try {
+    if (options.type === 'F16') {
+      sizeBytes = (await checkGguf(f16Path)).fileSize;
+    } else {
+      sizeBytes = (await quantizeModel({ source: f16Path, type: options.type, out: options.out, threads: options.threads })).sizeBytes;
+    }
+  } finally {
+    if (options.type !== 'F16') await rm(f16Path, { force: true });
+  }
+  return { path: options.out, type: options.type, parameters, shape, sizeBytes, seconds: (performance.now() - started) / 1000 };
+}
