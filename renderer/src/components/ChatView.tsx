@@ -1,9 +1,10 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useApp, actions } from '../store.ts';
 import { MessageView } from './MessageView.tsx';
 import { SettingsPanel } from './SettingsPanel.tsx';
 import { TelemetryPanel } from './TelemetryPanel.tsx';
 import { FirstRunCard } from './FirstRunCard.tsx';
+import { VirtualList } from './VirtualList.tsx';
 
 export function ChatView() {
   const messages = useApp((s) => s.messages);
@@ -11,11 +12,8 @@ export function ChatView() {
   const [text, setText] = useState('');
   const [showSettings, setShowSettings] = useState(false);
   const [showTelemetry, setShowTelemetry] = useState(true);
-  const end = useRef<HTMLDivElement>(null);
   const streaming = messages.some((m) => m.status === 'streaming');
   const last = messages.at(-1);
-
-  useEffect(() => { end.current?.scrollIntoView({ block: 'end' }); }, [messages]);
 
   const submit = () => {
     const value = text.trim();
@@ -33,12 +31,10 @@ export function ChatView() {
       </div>
       {showSettings && currentId && <SettingsPanel />}
       {showTelemetry && <TelemetryPanel />}
-      <div className="messages" data-testid="messages">
+      <VirtualList items={messages} keyOf={(m) => m.id} render={(m) => <MessageView message={m} />} testId="messages">
         {messages.length === 0 && <FirstRunCard />}
         {messages.length === 0 && <p className="empty">Start a story, e.g. “Once upon a time”. Everything runs on this machine.</p>}
-        {messages.map((m) => <MessageView key={m.id} message={m} />)}
-        <div ref={end} />
-      </div>
+      </VirtualList>
       <form className="composer" onSubmit={(e) => { e.preventDefault(); submit(); }}>
         <textarea
           value={text} placeholder="Message (Enter to send, Shift+Enter for a new line)" aria-label="Message"

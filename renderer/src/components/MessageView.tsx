@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { Message } from '../../../shared/schemas.ts';
 import { useApp, actions } from '../store.ts';
 import { fmt } from '../format.ts';
@@ -40,7 +40,7 @@ function Stats({ message }: { message: Message }) {
   );
 }
 
-export function MessageView({ message }: { message: Message }) {
+export const MessageView = memo(function MessageView({ message }: { message: Message }) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(message.text);
   const busy = useApp((s) => s.messages.some((m) => m.status === 'streaming'));
@@ -63,4 +63,4 @@ export function MessageView({ message }: { message: Message }) {
       {message.role === 'assistant' && message.trace && <TraceView trace={message.trace} messageId={message.id} last={last} />}
     </article>
   );
-}
+});

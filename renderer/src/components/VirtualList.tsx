@@ -1,0 +1,70 @@
+// A windowed list for long conversations: only the items in view (plus a few either side) are in the
+// DOM; the others are stand-in space, sized by each item's measured height (or an estimate until it has
+// been seen). It sticks to the bottom while the user is there, so a streaming answer stays in view.
+import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+
+const ESTIMATE = 96;
+const OVERSCAN = 6;
+
+export function VirtualList<T>({ items, keyOf, render, testId, children }: {
+  items: T[]; keyOf: (item: T) => string; render: (item: T) => ReactNode; testId?: string; children?: ReactNode;
+}) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const heights = useRef(new Map<string, number>());
+  const atBottom = useRef(true);
+  const [viewport, setViewport] = useState({ top: 0, height: 800 });
+  const [, remeasured] = useState(0);
+  const observer = useRef<ResizeObserver | null>(null);
+
+  useLayoutEffect(() => {
+    observer.current = new ResizeObserver((entries) => {
+      let changed = false;
+      for (const entry of entries) {
+        const key = (entry.target as HTMLElement).dataset.key!;
+        const height = (entry.target as HTMLElement).offsetHeight;
+        if (heights.current.get(key) !== height) { heights.current.set(key, height); changed = true; }
+      }
+      if (changed) remeasured((n) => n + 1);
+    });
+    return () => observer.current?.disconnect();
+  }, []);
+
+  const offsets = new Array<number>(items.length + 1);
+  offsets[0] = 0;
+  for (let i = 0; i < items.length; i++) offsets[i + 1] = offsets[i]! + (heights.current.get(keyOf(items[i]!)) ?? ESTIMATE);
+  let start = 0;
+  while (start < items.length && offsets[start + 1]! < viewport.top) start++;
+  let end = start;
+  while (end < items.length && offsets[end]! < viewport.top + viewport.height) end++;
+  start = Math.max(0, start - OVERSCAN);
+  end = Math.min(items.length, end + OVERSCAN);
+
+  // After every render: if the user was at the bottom, stay there (new tokens, new messages).
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el && atBottom.current) el.scrollTop = el.scrollHeight;
+  });
+
+  return (
+    <div
+      className="messages" data-testid={testId} ref={scroller}
+      onScroll={(e) => {
+        const el = e.currentTarget;
+        atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+        setViewport({ top: el.scrollTop, height: el.clientHeight });
+      }}
+    >
+      {children}
+      <div style={{ height: offsets[start], flexShrink: 0 }} aria-hidden />
+      {items.slice(start, end).map((item) => {
+        const key = keyOf(item);
+        return (
+          <div key={key} data-key={key} ref={(el) => { if (el) observer.current?.observe(el); }}>
+            {render(item)}
+          </div>
+        );
+      })}
+      <div style={{ height: offsets[items.length]! - offsets[end]!, flexShrink: 0 }} aria-hidden />
+    </div>
+  );
+}
