@@ -9,7 +9,7 @@ import { createApp } from '../../electron/services/app.ts';
 import { forkWorker } from '../../electron/services/engine/workerProcess.ts';
 import { newDataDir, startShell } from '../../e2e/headlessShell.ts';
 import { tempDir } from '../fixtures.ts';
-import { connect } from './wsClient.ts';
+import { connect } from '../../electron/server/wsClient.ts';
 
 let seed = 20261124;
 const random = () => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return seed / 2 ** 32; };

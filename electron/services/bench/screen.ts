@@ -1,0 +1,215 @@
+// Layer (c) of the benchmark and the UI under fire: the headless shell with the real UI in Chromium.
+// Tokens are timestamped when the engine emits them (the message's own figures) and when they reach
+// the screen (a MutationObserver on the answer, stamped at the next animation frame). The same run
+// measures start-up (process start to an interactive UI), long tasks while streaming 10,000 tokens, and
+// scrolling a 500-message conversation.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '../store/database.ts';
+import { ConversationStore } from '../store/conversationStore.ts';
+import { defaultSettings, defaultSampling, type Message } from '../../../shared/schemas.ts';
+import { connect } from '../../server/wsClient.ts';
+import { appRoot } from '../paths.ts';
+import { modelIdFor } from '../library/modelLibrary.ts';
+
+export interface ScreenOptions {
+  /** The model the shell starts with, for (c). */
+  modelPath: string;
+  /** The model that streams under fire (the demo model, at its full speed). */
+  fireModelPath: string;
+  threads: number;
+  prompt: string;
+  tokens: number;
+  fireTokens: number;
+  chromium?: string;
+}
+
+export interface ScreenResult {
+  startup: { serveMs: number; modelReadyMs: number; interactiveMs: number };
+  /** Null where that part was not asked for (tokens or fireTokens 0). */
+  c: null | { screenTtftMs: number; engineTtftMs: number; sendToFirstDeltaMs: number; coldScreenTtftMs: number; decodeTokensPerSecOnScreen: number; engineDecodeTokensPerSec: number; tokens: number };
+  fire: null | { tokens: number; answers: number; seconds: number; longTasks: number; longestTaskMs: number; droppedFrames: number; frames: number; heapGrowthBytes: number };
+  scroll: null | { messages: number; renderedArticles: number; openMs: number; longTasks: number; longestTaskMs: number; droppedFrames: number };
+}
+
+/** Seeds the bench's conversations before the shell starts: greedy, long answers, and one of 500 messages. */
+function seed(dataDir: string, options: ScreenOptions) {
+  const db = openDatabase(join(dataDir, 'edgewise.db'));
+  const store = new ConversationStore(db);
+  const greedy = { ...defaultSampling, temperature: 0, repeatPenalty: 1, topK: 1 };
+  const long = store.create('bench: 500 messages', null);
+  for (let i = 0; i < 250; i++) {
+    store.addMessage(long.id, 'user', `Question ${i + 1}: tell me about **item ${i + 1}**.`, 'done');
+    store.addMessage(long.id, 'assistant', `Answer ${i + 1}. ${'Lily and Ben played in the park with a red ball. '.repeat(1 + (i % 7))}\n\n- a list item\n- another one`, 'done');
+  }
+  store.create('bench: under fire', modelIdFor(options.fireModelPath), { ...defaultSettings, contextSize: options.fireTokens + 512, sampling: { ...greedy, maxTokens: options.fireTokens } });
+  store.create('bench: screen', modelIdFor(options.modelPath), { ...defaultSettings, contextSize: 1024, sampling: { ...greedy, maxTokens: options.tokens } });
+  db.close();
+}
+
+function startShell(dataDir: string, options: ScreenOptions, started: number): Promise<{ child: ChildProcess; url: string; serveMs: number; modelReadyMs: number }> {
+  const child = spawn(process.execPath, [join(appRoot(), 'dist', 'electron', 'cli', 'index.js'), 'serve', '--gpu', 'cpu', '--threads', String(options.threads), '--model', options.modelPath], {
+    env: { ...process.env, EDGEWISE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let url = '';
+  let serveMs = 0;
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (!url && (url = /serving at (\S+)/.exec(output)?.[1] ?? '')) serveMs = performance.now() - started;
+      if (url && output.includes('Model ready')) resolve({ child, url, serveMs, modelReadyMs: performance.now() - started });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`edgewise serve exited (${code}) before it was ready: ${output.slice(-1000)}`)));
+  });
+}
+
+/**
+ * In the page (plain JavaScript, as this file is compiled without the DOM's types): long tasks, frame
+ * gaps and answer paints, kept on window.probe for the bench to read. A paint of the answer is the frame
+ * after the last message's text grew (or a new last message appeared with text).
+ */
+const pageProbe = `
+  window.probe = { longTasks: [], frames: [], paints: [], pressAt: 0, on: false };
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) if (probe.on) probe.longTasks.push(e.duration); }).observe({ type: 'longtask' });
+  let last = performance.now();
+  const frame = (t) => { if (probe.on) probe.frames.push(t - last); last = t; requestAnimationFrame(frame); };
+  requestAnimationFrame(frame);
+  document.addEventListener('keydown', (e) => { if (e.key === 'Enter') probe.pressAt = performance.now(); }, true);
+  document.addEventListener('click', (e) => { if (e.target.textContent === 'Regenerate') probe.pressAt = performance.now(); }, true);
+  let shownIn = null;
+  let shown = 0;
+  addEventListener('DOMContentLoaded', () => new MutationObserver(() => {
+    if (!probe.on) return;
+    const articles = document.querySelectorAll('[data-testid="messages"] article');
+    const answer = articles[articles.length - 1];
+    const length = answer?.querySelector('[data-testid="message-text"]')?.textContent?.length ?? 0;
+    if (length > 0 && (answer !== shownIn || length > shown)) requestAnimationFrame(() => probe.paints.push(performance.now()));
+    shownIn = answer;
+    shown = length;
+  }).observe(document.body, { subtree: true, characterData: true, childList: true }));
+`;
+const probeOn = 'probe.longTasks = []; probe.frames = []; probe.paints = []; probe.on = true';
+const probeOff = '(() => { probe.on = false; return { ...probe }; })()';
+const heapUsed = 'performance.memory?.usedJSHeapSize ?? 0';
+interface Probe { longTasks: number[]; frames: number[]; paints: number[]; pressAt: number }
+
+const frameStats = (frames: number[]) => ({
+  frames: frames.length,
+  // A frame is 16.7 ms at 60 Hz; a gap of n frames' length means n - 1 were dropped.
+  droppedFrames: frames.reduce((n, gap) => n + Math.max(0, Math.round(gap / 16.7) - 1), 0),
+});
+
+export async function benchScreen(options: ScreenOptions): Promise<ScreenResult> {
+  let playwright;
+  try {
+    playwright = await import('@playwright/test');
+  } catch {
+    throw new Error('Playwright is not installed (it is a development dependency), so the path to the screen cannot be measured');
+  }
+  const executablePath = options.chromium ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+  const dataDir = mkdtempSync(join(tmpdir(), 'edgewise-bench-'));
+  seed(dataDir, options);
+  const started = performance.now();
+  const shell = await startShell(dataDir, options, started);
+  const browser = await playwright.chromium.launch({ executablePath, headless: true, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
+  const { client, close } = await connect(shell.url);
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.addInitScript({ content: pageProbe });
+    await page.goto(shell.url);
+    await page.getByText('Ready ·').waitFor();
+    const interactiveMs = performance.now() - started;
+    const conversations = await client.call('conversations.list', {});
+    const byTitle = (title: string) => conversations.find((c) => c.title === title)!;
+    /** Resolves with the answer when the back end says it is done (events go to every client). */
+    const done = (conversationId: string) => new Promise<Message>((resolve) => {
+      const off = client.on('chat.done', (event) => {
+        if (event.conversationId === conversationId) { off(); resolve(event.message); }
+      });
+    });
+
+    /** Sends the prompt until at least `tokens` have streamed (an answer may end early at end-of-text). */
+    const answer = async (title: string, tokens: number) => {
+      await page.getByRole('button', { name: title, exact: true }).click();
+      await page.evaluate(probeOn);
+      const heapBefore = await page.evaluate(heapUsed) as number;
+      const t0 = performance.now();
+      let streamed = 0;
+      let answers = 0;
+      let stats;
+      while (streamed < tokens) {
+        await page.getByLabel('Message').fill(options.prompt);
+        const answered = done(byTitle(title).id);
+        await page.getByLabel('Message').press('Enter');
+        stats = (await answered).stats!;
+        streamed += stats.outputTokens;
+        answers++;
+      }
+      const seconds = (performance.now() - t0) / 1000;
+      const probe = await page.evaluate(probeOff) as Probe;
+      const heapAfter = await page.evaluate(heapUsed) as number;
+      return { probe, stats: stats!, streamed, answers, seconds, heapGrowthBytes: heapAfter - heapBefore };
+    };
+
+    let c: ScreenResult['c'] = null;
+    if (options.tokens > 0) {
+      // The first answer of a conversation also creates its context; Regenerate then measures the steady state.
+      const cold = await answer('bench: screen', 1);
+      await page.evaluate(probeOn);
+      const answered = done(byTitle('bench: screen').id);
+      await page.getByRole('button', { name: 'Regenerate' }).click();
+      const stats = (await answered).stats!;
+      // The last paint lands a frame after the last delta.
+      await page.evaluate('new Promise(requestAnimationFrame)');
+      const probe = await page.evaluate(probeOff) as Probe;
+      const firstPaint = (p: Probe) => p.paints.find((t) => t > p.pressAt) ?? p.pressAt;
+      const first = firstPaint(probe);
+      const lastPaint = probe.paints.at(-1) ?? first;
+      c = {
+        screenTtftMs: first - probe.pressAt, engineTtftMs: stats.ttftMs, sendToFirstDeltaMs: stats.ttftFromSendMs ?? 0,
+        coldScreenTtftMs: firstPaint(cold.probe) - cold.probe.pressAt,
+        decodeTokensPerSecOnScreen: lastPaint > first ? (stats.outputTokens - 1) / ((lastPaint - first) / 1000) : 0,
+        engineDecodeTokensPerSec: stats.decodeTokensPerSec, tokens: stats.outputTokens,
+      };
+    }
+    if (options.fireTokens === 0) return { startup: { serveMs: shell.serveMs, modelReadyMs: shell.modelReadyMs, interactiveMs }, c, fire: null, scroll: null };
+
+    const fire = await answer('bench: under fire', options.fireTokens);
+    await page.getByRole('button', { name: 'bench: 500 messages', exact: true }).click();
+    const openStart = performance.now();
+    await page.getByText('Answer 250.').waitFor();
+    const openMs = performance.now() - openStart;
+    await page.evaluate(probeOn);
+    const list = page.getByTestId('messages');
+    for (let i = 0; i < 60; i++) {
+      await list.evaluate((el) => { el.scrollTop -= 1200; });
+      await page.evaluate('new Promise(requestAnimationFrame)');
+    }
+    await page.getByText('Question 1:', { exact: false }).first().waitFor();
+    const scrollProbe = await page.evaluate(probeOff) as Probe;
+    const renderedArticles = await page.locator('[data-testid="messages"] article').count();
+
+    return {
+      startup: { serveMs: shell.serveMs, modelReadyMs: shell.modelReadyMs, interactiveMs },
+      c,
+      fire: {
+        tokens: fire.streamed, answers: fire.answers, seconds: fire.seconds, longTasks: fire.probe.longTasks.filter((d) => d > 50).length,
+        longestTaskMs: Math.max(0, ...fire.probe.longTasks), ...frameStats(fire.probe.frames), heapGrowthBytes: fire.heapGrowthBytes,
+      },
+      scroll: {
+        messages: 500, renderedArticles, openMs, longTasks: scrollProbe.longTasks.filter((d) => d > 50).length,
+        longestTaskMs: Math.max(0, ...scrollProbe.longTasks), droppedFrames: frameStats(scrollProbe.frames).droppedFrames,
+      },
+    };
+  } finally {
+    close();
+    await browser.close();
+    await new Promise<void>((done) => { shell.child.once('exit', () => done()); shell.child.kill('SIGTERM'); });
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
