@@ -29,3 +29,22 @@ export const catalog = z.strictObject({
   models: z.array(catalogModel),
 });
 export type Catalog = z.infer<typeof catalog>;
+
+export const downloadState = z.enum(['downloading', 'paused', 'failed', 'done', 'cancelled']);
+export const downloadRecord = z.object({
+  id: z.string(),
+  uri: z.string(),
+  fileName: z.string(),
+  state: downloadState,
+  received: z.number(),
+  total: z.number().nullable(),
+  bytesPerSec: z.number(),
+  secondsLeft: z.number().nullable(),
+  error: z.string().nullable(),
+  /** Where the finished file is. */
+  path: z.string().nullable(),
+  sha256: z.string().nullable(),
+  /** What the sha256 was checked against: the catalog, the server's published hash, or nothing published. */
+  verifiedAgainst: z.enum(['catalog', 'server']).nullable(),
+});
+export type DownloadRecord = z.infer<typeof downloadRecord>;

@@ -8,6 +8,7 @@ import { fitModelSchema as fitModel } from './fit/archFacts.ts';
 import { device } from './fit/devices.ts';
 import { routingSettings, routingUpdate } from './router/schemas.ts';
 import { comparison, quantizeResult, quantType, variantResult } from './quant.ts';
+import { catalogModel, downloadRecord } from './catalog.ts';
 
 const empty = z.strictObject({});
 const ok = z.object({ ok: z.literal(true) });
@@ -21,6 +22,23 @@ export const appContract = {
     },
     'models.list': { args: empty, result: z.array(modelInfo) },
     'models.add': { args: z.strictObject({ path: z.string().min(1).max(4096) }), result: modelInfo },
+    'models.rename': { args: z.strictObject({ modelId: id, name: z.string().trim().min(1).max(200) }), result: ok },
+    /** Deletes a file Edgewise owns, forgets one added by path; other apps' files are refused. */
+    'models.remove': { args: z.strictObject({ modelId: id }), result: z.object({ deleted: z.boolean(), path: z.string() }) },
+    'catalog.list': { args: empty, result: z.array(catalogModel) },
+    'library.stores': {
+      args: empty,
+      result: z.object({ ollama: z.array(z.string()), lmStudio: z.array(z.string()), ollamaDir: z.string().nullable(), lmStudioDir: z.string().nullable() }),
+    },
+    'library.setStores': {
+      args: z.strictObject({ ollamaDir: z.string().max(4096).nullable(), lmStudioDir: z.string().max(4096).nullable() }),
+      result: ok,
+    },
+    'downloads.list': { args: empty, result: z.array(downloadRecord) },
+    'downloads.start': { args: z.strictObject({ uri: z.string().min(1).max(2048) }), result: downloadRecord },
+    'downloads.pause': { args: z.strictObject({ id }), result: downloadRecord },
+    'downloads.resume': { args: z.strictObject({ id }), result: downloadRecord },
+    'downloads.cancel': { args: z.strictObject({ id }), result: downloadRecord },
     'engine.status': { args: empty, result: engineStatus },
     'engine.load': { args: z.strictObject({ modelId: id, gpu: gpuChoice.optional() }), result: engineStatus },
     'conversations.list': {
@@ -122,6 +140,7 @@ export const appContract = {
   events: {
     /** The model list changed (a file was made, downloaded or removed). */
     'models.changed': z.object({}),
+    'downloads.changed': downloadRecord,
     'quant.progress': z.object({
       jobId: z.string(), type: quantType, state: z.enum(['running', 'done', 'failed', 'cancelled']),
       done: z.number(), total: z.number(), message: z.string().nullable(), result: quantizeResult.nullable(),

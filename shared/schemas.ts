@@ -90,7 +90,9 @@ export const modelInfo = z.object({
   id,
   name: z.string(),
   path: z.string(),
-  source: z.enum(['bundled', 'library', 'added']),
+  /** bundled: ships with the app; library: in Edgewise's models folder (Edgewise owns it); added: a file
+   *  registered where it is; ollama, lmstudio: another app's download, used in place. */
+  source: z.enum(['bundled', 'library', 'added', 'ollama', 'lmstudio']),
   sizeBytes: z.number(),
   architecture: z.string(),
   parameters: z.string().nullable(),

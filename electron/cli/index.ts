@@ -8,6 +8,7 @@ import { telemetryCommand, telemetryUsage } from './telemetryCommand.ts';
 import { benchCommand, benchUsage } from './benchCommand.ts';
 import { quantizeCommand, quantizeUsage } from './quantizeCommand.ts';
 import { compareCommand, compareUsage } from './compareCommand.ts';
+import { modelsCommand, modelsUsage } from './modelsCommand.ts';
 import { CliError, exitCodes } from './args.ts';
 
 const usage = `Edgewise: offline chat with GGUF models.
@@ -20,6 +21,7 @@ ${telemetryUsage}
 ${benchUsage}
 ${quantizeUsage}
 ${compareUsage}
+${modelsUsage}
 
 Exit codes: 0 done, 2 bad input, 3 model failed to load, 4 engine crashed.`;
 
@@ -34,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
     case 'bench': return benchCommand(rest);
     case 'quantize': return quantizeCommand(rest);
     case 'compare': return compareCommand(rest);
+    case 'models': return modelsCommand(rest);
     case undefined: case '--help': case '-h': case 'help':
       console.log(usage);
       return exitCodes.ok;

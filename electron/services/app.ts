@@ -28,6 +28,11 @@ import { ComparisonStore } from './store/comparisonStore.ts';
 import { QuantLab } from './quant/quantLab.ts';
 import { sweepPartials } from './quant/quantizer.ts';
 import { physicalCores } from './engine/cpuInfo.ts';
+import { DownloadManager } from './library/downloadManager.ts';
+import { defaultStoreDirs } from './library/externalStores.ts';
+import { z } from 'zod';
+
+const storeSettings = z.object({ ollamaDir: z.string().nullable(), lmStudioDir: z.string().nullable() });
 
 export interface AppOptions {
   dataDir: string;
@@ -60,14 +65,27 @@ export async function createApp(options: AppOptions) {
   const db = openDatabase(join(options.dataDir, 'edgewise.db'));
   const store = new ConversationStore(db);
   const interrupted = store.markInterrupted();
-  const library = new ModelLibrary({ db, bundledDir: bundledModelsDir(), modelsDir: join(options.dataDir, 'models') });
+  const settings = new SettingsStore(db);
+  const stores = () => {
+    const chosen = settings.get('library.stores', storeSettings, { ollamaDir: null, lmStudioDir: null });
+    const defaults = defaultStoreDirs();
+    return { ollama: chosen.ollamaDir ? [chosen.ollamaDir] : defaults.ollama, lmStudio: chosen.lmStudioDir ? [chosen.lmStudioDir] : defaults.lmStudio };
+  };
+  const library = new ModelLibrary({ db, bundledDir: bundledModelsDir(), modelsDir: join(options.dataDir, 'models'), stores });
+  const catalogData = loadCatalog();
+  const downloads = new DownloadManager({
+    db, stagingDir: join(options.dataDir, 'downloads'), modelsDir: library.modelsDir,
+    onChange: (record) => {
+      options.emit('downloads.changed', record);
+      if (record.state === 'done') options.emit('models.changed', {});
+    },
+  });
   const engine = new EngineHost({
     spawn: options.spawn, gpu: options.gpu, threads: options.threads, crashLimit: options.crashLimit,
     onStatus: (status: EngineStatus) => options.emit('engine.status', status),
   });
 
-  const settings = new SettingsStore(db);
-  const fit = new FitService({ catalog: loadCatalog(), settings, memory: () => engine.memory() });
+  const fit = new FitService({ catalog: catalogData, settings, memory: () => engine.memory() });
 
   async function loadModel(model: ModelInfo, gpu?: GpuChoice): Promise<EngineStatus> {
     assertFitsInMemory(model);
@@ -99,6 +117,24 @@ export async function createApp(options: AppOptions) {
     'app.info': () => ({ version, dataDir: options.dataDir, shell: options.shell }),
     'models.list': () => library.list(),
     'models.add': ({ path }) => library.add(path),
+    'models.rename': ({ modelId, name }) => { library.rename(modelId, name); options.emit('models.changed', {}); return { ok: true as const }; },
+    'models.remove': async ({ modelId }) => {
+      if (engine.loadedModel?.id === modelId) throw new RpcError('busy', 'This model is loaded; load another one before removing it.');
+      const removed = await library.remove(modelId);
+      options.emit('models.changed', {});
+      return removed;
+    },
+    'catalog.list': () => catalogData.models,
+    'library.stores': () => ({ ...stores(), ...settings.get('library.stores', storeSettings, { ollamaDir: null, lmStudioDir: null }) }),
+    'library.setStores': (change) => { settings.set('library.stores', change); options.emit('models.changed', {}); return { ok: true as const }; },
+    'downloads.list': () => downloads.list(),
+    'downloads.start': ({ uri }) => {
+      const file = catalogData.models.flatMap((m) => m.files).find((f) => f.uri === uri);
+      return downloads.start({ uri, fileName: file?.name, sha256: file?.sha256 ?? null, sizeBytes: file?.sizeBytes ?? null });
+    },
+    'downloads.pause': ({ id }) => downloads.pause(id),
+    'downloads.resume': ({ id }) => downloads.resume(id),
+    'downloads.cancel': ({ id }) => downloads.cancel(id),
     'engine.status': () => engine.status,
     'engine.load': async ({ modelId, gpu }) => loadModel(await library.get(modelId), gpu),
     'conversations.list': ({ query }) => store.list(query),
@@ -147,6 +183,7 @@ export async function createApp(options: AppOptions) {
   async function start(): Promise<void> {
     // A quantization the app did not live to finish leaves a ".partial" file; it is never a model.
     await sweepPartials(library.modelsDir);
+    downloads.resumeInterrupted();
     await engine.startWorker();
     const model = options.modelPath ? await library.add(options.modelPath) : await library.defaultModel();
     if (model) await loadModel(model);
@@ -155,11 +192,12 @@ export async function createApp(options: AppOptions) {
   async function dispose(): Promise<void> {
     await chat.stopAll();
     lab.dispose();
+    await downloads.dispose();
     await engine.dispose();
     db.close();
   }
 
-  return { contract: appContract, handlers, engine, chat, store, library, fit, routing, consent, telemetry, lab, comparisons, db, interrupted, ensureModel, start, dispose };
+  return { contract: appContract, handlers, engine, chat, store, library, fit, routing, consent, telemetry, lab, comparisons, downloads, db, interrupted, ensureModel, start, dispose };
 }
 
 export type App = Awaited<ReturnType<typeof createApp>>;

@@ -1,14 +1,19 @@
-// The models Edgewise can load: the bundled demo model, the user's models folder, and files added by
-// path. Every file passes checkGguf and node-llama-cpp's readGgufFileInfo before it is listed.
+// The models Edgewise can load: the bundled demo model, the user's models folder, files added by path,
+// and what Ollama and LM Studio already downloaded (used in place). Every file passes checkGguf and
+// node-llama-cpp's readGgufFileInfo before it is listed.
 import type { DatabaseSync } from 'node:sqlite';
 import { createHash } from 'node:crypto';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { readGgufFileInfo } from 'node-llama-cpp';
 import { fileTypeNames } from '../../../shared/ggmlTypes.ts';
 import { RpcError } from '../../../shared/rpc.ts';
 import type { ModelInfo } from '../../../shared/schemas.ts';
 import { checkGguf, GgufError } from './ggufCheck.ts';
+import { scanLmStudio, scanOllama } from './externalStores.ts';
+
+/** Where to look for other apps' models; each list is tried in order. */
+export interface StoreDirs { ollama: string[]; lmStudio: string[] }
 
 export const DEMO_MODEL_FILE = 'TinyStories-656K-Q8_0.gguf';
 const DEMO_DESCRIPTION = 'A 656K-parameter demo model that tells short children\'s stories. It is not a chat assistant: start a story ("Once upon a time") and it continues it.';
@@ -24,9 +29,10 @@ function formatParameters(count: number): string {
 }
 
 /** Validates a file and reads the facts shown for it. Throws RpcError('bad_input') with a clear message. */
-export async function inspectModel(path: string, source: ModelInfo['source']): Promise<ModelInfo> {
+export async function inspectModel(path: string, source: ModelInfo['source'], storeName?: string): Promise<ModelInfo> {
   if (!isAbsolute(path)) throw new RpcError('bad_input', `Give the full path to the model file (got "${path}")`);
-  if (!path.toLowerCase().endsWith('.gguf')) throw new RpcError('bad_input', `${basename(path)} is not a .gguf file`);
+  // Ollama's blobs are GGUF files named by their digest, without an extension.
+  if (source !== 'ollama' && !path.toLowerCase().endsWith('.gguf')) throw new RpcError('bad_input', `${basename(path)} is not a .gguf file`);
   let summary;
   try {
     summary = await checkGguf(path);
@@ -49,7 +55,7 @@ export async function inspectModel(path: string, source: ModelInfo['source']): P
   const isDemo = basename(path) === DEMO_MODEL_FILE && source === 'bundled';
   return {
     id: modelIdFor(path),
-    name: isDemo ? 'TinyStories 656K (demo)' : String(metadata.general?.name ?? basename(path, '.gguf')),
+    name: isDemo ? 'TinyStories 656K (demo)' : storeName ?? String(metadata.general?.name ?? basename(path, '.gguf')),
     path,
     source,
     sizeBytes: summary.fileSize,
@@ -66,21 +72,32 @@ export class ModelLibrary {
   private readonly db: DatabaseSync;
   private readonly bundledDir: string;
   readonly modelsDir: string;
+  private readonly stores: () => StoreDirs;
   private cache = new Map<string, { mtimeMs: number; size: number; info: ModelInfo }>();
 
-  constructor(options: { db: DatabaseSync; bundledDir: string; modelsDir: string }) {
+  constructor(options: { db: DatabaseSync; bundledDir: string; modelsDir: string; stores?: () => StoreDirs }) {
     this.db = options.db;
     this.bundledDir = options.bundledDir;
     this.modelsDir = options.modelsDir;
+    this.stores = options.stores ?? (() => ({ ollama: [], lmStudio: [] }));
   }
 
-  private async inspectCached(path: string, source: ModelInfo['source']): Promise<ModelInfo> {
+  private async inspectCached(path: string, source: ModelInfo['source'], storeName?: string): Promise<ModelInfo> {
     const s = await stat(path);
     const hit = this.cache.get(path);
     if (hit && hit.mtimeMs === s.mtimeMs && hit.size === s.size) return hit.info;
-    const info = await inspectModel(path, source);
+    const info = await inspectModel(path, source, storeName);
     this.cache.set(path, { mtimeMs: s.mtimeMs, size: s.size, info });
     return info;
+  }
+
+  private async external(): Promise<[string, ModelInfo['source'], string][]> {
+    const { ollama, lmStudio } = this.stores();
+    const found = [
+      ...(await Promise.all(ollama.map(scanOllama))).flat(),
+      ...(await Promise.all(lmStudio.map(scanLmStudio))).flat(),
+    ];
+    return found.map((m) => [m.path, m.source, m.name]);
   }
 
   private async scan(dir: string, source: ModelInfo['source']): Promise<[string, ModelInfo['source']][]> {
@@ -90,22 +107,47 @@ export class ModelLibrary {
   }
 
   async list(): Promise<ModelInfo[]> {
-    const candidates: [string, ModelInfo['source']][] = [
+    const candidates: [string, ModelInfo['source'], string?][] = [
       ...(await this.scan(this.bundledDir, 'bundled')),
       ...(await this.scan(this.modelsDir, 'library')),
       ...(this.db.prepare('SELECT path FROM models ORDER BY added_at').all() as { path: string }[])
         .map((r) => [r.path, 'added'] as [string, ModelInfo['source']]),
+      ...(await this.external()),
     ];
+    const names = new Map((this.db.prepare('SELECT id, name FROM model_names').all() as { id: string; name: string }[]).map((r) => [r.id, r.name]));
     const seen = new Set<string>();
     const models: ModelInfo[] = [];
-    for (const [path, source] of candidates) {
+    for (const [path, source, storeName] of candidates) {
       if (seen.has(path)) continue;
       seen.add(path);
       // A file that went missing or broke since it was added is left out of the list, not fatal.
-      const info = await this.inspectCached(path, source).catch(() => null);
-      if (info) models.push(info);
+      const info = await this.inspectCached(path, source, storeName).catch(() => null);
+      if (info) models.push(names.has(info.id) ? { ...info, name: names.get(info.id)! } : info);
     }
     return models;
+  }
+
+  rename(id: string, name: string): void {
+    this.db.prepare('INSERT INTO model_names (id, name) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name').run(id, name);
+  }
+
+  /**
+   * Deletes a file Edgewise owns (its models folder), forgets a file added by path (the file stays),
+   * and refuses the bundled model and other apps' files, which are theirs to remove.
+   */
+  async remove(id: string): Promise<{ deleted: boolean; path: string }> {
+    const model = await this.get(id);
+    if (model.source === 'bundled') throw new RpcError('bad_input', 'The demo model ships with Edgewise and cannot be removed.');
+    if (model.source === 'ollama') throw new RpcError('bad_input', `${model.name} belongs to Ollama; remove it with "ollama rm ${model.name}".`);
+    if (model.source === 'lmstudio') throw new RpcError('bad_input', `${model.name} belongs to LM Studio; remove it there (or delete ${model.path}).`);
+    this.db.prepare('DELETE FROM model_names WHERE id = ?').run(id);
+    if (model.source === 'added') {
+      this.db.prepare('DELETE FROM models WHERE id = ?').run(id);
+      return { deleted: false, path: model.path };
+    }
+    await rm(model.path);
+    this.cache.delete(model.path);
+    return { deleted: true, path: model.path };
   }
 
   async get(id: string): Promise<ModelInfo> {

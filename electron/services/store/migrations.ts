@@ -37,4 +37,24 @@ export const migrations: string[] = [
      settings TEXT NOT NULL,
      variants TEXT NOT NULL
    );`,
+  `CREATE TABLE downloads (
+     id TEXT PRIMARY KEY,
+     uri TEXT NOT NULL,
+     url TEXT NOT NULL,
+     file_name TEXT NOT NULL,
+     expected_sha256 TEXT,
+     expected_size INTEGER,
+     state TEXT NOT NULL,
+     received INTEGER NOT NULL DEFAULT 0,
+     total INTEGER,
+     error TEXT,
+     path TEXT,
+     sha256 TEXT,
+     verified_against TEXT,
+     created_at INTEGER NOT NULL
+   );
+   CREATE TABLE model_names (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL
+   );`,
 ];
