@@ -55,7 +55,7 @@ export async function readLocalFacts(path: string): Promise<LocalFacts> {
 }
 
 /** Files without general.file_type (older converters): the type holding the most bytes. */
-function dominantType(tensors: readonly { dimensions: readonly (number | bigint)[]; ggmlType: number }[]): string {
+export function dominantType(tensors: readonly { dimensions: readonly (number | bigint)[]; ggmlType: number }[]): string {
   const bytes = new Map<number, number>();
   for (const t of tensors) bytes.set(t.ggmlType, (bytes.get(t.ggmlType) ?? 0) + tensorBytes(t.dimensions, t.ggmlType));
   const [type] = [...bytes.entries()].sort((a, b) => b[1] - a[1])[0] ?? [];

@@ -11,6 +11,7 @@ import { RpcError } from '../../../shared/rpc.ts';
 import type { ModelInfo } from '../../../shared/schemas.ts';
 import { checkGguf, GgufError } from './ggufCheck.ts';
 import { scanLmStudio, scanOllama } from './externalStores.ts';
+import { dominantType } from '../fit/localFacts.ts';
 
 /** Where to look for other apps' models; each list is tried in order. */
 export interface StoreDirs { ollama: string[]; lmStudio: string[] }
@@ -61,7 +62,7 @@ export async function inspectModel(path: string, source: ModelInfo['source'], st
     sizeBytes: summary.fileSize,
     architecture,
     parameters: parameterCount > 0 ? formatParameters(parameterCount) : null,
-    quantization: typeof fileType === 'number' ? (fileTypeNames[fileType] ?? `type ${fileType}`) : 'unknown',
+    quantization: typeof fileType === 'number' ? (fileTypeNames[fileType] ?? `type ${fileType}`) : dominantType(info.fullTensorInfo ?? info.tensorInfo ?? []),
     contextLength: typeof contextLength === 'number' ? contextLength : null,
     hasChatTemplate: typeof metadata.tokenizer?.chat_template === 'string',
     description: isDemo ? DEMO_DESCRIPTION : '',
