@@ -18,7 +18,7 @@ interface State {
   messages: Message[];
   live: Record<string, Live>;
   notice: string | null;
-  view: 'chat' | 'fit' | 'lab' | 'routing';
+  view: 'chat' | 'fit' | 'models' | 'lab' | 'routing';
   /** Telemetry samples per answer (the streaming one and those of this session). */
   samples: Record<string, TelemetrySample[]>;
   /** When the user pressed send, and when the answer's first token was painted: TTFT on screen. */

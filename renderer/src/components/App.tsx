@@ -5,6 +5,7 @@ import { EngineBar } from './EngineBar.tsx';
 import { FitView } from './FitView.tsx';
 import { RoutingView } from './RoutingView.tsx';
 import { QuantView } from './QuantView.tsx';
+import { ModelsView } from './ModelsView.tsx';
 import { ConsentDialog } from './ConsentDialog.tsx';
 
 export function App() {
@@ -23,7 +24,7 @@ export function App() {
             <button onClick={actions.dismiss} aria-label="Dismiss">×</button>
           </div>
         )}
-        {view === 'chat' ? <ChatView /> : view === 'fit' ? <FitView /> : view === 'lab' ? <QuantView /> : <RoutingView />}
+        {view === 'chat' ? <ChatView /> : view === 'fit' ? <FitView /> : view === 'lab' ? <QuantView /> : view === 'models' ? <ModelsView /> : <RoutingView />}
         <ConsentDialog />
       </main>
     </div>

@@ -14,6 +14,7 @@ export function Sidebar() {
       <div className="views" role="tablist">
         <button role="tab" aria-selected={view === 'chat'} onClick={() => actions.show('chat')}>Chat</button>
         <button role="tab" aria-selected={view === 'fit'} onClick={() => actions.show('fit')}>Fit</button>
+        <button role="tab" aria-selected={view === 'models'} onClick={() => actions.show('models')}>Models</button>
         <button role="tab" aria-selected={view === 'lab'} onClick={() => actions.show('lab')}>Quantize</button>
         <button role="tab" aria-selected={view === 'routing'} onClick={() => actions.show('routing')}>Routing</button>
       </div>
