@@ -8,10 +8,8 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { VariantResult } from '../../../shared/quant.ts';
-import { readLocalFacts } from '../fit/localFacts.ts';
-import { checkGguf, GgufError } from '../library/ggufCheck.ts';
 import type { VariantJob, VariantReport } from './compareWorker.ts';
-import { QuantizeError, siblingEntry } from './quantizer.ts';
+import { checkedFacts, QuantizeError, siblingEntry } from './quantizer.ts';
 
 export interface CompareOptions {
   files: string[];
@@ -65,14 +63,8 @@ export async function compareModels(options: CompareOptions): Promise<CompareOut
   if (options.files.length < 2 || options.files.length > 6) throw new QuantizeError('bad_input', `Compare two to six files (got ${options.files.length}).`);
   const facts = [];
   for (const file of options.files) {
-    try {
-      await checkGguf(file);
-    } catch (error) {
-      if (error instanceof GgufError) throw new QuantizeError('bad_input', `${basename(file)}: ${error.message}`);
-      throw error;
-    }
-    const local = await readLocalFacts(file);
-    facts.push({ index: facts.length, file, quantization: local.quantization, sizeBytes: (await stat(file)).size, bitsPerWeight: (local.weightsBytes * 8) / local.facts.parameters });
+    const local = await checkedFacts(file);
+    facts.push({ index: facts.length, file, quantization: local.quantization, sizeBytes: (await stat(file)).size, bitsPerWeight: local.bitsPerWeight });
   }
   const base = facts.reduce((best, f) => (f.bitsPerWeight > best.bitsPerWeight ? f : best));
   const order = [base, ...facts.filter((f) => f !== base)];

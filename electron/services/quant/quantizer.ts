@@ -32,15 +32,21 @@ export function siblingEntry(name: string): string {
 
 export interface QuantizePlan { source: string; sourceType: string; parameters: number; rowWidths: number[] }
 
-/** Reads the source's type and 2-D tensor row widths; refuses sources that are already coarse. */
-export async function planQuantize(source: string): Promise<QuantizePlan> {
+/** A GGUF's facts after the structural check, with its bits per weight; a broken file is bad input. */
+export async function checkedFacts(path: string) {
   try {
-    await checkGguf(source);
+    await checkGguf(path);
   } catch (error) {
-    if (error instanceof GgufError) throw new QuantizeError('bad_input', `${basename(source)}: ${error.message}`);
+    if (error instanceof GgufError) throw new QuantizeError('bad_input', `${basename(path)}: ${error.message}`);
     throw error;
   }
-  const facts = await readLocalFacts(source);
+  const facts = await readLocalFacts(path);
+  return { ...facts, bitsPerWeight: (facts.weightsBytes * 8) / facts.facts.parameters };
+}
+
+/** Reads the source's type and 2-D tensor row widths; refuses sources that are already coarse. */
+export async function planQuantize(source: string): Promise<QuantizePlan> {
+  const facts = await checkedFacts(source);
   if (!highPrecisionTypes.includes(facts.quantization)) {
     throw new QuantizeError('bad_input', `${basename(source)} is ${facts.quantization}. Start a ladder from ${highPrecisionTypes.join(', ')}: requantizing a coarse file adds its error to the new one.`);
   }
@@ -128,10 +134,9 @@ export async function quantizeModel(options: QuantizeOptions): Promise<QuantizeR
     await rm(partial, { force: true });
     throw new QuantizeError('failed', `the quantized file did not pass the GGUF check: ${(error as Error).message}`);
   }
-  const facts = await readLocalFacts(out);
+  const facts = await checkedFacts(out);
   return {
-    path: out, type, sizeBytes: (await stat(out)).size,
-    bitsPerWeight: (facts.weightsBytes * 8) / facts.facts.parameters, fallbacks,
+    path: out, type, sizeBytes: (await stat(out)).size, bitsPerWeight: facts.bitsPerWeight, fallbacks,
     seconds: (performance.now() - started) / 1000,
   };
 }
