@@ -1,7 +1,7 @@
 // Where Edgewise keeps its data: Electron's userData folder for an app named "Edgewise", computed the
 // same way here so that the headless shell and the CLI share it. EDGEWISE_DATA_DIR overrides it.
 import { homedir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const APP_NAME = 'Edgewise';
@@ -23,4 +23,15 @@ export function appRoot(): string {
 /** Model files cannot be memory-mapped from inside an asar archive; packaging unpacks models/. */
 export function bundledModelsDir(): string {
   return join(appRoot(), 'models').replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
+}
+
+/** The shipped reference text the quantization lab scores perplexity on. */
+export function referenceTextPath(): string {
+  return join(bundledModelsDir(), 'text', 'reference.txt');
+}
+
+/** A module beside `url` (a caller's import.meta.url): .ts when run from source, .js when built. */
+export function moduleBeside(url: string, name: string): string {
+  const here = fileURLToPath(url);
+  return join(dirname(here), name + extname(here));
 }

@@ -1,8 +1,7 @@
 // How the engine host reaches its worker: child_process.fork here (headless shell, CLI, tests);
 // the Electron shell passes its own spawner built on utilityProcess.
 import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { extname } from 'node:path';
+import { moduleBeside } from '../paths.ts';
 import { isRpcMessage, type RpcMessage, type Transport } from '../../../shared/rpc.ts';
 
 export interface WorkerProcess {
@@ -13,10 +12,9 @@ export interface WorkerProcess {
 }
 export type SpawnWorker = () => WorkerProcess;
 
-/** The worker's entry, next to this module: .ts when run from source, .js when built. */
+/** The worker's entry, next to this module. */
 export function workerEntry(): string {
-  const here = fileURLToPath(import.meta.url);
-  return here.slice(0, -extname(here).length).replace(/workerProcess$/, 'engineWorker') + extname(here);
+  return moduleBeside(import.meta.url, 'engineWorker');
 }
 
 export function messageTransport(

@@ -4,7 +4,13 @@ import { readGgufFileInfo } from 'node-llama-cpp';
 import type { ArchFacts } from '../../../shared/fit/archFacts.ts';
 import { fileTypeNames, ggmlTypes } from '../../../shared/ggmlTypes.ts';
 
-export interface LocalFacts { facts: ArchFacts; weightsBytes: number; quantization: string }
+export interface LocalFacts {
+  facts: ArchFacts;
+  weightsBytes: number;
+  quantization: string;
+  /** Row lengths of the matrices (2-D and up): a quantized type needs rows that are whole blocks. */
+  rowWidths: number[];
+}
 
 /** llama.cpp hard-codes Gemma 3's pattern: five sliding-window layers, then one global (llama-model.cpp). */
 const swaPatterns: Record<string, number> = { gemma3: 6, gemma3n: 5 };
@@ -51,7 +57,8 @@ export async function readLocalFacts(path: string): Promise<LocalFacts> {
   const weightsBytes = tensors.reduce((n, t) => n + tensorBytes(t.dimensions, t.ggmlType), 0);
   const fileType = info.metadata.general?.file_type;
   const quantization = fileType === undefined ? dominantType(tensors) : (fileTypeNames[fileType] ?? `type ${fileType}`);
-  return { facts, weightsBytes, quantization };
+  const rowWidths = tensors.filter((t) => t.dimensions.length >= 2).map((t) => Number(t.dimensions[0]));
+  return { facts, weightsBytes, quantization, rowWidths };
 }
 
 /** Files without general.file_type (older converters): the type holding the most bytes. */

@@ -3,13 +3,13 @@
 // measured against. Variants run one after another, never interleaved, so each has the whole machine
 // and its speed is its own; the answers still stream into their columns as each runs. A file may be
 // listed twice: compared with itself it must show no divergence, which is how the measure is checked.
-import { fork } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { VariantResult } from '../../../shared/quant.ts';
 import type { VariantJob, VariantReport } from './compareWorker.ts';
-import { checkedFacts, QuantizeError, siblingEntry } from './quantizer.ts';
+import { checkedFacts, QuantizeError } from './quantizer.ts';
+import { runChildJob } from './childJob.ts';
 
 export interface CompareOptions {
   files: string[];
@@ -34,29 +34,25 @@ export interface CompareOutcome {
 
 type WorkerResult = Extract<VariantReport, { kind: 'result' }>;
 
-function runVariant(index: number, job: VariantJob, options: CompareOptions): Promise<WorkerResult> {
-  return new Promise((resolve, reject) => {
-    const child = fork(siblingEntry('compareWorker'), [JSON.stringify(job)], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-    let stderr = '';
-    let outcome: WorkerResult | Error | null = null;
-    child.on('error', () => {});
-    child.stderr!.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-2000); });
-    child.on('message', (report: VariantReport) => {
+async function runVariant(index: number, job: VariantJob, options: CompareOptions): Promise<WorkerResult> {
+  // Set by the callback; asserted so that TypeScript does not narrow it to null here.
+  let outcome = null as WorkerResult | Error | null;
+  const exit = await runChildJob('compareWorker', job, {
+    signal: options.signal,
+    onMessage: (message) => {
+      const report = message as VariantReport;
       if (report.kind === 'stage') options.onEvent?.({ kind: 'stage', index, stage: report.stage, fraction: report.fraction });
       else if (report.kind === 'delta') options.onEvent?.({ kind: 'delta', index, text: report.text });
       else if (report.kind === 'result') outcome = report;
       else if (report.kind === 'error') outcome = new QuantizeError('failed', `${basename(job.file)}: ${report.message}`);
-    });
-    const onAbort = () => child.kill('SIGKILL');
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    child.once('exit', (code, signal) => {
-      options.signal?.removeEventListener('abort', onAbort);
-      if (options.signal?.aborted) reject(new QuantizeError('cancelled', 'The comparison was cancelled.'));
-      else if (outcome instanceof Error) reject(outcome);
-      else if (outcome) resolve(outcome);
-      else reject(new QuantizeError('failed', `${basename(job.file)}: the measuring process ended (${signal ?? `code ${code}`}) without a result, most likely a crash inside llama.cpp.${stderr ? `\n${stderr.trim()}` : ''}`));
-    });
+    },
   });
+  if (exit.aborted) throw new QuantizeError('cancelled', 'The comparison was cancelled.');
+  if (outcome) {
+    if (outcome instanceof Error) throw outcome;
+    return outcome;
+  }
+  throw new QuantizeError('failed', `${basename(job.file)}: the measuring process ended (${exit.signal ?? `code ${exit.code}`}) without a result, most likely a crash inside llama.cpp.${exit.stderr ? `\n${exit.stderr}` : ''}`);
 }
 
 export async function compareModels(options: CompareOptions): Promise<CompareOutcome> {

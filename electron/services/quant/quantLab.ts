@@ -11,7 +11,7 @@ import type { AppEmit } from '../events.ts';
 import type { ModelLibrary } from '../library/modelLibrary.ts';
 import type { ComparisonStore } from '../store/comparisonStore.ts';
 import { compareModels } from './comparison.ts';
-import { defaultOutputName, levelBlocker, planQuantize, QuantizeError, quantizeModel } from './quantizer.ts';
+import { defaultOutputName, fittingMatrices, levelBlocker, planQuantize, QuantizeError, quantizeModel } from './quantizer.ts';
 
 export interface QuantLabOptions {
   library: ModelLibrary;
@@ -42,14 +42,11 @@ export class QuantLab {
     const plan = await planQuantize(model.path).catch((error: unknown) => { throw toRpcError(error); });
     return {
       sourceType: plan.sourceType,
-      levels: quantTargets.map((t) => {
-        const fitting = plan.rowWidths.filter((w) => w % t.rowBlock === 0).length;
-        return {
-          type: t.name, blocker: levelBlocker(plan, t.name),
-          fallbackTensors: plan.rowWidths.length - fitting,
-          totalTensors: plan.rowWidths.length,
-        };
-      }),
+      levels: quantTargets.map((t) => ({
+        type: t.name, blocker: levelBlocker(plan, t.name),
+        fallbackTensors: plan.rowWidths.length - fittingMatrices(plan, t.name),
+        totalTensors: plan.rowWidths.length,
+      })),
     };
   }
 

@@ -2,17 +2,14 @@
 // written under a ".partial" name next to its destination and renamed only once it has been written,
 // checked and loaded, so a cancel, a failure or a crash never leaves a half file where a model is
 // expected (and the models folder's leftovers are swept at start).
-import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, rename, rm, stat, statfs } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
 import { quantTargets, highPrecisionTypes, type QuantizeResult, type QuantTypeName } from '../../../shared/quant.ts';
 import { readLocalFacts } from '../fit/localFacts.ts';
 import { checkGguf, GgufError } from '../library/ggufCheck.ts';
 import type { QuantizeReport } from './quantizeWorker.ts';
-import { readGgufFileInfo } from 'node-llama-cpp';
+import { runChildJob } from './childJob.ts';
 
 export const PARTIAL_SUFFIX = '.partial';
 
@@ -22,12 +19,6 @@ export class QuantizeError extends Error {
     super(message);
     this.code = code;
   }
-}
-
-/** A worker module next to this one: .ts when run from source, .js when built. */
-export function siblingEntry(name: string): string {
-  const here = fileURLToPath(import.meta.url);
-  return join(dirname(here), name + extname(here));
 }
 
 export interface QuantizePlan { source: string; sourceType: string; parameters: number; rowWidths: number[] }
@@ -50,16 +41,19 @@ export async function planQuantize(source: string): Promise<QuantizePlan> {
   if (!highPrecisionTypes.includes(facts.quantization)) {
     throw new QuantizeError('bad_input', `${basename(source)} is ${facts.quantization}. Start a ladder from ${highPrecisionTypes.join(', ')}: requantizing a coarse file adds its error to the new one.`);
   }
-  const info = await readGgufFileInfo(source, { readTensorInfo: true, ignoreKeys: ['tokenizer.ggml.tokens', 'tokenizer.ggml.merges', 'tokenizer.ggml.token_type', 'tokenizer.ggml.scores'] });
-  const rowWidths = (info.tensorInfo ?? []).filter((t) => t.dimensions.length >= 2).map((t) => Number(t.dimensions[0]));
-  return { source, sourceType: facts.quantization, parameters: facts.facts.parameters, rowWidths };
+  return { source, sourceType: facts.quantization, parameters: facts.facts.parameters, rowWidths: facts.rowWidths };
+}
+
+/** How many of the model's matrices have rows the level's blocks fit (llama.cpp falls the others back). */
+export function fittingMatrices(plan: QuantizePlan, type: QuantTypeName): number {
+  const target = quantTargets.find((t) => t.name === type)!;
+  return plan.rowWidths.filter((w) => w % target.rowBlock === 0).length;
 }
 
 /** Why a level cannot be made from this model, or null. Ternary levels are refused when no tensor has rows they fit. */
 export function levelBlocker(plan: QuantizePlan, type: QuantTypeName): string | null {
   const target = quantTargets.find((t) => t.name === type)!;
-  const fitting = plan.rowWidths.filter((w) => w % target.rowBlock === 0).length;
-  if (type.startsWith('TQ') && fitting === 0) {
+  if (type.startsWith('TQ') && fittingMatrices(plan, type) === 0) {
     return `${type} needs tensor rows that are multiples of ${target.rowBlock}; this model's rows are ${[...new Set(plan.rowWidths)].join(', ')} wide, so llama.cpp would store no tensor as ${type}`;
   }
   return null;
@@ -93,48 +87,41 @@ export async function quantizeModel(options: QuantizeOptions): Promise<QuantizeR
 
   const partial = out + PARTIAL_SUFFIX;
   const ftype = quantTargets.find((t) => t.name === type)!.ftype;
-  const child = fork(siblingEntry('quantizeWorker'), [JSON.stringify({
-    input: source, output: partial, ftype, threads: options.threads, requantize: !['F32', 'F16', 'BF16'].includes(plan.sourceType),
-  })], {
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  child.on('error', () => {});
   let fallbacks = 0;
   let loaded = false;
   let errorText = '';
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    let report: QuantizeReport;
-    try {
-      report = JSON.parse(line) as QuantizeReport;
-    } catch {
-      return;
-    }
-    if (report.kind === 'progress') options.onProgress?.(report);
-    else if (report.kind === 'fallback') fallbacks++;
-    else if (report.kind === 'error') errorText = report.text;
-    else if (report.kind === 'loaded') loaded = true;
+  const exit = await runChildJob('quantizeWorker', {
+    input: source, output: partial, ftype, threads: options.threads, requantize: !['F32', 'F16', 'BF16'].includes(plan.sourceType),
+  }, {
+    signal: options.signal,
+    onLine: (line) => {
+      let report: QuantizeReport;
+      try {
+        report = JSON.parse(line) as QuantizeReport;
+      } catch {
+        return;
+      }
+      if (report.kind === 'progress') options.onProgress?.(report);
+      else if (report.kind === 'fallback') fallbacks++;
+      else if (report.kind === 'error') errorText = report.text;
+      else if (report.kind === 'loaded') loaded = true;
+    },
   });
-  const onAbort = () => child.kill('SIGKILL');
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-  const [code, signal] = await new Promise<[number | null, string | null]>((done) => child.once('exit', (c, s) => done([c, s])));
-  options.signal?.removeEventListener('abort', onAbort);
 
-  if (options.signal?.aborted || code !== 0 || !loaded) {
+  if (exit.aborted || exit.code !== 0 || !loaded) {
     await rm(partial, { force: true });
-    if (options.signal?.aborted) throw new QuantizeError('cancelled', `Quantizing ${basename(source)} to ${type} was cancelled; nothing was written.`);
-    const why = errorText || (signal ? `the quantizer process ended with ${signal} (a crash inside llama.cpp)` : `the quantizer exited with code ${code}`);
-    throw new QuantizeError('failed', `Quantizing ${basename(source)} to ${type} failed: ${why}${stderr && !errorText ? `\n${stderr.trim()}` : ''}`);
+    if (exit.aborted) throw new QuantizeError('cancelled', `Quantizing ${basename(source)} to ${type} was cancelled; nothing was written.`);
+    const why = errorText || (exit.signal ? `the quantizer process ended with ${exit.signal} (a crash inside llama.cpp)` : `the quantizer exited with code ${exit.code}`);
+    throw new QuantizeError('failed', `Quantizing ${basename(source)} to ${type} failed: ${why}${exit.stderr && !errorText ? `\n${exit.stderr}` : ''}`);
   }
+  let facts;
   try {
-    await checkGguf(partial);
+    facts = await checkedFacts(partial);
     await rename(partial, out);
   } catch (error) {
     await rm(partial, { force: true });
     throw new QuantizeError('failed', `the quantized file did not pass the GGUF check: ${(error as Error).message}`);
   }
-  const facts = await checkedFacts(out);
   return {
     path: out, type, sizeBytes: (await stat(out)).size, bitsPerWeight: facts.bitsPerWeight, fallbacks,
     seconds: (performance.now() - started) / 1000,
