@@ -1,4 +1,5 @@
 // Parsing and checking CLI options; a wrong value is "bad input" (exit code 2) with a plain message.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { gpuChoice, type GpuChoice } from '../../shared/schemas.ts';
 
 export const exitCodes = { ok: 0, badInput: 2, loadFailed: 3, engineCrashed: 4 } as const;
@@ -25,4 +26,13 @@ export function gpuOption(value: string | undefined): GpuChoice | undefined {
   const parsed = gpuChoice.safeParse(value);
   if (!parsed.success) throw new CliError(exitCodes.badInput, `--gpu must be one of ${gpuChoice.options.join(', ')} (got "${value}")`);
   return parsed.data;
+}
+
+/** node:util's parseArgs (strict), where a wrong flag is bad input that comes with the command's usage. */
+export function parseCommandLine<T extends ParseArgsConfig>(config: T, usage: string): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    throw new CliError(exitCodes.badInput, `${(error as Error).message}\n${usage}`);
+  }
 }

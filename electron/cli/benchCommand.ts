@@ -2,7 +2,6 @@
 // (a) node-llama-cpp alone in process, (b) Edgewise's engine worker, (c) the headless shell with the UI
 // in Chromium, plus start-up, a thread sweep, 10,000 tokens streamed under watch and a 500-message
 // scroll. `edgewise bench make-model` writes the synthetic model the targets are measured on.
-import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -13,7 +12,7 @@ import { physicalCores } from '../services/engine/cpuInfo.ts';
 import { DEMO_MODEL_FILE } from '../services/library/modelLibrary.ts';
 import { appRoot, bundledModelsDir } from '../services/paths.ts';
 import { quantTypeNames, type QuantTypeName } from '../../shared/quant.ts';
-import { CliError, exitCodes, numberOption } from './args.ts';
+import { CliError, exitCodes, numberOption, parseCommandLine } from './args.ts';
 
 export const benchUsage = `Usage: edgewise bench [--model PATH] [--tokens N] [--fire-tokens N] [--no-screen] [--quick] [--json]
        edgewise bench make-model --params 300M [--type Q4_0] [--tokenizer PATH] [--out PATH] [--json]
@@ -22,16 +21,11 @@ const PROMPT = 'Lily and Ben were friends';
 const benchDir = () => join(appRoot(), 'bench-results');
 const demoModel = () => join(bundledModelsDir(), DEMO_MODEL_FILE);
 
-function parse(argv: string[], options: ParseArgsOptionsConfig) {
-  try {
-    return parseArgs({ args: argv, strict: true, options }).values as Record<string, string | boolean | undefined>;
-  } catch (error) {
-    throw new CliError(exitCodes.badInput, `${(error as Error).message}\n${benchUsage}`);
-  }
-}
-
 async function makeModelCommand(argv: string[]): Promise<number> {
-  const values = parse(argv, { params: { type: 'string' }, type: { type: 'string', default: 'Q4_0' }, tokenizer: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } });
+  const { values } = parseCommandLine({
+    args: argv, strict: true,
+    options: { params: { type: 'string' }, type: { type: 'string', default: 'Q4_0' }, tokenizer: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } },
+  }, benchUsage);
   let parameters: number;
   try {
     parameters = parseParameterCount(String(values.params ?? ''));
@@ -76,16 +70,19 @@ const target = (name: string, pass: boolean, value: number, cause: string) => ({
 
 export async function benchCommand(argv: string[]): Promise<number> {
   if (argv[0] === 'make-model') return makeModelCommand(argv.slice(1));
-  const values = parse(argv, {
-    model: { type: 'string' }, tokens: { type: 'string' }, 'fire-tokens': { type: 'string' },
-    'no-screen': { type: 'boolean' }, quick: { type: 'boolean' }, json: { type: 'boolean' },
-  });
+  const { values } = parseCommandLine({
+    args: argv, strict: true,
+    options: {
+      model: { type: 'string' }, tokens: { type: 'string' }, 'fire-tokens': { type: 'string' },
+      'no-screen': { type: 'boolean' }, quick: { type: 'boolean' }, json: { type: 'boolean' },
+    },
+  }, benchUsage);
   const quick = Boolean(values.quick);
   const say = (line: string) => { if (!values.json) console.log(line); };
   const modelPath = values.model ? resolve(String(values.model)) : quick ? demoModel() : await syntheticModel(say);
   if (!existsSync(modelPath)) throw new CliError(exitCodes.badInput, `--model ${modelPath} does not exist`);
-  const tokens = numberOption(values.tokens as string | undefined, 'tokens', 8, 4096, true) ?? 128;
-  const fireTokens = numberOption(values['fire-tokens'] as string | undefined, 'fire-tokens', 0, 100_000, true) ?? (quick ? 300 : 10_000);
+  const tokens = numberOption(values.tokens, 'tokens', 8, 4096, true) ?? 128;
+  const fireTokens = numberOption(values['fire-tokens'], 'fire-tokens', 0, 100_000, true) ?? (quick ? 300 : 10_000);
   const cores = physicalCores();
   const maxThreads = quick ? 1 : cores + 2;
 

@@ -1,5 +1,4 @@
 // `edgewise chat`: one answer streamed to stdout, or one JSON object with --json.
-import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -10,7 +9,7 @@ import { forkWorker } from '../services/engine/workerProcess.ts';
 import { DEMO_MODEL_FILE, inspectModel } from '../services/library/modelLibrary.ts';
 import { assertFitsInMemory } from '../services/app.ts';
 import { bundledModelsDir } from '../services/paths.ts';
-import { CliError, exitCodes, gpuOption, numberOption } from './args.ts';
+import { CliError, exitCodes, gpuOption, numberOption, parseCommandLine } from './args.ts';
 import { TelemetryService } from '../services/telemetry/telemetryService.ts';
 import { powerSources } from '../services/telemetry/powerSources.ts';
 
@@ -18,19 +17,14 @@ export const chatUsage = `Usage: edgewise chat [--model PATH] [--system TEXT] [-
                      [--context-size N] [--threads N] [--gpu auto|cpu|metal|cuda|vulkan] [--raw] [--json] PROMPT`;
 
 export async function chatCommand(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandLine({
       args: argv, allowPositionals: true, strict: true,
       options: {
         model: { type: 'string' }, system: { type: 'string' }, temperature: { type: 'string' },
         'max-tokens': { type: 'string' }, seed: { type: 'string' }, 'context-size': { type: 'string' },
         threads: { type: 'string' }, gpu: { type: 'string' }, raw: { type: 'boolean' }, json: { type: 'boolean' },
       },
-    });
-  } catch (error) {
-    throw new CliError(exitCodes.badInput, `${(error as Error).message}\n${chatUsage}`);
-  }
+    }, chatUsage);
   const { values, positionals } = parsed;
   const prompt = positionals.join(' ');
   if (!prompt.trim()) throw new CliError(exitCodes.badInput, `Give a prompt to answer.\n${chatUsage}`);

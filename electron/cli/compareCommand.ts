@@ -1,34 +1,28 @@
 // `edgewise compare FILE... [--text PATH] [--ctx N] [--prompt TEXT] [--json]`: quantization levels side by side.
-import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { comparisonJson } from '../../shared/quant.ts';
 import { physicalCores } from '../services/engine/cpuInfo.ts';
-import { bundledModelsDir } from '../services/paths.ts';
+import { referenceTextPath } from '../services/paths.ts';
 import { compareModels } from '../services/quant/comparison.ts';
-import { QuantizeError } from '../services/quant/quantizer.ts';
-import { CliError, exitCodes, numberOption } from './args.ts';
+import { asCliError } from './quantizeCommand.ts';
+import { CliError, exitCodes, numberOption, parseCommandLine } from './args.ts';
 
 export const compareUsage = `Usage: edgewise compare FILE... [--text PATH] [--ctx N] [--prompt TEXT] [--tokens N] [--threads N] [--json]
        (2 to 6 GGUF files of one model; the one with the most bits per weight is the base for KL divergence)`;
 
 export async function compareCommand(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandLine({
       args: argv, strict: true, allowPositionals: true,
       options: {
         text: { type: 'string' }, ctx: { type: 'string' }, prompt: { type: 'string', default: 'Once upon a time' },
         tokens: { type: 'string' }, threads: { type: 'string' }, json: { type: 'boolean' },
       },
-    });
-  } catch (error) {
-    throw new CliError(exitCodes.badInput, `${(error as Error).message}\n${compareUsage}`);
-  }
+    }, compareUsage);
   const { values, positionals } = parsed;
   const files = positionals.map((p) => resolve(p));
   for (const file of files) if (!existsSync(file)) throw new CliError(exitCodes.badInput, `${file} does not exist`);
-  const textPath = values.text ? resolve(values.text) : join(bundledModelsDir(), 'text', 'reference.txt');
+  const textPath = values.text ? resolve(values.text) : referenceTextPath();
   if (!existsSync(textPath)) throw new CliError(exitCodes.badInput, `--text ${textPath} does not exist`);
   const say = (line: string) => { if (!values.json) console.error(line); };
   try {
@@ -58,7 +52,6 @@ export async function compareCommand(argv: string[]): Promise<number> {
     console.log('* base: the variant with the most bits per weight; KL divergence and top-1 agreement are measured against it.');
     return exitCodes.ok;
   } catch (error) {
-    if (error instanceof QuantizeError) throw new CliError(error.code === 'bad_input' ? exitCodes.badInput : 1, error.message);
-    throw error;
+    throw asCliError(error);
   }
 }

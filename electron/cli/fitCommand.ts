@@ -1,5 +1,4 @@
 // `edgewise fit`: which model sizes fit which devices, as a table or as JSON.
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { presetDevices } from '../../shared/fit/devices.ts';
 import { buildMatrix, catalogFitModels, type FitModel, type Matrix } from '../../shared/fit/matrix.ts';
@@ -9,7 +8,7 @@ import { forkWorker } from '../services/engine/workerProcess.ts';
 import { loadCatalog } from '../services/library/catalogFile.ts';
 import { readLocalFacts } from '../services/fit/localFacts.ts';
 import { thisMachine } from '../services/fit/thisMachine.ts';
-import { CliError, exitCodes, gpuOption, numberOption } from './args.ts';
+import { CliError, exitCodes, gpuOption, numberOption, parseCommandLine } from './args.ts';
 
 export const fitUsage = `Usage: edgewise fit [--quant ${quantLevels.map((q) => q.name).join('|')}] [--ctx N] [--kv-type f16|q8_0]
                     [--model PATH]... [--gpu auto|cpu|metal|cuda|vulkan] [--json]`;
@@ -18,18 +17,13 @@ const gb = (n: number) => (n / 1024 ** 3).toFixed(1);
 const mark = { fits: 'fits ', tight: 'tight', no: '  -  ' } as const;
 
 export async function fitCommand(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
+  const { values } = parseCommandLine({
       args: argv, strict: true,
       options: {
         quant: { type: 'string', default: 'Q4_K_M' }, ctx: { type: 'string' }, 'kv-type': { type: 'string', default: 'f16' },
         model: { type: 'string', multiple: true }, gpu: { type: 'string' }, json: { type: 'boolean' },
       },
-    }));
-  } catch (error) {
-    throw new CliError(exitCodes.badInput, `${(error as Error).message}\n${fitUsage}`);
-  }
+    }, fitUsage);
   if (!quantLevels.some((q) => q.name === values.quant)) {
     throw new CliError(exitCodes.badInput, `--quant must be one of ${quantLevels.map((q) => q.name).join(', ')} (got "${values.quant}")`);
   }

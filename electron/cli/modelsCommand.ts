@@ -1,6 +1,5 @@
 // `edgewise models list|pull|import|rm`: the model manager from the command line, on the same data
 // folder as the app (EDGEWISE_DATA_DIR to choose another).
-import { parseArgs } from 'node:util';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -10,7 +9,7 @@ import { inspectModel } from '../services/library/modelLibrary.ts';
 import { defaultDataDir } from '../services/paths.ts';
 import { RpcError } from '../../shared/rpc.ts';
 import type { DownloadRecord } from '../../shared/catalog.ts';
-import { CliError, exitCodes } from './args.ts';
+import { CliError, exitCodes, parseCommandLine } from './args.ts';
 
 export const modelsUsage = `Usage: edgewise models list [--catalog] [--json]
        edgewise models pull ID|URI        (a catalog id such as qwen3-0.6b or qwen3-0.6b:Q8_0, hf:user/repo/file.gguf, or an http(s) URL)
@@ -21,12 +20,7 @@ const mb = (n: number) => `${(n / 1e6).toFixed(n < 1e7 ? 2 : 0)} MB`;
 
 export async function modelsCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
-  let parsed;
-  try {
-    parsed = parseArgs({ args: rest, strict: true, allowPositionals: true, options: { json: { type: 'boolean' }, catalog: { type: 'boolean' }, copy: { type: 'boolean' } } });
-  } catch (error) {
-    throw new CliError(exitCodes.badInput, `${(error as Error).message}\n${modelsUsage}`);
-  }
+  const parsed = parseCommandLine({ args: rest, strict: true, allowPositionals: true, options: { json: { type: 'boolean' }, catalog: { type: 'boolean' }, copy: { type: 'boolean' } } }, modelsUsage);
   const { values, positionals } = parsed;
   const app = await createApp({ dataDir: defaultDataDir(), spawn: forkWorker, emit: () => {}, shell: 'headless' });
   try {

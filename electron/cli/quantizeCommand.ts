@@ -1,26 +1,25 @@
 // `edgewise quantize SRC --type T [--out PATH] [--json]`: one level of a model with llama.cpp's quantizer.
-import { parseArgs } from 'node:util';
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { quantTypeNames, type QuantTypeName } from '../../shared/quant.ts';
 import { physicalCores } from '../services/engine/cpuInfo.ts';
 import { defaultDataDir } from '../services/paths.ts';
 import { defaultOutputName, QuantizeError, quantizeModel } from '../services/quant/quantizer.ts';
-import { CliError, exitCodes, numberOption } from './args.ts';
+import { CliError, exitCodes, numberOption, parseCommandLine } from './args.ts';
 
 export const quantizeUsage = `Usage: edgewise quantize SRC --type ${quantTypeNames.join('|')} [--out PATH] [--threads N] [--json]
        (SRC is an F32, F16, BF16 or Q8_0 GGUF; the result goes to Edgewise's models folder unless --out says otherwise)`;
 
+/** The lab's errors as the CLI reports them: bad input is exit code 2, anything else 1. */
+export function asCliError(error: unknown): unknown {
+  return error instanceof QuantizeError ? new CliError(error.code === 'bad_input' ? exitCodes.badInput : 1, error.message) : error;
+}
+
 export async function quantizeCommand(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandLine({
       args: argv, strict: true, allowPositionals: true,
       options: { type: { type: 'string' }, out: { type: 'string' }, threads: { type: 'string' }, json: { type: 'boolean' } },
-    });
-  } catch (error) {
-    throw new CliError(exitCodes.badInput, `${(error as Error).message}\n${quantizeUsage}`);
-  }
+    }, quantizeUsage);
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new CliError(exitCodes.badInput, `Give exactly one source file.\n${quantizeUsage}`);
   if (!values.type || !quantTypeNames.includes(values.type as QuantTypeName)) {
@@ -52,7 +51,6 @@ export async function quantizeCommand(argv: string[]): Promise<number> {
     }
     return exitCodes.ok;
   } catch (error) {
-    if (error instanceof QuantizeError) throw new CliError(error.code === 'bad_input' ? exitCodes.badInput : 1, error.message);
-    throw error;
+    throw asCliError(error);
   }
 }

@@ -1,7 +1,6 @@
 // `edgewise route`: how a prompt would be routed, without running any model.
-import { parseArgs } from 'node:util';
 import { route, type Policy, type Tier } from '../../shared/router/router.ts';
-import { CliError, exitCodes, numberOption } from './args.ts';
+import { CliError, exitCodes, numberOption, parseCommandLine } from './args.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultRouting, routingSettings } from '../../shared/router/schemas.ts';
@@ -29,18 +28,13 @@ function configuredTiers(): Tier[] {
 }
 
 export function routeCommand(argv: string[]): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandLine({
       args: argv, allowPositionals: true, strict: true,
       options: {
         json: { type: 'boolean' }, battery: { type: 'string' }, charging: { type: 'boolean' }, offline: { type: 'boolean' },
         policy: { type: 'string', default: 'auto' }, tiers: { type: 'string' },
       },
-    });
-  } catch (error) {
-    throw new CliError(exitCodes.badInput, `${(error as Error).message}\n${routeUsage}`);
-  }
+    }, routeUsage);
   const { values, positionals } = parsed;
   const query = positionals.join(' ');
   if (!query.trim()) throw new CliError(exitCodes.badInput, `Give a prompt to route.\n${routeUsage}`);

@@ -1,25 +1,19 @@
 // `edgewise serve`: the headless shell. Prints the URL (with its token) and runs until stopped.
-import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
 import { startServer } from '../server/server.ts';
 import { appRoot, defaultDataDir } from '../services/paths.ts';
-import { CliError, exitCodes, gpuOption, numberOption } from './args.ts';
+import { CliError, exitCodes, gpuOption, numberOption, parseCommandLine } from './args.ts';
 
 export const serveUsage = 'Usage: edgewise serve [--port N] [--model PATH] [--gpu auto|cpu|metal|cuda|vulkan] [--threads N] [--host ADDRESS] [--api-key KEY]';
 
 export async function serveCommand(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
+  const { values } = parseCommandLine({
       args: argv, strict: true,
       options: {
         port: { type: 'string' }, model: { type: 'string' }, gpu: { type: 'string' },
         threads: { type: 'string' }, host: { type: 'string' }, 'api-key': { type: 'string' },
       },
-    }));
-  } catch (error) {
-    throw new CliError(exitCodes.badInput, `${(error as Error).message}\n${serveUsage}`);
-  }
+    }, serveUsage);
   const host = values.host ?? '127.0.0.1';
   if (values['api-key'] !== undefined && values['api-key'].length < 8) throw new CliError(exitCodes.badInput, '--api-key must be at least 8 characters long.');
   if (values.host && !['127.0.0.1', 'localhost', '::1'].includes(values.host)) {

@@ -1,17 +1,11 @@
 // `edgewise telemetry`: one reading of every telemetry source on this machine, or why it has none.
-import { parseArgs } from 'node:util';
 import { powerSources } from '../services/telemetry/powerSources.ts';
-import { CliError, exitCodes } from './args.ts';
+import { CliError, exitCodes, parseCommandLine } from './args.ts';
 
 export const telemetryUsage = 'Usage: edgewise telemetry [--json]';
 
 export async function telemetryCommand(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, strict: true, options: { json: { type: 'boolean' } } }));
-  } catch (error) {
-    throw new CliError(exitCodes.badInput, `${(error as Error).message}\n${telemetryUsage}`);
-  }
+  const { values } = parseCommandLine({ args: argv, strict: true, options: { json: { type: 'boolean' } } }, telemetryUsage);
   const sources = powerSources();
   const battery = await sources.battery();
   const energy = sources.energy();

@@ -13,7 +13,7 @@ import { openDatabase } from './store/database.ts';
 import { ConversationStore } from './store/conversationStore.ts';
 import { ChatService } from './chat/chatService.ts';
 import type { AppEmit } from './events.ts';
-import { appRoot, bundledModelsDir } from './paths.ts';
+import { appRoot, bundledModelsDir, referenceTextPath } from './paths.ts';
 import { SettingsStore } from './store/settingsStore.ts';
 import { FitService } from './fit/fitService.ts';
 import { loadCatalog } from './library/catalogFile.ts';
@@ -110,7 +110,7 @@ export async function createApp(options: AppOptions) {
   const comparisons = new ComparisonStore(db);
   const lab = new QuantLab({
     library, comparisons, emit: options.emit, threads: options.threads ?? physicalCores(),
-    scratchDir: join(options.dataDir, 'tmp'), referenceText: join(bundledModelsDir(), 'text', 'reference.txt'),
+    scratchDir: join(options.dataDir, 'tmp'), referenceText: referenceTextPath(),
   });
 
   const handlers: Handlers<AppContract> = {
