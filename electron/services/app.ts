@@ -66,8 +66,8 @@ export async function createApp(options: AppOptions) {
   const store = new ConversationStore(db);
   const interrupted = store.markInterrupted();
   const settings = new SettingsStore(db);
-  const stores = () => {
-    const chosen = settings.get('library.stores', storeSettings, { ollamaDir: null, lmStudioDir: null });
+  const storeChoice = () => settings.get('library.stores', storeSettings, { ollamaDir: null, lmStudioDir: null });
+  const stores = (chosen = storeChoice()) => {
     const defaults = defaultStoreDirs();
     return { ollama: chosen.ollamaDir ? [chosen.ollamaDir] : defaults.ollama, lmStudio: chosen.lmStudioDir ? [chosen.lmStudioDir] : defaults.lmStudio };
   };
@@ -125,7 +125,10 @@ export async function createApp(options: AppOptions) {
       return removed;
     },
     'catalog.list': () => catalogData.models,
-    'library.stores': () => ({ ...stores(), ...settings.get('library.stores', storeSettings, { ollamaDir: null, lmStudioDir: null }) }),
+    'library.stores': () => {
+      const chosen = storeChoice();
+      return { ...stores(chosen), ...chosen };
+    },
     'library.setStores': (change) => { settings.set('library.stores', change); options.emit('models.changed', {}); return { ok: true as const }; },
     'downloads.list': () => downloads.list(),
     'downloads.start': ({ uri }) => {
