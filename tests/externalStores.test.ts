@@ -84,6 +84,7 @@ describe('other apps\' model stores', () => {
     expect(bySource('lmstudio')[0]).toMatchObject({ quantization: 'F16', hasChatTemplate: false });
     expect(bySource('library')[0]!.path).toBe(join(dataDir, 'models', 'mine.gguf'));
 
+    library.rename(bySource('ollama')[0]!.id, 'Karpathy stories');
     await expect(library.remove(bySource('ollama')[0]!.id)).rejects.toThrow(/belongs to Ollama; remove it with "ollama rm stories:260k"/);
     await expect(library.remove(bySource('lmstudio')[0]!.id)).rejects.toThrow(/belongs to LM Studio/);
     expect(existsSync(bySource('ollama')[0]!.path)).toBe(true);

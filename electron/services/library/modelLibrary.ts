@@ -139,7 +139,9 @@ export class ModelLibrary {
   async remove(id: string): Promise<{ deleted: boolean; path: string }> {
     const model = await this.get(id);
     if (model.source === 'bundled') throw new RpcError('bad_input', 'The demo model ships with Edgewise and cannot be removed.');
-    if (model.source === 'ollama') throw new RpcError('bad_input', `${model.name} belongs to Ollama; remove it with "ollama rm ${model.name}".`);
+    // Ollama knows it by its own name, not one given here: the cached inspection holds that one.
+    const ollamaName = this.cache.get(model.path)?.info.name ?? model.name;
+    if (model.source === 'ollama') throw new RpcError('bad_input', `${ollamaName} belongs to Ollama; remove it with "ollama rm ${ollamaName}".`);
     if (model.source === 'lmstudio') throw new RpcError('bad_input', `${model.name} belongs to LM Studio; remove it there (or delete ${model.path}).`);
     this.db.prepare('DELETE FROM model_names WHERE id = ?').run(id);
     if (model.source === 'added') {
