@@ -91,8 +91,10 @@ describe('other apps\' model stores', () => {
 
     library.rename(bySource('library')[0]!.id, 'My story model');
     expect((await library.list()).find((m) => m.source === 'library')!.name).toBe('My story model');
+    expect((await library.get(bySource('library')[0]!.id)).name).toBe('My story model');
     expect(await library.remove(bySource('library')[0]!.id)).toMatchObject({ deleted: true });
     expect(existsSync(join(dataDir, 'models', 'mine.gguf'))).toBe(false);
+    await expect(library.get(bySource('library')[0]!.id)).rejects.toThrow(/No model/);
     expect(await library.remove(added.id)).toMatchObject({ deleted: false });
     expect(existsSync(stories260k)).toBe(true);
   });

@@ -13,6 +13,8 @@ import { checkGguf, GgufError } from './ggufCheck.ts';
 import { scanLmStudio, scanOllama } from './externalStores.ts';
 import { dominantType } from '../fit/localFacts.ts';
 
+interface Listed { path: string; source: ModelInfo['source']; storeName?: string }
+
 /** Where to look for other apps' models; each list is tried in order. */
 export interface StoreDirs { ollama: string[]; lmStudio: string[] }
 
@@ -75,6 +77,8 @@ export class ModelLibrary {
   readonly modelsDir: string;
   private readonly stores: () => StoreDirs;
   private cache = new Map<string, { mtimeMs: number; size: number; info: ModelInfo }>();
+  /** Where each model of the last listing was found, by id. */
+  private listed = new Map<string, Listed>();
 
   constructor(options: { db: DatabaseSync; bundledDir: string; modelsDir: string; stores?: () => StoreDirs }) {
     this.db = options.db;
@@ -118,14 +122,24 @@ export class ModelLibrary {
     const names = new Map((this.db.prepare('SELECT id, name FROM model_names').all() as { id: string; name: string }[]).map((r) => [r.id, r.name]));
     const seen = new Set<string>();
     const models: ModelInfo[] = [];
+    const listed = new Map<string, Listed>();
     for (const [path, source, storeName] of candidates) {
       if (seen.has(path)) continue;
       seen.add(path);
       // A file that went missing or broke since it was added is left out of the list, not fatal.
       const info = await this.inspectCached(path, source, storeName).catch(() => null);
-      if (info) models.push(names.has(info.id) ? { ...info, name: names.get(info.id)! } : info);
+      if (!info) continue;
+      listed.set(info.id, { path, source, storeName });
+      models.push(names.has(info.id) ? { ...info, name: names.get(info.id)! } : info);
     }
+    this.listed = listed;
     return models;
+  }
+
+  /** The model's display name: the one given in Edgewise, if any. */
+  private named(info: ModelInfo): ModelInfo {
+    const row = this.db.prepare('SELECT name FROM model_names WHERE id = ?').get(info.id) as { name: string } | undefined;
+    return row ? { ...info, name: row.name } : info;
   }
 
   rename(id: string, name: string): void {
@@ -144,6 +158,7 @@ export class ModelLibrary {
     if (model.source === 'ollama') throw new RpcError('bad_input', `${ollamaName} belongs to Ollama; remove it with "ollama rm ${ollamaName}".`);
     if (model.source === 'lmstudio') throw new RpcError('bad_input', `${model.name} belongs to LM Studio; remove it there (or delete ${model.path}).`);
     this.db.prepare('DELETE FROM model_names WHERE id = ?').run(id);
+    this.listed.delete(id);
     if (model.source === 'added') {
       this.db.prepare('DELETE FROM models WHERE id = ?').run(id);
       return { deleted: false, path: model.path };
@@ -153,7 +168,16 @@ export class ModelLibrary {
     return { deleted: true, path: model.path };
   }
 
+  /**
+   * One model. Every chat message asks for its model, so a model seen in the last listing is checked
+   * on its own (its file unchanged) rather than by scanning every folder and store again.
+   */
   async get(id: string): Promise<ModelInfo> {
+    const known = this.listed.get(id);
+    if (known) {
+      const info = await this.inspectCached(known.path, known.source, known.storeName).catch(() => null);
+      if (info?.id === id) return this.named(info);
+    }
     const model = (await this.list()).find((m) => m.id === id);
     if (!model) throw new RpcError('not_found', `No model ${id}: it may have been moved or deleted`);
     return model;
