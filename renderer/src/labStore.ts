@@ -4,7 +4,7 @@ import { create } from 'zustand';
 import type { AppContract } from '../../shared/contract.ts';
 import type { CallResult, EventPayload } from '../../shared/rpc.ts';
 import type { Comparison, QuantTypeName, VariantResult } from '../../shared/quant.ts';
-import { guarded, rpc, useApp } from './store.ts';
+import { guarded, rpc } from './store.ts';
 
 type Levels = CallResult<AppContract, 'quant.levels'>;
 type QuantProgress = EventPayload<AppContract, 'quant.progress'>;
@@ -62,10 +62,6 @@ export const labActions = {
           compareJob: null, compareError: error,
           saved: comparison ? [comparison, ...s.saved] : s.saved, openedId: comparison?.id ?? s.openedId,
         }));
-      });
-      rpc().on('models.changed', async () => {
-        const models = await guarded(() => rpc().call('models.list', {}));
-        if (models) useApp.setState({ models });
       });
     }
     const saved = await guarded(() => rpc().call('compare.list', {}));

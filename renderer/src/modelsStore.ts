@@ -21,17 +21,11 @@ export const useModels = create<ModelsState>(() => ({ catalog: [], downloads: {}
 
 let subscribed = false;
 
-async function refreshModels() {
-  const models = await guarded(() => rpc().call('models.list', {}));
-  if (models) useApp.setState({ models });
-}
-
 export const modelsActions = {
   async load() {
     if (!subscribed) {
       subscribed = true;
       rpc().on('downloads.changed', (record) => useModels.setState((s) => ({ downloads: { ...s.downloads, [record.id]: record } })));
-      rpc().on('models.changed', () => void refreshModels());
     }
     const [catalog, downloads, stores, facts] = await Promise.all([
       guarded(() => rpc().call('catalog.list', {})), guarded(() => rpc().call('downloads.list', {})),
@@ -42,7 +36,7 @@ export const modelsActions = {
       downloads: Object.fromEntries((downloads ?? []).map((d) => [d.id, d])),
       machine: facts?.devices.find((d) => d.id === 'this-machine') ?? null,
     });
-    await refreshModels();
+    await actions.refreshModels();
   },
   async download(uri: string) {
     const record = await guarded(() => rpc().call('downloads.start', { uri }));
@@ -53,10 +47,11 @@ export const modelsActions = {
     if (record) useModels.setState((s) => ({ downloads: { ...s.downloads, [record.id]: record } }));
   },
   async rename(modelId: string, name: string) {
-    if (await guarded(() => rpc().call('models.rename', { modelId, name }))) await refreshModels();
+    // The back end announces models.changed, and the main store refreshes the list.
+    await guarded(() => rpc().call('models.rename', { modelId, name }));
   },
   async remove(modelId: string) {
-    if (await guarded(() => rpc().call('models.remove', { modelId }))) await refreshModels();
+    await guarded(() => rpc().call('models.remove', { modelId }));
   },
   async useInConversation(modelId: string) {
     const { currentId } = useApp.getState();

@@ -91,6 +91,8 @@ export const actions = {
       }
     });
     client.on('conversations.changed', () => void actions.refreshConversations());
+    // A model was made, downloaded, renamed or removed, here or by another window.
+    client.on('models.changed', () => void actions.refreshModels());
     client.on('route.consent', (request) => useApp.setState((s) => ({ consents: [...s.consents, request] })));
   },
 
@@ -203,7 +205,12 @@ export const actions = {
 
   async addModel(path: string) {
     const model = await guarded(() => client.call('models.add', { path }));
-    if (model) useApp.setState({ models: await client.call('models.list', {}) });
+    if (model) await actions.refreshModels();
+  },
+
+  async refreshModels() {
+    const models = await guarded(() => client.call('models.list', {}));
+    if (models) useApp.setState({ models });
   },
 
   async answerConsent(messageId: string, answer: 'yes' | 'yes for this conversation' | 'no') {

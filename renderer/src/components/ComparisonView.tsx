@@ -5,15 +5,7 @@ import { labActions, useLab, type Column } from '../labStore.ts';
 import { useApp } from '../store.ts';
 import { QualityChart } from './QualityChart.tsx';
 import { fileName, fmt } from '../format.ts';
-
-function download(name: string, type: string, text: string) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  URL.revokeObjectURL(url);
-}
+import { downloadText } from '../download.ts';
 
 function Figures({ c }: { c: Comparison }) {
   const rows: [string, (v: Comparison['variants'][number]) => string][] = [
@@ -78,8 +70,8 @@ export function ComparisonView() {
           <Figures c={opened} />
           <QualityChart variants={opened.variants} />
           <div className="lab-actions">
-            <button onClick={() => download(`comparison-${stamp}.json`, 'application/json', JSON.stringify({ settings: opened.settings, variants: comparisonJson(opened.variants) }, null, 2))}>Export JSON</button>
-            <button onClick={() => download(`comparison-${stamp}.csv`, 'text/csv', comparisonCsv(opened.variants))}>Export CSV</button>
+            <button onClick={() => downloadText(`comparison-${stamp}.json`, 'application/json', JSON.stringify({ settings: opened.settings, variants: comparisonJson(opened.variants) }, null, 2))}>Export JSON</button>
+            <button onClick={() => downloadText(`comparison-${stamp}.csv`, 'text/csv', comparisonCsv(opened.variants))}>Export CSV</button>
           </div>
         </>
       )}

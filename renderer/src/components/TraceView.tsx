@@ -1,15 +1,11 @@
 import type { RouteTrace } from '../../../shared/router/schemas.ts';
 import { actions } from '../store.ts';
+import { downloadText } from '../download.ts';
 
 const tierName = { device: 'on device', private: 'private server', partner: 'partner cloud' } as const;
 
 function exportTrace(trace: RouteTrace, messageId: string) {
-  const url = URL.createObjectURL(new Blob([JSON.stringify(trace, null, 2)], { type: 'application/json' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = `route-trace-${messageId}.json`;
-  a.click();
-  URL.revokeObjectURL(url);
+  downloadText(`route-trace-${messageId}.json`, 'application/json', JSON.stringify(trace, null, 2));
 }
 
 /** The routing trace beside an answer: signals, the deciding rule, consent, and the timeline. */
