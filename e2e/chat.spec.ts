@@ -7,8 +7,12 @@ test.describe.configure({ mode: 'serial' });
 let shell: Shell;
 const dataDir = newDataDir();
 
-test.beforeAll(async () => { shell = await startShell(dataDir); });
-test.afterAll(async () => { await shell?.stop(); });
+test.beforeAll(async () => {
+  shell = await startShell(dataDir);
+});
+test.afterAll(async () => {
+  await shell?.stop();
+});
 
 async function open(page: Page, url = shell.url) {
   await page.goto(url);
@@ -56,7 +60,10 @@ test('regenerates the last answer and edits a message to resend it', async ({ pa
   await open(page);
   await page.getByRole('button', { name: 'Regenerate' }).click();
   await expect(lastAnswer(page)).toHaveAttribute('data-status', /done|aborted/, { timeout: 60_000 });
-  await page.getByRole('button', { name: 'Stop' }).click({ timeout: 1000 }).catch(() => undefined);
+  await page
+    .getByRole('button', { name: 'Stop' })
+    .click({ timeout: 1000 })
+    .catch(() => undefined);
   await expect(lastAnswer(page)).not.toHaveAttribute('data-status', 'streaming');
   await page.getByRole('button', { name: 'Edit' }).last().click();
   await page.getByLabel('Edit message').fill('Once upon a time there was a cat');

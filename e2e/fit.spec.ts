@@ -4,8 +4,12 @@ import { newDataDir, startShell, type Shell } from './headlessShell.ts';
 test.describe.configure({ mode: 'serial' });
 
 let shell: Shell;
-test.beforeAll(async () => { shell = await startShell(newDataDir()); });
-test.afterAll(async () => { await shell?.stop(); });
+test.beforeAll(async () => {
+  shell = await startShell(newDataDir());
+});
+test.afterAll(async () => {
+  await shell?.stop();
+});
 
 const cell = (page: Page, tier: string, device: string) =>
   page.locator(`[data-testid="fit-cell"][data-tier="${tier}"][data-device="${device}"]`);
@@ -34,7 +38,9 @@ test('the fit matrix recolors when quantization, context or KV cache type change
 test('on first run, with only the demo model, a card recommends the best fit for this machine', async ({ page }) => {
   await page.goto(shell.url);
   await page.getByRole('button', { name: 'New conversation' }).click();
-  await expect(page.getByTestId('first-run')).toContainText(/best fit for this machine is .+ at (F16|Q8_0|Q6_K|Q5_K_M|Q4_K_M|Q4_0)/);
+  await expect(page.getByTestId('first-run')).toContainText(
+    /best fit for this machine is .+ at (F16|Q8_0|Q6_K|Q5_K_M|Q4_K_M|Q4_0)/,
+  );
   await expect(page.getByTestId('first-run')).toContainText(/GB to download/);
 });
 

@@ -21,7 +21,8 @@ export function newDataDir(): string {
 
 export function startShell(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<Shell> {
   const child = spawn(process.execPath, ['dist/electron/cli/index.js', 'serve', '--gpu', 'cpu'], {
-    env: { ...process.env, ...env, EDGEWISE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env, EDGEWISE_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   return new Promise((resolve, reject) => {
@@ -31,8 +32,16 @@ export function startShell(dataDir: string, env: NodeJS.ProcessEnv = {}): Promis
       url ||= /serving at (\S+)/.exec(output)?.[1] ?? '';
       if (url && output.includes('Model ready')) {
         resolve({
-          url, process: child, dataDir, output: () => output, apiKey: /API key: (\S+)\)/.exec(output)?.[1] ?? '',
-          stop: (signal = 'SIGTERM') => new Promise((done) => { child.once('exit', () => done()); child.kill(signal); }),
+          url,
+          process: child,
+          dataDir,
+          output: () => output,
+          apiKey: /API key: (\S+)\)/.exec(output)?.[1] ?? '',
+          stop: (signal = 'SIGTERM') =>
+            new Promise((done) => {
+              child.once('exit', () => done());
+              child.kill(signal);
+            }),
         });
       }
     };
@@ -44,6 +53,8 @@ export function startShell(dataDir: string, env: NodeJS.ProcessEnv = {}): Promis
 
 /** The engine worker is the shell's only child process. */
 export function workerPid(shell: Shell): number {
-  const out = execFileSync('pgrep', ['-P', String(shell.process.pid)], { encoding: 'utf8' }).trim().split('\n');
+  const out = execFileSync('pgrep', ['-P', String(shell.process.pid)], { encoding: 'utf8' })
+    .trim()
+    .split('\n');
   return Number(out[0]);
 }

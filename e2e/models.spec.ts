@@ -17,15 +17,24 @@ test.beforeAll(async () => {
   mkdirSync(join(ollama, 'blobs'));
   copyFileSync(stories, join(ollama, 'blobs', `sha256-${digest}`));
   mkdirSync(join(ollama, 'manifests', 'registry.ollama.ai', 'library', 'stories'), { recursive: true });
-  writeFileSync(join(ollama, 'manifests', 'registry.ollama.ai', 'library', 'stories', '260k'), JSON.stringify({
-    schemaVersion: 2, layers: [{ mediaType: 'application/vnd.ollama.image.model', digest: `sha256:${digest}`, size: 1 }],
-  }));
+  writeFileSync(
+    join(ollama, 'manifests', 'registry.ollama.ai', 'library', 'stories', '260k'),
+    JSON.stringify({
+      schemaVersion: 2,
+      layers: [{ mediaType: 'application/vnd.ollama.image.model', digest: `sha256:${digest}`, size: 1 }],
+    }),
+  );
   server = await startModelServer(join('..', 'shared', 'models', 'TinyStories-656K.f16.gguf'));
   shell = await startShell(newDataDir(), { OLLAMA_MODELS: ollama, HOME: newDataDir() });
 });
-test.afterAll(async () => { await shell?.stop(); await server?.close(); });
+test.afterAll(async () => {
+  await shell?.stop();
+  await server?.close();
+});
 
-test('the Models view lists Ollama\'s models in place, downloads a file with a verified hash, and manages it', async ({ page }) => {
+test("the Models view lists Ollama's models in place, downloads a file with a verified hash, and manages it", async ({
+  page,
+}) => {
   await page.goto(shell.url);
   await page.getByRole('tab', { name: 'Models' }).click();
   const ollamaRow = page.locator('[data-testid="local-model"][data-source="ollama"]');
@@ -33,7 +42,9 @@ test('the Models view lists Ollama\'s models in place, downloads a file with a v
   await expect(ollamaRow).toContainText('F32');
   await expect(ollamaRow.getByRole('button', { name: 'Delete' })).toHaveCount(0);
   // Catalog rows carry a fit verdict for this machine and the QAT flag where it applies.
-  await expect(page.locator('[data-testid="catalog-row"][data-model="qwen3-0.6b"] [data-testid="fit-badge"]')).toHaveText(/fits|tight|no/);
+  await expect(
+    page.locator('[data-testid="catalog-row"][data-model="qwen3-0.6b"] [data-testid="fit-badge"]'),
+  ).toHaveText(/fits|tight|no/);
 
   await page.getByLabel('Model URL').fill(server.url('TinyStories-656K.f16.gguf'));
   await page.getByRole('button', { name: 'Download', exact: true }).first().click();

@@ -9,12 +9,19 @@ let shell: Shell;
 test.beforeAll(async () => {
   const dataDir = newDataDir();
   mkdirSync(join(dataDir, 'models'), { recursive: true });
-  copyFileSync(join('..', 'shared', 'models', 'TinyStories-656K.f16.gguf'), join(dataDir, 'models', 'TinyStories-656K.f16.gguf'));
+  copyFileSync(
+    join('..', 'shared', 'models', 'TinyStories-656K.f16.gguf'),
+    join(dataDir, 'models', 'TinyStories-656K.f16.gguf'),
+  );
   shell = await startShell(dataDir);
 });
-test.afterAll(async () => { await shell?.stop(); });
+test.afterAll(async () => {
+  await shell?.stop();
+});
 
-test('make a Q4_0 level from an F16 model, compare it with the F16 and the demo Q8_0, and export the figures', async ({ page }) => {
+test('make a Q4_0 level from an F16 model, compare it with the F16 and the demo Q8_0, and export the figures', async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   await page.goto(shell.url);
   await page.getByRole('tab', { name: 'Quantize' }).click();
@@ -43,8 +50,13 @@ test('make a Q4_0 level from an F16 model, compare it with the F16 and the demo 
   await page.setViewportSize({ width: 1400, height: 1100 });
   await page.screenshot({ path: 'docs/quant.png', fullPage: true });
 
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
-  const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export CSV' }).click(),
+  ]);
+  const csv = readFileSync((await download.path())!, 'utf8')
+    .trim()
+    .split('\n');
   expect(csv[0]).toContain('perplexity,kldMean,kldP99,top1Agreement');
   expect(csv).toHaveLength(4);
 

@@ -12,7 +12,12 @@ let partnerRequests = 0;
 let partnerUrl = '';
 let shell: Shell;
 // Untrusted model output: it must render as text, and its links must not run script.
-const hostile = ['<script>window.pwned = 1</script>', '<img src=x onerror="window.pwned = 2">', ' [click me](javascript:window.pwned=3) ', '<b>raw html</b>'];
+const hostile = [
+  '<script>window.pwned = 1</script>',
+  '<img src=x onerror="window.pwned = 2">',
+  ' [click me](javascript:window.pwned=3) ',
+  '<b>raw html</b>',
+];
 
 test.beforeAll(async () => {
   partner = createServer(async (req, res) => {
@@ -22,22 +27,31 @@ test.beforeAll(async () => {
     res.writeHead(200, { 'Content-Type': 'text/event-stream' });
     const words = body.includes('hostile') ? hostile : ['There ', 'are ', 'infinitely ', 'many ', 'primes.'];
     for (const word of words) {
-      res.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: word }, finish_reason: null }] })}\n\n`);
+      res.write(
+        `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: word }, finish_reason: null }] })}\n\n`,
+      );
     }
-    res.end(`data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], usage: { prompt_tokens: 12, completion_tokens: 5 } })}\n\ndata: [DONE]\n\n`);
+    res.end(
+      `data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], usage: { prompt_tokens: 12, completion_tokens: 5 } })}\n\ndata: [DONE]\n\n`,
+    );
   });
   await new Promise<void>((r) => partner.listen(0, '127.0.0.1', () => r()));
   partnerUrl = `http://127.0.0.1:${(partner.address() as AddressInfo).port}/v1`;
   shell = await startShell(newDataDir());
 });
-test.afterAll(async () => { await shell?.stop(); partner?.close(); });
+test.afterAll(async () => {
+  await shell?.stop();
+  partner?.close();
+});
 
 async function send(page: Page, text: string) {
   await page.getByLabel('Message', { exact: true }).fill(text);
   await page.getByRole('button', { name: 'Send' }).click();
 }
 
-test('a demanding query asks for consent, shows what would be sent, and "no" keeps it on the device', async ({ page }) => {
+test('a demanding query asks for consent, shows what would be sent, and "no" keeps it on the device', async ({
+  page,
+}) => {
   await page.goto(shell.url);
   await page.getByRole('tab', { name: 'Routing' }).click();
   await page.getByLabel('Partner name').fill('Test Cloud');

@@ -2,8 +2,12 @@ import { test, expect, type Page } from '@playwright/test';
 import { newDataDir, startShell, type Shell } from './headlessShell.ts';
 
 let shell: Shell;
-test.beforeAll(async () => { shell = await startShell(newDataDir()); });
-test.afterAll(async () => { await shell?.stop(); });
+test.beforeAll(async () => {
+  shell = await startShell(newDataDir());
+});
+test.afterAll(async () => {
+  await shell?.stop();
+});
 
 async function send(page: Page, text: string) {
   await page.getByLabel('Message', { exact: true }).fill(text);
@@ -24,7 +28,10 @@ test('the telemetry panel updates while an answer streams, and the answer keeps 
   await expect(panel).toHaveAttribute('data-streaming', 'true');
   const seen = new Set<string>();
   while ((await panel.getAttribute('data-streaming')) === 'true') {
-    const value = await page.getByTestId('tm-tps').innerText().catch(() => '');
+    const value = await page
+      .getByTestId('tm-tps')
+      .innerText()
+      .catch(() => '');
     if (/tok\/s/.test(value)) seen.add(value);
     await page.waitForTimeout(60);
   }

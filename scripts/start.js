@@ -11,7 +11,9 @@ function electronBinary() {
   try {
     return { path: require('electron') };
   } catch (error) {
-    return { why: `the Electron binary is not installed and could not be downloaded (${String(error.message).split('\n')[0]})` };
+    return {
+      why: `the Electron binary is not installed and could not be downloaded (${String(error.message).split('\n')[0]})`,
+    };
   }
 }
 

@@ -7,22 +7,27 @@ export const catalogFile = z.strictObject({
   quantization: z.string().min(1),
   uri: z.string().min(1),
   sizeBytes: z.number().int().positive().nullable(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable(),
 });
 
-export const catalogModel = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/),
-  name: z.string().min(1),
-  architecture: z.string().min(1),
-  parameters: z.string().min(1),
-  license: z.string().min(1),
-  quantizationAware: z.boolean(),
-  source: z.string().min(1),
-  /** Architecture facts from the model's published config; a figure not found there is left out. */
-  facts: archFacts.optional(),
-  factsSource: z.string().min(1).optional(),
-  files: z.array(catalogFile),
-}).refine((m) => !m.facts || m.factsSource, { message: 'facts need a factsSource saying where they were read' });
+export const catalogModel = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/),
+    name: z.string().min(1),
+    architecture: z.string().min(1),
+    parameters: z.string().min(1),
+    license: z.string().min(1),
+    quantizationAware: z.boolean(),
+    source: z.string().min(1),
+    /** Architecture facts from the model's published config; a figure not found there is left out. */
+    facts: archFacts.optional(),
+    factsSource: z.string().min(1).optional(),
+    files: z.array(catalogFile),
+  })
+  .refine((m) => !m.facts || m.factsSource, { message: 'facts need a factsSource saying where they were read' });
 
 export const catalog = z.strictObject({
   version: z.literal(1),

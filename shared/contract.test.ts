@@ -7,8 +7,14 @@ function pair(handlers: Partial<Handlers<AppContract>>) {
   const dispatch = createDispatcher(appContract, handlers as Handlers<AppContract>);
   const listeners = new Set<(m: RpcMessage) => void>();
   const transport: Transport = {
-    send: (m) => void dispatch(structuredClone(m), (reply) => { for (const l of listeners) l(reply); }),
-    onMessage: (l) => { listeners.add(l); return () => listeners.delete(l); },
+    send: (m) =>
+      void dispatch(structuredClone(m), (reply) => {
+        for (const l of listeners) l(reply);
+      }),
+    onMessage: (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
   };
   return createClient<AppContract>(transport);
 }
@@ -16,8 +22,14 @@ function pair(handlers: Partial<Handlers<AppContract>>) {
 describe('the contract refuses payloads that break its schema', () => {
   const seen: unknown[] = [];
   const client = pair({
-    'chat.send': (args) => { seen.push(args); throw new Error('handler should not run'); },
-    'conversations.rename': (args) => { seen.push(args); return { id: args.id, title: args.title, modelId: null, settings: {} as never, createdAt: 0, updatedAt: 0 }; },
+    'chat.send': (args) => {
+      seen.push(args);
+      throw new Error('handler should not run');
+    },
+    'conversations.rename': (args) => {
+      seen.push(args);
+      return { id: args.id, title: args.title, modelId: null, settings: {} as never, createdAt: 0, updatedAt: 0 };
+    },
   });
   const bad: [string, unknown][] = [
     ['wrong type', { conversationId: 42, text: 'hi' }],
@@ -43,17 +55,30 @@ describe('the contract refuses payloads that break its schema', () => {
 
 describe('every call refuses payloads outside its schema', () => {
   const reached: string[] = [];
-  const handlers = Object.fromEntries(Object.keys(appContract.calls).map((name) => [name, () => { reached.push(name); throw new Error('handler should not run'); }]));
+  const handlers = Object.fromEntries(
+    Object.keys(appContract.calls).map((name) => [
+      name,
+      () => {
+        reached.push(name);
+        throw new Error('handler should not run');
+      },
+    ]),
+  );
   const client = pair(handlers as never);
   const payloads: [string, unknown][] = [
-    ['null', null], ['a number', 42], ['a string', 'x'], ['an array', []],
+    ['null', null],
+    ['a number', 42],
+    ['a string', 'x'],
+    ['an array', []],
     ['an unknown field', { unexpected: true }],
     ['a huge unknown field', { unexpected: 'x'.repeat(200_000) }],
     ['a prototype key', JSON.parse('{"__proto__": {"admin": true}, "constructor": 1}')],
   ];
   it.each(Object.keys(appContract.calls))('%s', async (name) => {
     for (const [what, args] of payloads) {
-      await expect(client.call(name as never, args as never), `${name} with ${what}`).rejects.toMatchObject({ code: 'bad_input' });
+      await expect(client.call(name as never, args as never), `${name} with ${what}`).rejects.toMatchObject({
+        code: 'bad_input',
+      });
     }
     expect(reached).toEqual([]);
   });

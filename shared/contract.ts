@@ -2,7 +2,15 @@
 // payload with these schemas (the renderer is untrusted input); the preload exposes exactly these names.
 import { z } from 'zod';
 import {
-  conversation, conversationSettings, engineStatus, gpuChoice, id, message, modelInfo, stopReason, telemetrySample,
+  conversation,
+  conversationSettings,
+  engineStatus,
+  gpuChoice,
+  id,
+  message,
+  modelInfo,
+  stopReason,
+  telemetrySample,
 } from './schemas.ts';
 import { fitModelSchema as fitModel } from './fit/archFacts.ts';
 import { device } from './fit/devices.ts';
@@ -24,14 +32,25 @@ export const appContract = {
     'models.add': { args: z.strictObject({ path: z.string().min(1).max(4096) }), result: modelInfo },
     'models.rename': { args: z.strictObject({ modelId: id, name: z.string().trim().min(1).max(200) }), result: ok },
     /** Deletes a file Edgewise owns, forgets one added by path; other apps' files are refused. */
-    'models.remove': { args: z.strictObject({ modelId: id }), result: z.object({ deleted: z.boolean(), path: z.string() }) },
+    'models.remove': {
+      args: z.strictObject({ modelId: id }),
+      result: z.object({ deleted: z.boolean(), path: z.string() }),
+    },
     'catalog.list': { args: empty, result: z.array(catalogModel) },
     'library.stores': {
       args: empty,
-      result: z.object({ ollama: z.array(z.string()), lmStudio: z.array(z.string()), ollamaDir: z.string().nullable(), lmStudioDir: z.string().nullable() }),
+      result: z.object({
+        ollama: z.array(z.string()),
+        lmStudio: z.array(z.string()),
+        ollamaDir: z.string().nullable(),
+        lmStudioDir: z.string().nullable(),
+      }),
     },
     'library.setStores': {
-      args: z.strictObject({ ollamaDir: z.string().max(4096).nullable(), lmStudioDir: z.string().max(4096).nullable() }),
+      args: z.strictObject({
+        ollamaDir: z.string().max(4096).nullable(),
+        lmStudioDir: z.string().max(4096).nullable(),
+      }),
       result: ok,
     },
     'downloads.list': { args: empty, result: z.array(downloadRecord) },
@@ -53,7 +72,10 @@ export const appContract = {
       args: z.strictObject({ id }),
       result: z.object({ conversation, messages: z.array(message) }),
     },
-    'conversations.rename': { args: z.strictObject({ id, title: z.string().trim().min(1).max(200) }), result: conversation },
+    'conversations.rename': {
+      args: z.strictObject({ id, title: z.string().trim().min(1).max(200) }),
+      result: conversation,
+    },
     'conversations.update': {
       args: z.strictObject({ id, modelId: id.optional(), settings: conversationSettings.optional() }),
       result: conversation,
@@ -64,7 +86,10 @@ export const appContract = {
       result: z.object({ userMessage: message, assistantMessage: message }),
     },
     'chat.stop': { args: z.strictObject({ conversationId: id }), result: ok },
-    'chat.regenerate': { args: z.strictObject({ conversationId: id }), result: z.object({ assistantMessage: message }) },
+    'chat.regenerate': {
+      args: z.strictObject({ conversationId: id }),
+      result: z.object({ assistantMessage: message }),
+    },
     /** Asks the higher tier that a low-confidence local answer offered, under the same consent rules. */
     'chat.escalate': { args: z.strictObject({ conversationId: id }), result: z.object({ assistantMessage: message }) },
     'chat.edit': {
@@ -78,9 +103,16 @@ export const appContract = {
     'fit.addDevice': {
       args: z.strictObject({
         name: z.string().trim().min(1).max(80),
-        memoryBytes: z.number().min(256 * 1024 ** 2).max(16 * 1024 ** 4),
+        memoryBytes: z
+          .number()
+          .min(256 * 1024 ** 2)
+          .max(16 * 1024 ** 4),
         memoryType: z.enum(['unified', 'discrete', 'ram']),
-        vramBytes: z.number().min(256 * 1024 ** 2).max(1024 ** 4).nullable(),
+        vramBytes: z
+          .number()
+          .min(256 * 1024 ** 2)
+          .max(1024 ** 4)
+          .nullable(),
       }),
       result: z.array(device),
     },
@@ -88,7 +120,15 @@ export const appContract = {
     'routing.set': { args: routingUpdate, result: routingSettings },
     'routing.detect': {
       args: empty,
-      result: z.array(z.object({ name: z.string(), baseUrl: z.string(), ok: z.boolean(), models: z.array(z.string()), why: z.string().nullable() })),
+      result: z.array(
+        z.object({
+          name: z.string(),
+          baseUrl: z.string(),
+          ok: z.boolean(),
+          models: z.array(z.string()),
+          why: z.string().nullable(),
+        }),
+      ),
     },
     'routing.history': { args: empty, result: z.record(z.string(), z.number()) },
     'route.consent': {
@@ -107,10 +147,17 @@ export const appContract = {
     },
     'telemetry.summary': {
       args: empty,
-      result: z.array(z.object({
-        modelFile: z.string(), quantization: z.string(), backend: z.string(), answers: z.number(),
-        medianDecodeTokensPerSec: z.number(), medianTtftMs: z.number(), medianEnergyPerTokenMj: z.number().nullable(),
-      })),
+      result: z.array(
+        z.object({
+          modelFile: z.string(),
+          quantization: z.string(),
+          backend: z.string(),
+          answers: z.number(),
+          medianDecodeTokensPerSec: z.number(),
+          medianTtftMs: z.number(),
+          medianEnergyPerTokenMj: z.number().nullable(),
+        }),
+      ),
     },
     'fit.removeDevice': { args: z.strictObject({ id: z.string().min(1).max(64) }), result: z.array(device) },
     /** The levels a model can be quantized to from here, and why any cannot. */
@@ -118,10 +165,20 @@ export const appContract = {
       args: z.strictObject({ modelId: id }),
       result: z.object({
         sourceType: z.string(),
-        levels: z.array(z.object({ type: quantType, blocker: z.string().nullable(), fallbackTensors: z.number(), totalTensors: z.number() })),
+        levels: z.array(
+          z.object({
+            type: quantType,
+            blocker: z.string().nullable(),
+            fallbackTensors: z.number(),
+            totalTensors: z.number(),
+          }),
+        ),
       }),
     },
-    'quant.start': { args: z.strictObject({ modelId: id, types: z.array(quantType).min(1).max(10) }), result: z.object({ jobId: z.string() }) },
+    'quant.start': {
+      args: z.strictObject({ modelId: id, types: z.array(quantType).min(1).max(10) }),
+      result: z.object({ jobId: z.string() }),
+    },
     'quant.cancel': { args: z.strictObject({ jobId: id }), result: z.object({ ok: z.boolean() }) },
     'compare.start': {
       args: z.strictObject({
@@ -129,7 +186,12 @@ export const appContract = {
         ctx: z.number().int().min(64).max(8192),
         prompt: z.string().trim().min(1).max(2000),
         maxTokens: z.number().int().min(1).max(1024),
-        text: z.strictObject({ name: z.string().min(1).max(200), content: z.string().min(1).max(5_000_000, 'the text is larger than 5 MB') }).nullable(),
+        text: z
+          .strictObject({
+            name: z.string().min(1).max(200),
+            content: z.string().min(1).max(5_000_000, 'the text is larger than 5 MB'),
+          })
+          .nullable(),
       }),
       result: z.object({ jobId: z.string() }),
     },
@@ -142,18 +204,33 @@ export const appContract = {
     'models.changed': z.object({}),
     'downloads.changed': downloadRecord,
     'quant.progress': z.object({
-      jobId: z.string(), type: quantType, state: z.enum(['running', 'done', 'failed', 'cancelled']),
-      done: z.number(), total: z.number(), message: z.string().nullable(), result: quantizeResult.nullable(),
+      jobId: z.string(),
+      type: quantType,
+      state: z.enum(['running', 'done', 'failed', 'cancelled']),
+      done: z.number(),
+      total: z.number(),
+      message: z.string().nullable(),
+      result: quantizeResult.nullable(),
     }),
     'compare.event': z.union([
-      z.object({ jobId: z.string(), kind: z.literal('stage'), index: z.number(), stage: z.string(), fraction: z.number() }),
+      z.object({
+        jobId: z.string(),
+        kind: z.literal('stage'),
+        index: z.number(),
+        stage: z.string(),
+        fraction: z.number(),
+      }),
       z.object({ jobId: z.string(), kind: z.literal('delta'), index: z.number(), text: z.string() }),
       z.object({ jobId: z.string(), kind: z.literal('variant'), index: z.number(), result: variantResult }),
     ]),
     'compare.done': z.object({ jobId: z.string(), comparison: comparison.nullable(), error: z.string().nullable() }),
     /** Tokens as deltas, batched about once per animation frame. */
     'chat.delta': z.object({
-      conversationId: id, messageId: id, delta: z.string(), outputTokens: z.number(), tokensPerSec: z.number().nullable(),
+      conversationId: id,
+      messageId: id,
+      delta: z.string(),
+      outputTokens: z.number(),
+      tokensPerSec: z.number().nullable(),
     }),
     'chat.done': z.object({ conversationId: id, message, stopReason }),
     'engine.status': engineStatus,
@@ -162,8 +239,14 @@ export const appContract = {
     'telemetry.samples': z.array(telemetrySample),
     /** A query routed to the partner cloud waits for the user's answer; this is exactly what would be sent. */
     'route.consent': z.object({
-      conversationId: id, messageId: id, partner: z.string(), host: z.string(), model: z.string(),
-      sends: z.string(), estimatedCostUsd: z.number(), reasons: z.array(z.string()),
+      conversationId: id,
+      messageId: id,
+      partner: z.string(),
+      host: z.string(),
+      model: z.string(),
+      sends: z.string(),
+      estimatedCostUsd: z.number(),
+      reasons: z.array(z.string()),
     }),
   },
 } as const;

@@ -18,7 +18,8 @@ export function safeHref(href: string): string | null {
   return /^https?:\/\/[^\s/?#]+[^\s]*$/i.test(href) ? href : null;
 }
 
-const inlinePattern = /(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)|\*\*([^*]+)\*\*|__([^_]+)__|\*([^*\s][^*]*)\*|_([^_\s][^_]*)_|\[([^\]]+)\]\(([^)\s]+)\)/g;
+const inlinePattern =
+  /(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)|\*\*([^*]+)\*\*|__([^_]+)__|\*([^*\s][^*]*)\*|_([^_\s][^_]*)_|\[([^\]]+)\]\(([^)\s]+)\)/g;
 
 export function parseInline(text: string): Inline[] {
   const out: Inline[] = [];
@@ -27,7 +28,8 @@ export function parseInline(text: string): Inline[] {
     const index = match.index;
     if (index > last) out.push({ type: 'text', text: text.slice(last, index) });
     const [whole, , code, strong1, strong2, em1, em2, linkText, href] = match;
-    if (code !== undefined) out.push({ type: 'code', text: code.trim() === '' ? code : code.replace(/^ (.*) $/s, '$1') });
+    if (code !== undefined)
+      out.push({ type: 'code', text: code.trim() === '' ? code : code.replace(/^ (.*) $/s, '$1') });
     else if (strong1 ?? strong2) out.push({ type: 'strong', children: parseInline((strong1 ?? strong2)!) });
     else if (em1 ?? em2) out.push({ type: 'em', children: parseInline((em1 ?? em2)!) });
     else if (linkText !== undefined && href !== undefined) {

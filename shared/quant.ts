@@ -77,8 +77,19 @@ export const comparison = z.object({
 export type Comparison = z.infer<typeof comparison>;
 
 const csvColumns = [
-  'file', 'quantization', 'sizeBytes', 'bitsPerWeight', 'perplexity', 'kldMean', 'kldP99', 'top1Agreement',
-  'prefillTokensPerSec', 'decodeTokensPerSec', 'ttftMs', 'loadMs', 'peakMemoryBytes',
+  'file',
+  'quantization',
+  'sizeBytes',
+  'bitsPerWeight',
+  'perplexity',
+  'kldMean',
+  'kldP99',
+  'top1Agreement',
+  'prefillTokensPerSec',
+  'decodeTokensPerSec',
+  'ttftMs',
+  'loadMs',
+  'peakMemoryBytes',
 ] as const;
 
 function csvCell(value: unknown): string {
@@ -95,9 +106,19 @@ export function comparisonCsv(variants: VariantResult[]): string {
 /** The JSON fields the CLI promises per file (`edgewise compare --json`). */
 export function comparisonJson(variants: VariantResult[]) {
   return variants.map((v) => ({
-    file: v.file, sizeBytes: v.sizeBytes, bitsPerWeight: v.bitsPerWeight, perplexity: v.perplexity,
-    kldMean: v.kldMean, kldP99: v.kldP99, top1Agreement: v.top1Agreement,
-    prefillTokensPerSec: v.prefillTokensPerSec, decodeTokensPerSec: v.decodeTokensPerSec,
-    peakMemoryBytes: v.peakMemoryBytes, ttftMs: v.ttftMs, loadMs: v.loadMs, quantization: v.quantization, answer: v.answer,
+    file: v.file,
+    sizeBytes: v.sizeBytes,
+    bitsPerWeight: v.bitsPerWeight,
+    perplexity: v.perplexity,
+    kldMean: v.kldMean,
+    kldP99: v.kldP99,
+    top1Agreement: v.top1Agreement,
+    prefillTokensPerSec: v.prefillTokensPerSec,
+    decodeTokensPerSec: v.decodeTokensPerSec,
+    peakMemoryBytes: v.peakMemoryBytes,
+    ttftMs: v.ttftMs,
+    loadMs: v.loadMs,
+    quantization: v.quantization,
+    answer: v.answer,
   }));
 }

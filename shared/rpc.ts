@@ -2,7 +2,10 @@
 // process channel. Calls are parsed with the contract's schema on the side that serves them.
 import type { z } from 'zod';
 
-export interface CallSpec { args: z.ZodType; result: z.ZodType }
+export interface CallSpec {
+  args: z.ZodType;
+  result: z.ZodType;
+}
 export interface Contract {
   calls: Record<string, CallSpec>;
   events: Record<string, z.ZodType>;
@@ -15,9 +18,12 @@ export type CallResult<C extends Contract, K extends CallName<C>> = z.output<C['
 export type EventPayload<C extends Contract, K extends EventName<C>> = z.output<C['events'][K]>;
 
 export type ErrorCode =
-  | 'bad_input' | 'not_found' | 'model_load_failed' | 'engine_crashed' | 'aborted' | 'busy' | 'internal';
+  'bad_input' | 'not_found' | 'model_load_failed' | 'engine_crashed' | 'aborted' | 'busy' | 'internal';
 
-export interface WireError { code: ErrorCode; message: string }
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+}
 
 export type RpcMessage =
   | { t: 'call'; id: number; name: string; args: unknown }
@@ -105,14 +111,24 @@ export function createDispatcher<C extends Contract>(contract: C, handlers: Hand
     const { id, name } = message;
     const spec = Object.hasOwn(contract.calls, name) ? contract.calls[name] : undefined;
     if (!spec) {
-      reply({ t: 'result', id, ok: false, error: { code: 'bad_input', message: `Unknown call "${String(name).slice(0, 64)}"` } });
+      reply({
+        t: 'result',
+        id,
+        ok: false,
+        error: { code: 'bad_input', message: `Unknown call "${String(name).slice(0, 64)}"` },
+      });
       return;
     }
     const parsed = spec.args.safeParse(message.args);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
-      reply({ t: 'result', id, ok: false, error: { code: 'bad_input', message: `Invalid arguments for ${name}${where}: ${issue?.message ?? 'rejected'}` } });
+      reply({
+        t: 'result',
+        id,
+        ok: false,
+        error: { code: 'bad_input', message: `Invalid arguments for ${name}${where}: ${issue?.message ?? 'rejected'}` },
+      });
       return;
     }
     try {

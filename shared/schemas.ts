@@ -2,7 +2,11 @@
 import { z } from 'zod';
 import { routeTrace } from './router/schemas.ts';
 
-export const id = z.string().min(1).max(128).regex(/^[A-Za-z0-9:_-]+$/, 'must be a plain identifier');
+export const id = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9:_-]+$/, 'must be a plain identifier');
 
 export const gpuChoice = z.enum(['auto', 'cpu', 'metal', 'cuda', 'vulkan']);
 export type GpuChoice = z.infer<typeof gpuChoice>;
@@ -15,13 +19,24 @@ export const sampling = z.strictObject({
   topP: z.number().min(0).max(1),
   minP: z.number().min(0).max(1),
   repeatPenalty: z.number().min(1).max(2),
-  seed: z.number().int().min(0).max(2 ** 32 - 1).nullable(),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .nullable(),
   maxTokens: z.number().int().min(1).max(32768),
 });
 export type Sampling = z.infer<typeof sampling>;
 
 export const defaultSampling: Sampling = {
-  temperature: 0.7, topK: 40, topP: 0.95, minP: 0.05, repeatPenalty: 1.1, seed: null, maxTokens: 512,
+  temperature: 0.7,
+  topK: 40,
+  topP: 0.95,
+  minP: 0.05,
+  repeatPenalty: 1.1,
+  seed: null,
+  maxTokens: 512,
 };
 
 export const conversationSettings = z.strictObject({

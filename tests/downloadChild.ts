@@ -6,7 +6,9 @@ import { DownloadManager } from '../electron/services/library/downloadManager.ts
 const [dataDir, url] = process.argv.slice(2) as [string, string];
 const db = openDatabase(join(dataDir, 'edgewise.db'));
 const manager = new DownloadManager({
-  db, stagingDir: join(dataDir, 'downloads'), modelsDir: join(dataDir, 'models'),
+  db,
+  stagingDir: join(dataDir, 'downloads'),
+  modelsDir: join(dataDir, 'models'),
   onChange: (r) => process.stdout.write(`received ${r.received}\n`),
 });
 manager.start({ uri: url });

@@ -11,19 +11,37 @@ import { f16Model, repoRoot, tempDir } from './fixtures.ts';
 import { startModelServer, type ModelServer } from './modelServer.ts';
 
 let server: ModelServer;
-beforeAll(async () => { server = await startModelServer(f16Model); });
-afterAll(async () => { await server.close(); });
+beforeAll(async () => {
+  server = await startModelServer(f16Model);
+});
+afterAll(async () => {
+  await server.close();
+});
 
 function manager(dataDir = tempDir('edgewise-dl-')) {
   const db = openDatabase(join(dataDir, 'edgewise.db'));
   const seen: string[] = [];
   const m = new DownloadManager({
-    db, stagingDir: join(dataDir, 'downloads'), modelsDir: join(dataDir, 'models'), onChange: (r) => seen.push(r.state),
+    db,
+    stagingDir: join(dataDir, 'downloads'),
+    modelsDir: join(dataDir, 'models'),
+    onChange: (r) => seen.push(r.state),
   });
-  return { m, db, dataDir, seen, models: () => (existsSync(join(dataDir, 'models')) ? readdirSync(join(dataDir, 'models')) : []), parts: () => (existsSync(join(dataDir, 'downloads')) ? readdirSync(join(dataDir, 'downloads')) : []) };
+  return {
+    m,
+    db,
+    dataDir,
+    seen,
+    models: () => (existsSync(join(dataDir, 'models')) ? readdirSync(join(dataDir, 'models')) : []),
+    parts: () => (existsSync(join(dataDir, 'downloads')) ? readdirSync(join(dataDir, 'downloads')) : []),
+  };
 }
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
-const rangesSince = (n: number) => server.requests.slice(n).filter((r) => r.method === 'GET').map((r) => r.range);
+const rangesSince = (n: number) =>
+  server.requests
+    .slice(n)
+    .filter((r) => r.method === 'GET')
+    .map((r) => r.range);
 async function untilReceived(m: DownloadManager, id: string, bytes: number) {
   while ((m.list().find((d) => d.id === id)?.received ?? 0) < bytes) await new Promise((r) => setTimeout(r, 20));
 }
@@ -32,10 +50,20 @@ describe('model downloads', () => {
   it('downloads a file, verifies it against the catalog hash and moves it into the models folder', async () => {
     server.fault({}, true);
     const { m, models, parts } = manager();
-    const started = m.start({ uri: server.url('TinyStories-656K.f16.gguf'), sha256: server.sha256, sizeBytes: server.size });
+    const started = m.start({
+      uri: server.url('TinyStories-656K.f16.gguf'),
+      sha256: server.sha256,
+      sizeBytes: server.size,
+    });
     expect(started.state).toBe('downloading');
     const done = await m.settled(started.id);
-    expect(done).toMatchObject({ state: 'done', received: server.size, sha256: server.sha256, verifiedAgainst: 'catalog', error: null });
+    expect(done).toMatchObject({
+      state: 'done',
+      received: server.size,
+      sha256: server.sha256,
+      verifiedAgainst: 'catalog',
+      error: null,
+    });
     expect(models()).toEqual(['TinyStories-656K.f16.gguf']);
     expect(sha(done.path!)).toBe(server.sha256);
     expect(parts()).toEqual([]);
@@ -111,9 +139,16 @@ describe('model downloads', () => {
   it('continues after the app is killed mid-download', async () => {
     server.fault({ bytesPerTick: 32_768 }, true);
     const dataDir = tempDir('edgewise-dl-restart-');
-    const child = spawn(process.execPath, [join(repoRoot, 'tests', 'downloadChild.ts'), dataDir, server.url('restart.gguf')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [join(repoRoot, 'tests', 'downloadChild.ts'), dataDir, server.url('restart.gguf')],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     await new Promise<void>((resolve) => {
-      child.stdout!.on('data', (chunk: Buffer) => { if (/received (\d+)/.exec(chunk.toString()) && Number(/received (\d+)/.exec(chunk.toString())![1]) > 200_000) resolve(); });
+      child.stdout!.on('data', (chunk: Buffer) => {
+        if (/received (\d+)/.exec(chunk.toString()) && Number(/received (\d+)/.exec(chunk.toString())![1]) > 200_000)
+          resolve();
+      });
     });
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
@@ -130,7 +165,9 @@ describe('model downloads', () => {
   });
 
   it('turns hf: URIs into Hugging Face resolve URLs and rejects other schemes', () => {
-    expect(resolveModelUrl('hf:Qwen/Qwen3-0.6B-GGUF/Qwen3-0.6B-Q8_0.gguf')).toBe('https://huggingface.co/Qwen/Qwen3-0.6B-GGUF/resolve/main/Qwen3-0.6B-Q8_0.gguf');
+    expect(resolveModelUrl('hf:Qwen/Qwen3-0.6B-GGUF/Qwen3-0.6B-Q8_0.gguf')).toBe(
+      'https://huggingface.co/Qwen/Qwen3-0.6B-GGUF/resolve/main/Qwen3-0.6B-Q8_0.gguf',
+    );
     expect(resolveModelUrl('hf:a/b/sub/c.gguf#v2')).toBe('https://huggingface.co/a/b/resolve/v2/sub/c.gguf');
     expect(() => resolveModelUrl('ftp://x/y.gguf')).toThrow(/not a model URI/);
   });

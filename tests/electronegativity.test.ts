@@ -4,9 +4,19 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, tempDir } from './fixtures.ts';
 
-interface Finding { id: string; file: string; line: number; severity: string; description: string }
+interface Finding {
+  id: string;
+  file: string;
+  line: number;
+  severity: string;
+  description: string;
+}
 const scan = (dir?: string): Finding[] =>
-  JSON.parse(execFileSync(process.execPath, [join(repoRoot, 'scripts', 'electronegativity.cjs'), ...(dir ? [dir] : [])], { encoding: 'utf8' }));
+  JSON.parse(
+    execFileSync(process.execPath, [join(repoRoot, 'scripts', 'electronegativity.cjs'), ...(dir ? [dir] : [])], {
+      encoding: 'utf8',
+    }),
+  );
 
 describe('Electronegativity', () => {
   it('finds nothing at medium severity or above in electron/ (the rest is explained in place)', () => {
@@ -16,7 +26,12 @@ describe('Electronegativity', () => {
 
   it('does flag an insecure window, so a clean result means something', () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'main.js'), "const { BrowserWindow } = require('electron');\nnew BrowserWindow({ webPreferences: { nodeIntegration: true, contextIsolation: false } });\n");
-    expect(scan(dir).map((f) => f.id)).toEqual(expect.arrayContaining(['NODE_INTEGRATION_JS_CHECK', 'CONTEXT_ISOLATION_JS_CHECK']));
+    writeFileSync(
+      join(dir, 'main.js'),
+      "const { BrowserWindow } = require('electron');\nnew BrowserWindow({ webPreferences: { nodeIntegration: true, contextIsolation: false } });\n",
+    );
+    expect(scan(dir).map((f) => f.id)).toEqual(
+      expect.arrayContaining(['NODE_INTEGRATION_JS_CHECK', 'CONTEXT_ISOLATION_JS_CHECK']),
+    );
   }, 60_000);
 });

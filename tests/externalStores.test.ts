@@ -18,14 +18,26 @@ function ollamaTree(root: string) {
   const paramsDigest = createHash('sha256').update(params).digest('hex');
   writeFileSync(join(root, 'blobs', `sha256-${paramsDigest}`), params);
   const manifest = {
-    schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-    config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: `sha256:${'0'.repeat(64)}`, size: 2 },
+    schemaVersion: 2,
+    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+    config: {
+      mediaType: 'application/vnd.docker.container.image.v1+json',
+      digest: `sha256:${'0'.repeat(64)}`,
+      size: 2,
+    },
     layers: [
-      { mediaType: 'application/vnd.ollama.image.model', digest: `sha256:${digest}`, size: readFileSync(stories260k).length },
+      {
+        mediaType: 'application/vnd.ollama.image.model',
+        digest: `sha256:${digest}`,
+        size: readFileSync(stories260k).length,
+      },
       { mediaType: 'application/vnd.ollama.image.params', digest: `sha256:${paramsDigest}`, size: params.length },
     ],
   };
-  for (const [ns, model, tag] of [['library', 'stories', '260k'], ['someone', 'tiny', 'latest']]) {
+  for (const [ns, model, tag] of [
+    ['library', 'stories', '260k'],
+    ['someone', 'tiny', 'latest'],
+  ]) {
     mkdirSync(join(root, 'manifests', 'registry.ollama.ai', ns!, model!), { recursive: true });
     writeFileSync(join(root, 'manifests', 'registry.ollama.ai', ns!, model!, tag!), JSON.stringify(manifest));
   }
@@ -42,7 +54,7 @@ function lmStudioTree(root: string) {
   writeFileSync(join(dir, 'README.md'), 'notes');
 }
 
-describe('other apps\' model stores', () => {
+describe("other apps' model stores", () => {
   it('finds Ollama models through their manifests, and LM Studio models by publisher and repository', async () => {
     const ollama = tempDir('edgewise-ollama-');
     const digest = ollamaTree(ollama);
@@ -53,14 +65,24 @@ describe('other apps\' model stores', () => {
       { path: join(ollama, 'blobs', `sha256-${digest}`), name: 'someone/tiny:latest', source: 'ollama' },
     ]);
     expect(await scanLmStudio(lmStudio)).toEqual([
-      { path: join(lmStudio, 'lmstudio-community', 'TinyStories-656K-GGUF', 'TinyStories-656K.f16.gguf'), name: 'lmstudio-community/TinyStories-656K-GGUF/TinyStories-656K.f16.gguf', source: 'lmstudio' },
+      {
+        path: join(lmStudio, 'lmstudio-community', 'TinyStories-656K-GGUF', 'TinyStories-656K.f16.gguf'),
+        name: 'lmstudio-community/TinyStories-656K-GGUF/TinyStories-656K.f16.gguf',
+        source: 'lmstudio',
+      },
     ]);
     expect(await scanOllama(join(ollama, 'missing'))).toEqual([]);
   });
 
-  it('knows each app\'s default folders per OS, and OLLAMA_MODELS', () => {
-    expect(defaultStoreDirs({}, 'darwin', '/Users/a')).toEqual({ ollama: ['/Users/a/.ollama/models'], lmStudio: ['/Users/a/.lmstudio/models', '/Users/a/.cache/lm-studio/models'] });
-    expect(defaultStoreDirs({}, 'linux', '/home/a').ollama).toEqual(['/home/a/.ollama/models', '/usr/share/ollama/.ollama/models']);
+  it("knows each app's default folders per OS, and OLLAMA_MODELS", () => {
+    expect(defaultStoreDirs({}, 'darwin', '/Users/a')).toEqual({
+      ollama: ['/Users/a/.ollama/models'],
+      lmStudio: ['/Users/a/.lmstudio/models', '/Users/a/.cache/lm-studio/models'],
+    });
+    expect(defaultStoreDirs({}, 'linux', '/home/a').ollama).toEqual([
+      '/home/a/.ollama/models',
+      '/usr/share/ollama/.ollama/models',
+    ]);
     expect(defaultStoreDirs({ OLLAMA_MODELS: '/data/ollama' }, 'linux', '/home/a').ollama).toEqual(['/data/ollama']);
   });
 
@@ -73,7 +95,12 @@ describe('other apps\' model stores', () => {
     mkdirSync(join(dataDir, 'models'));
     copyFileSync(demoModel, join(dataDir, 'models', 'mine.gguf'));
     const db = openDatabase(join(dataDir, 'edgewise.db'));
-    const library = new ModelLibrary({ db, bundledDir: tempDir(), modelsDir: join(dataDir, 'models'), stores: () => ({ ollama: [ollama], lmStudio: [lmStudio] }) });
+    const library = new ModelLibrary({
+      db,
+      bundledDir: tempDir(),
+      modelsDir: join(dataDir, 'models'),
+      stores: () => ({ ollama: [ollama], lmStudio: [lmStudio] }),
+    });
     const added = await library.add(stories260k);
 
     const models = await library.list();
@@ -85,7 +112,9 @@ describe('other apps\' model stores', () => {
     expect(bySource('library')[0]!.path).toBe(join(dataDir, 'models', 'mine.gguf'));
 
     library.rename(bySource('ollama')[0]!.id, 'Karpathy stories');
-    await expect(library.remove(bySource('ollama')[0]!.id)).rejects.toThrow(/belongs to Ollama; remove it with "ollama rm stories:260k"/);
+    await expect(library.remove(bySource('ollama')[0]!.id)).rejects.toThrow(
+      /belongs to Ollama; remove it with "ollama rm stories:260k"/,
+    );
     await expect(library.remove(bySource('lmstudio')[0]!.id)).rejects.toThrow(/belongs to LM Studio/);
     expect(existsSync(bySource('ollama')[0]!.path)).toBe(true);
 

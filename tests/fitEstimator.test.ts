@@ -2,11 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { catalog } from '../shared/catalog.ts';
 import { customDevice, presetDevices, verdictFor } from '../shared/fit/devices.ts';
-import { computeBytes, estimate, globalLayers, kvCacheBytes, runtimeBytes, weightsBytes } from '../shared/fit/estimator.ts';
+import {
+  computeBytes,
+  estimate,
+  globalLayers,
+  kvCacheBytes,
+  runtimeBytes,
+  weightsBytes,
+} from '../shared/fit/estimator.ts';
 import { bestFit, buildMatrix, catalogFitModels, recommendableQuants, tierOf } from '../shared/fit/matrix.ts';
 import { quantLevel } from '../shared/fit/quantLevels.ts';
 
-const models = catalog.parse(JSON.parse(readFileSync(new URL('../models/catalog.json', import.meta.url), 'utf8'))).models;
+const models = catalog.parse(
+  JSON.parse(readFileSync(new URL('../models/catalog.json', import.meta.url), 'utf8')),
+).models;
 const facts = (id: string) => models.find((m) => m.id === id)!.facts!;
 const GiB = 1024 ** 3;
 const device = (id: string) => presetDevices.find((d) => d.id === id)!;
@@ -15,7 +24,7 @@ describe('estimator, against figures worked out by hand', () => {
   it('Llama 3.1 8B at 8K, f16 KV: 2 × 32 layers × 8 KV heads × 128 × 8192 × 2 bytes = exactly 1 GiB', () => {
     const f = facts('llama-3.1-8b');
     expect(kvCacheBytes(f, 8192, 'f16')).toBe(GiB);
-    expect(weightsBytes(f, 'Q8_0')).toBe(8.03e9 * 8.5 / 8);
+    expect(weightsBytes(f, 'Q8_0')).toBe((8.03e9 * 8.5) / 8);
     // logits of one 512-token batch (128256 × 512 × 4) + attention mask (8192 × 512 × 2)
     expect(computeBytes(f, 8192)).toBe(262_668_288 + 8_388_608);
     const e = estimate(f, { contextSize: 8192, kvType: 'f16', quantization: 'Q4_K_M' });
@@ -42,13 +51,13 @@ describe('estimator, against figures worked out by hand', () => {
 
   it('a mixture of experts keeps every expert resident: Qwen3 30B-A3B weighs as 30.5B, not 3.3B', () => {
     const e = estimate(facts('qwen3-30b-a3b'), { contextSize: 4096, kvType: 'f16', quantization: 'Q4_0' });
-    expect(e.weightsBytes).toBe(30.5e9 * 4.5 / 8);
+    expect(e.weightsBytes).toBe((30.5e9 * 4.5) / 8);
     expect(e.notes.join(' ')).toMatch(/all 128 experts/);
   });
 
   it('BitNet b1.58 at TQ1_0 is 1.6875 bits per weight (256 weights in 54 bytes)', () => {
-    expect(quantLevel('TQ1_0').bitsPerWeight).toBe(54 * 8 / 256);
-    expect(weightsBytes(facts('bitnet-b1.58-2b4t'), 'TQ1_0')).toBe(2.41e9 * 1.6875 / 8);
+    expect(quantLevel('TQ1_0').bitsPerWeight).toBe((54 * 8) / 256);
+    expect(weightsBytes(facts('bitnet-b1.58-2b4t'), 'TQ1_0')).toBe((2.41e9 * 1.6875) / 8);
   });
 
   it('a level that does not exist is a clear error', () => {
@@ -58,12 +67,16 @@ describe('estimator, against figures worked out by hand', () => {
 
 describe('budgets and verdicts', () => {
   it('Llama 3.1 8B Q4_K_M at 8K: does not fit a 6 GB phone, tight on 12 GB, fits a 16 GB MacBook Air', () => {
-    const total = estimate(facts('llama-3.1-8b'), { contextSize: 8192, kvType: 'f16', quantization: 'Q4_K_M' }).totalBytes;
+    const total = estimate(facts('llama-3.1-8b'), {
+      contextSize: 8192,
+      kvType: 'f16',
+      quantization: 'Q4_K_M',
+    }).totalBytes;
     expect(verdictFor(total, device('phone-6')).verdict).toBe('no');
     expect(verdictFor(total, device('phone-12')).verdict).toBe('tight');
     const air = verdictFor(total, device('macbook-air-16'));
     expect(air.verdict).toBe('fits');
-    expect(air.marginBytes).toBeCloseTo(16 * GiB * 2 / 3 - total, 0);
+    expect(air.marginBytes).toBeCloseTo((16 * GiB * 2) / 3 - total, 0);
   });
 
   it('a discrete GPU that spills into system RAM is tight at best', () => {
@@ -82,18 +95,32 @@ describe('matrix', () => {
   it('has the JSON shape the CLI promises and puts each model in its size tier', () => {
     const m = buildMatrix(fitModels, presetDevices, { quant: 'Q4_K_M', ctx: 8192, kvType: 'f16' });
     expect(m.rows.map((r) => r.tier)).toEqual(['under 1B', '1-3B', '3-8B', '8-15B', '15-30B', '30B+']);
-    expect(m.devices[0]).toMatchObject({ name: '4-6 GB phone (iPhone 17)', memoryBytes: 6 * GiB, budgetBytes: 3 * GiB });
+    expect(m.devices[0]).toMatchObject({
+      name: '4-6 GB phone (iPhone 17)',
+      memoryBytes: 6 * GiB,
+      budgetBytes: 3 * GiB,
+    });
     const cell = m.rows.find((r) => r.tier === '3-8B')!.cells[0]!;
     expect(Object.keys(cell)).toEqual(['device', 'verdict', 'models']);
-    expect(cell.models[0]).toEqual(expect.objectContaining({ id: expect.any(String), weightsBytes: expect.any(Number), kvCacheBytes: expect.any(Number), overheadBytes: expect.any(Number), totalBytes: expect.any(Number) }));
+    expect(cell.models[0]).toEqual(
+      expect.objectContaining({
+        id: expect.any(String),
+        weightsBytes: expect.any(Number),
+        kvCacheBytes: expect.any(Number),
+        overheadBytes: expect.any(Number),
+        totalBytes: expect.any(Number),
+      }),
+    );
     expect(tierOf(0.6e9)).toBe('under 1B');
     expect(tierOf(8.03e9)).toBe('3-8B');
     expect(tierOf(70.6e9)).toBe('30B+');
   });
 
   it('changing the context or the quantization changes verdicts', () => {
-    const cellOf = (ctx: number, quant: string) => buildMatrix(fitModels, presetDevices, { quant, ctx, kvType: 'f16' })
-      .rows.find((r) => r.tier === '3-8B')!.cells.find((c) => c.device === '16 GB MacBook Air')!.verdict;
+    const cellOf = (ctx: number, quant: string) =>
+      buildMatrix(fitModels, presetDevices, { quant, ctx, kvType: 'f16' })
+        .rows.find((r) => r.tier === '3-8B')!
+        .cells.find((c) => c.device === '16 GB MacBook Air')!.verdict;
     expect(cellOf(4096, 'Q4_K_M')).toBe('fits');
     expect(cellOf(131072, 'Q4_K_M')).not.toBe('fits');
     expect(cellOf(4096, 'F16')).not.toBe('fits');
@@ -108,9 +135,15 @@ describe('matrix', () => {
     const best = bestFit(fitModels, device('macbook-air-16'), 4096, 'f16')!;
     expect(best.quantization).not.toMatch(/Q2_K|Q3_K_M|TQ1_0/);
     expect(best.verdict).toBe('fits');
-    const bigger = fitModels.filter((m) => m.facts.parameters > fitModels.find((x) => x.id === best.id)!.facts.parameters);
+    const bigger = fitModels.filter(
+      (m) => m.facts.parameters > fitModels.find((x) => x.id === best.id)!.facts.parameters,
+    );
     for (const m of bigger) {
-      expect(buildMatrix([m], [device('macbook-air-16')], { quant: 'Q4_K_M', ctx: 4096, kvType: 'f16' }).rows.flatMap((r) => r.cells[0]!.models)[0]!.verdict).not.toBe('fits');
+      expect(
+        buildMatrix([m], [device('macbook-air-16')], { quant: 'Q4_K_M', ctx: 4096, kvType: 'f16' }).rows.flatMap(
+          (r) => r.cells[0]!.models,
+        )[0]!.verdict,
+      ).not.toBe('fits');
     }
   });
 });

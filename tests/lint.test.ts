@@ -11,14 +11,31 @@ async function errors(file: string, code: string): Promise<string[]> {
 
 describe('process boundaries are enforced by lint', () => {
   it('shared/ may not import node:, electron or touch the DOM', async () => {
-    expect(await errors('shared/x.ts', "import { readFileSync } from 'node:fs';\nexport const a = readFileSync;")).toHaveLength(1);
+    expect(
+      await errors('shared/x.ts', "import { readFileSync } from 'node:fs';\nexport const a = readFileSync;"),
+    ).toHaveLength(1);
     expect(await errors('shared/x.ts', "import { app } from 'electron';\nexport const a = app;")).toHaveLength(1);
     expect(await errors('shared/x.ts', 'export const a = document.title;')).toHaveLength(1);
     expect(await errors('shared/x.ts', "import { z } from 'zod';\nexport const a = z.string();")).toHaveLength(0);
   });
   it('renderer/ and electron/ never import each other', async () => {
-    expect(await errors('renderer/src/x.ts', "import { createApp } from '../../electron/services/app.ts';\nexport const a = createApp;")).toHaveLength(1);
-    expect(await errors('electron/main/x.ts', "import { useApp } from '../../renderer/src/store.ts';\nexport const a = useApp;")).toHaveLength(1);
-    expect(await errors('renderer/src/x.ts', "import { appContract } from '../../shared/contract.ts';\nexport const a = appContract;")).toHaveLength(0);
+    expect(
+      await errors(
+        'renderer/src/x.ts',
+        "import { createApp } from '../../electron/services/app.ts';\nexport const a = createApp;",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await errors(
+        'electron/main/x.ts',
+        "import { useApp } from '../../renderer/src/store.ts';\nexport const a = useApp;",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await errors(
+        'renderer/src/x.ts',
+        "import { appContract } from '../../shared/contract.ts';\nexport const a = appContract;",
+      ),
+    ).toHaveLength(0);
   });
 });

@@ -14,18 +14,24 @@ let after = before;
 try {
   const model = await llama.loadModel({ modelPath: path! });
   const context = await model.createContext({
-    contextSize, threads: 2, sequences: 1, flashAttention: true,
+    contextSize,
+    threads: 2,
+    sequences: 1,
+    flashAttention: true,
     ...(kvArg === 'q8_0' ? { experimentalKvCacheKeyType: 'Q8_0', experimentalKvCacheValueType: 'Q8_0' } : {}),
   });
   const sequence = context.getSequence();
   // Fill the whole context, so every cell of the KV cache and the attention mask at its widest are touched.
-  const story = model.tokenize('Once upon a time, there was a little girl named Lily. She liked to play in the park with her dog. ');
+  const story = model.tokenize(
+    'Once upon a time, there was a little girl named Lily. She liked to play in the park with her dog. ',
+  );
   const tokens = Array.from({ length: contextSize - 1 }, (_, i) => story[i % story.length]!);
   const loaded = rss();
   await sequence.evaluateWithoutGeneratingNewTokens(tokens);
   (globalThis as { gc?: () => void }).gc?.(); // the JS garbage of the fill is not model memory
   after = rss();
-  if (process.env.MEASURE_DEBUG) console.error({ load: loaded - before, fill: after - loaded, batch: context.batchSize });
+  if (process.env.MEASURE_DEBUG)
+    console.error({ load: loaded - before, fill: after - loaded, batch: context.batchSize });
 } catch (error) {
   refused = (error as Error).message;
 }

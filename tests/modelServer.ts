@@ -6,7 +6,11 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 
-export interface Fault { cutAfterBytes?: number; status?: number; bytesPerTick?: number }
+export interface Fault {
+  cutAfterBytes?: number;
+  status?: number;
+  bytesPerTick?: number;
+}
 
 export interface ModelServer {
   url: (name: string) => string;
@@ -28,7 +32,7 @@ export async function startModelServer(file: string): Promise<ModelServer> {
   const server: Server = createServer((req, res) => {
     const range = req.headers.range ?? null;
     requests.push({ method: req.method ?? '', path: req.url ?? '', range });
-    const fault = { ...always, ...(req.method === 'GET' ? once ?? {} : {}) };
+    const fault = { ...always, ...(req.method === 'GET' ? (once ?? {}) : {}) };
     if (req.method === 'GET') once = null;
     if (fault.status) {
       res.writeHead(fault.status, { 'Content-Type': 'text/plain' }).end('server error');
@@ -42,18 +46,31 @@ export async function startModelServer(file: string): Promise<ModelServer> {
       end = m[2] ? Math.min(Number(m[2]), end) : end;
     }
     const headers = {
-      'Content-Type': 'application/octet-stream', 'Accept-Ranges': 'bytes', 'Content-Length': String(end - start + 1),
-      'X-Linked-ETag': `"${sha256}"`, ETag: `"${sha256}"`,
+      'Content-Type': 'application/octet-stream',
+      'Accept-Ranges': 'bytes',
+      'Content-Length': String(end - start + 1),
+      'X-Linked-ETag': `"${sha256}"`,
+      ETag: `"${sha256}"`,
       ...(m ? { 'Content-Range': `bytes ${start}-${end}/${body.length}` } : {}),
     };
     res.writeHead(m ? 206 : 200, headers);
-    if (req.method === 'HEAD') { res.end(); return; }
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
     let at = start;
     const step = fault.bytesPerTick ?? 1 << 20;
     const pump = () => {
       if (res.destroyed) return;
-      if (fault.cutAfterBytes !== undefined && at - start >= fault.cutAfterBytes) { res.socket?.destroy(); return; }
-      const next = Math.min(end + 1, at + step, fault.cutAfterBytes !== undefined ? start + fault.cutAfterBytes : Infinity);
+      if (fault.cutAfterBytes !== undefined && at - start >= fault.cutAfterBytes) {
+        res.socket?.destroy();
+        return;
+      }
+      const next = Math.min(
+        end + 1,
+        at + step,
+        fault.cutAfterBytes !== undefined ? start + fault.cutAfterBytes : Infinity,
+      );
       res.write(body.subarray(at, next));
       at = next;
       if (at > end) res.end();
@@ -65,8 +82,17 @@ export async function startModelServer(file: string): Promise<ModelServer> {
   const port = (server.address() as AddressInfo).port;
   return {
     url: (name) => `http://127.0.0.1:${port}/${name}`,
-    sha256, size: body.length, requests,
-    fault(fault, sticky = false) { if (sticky) always = fault; else once = fault; },
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    sha256,
+    size: body.length,
+    requests,
+    fault(fault, sticky = false) {
+      if (sticky) always = fault;
+      else once = fault;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

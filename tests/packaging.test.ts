@@ -19,7 +19,8 @@ describe('electron-builder.yml', () => {
   });
 
   it('targets dmg/zip (arm64, x64), nsis (x64, arm64), AppImage and deb, and unpacks llama.cpp and the models', () => {
-    const targets = (platform: string) => config[platform].target.map((t: { target: string; arch: string[] }) => `${t.target}:${t.arch.join('+')}`);
+    const targets = (platform: string) =>
+      config[platform].target.map((t: { target: string; arch: string[] }) => `${t.target}:${t.arch.join('+')}`);
     expect(targets('mac')).toEqual(['dmg:arm64+x64', 'zip:arm64+x64']);
     expect(targets('win')).toEqual(['nsis:x64+arm64']);
     expect(targets('linux').map((t: string) => t.split(':')[0])).toEqual(['AppImage', 'deb']);

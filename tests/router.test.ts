@@ -8,7 +8,12 @@ import { route, type RouteInput } from '../shared/router/router.ts';
 import { evaluate, type LabelledPrompt } from '../shared/router/evaluate.ts';
 import { repoRoot } from './fixtures.ts';
 
-const base: Omit<RouteInput, 'query'> = { battery: { percent: 80, charging: true }, online: true, tiers: ['device', 'private', 'partner'], policy: 'auto' };
+const base: Omit<RouteInput, 'query'> = {
+  battery: { percent: 80, charging: true },
+  online: true,
+  tiers: ['device', 'private', 'partner'],
+  policy: 'auto',
+};
 const kinds = (text: string) => detectPrivate(text).map((f) => f.kind);
 
 describe('privacy signals', () => {
@@ -46,15 +51,26 @@ describe('router', () => {
   it('sends demanding work to the private server, else to the partner only with consent', () => {
     const q = 'Prove that there are infinitely many primes.';
     expect(route({ ...base, query: q })).toMatchObject({ tier: 'private', consentRequired: false });
-    expect(route({ ...base, tiers: ['device', 'partner'], query: q })).toMatchObject({ tier: 'partner', consentRequired: true });
-    expect(route({ ...base, tiers: ['device', 'partner'], query: q, partnerConsentRemembered: true })).toMatchObject({ tier: 'partner', consentRequired: false });
+    expect(route({ ...base, tiers: ['device', 'partner'], query: q })).toMatchObject({
+      tier: 'partner',
+      consentRequired: true,
+    });
+    expect(route({ ...base, tiers: ['device', 'partner'], query: q, partnerConsentRemembered: true })).toMatchObject({
+      tier: 'partner',
+      consentRequired: false,
+    });
     expect(route({ ...base, tiers: ['device'], query: q })).toMatchObject({ tier: 'device', rule: 'complex-no-tier' });
   });
 
   it('never sends personal data to the partner, also when it sits in an earlier turn', () => {
     const q = 'Prove that there are infinitely many primes.';
-    expect(route({ ...base, tiers: ['device', 'partner'], query: `My email is a@b.co. ${q}` })).toMatchObject({ tier: 'device', rule: 'complex-but-private' });
-    expect(route({ ...base, tiers: ['device', 'partner'], query: q, history: ['my card is 4111 1111 1111 1111'] }).tier).toBe('device');
+    expect(route({ ...base, tiers: ['device', 'partner'], query: `My email is a@b.co. ${q}` })).toMatchObject({
+      tier: 'device',
+      rule: 'complex-but-private',
+    });
+    expect(
+      route({ ...base, tiers: ['device', 'partner'], query: q, history: ['my card is 4111 1111 1111 1111'] }).tier,
+    ).toBe('device');
     expect(route({ ...base, query: `My email is a@b.co. ${q}` }).tier).toBe('private'); // the user's own server may see it
   });
 
@@ -62,15 +78,22 @@ describe('router', () => {
     const q = 'Implement a thread-safe LRU cache in Go with unit tests.';
     expect(route({ ...base, policy: 'local', query: q })).toMatchObject({ tier: 'device', rule: 'policy-local' });
     expect(route({ ...base, online: false, query: q })).toMatchObject({ tier: 'device', rule: 'offline' });
-    expect(route({ ...base, policy: 'private', query: 'Hi!' })).toMatchObject({ tier: 'private', rule: 'policy-private' });
+    expect(route({ ...base, policy: 'private', query: 'Hi!' })).toMatchObject({
+      tier: 'private',
+      rule: 'policy-private',
+    });
     const low = route({ ...base, battery: { percent: 9, charging: false }, query: 'Write a haiku about rain.' });
     expect(low).toMatchObject({ tier: 'private', rule: 'battery-private' });
     expect(low.signals.battery.low).toBe(true);
-    expect(route({ ...base, battery: { percent: 9, charging: true }, query: 'Write a haiku about rain.' }).tier).toBe('device');
+    expect(route({ ...base, battery: { percent: 9, charging: true }, query: 'Write a haiku about rain.' }).tier).toBe(
+      'device',
+    );
   });
 
   it('on the labelled set: no private query reaches the partner, and accuracy stays high', () => {
-    const { prompts } = JSON.parse(readFileSync(join(repoRoot, 'eval', 'route-prompts.json'), 'utf8')) as { prompts: (LabelledPrompt & { split: string })[] };
+    const { prompts } = JSON.parse(readFileSync(join(repoRoot, 'eval', 'route-prompts.json'), 'utf8')) as {
+      prompts: (LabelledPrompt & { split: string })[];
+    };
     expect(prompts.length).toBeGreaterThanOrEqual(100);
     const e = evaluate(prompts);
     expect(e.privateToPartner).toBe(0);
@@ -82,13 +105,45 @@ describe('router', () => {
 
 describe('edgewise route', () => {
   it('--json prints the decision without running a model', () => {
-    const out = execFileSync(process.execPath, [join(repoRoot, 'electron/cli/index.ts'), 'route', '--json', '--battery', '15', '--tiers', 'device,partner', '--policy', 'auto',
-      'Prove that the square root of 2 is irrational.'], { encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      [
+        join(repoRoot, 'electron/cli/index.ts'),
+        'route',
+        '--json',
+        '--battery',
+        '15',
+        '--tiers',
+        'device,partner',
+        '--policy',
+        'auto',
+        'Prove that the square root of 2 is irrational.',
+      ],
+      { encoding: 'utf8' },
+    );
     const d = JSON.parse(out);
-    expect(d).toMatchObject({ tier: 'partner', consentRequired: true, signals: { privacy: { detected: [] }, battery: { percent: 15, charging: false }, connectivity: { online: true } } });
+    expect(d).toMatchObject({
+      tier: 'partner',
+      consentRequired: true,
+      signals: { privacy: { detected: [] }, battery: { percent: 15, charging: false }, connectivity: { online: true } },
+    });
     expect(typeof d.signals.complexity).toBe('number');
     expect(d.reasons.length).toBeGreaterThan(0);
-    const offline = JSON.parse(execFileSync(process.execPath, [join(repoRoot, 'electron/cli/index.ts'), 'route', '--json', '--offline', '--tiers', 'device,private,partner', 'Prove it.'], { encoding: 'utf8' }));
+    const offline = JSON.parse(
+      execFileSync(
+        process.execPath,
+        [
+          join(repoRoot, 'electron/cli/index.ts'),
+          'route',
+          '--json',
+          '--offline',
+          '--tiers',
+          'device,private,partner',
+          'Prove it.',
+        ],
+        { encoding: 'utf8' },
+      ),
+    );
     expect(offline.tier).toBe('device');
   });
 });

@@ -12,11 +12,20 @@ export class CliError extends Error {
   }
 }
 
-export function numberOption(value: string | undefined, name: string, min: number, max: number, integer = false): number | undefined {
+export function numberOption(
+  value: string | undefined,
+  name: string,
+  min: number,
+  max: number,
+  integer = false,
+): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
-    throw new CliError(exitCodes.badInput, `--${name} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max} (got "${value}")`);
+    throw new CliError(
+      exitCodes.badInput,
+      `--${name} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max} (got "${value}")`,
+    );
   }
   return n;
 }
@@ -24,7 +33,8 @@ export function numberOption(value: string | undefined, name: string, min: numbe
 export function gpuOption(value: string | undefined): GpuChoice | undefined {
   if (value === undefined) return undefined;
   const parsed = gpuChoice.safeParse(value);
-  if (!parsed.success) throw new CliError(exitCodes.badInput, `--gpu must be one of ${gpuChoice.options.join(', ')} (got "${value}")`);
+  if (!parsed.success)
+    throw new CliError(exitCodes.badInput, `--gpu must be one of ${gpuChoice.options.join(', ')} (got "${value}")`);
   return parsed.data;
 }
 

@@ -22,27 +22,46 @@ const benchDir = () => join(appRoot(), 'bench-results');
 const demoModel = () => join(bundledModelsDir(), DEMO_MODEL_FILE);
 
 async function makeModelCommand(argv: string[]): Promise<number> {
-  const { values } = parseCommandLine({
-    args: argv, strict: true,
-    options: { params: { type: 'string' }, type: { type: 'string', default: 'Q4_0' }, tokenizer: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } },
-  }, benchUsage);
+  const { values } = parseCommandLine(
+    {
+      args: argv,
+      strict: true,
+      options: {
+        params: { type: 'string' },
+        type: { type: 'string', default: 'Q4_0' },
+        tokenizer: { type: 'string' },
+        out: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+    },
+    benchUsage,
+  );
   let parameters: number;
   try {
     parameters = parseParameterCount(String(values.params ?? ''));
   } catch (error) {
     throw new CliError(exitCodes.badInput, (error as Error).message);
   }
-  if (parameters < 1e6 || parameters > 100e9) throw new CliError(exitCodes.badInput, '--params must be from 1M to 100B');
+  if (parameters < 1e6 || parameters > 100e9)
+    throw new CliError(exitCodes.badInput, '--params must be from 1M to 100B');
   const type = String(values.type);
-  if (type !== 'F16' && !quantTypeNames.includes(type as QuantTypeName)) throw new CliError(exitCodes.badInput, `--type must be F16 or one of ${quantTypeNames.join(', ')}`);
+  if (type !== 'F16' && !quantTypeNames.includes(type as QuantTypeName))
+    throw new CliError(exitCodes.badInput, `--type must be F16 or one of ${quantTypeNames.join(', ')}`);
   const out = resolve(String(values.out ?? join(benchDir(), 'models', `synthetic-${values.params}-${type}.gguf`)));
   if (existsSync(out)) throw new CliError(exitCodes.badInput, `${out} already exists`);
   mkdirSync(join(out, '..'), { recursive: true });
   const result = await makeSyntheticModel({
-    parameters, type: type as QuantTypeName | 'F16', tokenizerFrom: resolve(String(values.tokenizer ?? demoModel())), out, threads: physicalCores(),
+    parameters,
+    type: type as QuantTypeName | 'F16',
+    tokenizerFrom: resolve(String(values.tokenizer ?? demoModel())),
+    out,
+    threads: physicalCores(),
   });
   if (values.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-  else console.log(`Wrote ${result.path}: ${(result.parameters / 1e6).toFixed(0)}M parameters (${result.shape.layers} layers × ${result.shape.embedding}, FFN ${result.shape.ff}), ${type}, ${(result.sizeBytes / 1e6).toFixed(0)} MB, in ${result.seconds.toFixed(1)} s`);
+  else
+    console.log(
+      `Wrote ${result.path}: ${(result.parameters / 1e6).toFixed(0)}M parameters (${result.shape.layers} layers × ${result.shape.embedding}, FFN ${result.shape.ff}), ${type}, ${(result.sizeBytes / 1e6).toFixed(0)} MB, in ${result.seconds.toFixed(1)} s`,
+    );
   return exitCodes.ok;
 }
 
@@ -52,33 +71,62 @@ async function syntheticModel(say: (line: string) => void): Promise<string> {
   if (existsSync(path)) return path;
   say('Making the synthetic 300M Q4_0 model (once; it is kept in bench-results/models/)…');
   mkdirSync(join(benchDir(), 'models'), { recursive: true });
-  await makeSyntheticModel({ parameters: 300e6, type: 'Q4_0', tokenizerFrom: demoModel(), out: path, threads: physicalCores() });
+  await makeSyntheticModel({
+    parameters: 300e6,
+    type: 'Q4_0',
+    tokenizerFrom: demoModel(),
+    out: path,
+    threads: physicalCores(),
+  });
   return path;
 }
 
-async function sweep(modelPath: string, tokens: number, maxThreads: number, say: (line: string) => void, label: string) {
+async function sweep(
+  modelPath: string,
+  tokens: number,
+  maxThreads: number,
+  say: (line: string) => void,
+  label: string,
+) {
   const results: LayerResult[] = [];
   for (let threads = 1; threads <= maxThreads; threads++) {
     const r = await benchInProcess(modelPath, PROMPT, tokens, threads, 15);
     results.push(r);
-    say(`  (a) ${label}, ${threads} thread(s): decode ${r.decodeTokensPerSec.toFixed(1)} tok/s, prefill ${r.prefillTokensPerSec.toFixed(0)} tok/s, TTFT ${r.ttftMs.toFixed(1)} ms${r.tokens < tokens ? ` (stopped after ${r.tokens} tokens, 15 s)` : ''}`);
+    say(
+      `  (a) ${label}, ${threads} thread(s): decode ${r.decodeTokensPerSec.toFixed(1)} tok/s, prefill ${r.prefillTokensPerSec.toFixed(0)} tok/s, TTFT ${r.ttftMs.toFixed(1)} ms${r.tokens < tokens ? ` (stopped after ${r.tokens} tokens, 15 s)` : ''}`,
+    );
   }
   return { results, fastest: results.reduce((a, b) => (b.decodeTokensPerSec > a.decodeTokensPerSec ? b : a)) };
 }
 
-const target = (name: string, pass: boolean, value: number, cause: string) => ({ name, pass, value: Number(value.toFixed(3)), cause: pass ? null : cause });
+const target = (name: string, pass: boolean, value: number, cause: string) => ({
+  name,
+  pass,
+  value: Number(value.toFixed(3)),
+  cause: pass ? null : cause,
+});
 
 export async function benchCommand(argv: string[]): Promise<number> {
   if (argv[0] === 'make-model') return makeModelCommand(argv.slice(1));
-  const { values } = parseCommandLine({
-    args: argv, strict: true,
-    options: {
-      model: { type: 'string' }, tokens: { type: 'string' }, 'fire-tokens': { type: 'string' },
-      'no-screen': { type: 'boolean' }, quick: { type: 'boolean' }, json: { type: 'boolean' },
+  const { values } = parseCommandLine(
+    {
+      args: argv,
+      strict: true,
+      options: {
+        model: { type: 'string' },
+        tokens: { type: 'string' },
+        'fire-tokens': { type: 'string' },
+        'no-screen': { type: 'boolean' },
+        quick: { type: 'boolean' },
+        json: { type: 'boolean' },
+      },
     },
-  }, benchUsage);
+    benchUsage,
+  );
   const quick = Boolean(values.quick);
-  const say = (line: string) => { if (!values.json) console.log(line); };
+  const say = (line: string) => {
+    if (!values.json) console.log(line);
+  };
   const modelPath = values.model ? resolve(String(values.model)) : quick ? demoModel() : await syntheticModel(say);
   if (!existsSync(modelPath)) throw new CliError(exitCodes.badInput, `--model ${modelPath} does not exist`);
   const tokens = numberOption(values.tokens, 'tokens', 8, 4096, true) ?? 128;
@@ -94,48 +142,118 @@ export async function benchCommand(argv: string[]): Promise<number> {
   // (a) again at that count, right before (b), so the two are measured side by side.
   const a = await benchInProcess(modelPath, PROMPT, tokens, threads);
   const b = await benchEngine(modelPath, PROMPT, tokens, threads);
-  say(`  (b) engine worker, ${threads} thread(s): decode ${b.decodeTokensPerSec.toFixed(1)} tok/s, TTFT ${b.ttftMs.toFixed(1)} ms in the worker, ${b.hostTtftMs.toFixed(1)} ms to the host`);
+  say(
+    `  (b) engine worker, ${threads} thread(s): decode ${b.decodeTokensPerSec.toFixed(1)} tok/s, TTFT ${b.ttftMs.toFixed(1)} ms in the worker, ${b.hostTtftMs.toFixed(1)} ms to the host`,
+  );
 
-  let screen: (ScreenResult & { fireThreads: number; demoSweep: { threads: number; decodeTokensPerSec: number }[] }) | null = null;
+  let screen:
+    (ScreenResult & { fireThreads: number; demoSweep: { threads: number; decodeTokensPerSec: number }[] }) | null =
+    null;
   let screenError: string | null = null;
   if (!values['no-screen']) {
     try {
-      const c = await benchScreen({ modelPath, fireModelPath: demoModel(), threads, prompt: PROMPT, tokens, fireTokens: 0 });
+      const c = await benchScreen({
+        modelPath,
+        fireModelPath: demoModel(),
+        threads,
+        prompt: PROMPT,
+        tokens,
+        fireTokens: 0,
+      });
       // Under fire: the demo model at its own fastest thread count, so tokens come as fast as they can.
-      const demo = quick ? { fastest: { threads: 1 }, results: [] as LayerResult[] } : await sweep(demoModel(), 64, maxThreads, say, 'demo model');
-      const fire = await benchScreen({ modelPath: demoModel(), fireModelPath: demoModel(), threads: demo.fastest.threads, prompt: PROMPT, tokens: 0, fireTokens });
-      screen = { ...c, fire: fire.fire, scroll: fire.scroll, fireThreads: demo.fastest.threads, demoSweep: demo.results.map((r) => ({ threads: r.threads, decodeTokensPerSec: Math.round(r.decodeTokensPerSec) })) };
+      const demo = quick
+        ? { fastest: { threads: 1 }, results: [] as LayerResult[] }
+        : await sweep(demoModel(), 64, maxThreads, say, 'demo model');
+      const fire = await benchScreen({
+        modelPath: demoModel(),
+        fireModelPath: demoModel(),
+        threads: demo.fastest.threads,
+        prompt: PROMPT,
+        tokens: 0,
+        fireTokens,
+      });
+      screen = {
+        ...c,
+        fire: fire.fire,
+        scroll: fire.scroll,
+        fireThreads: demo.fastest.threads,
+        demoSweep: demo.results.map((r) => ({
+          threads: r.threads,
+          decodeTokensPerSec: Math.round(r.decodeTokensPerSec),
+        })),
+      };
     } catch (error) {
       screenError = (error as Error).message;
     }
   }
   const c = screen?.c ?? null;
-  if (c) say(`  (c) screen, ${threads} thread(s): decode ${c.decodeTokensPerSecOnScreen.toFixed(1)} tok/s painted (${c.engineDecodeTokensPerSec.toFixed(1)} emitted by the engine in the shell), TTFT ${c.screenTtftMs.toFixed(1)} ms on screen (${c.sendToFirstDeltaMs.toFixed(1)} ms from send to first delta in the back end; ${c.coldScreenTtftMs.toFixed(0)} ms for a conversation's first answer)`);
+  if (c)
+    say(
+      `  (c) screen, ${threads} thread(s): decode ${c.decodeTokensPerSecOnScreen.toFixed(1)} tok/s painted (${c.engineDecodeTokensPerSec.toFixed(1)} emitted by the engine in the shell), TTFT ${c.screenTtftMs.toFixed(1)} ms on screen (${c.sendToFirstDeltaMs.toFixed(1)} ms from send to first delta in the back end; ${c.coldScreenTtftMs.toFixed(0)} ms for a conversation's first answer)`,
+    );
   else if (screenError) say(`  (c) not measured: ${screenError}`);
 
   const ba = b.decodeTokensPerSec / a.decodeTokensPerSec;
   const ca = c ? c.decodeTokensPerSecOnScreen / a.decodeTokensPerSec : null;
   const targets = [
-    target('b/a decode ≥ 0.97', ba >= 0.97, ba, 'the engine path (worker, chat machinery or per-token IPC) costs decode speed; compare (a) and (b) above'),
-    target('TTFT overhead of (b) over (a) ≤ 10 ms', b.hostTtftMs - a.ttftMs <= 10, b.hostTtftMs - a.ttftMs, 'request and first-token messages between host and worker, or the chat template\'s longer prompt'),
-    ...(c && ca !== null ? [
-      target('c/a decode ≥ 0.95', ca >= 0.95, ca, c.decodeTokensPerSecOnScreen === 0
-        ? 'the whole answer reached the screen in one frame, so no painted rate could be measured: use more --tokens or a larger model'
-        : c.decodeTokensPerSecOnScreen >= 0.97 * c.engineDecodeTokensPerSec
-        ? `the screen kept up with the engine (painted ${c.decodeTokensPerSecOnScreen.toFixed(1)} of ${c.engineDecodeTokensPerSec.toFixed(1)} tok/s emitted), but the engine itself ran slower beside Chromium and the shell on ${cpus().length} cores`
-        : `tokens reach the screen slower than the engine emits them (${c.decodeTokensPerSecOnScreen.toFixed(1)} of ${c.engineDecodeTokensPerSec.toFixed(1)} tok/s): batching, rendering or the WebSocket`),
-      target('TTFT overhead of (c) over (a) ≤ 10 ms', c.screenTtftMs - a.ttftMs <= 10, c.screenTtftMs - a.ttftMs,
-        `from Enter to the first painted token: ${c.sendToFirstDeltaMs.toFixed(0)} ms in the back end (routing, store writes, telemetry start, worker round trip) and ${(c.screenTtftMs - c.sendToFirstDeltaMs).toFixed(0)} ms in the WebSocket and the page; Chromium, the shell and the engine share ${cpus().length} cores here`),
-    ] : []),
-    ...(screen?.fire ? [target('no long task over 50 ms while streaming', screen.fire.longTasks === 0, screen.fire.longTasks,
-      `the renderer blocked for up to ${screen.fire.longestTaskMs.toFixed(0)} ms while streaming`)] : []),
-    ...(quick ? [] : [target('default threads fastest or within 3%', atDefault.decodeTokensPerSec >= 0.97 * main.fastest.decodeTokensPerSec,
-      atDefault.decodeTokensPerSec / main.fastest.decodeTokensPerSec,
-      `the default (${cores} threads, the physical cores) is slower than ${main.fastest.threads} thread(s) on this model and machine`)]),
+    target(
+      'b/a decode ≥ 0.97',
+      ba >= 0.97,
+      ba,
+      'the engine path (worker, chat machinery or per-token IPC) costs decode speed; compare (a) and (b) above',
+    ),
+    target(
+      'TTFT overhead of (b) over (a) ≤ 10 ms',
+      b.hostTtftMs - a.ttftMs <= 10,
+      b.hostTtftMs - a.ttftMs,
+      "request and first-token messages between host and worker, or the chat template's longer prompt",
+    ),
+    ...(c && ca !== null
+      ? [
+          target(
+            'c/a decode ≥ 0.95',
+            ca >= 0.95,
+            ca,
+            c.decodeTokensPerSecOnScreen === 0
+              ? 'the whole answer reached the screen in one frame, so no painted rate could be measured: use more --tokens or a larger model'
+              : c.decodeTokensPerSecOnScreen >= 0.97 * c.engineDecodeTokensPerSec
+                ? `the screen kept up with the engine (painted ${c.decodeTokensPerSecOnScreen.toFixed(1)} of ${c.engineDecodeTokensPerSec.toFixed(1)} tok/s emitted), but the engine itself ran slower beside Chromium and the shell on ${cpus().length} cores`
+                : `tokens reach the screen slower than the engine emits them (${c.decodeTokensPerSecOnScreen.toFixed(1)} of ${c.engineDecodeTokensPerSec.toFixed(1)} tok/s): batching, rendering or the WebSocket`,
+          ),
+          target(
+            'TTFT overhead of (c) over (a) ≤ 10 ms',
+            c.screenTtftMs - a.ttftMs <= 10,
+            c.screenTtftMs - a.ttftMs,
+            `from Enter to the first painted token: ${c.sendToFirstDeltaMs.toFixed(0)} ms in the back end (routing, store writes, telemetry start, worker round trip) and ${(c.screenTtftMs - c.sendToFirstDeltaMs).toFixed(0)} ms in the WebSocket and the page; Chromium, the shell and the engine share ${cpus().length} cores here`,
+          ),
+        ]
+      : []),
+    ...(screen?.fire
+      ? [
+          target(
+            'no long task over 50 ms while streaming',
+            screen.fire.longTasks === 0,
+            screen.fire.longTasks,
+            `the renderer blocked for up to ${screen.fire.longestTaskMs.toFixed(0)} ms while streaming`,
+          ),
+        ]
+      : []),
+    ...(quick
+      ? []
+      : [
+          target(
+            'default threads fastest or within 3%',
+            atDefault.decodeTokensPerSec >= 0.97 * main.fastest.decodeTokensPerSec,
+            atDefault.decodeTokensPerSec / main.fastest.decodeTokensPerSec,
+            `the default (${cores} threads, the physical cores) is slower than ${main.fastest.threads} thread(s) on this model and machine`,
+          ),
+        ]),
   ];
   const version = (pkg: string) => {
     try {
-      return (JSON.parse(readFileSync(join(appRoot(), 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+      return (
+        JSON.parse(readFileSync(join(appRoot(), 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }
+      ).version;
     } catch {
       return null;
     }
@@ -143,30 +261,60 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const weights = statSync(modelPath).size;
   const result = {
     at: new Date().toISOString(),
-    machine: { cpu: cpus()[0]?.model ?? 'unknown', logicalCores: cpus().length, physicalCores: cores, ramBytes: totalmem(), gpu: null, backend: 'cpu', platform: process.platform },
-    versions: { node: process.version, nodeLlamaCpp: version('node-llama-cpp'), electron: version('electron'), chromium: screen ? 'system' : null },
+    machine: {
+      cpu: cpus()[0]?.model ?? 'unknown',
+      logicalCores: cpus().length,
+      physicalCores: cores,
+      ramBytes: totalmem(),
+      gpu: null,
+      backend: 'cpu',
+      platform: process.platform,
+    },
+    versions: {
+      node: process.version,
+      nodeLlamaCpp: version('node-llama-cpp'),
+      electron: version('electron'),
+      chromium: screen ? 'system' : null,
+    },
     model: { file: basename(modelPath), sizeBytes: weights },
     settings: { prompt: PROMPT, tokens, threads, sampling: 'greedy' },
     layers: { a, b, c },
     ratios: { ba: Number(ba.toFixed(3)), ca: ca === null ? null : Number(ca.toFixed(3)) },
     ttftMs: { a: a.ttftMs, b: b.hostTtftMs, c: c?.screenTtftMs ?? null },
     readBandwidthBytesPerSec: {
-      a: Math.round(weights * a.decodeTokensPerSec), b: Math.round(weights * b.decodeTokensPerSec),
+      a: Math.round(weights * a.decodeTokensPerSec),
+      b: Math.round(weights * b.decodeTokensPerSec),
       c: c ? Math.round(weights * c.decodeTokensPerSecOnScreen) : null,
     },
-    threadSweep: main.results.map((r) => ({ threads: r.threads, decodeTokensPerSec: Number(r.decodeTokensPerSec.toFixed(1)) })),
-    defaultThreads: cores, fastestThreads: main.fastest.threads,
+    threadSweep: main.results.map((r) => ({
+      threads: r.threads,
+      decodeTokensPerSec: Number(r.decodeTokensPerSec.toFixed(1)),
+    })),
+    defaultThreads: cores,
+    fastestThreads: main.fastest.threads,
     startup: screen?.startup ?? null,
-    underFire: screen?.fire ? { ...screen.fire, model: DEMO_MODEL_FILE, threads: screen.fireThreads, demoSweep: screen.demoSweep } : null,
+    underFire: screen?.fire
+      ? { ...screen.fire, model: DEMO_MODEL_FILE, threads: screen.fireThreads, demoSweep: screen.demoSweep }
+      : null,
     scroll: screen?.scroll ?? null,
     notMeasured: screenError ? [`(c), start-up and the UI under fire: ${screenError}`] : [],
     targets,
   };
-  say(`  b/a = ${ba.toFixed(3)}${ca !== null ? `, c/a = ${ca.toFixed(3)}` : ''}; read bandwidth (weights × tok/s): ${(result.readBandwidthBytesPerSec.a / 1e9).toFixed(2)} GB/s (a), ${(result.readBandwidthBytesPerSec.b / 1e9).toFixed(2)} GB/s (b)`);
+  say(
+    `  b/a = ${ba.toFixed(3)}${ca !== null ? `, c/a = ${ca.toFixed(3)}` : ''}; read bandwidth (weights × tok/s): ${(result.readBandwidthBytesPerSec.a / 1e9).toFixed(2)} GB/s (a), ${(result.readBandwidthBytesPerSec.b / 1e9).toFixed(2)} GB/s (b)`,
+  );
   if (screen) {
-    say(`  start-up: serving after ${screen.startup.serveMs.toFixed(0)} ms, model ready after ${screen.startup.modelReadyMs.toFixed(0)} ms, UI interactive after ${screen.startup.interactiveMs.toFixed(0)} ms`);
-    if (screen.fire) say(`  under fire: ${screen.fire.tokens} tokens in ${screen.fire.seconds.toFixed(1)} s (${screen.fire.answers} answers, ${screen.fireThreads} thread(s)); long tasks > 50 ms: ${screen.fire.longTasks} (longest ${screen.fire.longestTaskMs.toFixed(0)} ms); dropped frames ${screen.fire.droppedFrames} of ${screen.fire.frames}; JS heap ${(screen.fire.heapGrowthBytes / 1e6).toFixed(1)} MB larger`);
-    if (screen.scroll) say(`  500 messages: opened in ${screen.scroll.openMs.toFixed(0)} ms, ${screen.scroll.renderedArticles} in the DOM, scrolled top to bottom with ${screen.scroll.longTasks} long tasks, ${screen.scroll.droppedFrames} dropped frames`);
+    say(
+      `  start-up: serving after ${screen.startup.serveMs.toFixed(0)} ms, model ready after ${screen.startup.modelReadyMs.toFixed(0)} ms, UI interactive after ${screen.startup.interactiveMs.toFixed(0)} ms`,
+    );
+    if (screen.fire)
+      say(
+        `  under fire: ${screen.fire.tokens} tokens in ${screen.fire.seconds.toFixed(1)} s (${screen.fire.answers} answers, ${screen.fireThreads} thread(s)); long tasks > 50 ms: ${screen.fire.longTasks} (longest ${screen.fire.longestTaskMs.toFixed(0)} ms); dropped frames ${screen.fire.droppedFrames} of ${screen.fire.frames}; JS heap ${(screen.fire.heapGrowthBytes / 1e6).toFixed(1)} MB larger`,
+      );
+    if (screen.scroll)
+      say(
+        `  500 messages: opened in ${screen.scroll.openMs.toFixed(0)} ms, ${screen.scroll.renderedArticles} in the DOM, scrolled top to bottom with ${screen.scroll.longTasks} long tasks, ${screen.scroll.droppedFrames} dropped frames`,
+      );
   }
   for (const t of targets) say(`  ${t.pass ? 'PASS' : 'FAIL'} ${t.name}: ${t.value}${t.cause ? ` (${t.cause})` : ''}`);
   mkdirSync(benchDir(), { recursive: true });

@@ -17,14 +17,26 @@ export const chatUsage = `Usage: edgewise chat [--model PATH] [--system TEXT] [-
                      [--context-size N] [--threads N] [--gpu auto|cpu|metal|cuda|vulkan] [--raw] [--json] PROMPT`;
 
 export async function chatCommand(argv: string[]): Promise<number> {
-  const parsed = parseCommandLine({
-      args: argv, allowPositionals: true, strict: true,
+  const parsed = parseCommandLine(
+    {
+      args: argv,
+      allowPositionals: true,
+      strict: true,
       options: {
-        model: { type: 'string' }, system: { type: 'string' }, temperature: { type: 'string' },
-        'max-tokens': { type: 'string' }, seed: { type: 'string' }, 'context-size': { type: 'string' },
-        threads: { type: 'string' }, gpu: { type: 'string' }, raw: { type: 'boolean' }, json: { type: 'boolean' },
+        model: { type: 'string' },
+        system: { type: 'string' },
+        temperature: { type: 'string' },
+        'max-tokens': { type: 'string' },
+        seed: { type: 'string' },
+        'context-size': { type: 'string' },
+        threads: { type: 'string' },
+        gpu: { type: 'string' },
+        raw: { type: 'boolean' },
+        json: { type: 'boolean' },
       },
-    }, chatUsage);
+    },
+    chatUsage,
+  );
   const { values, positionals } = parsed;
   const prompt = positionals.join(' ');
   if (!prompt.trim()) throw new CliError(exitCodes.badInput, `Give a prompt to answer.\n${chatUsage}`);
@@ -39,7 +51,11 @@ export async function chatCommand(argv: string[]): Promise<number> {
   const gpu = gpuOption(values.gpu) ?? 'auto';
 
   const modelPath = resolve(values.model ?? `${bundledModelsDir()}/${DEMO_MODEL_FILE}`);
-  if (!existsSync(modelPath)) throw new CliError(exitCodes.badInput, `No model file at ${modelPath}. Pass --model with the path to a .gguf file.`);
+  if (!existsSync(modelPath))
+    throw new CliError(
+      exitCodes.badInput,
+      `No model file at ${modelPath}. Pass --model with the path to a .gguf file.`,
+    );
   let model;
   try {
     model = await inspectModel(modelPath, values.model ? 'added' : 'bundled');
@@ -62,22 +78,46 @@ export async function chatCommand(argv: string[]): Promise<number> {
     let result;
     let energy;
     try {
-      result = await engine.generate({
-        requestId: randomUUID(), mode: values.raw ? 'raw' : 'chat', systemPrompt: values.system ?? '',
-        history: [{ role: 'user', text: prompt }], sampling, contextSize,
-      }, (text, count) => { tokens = count; run.setTokens(count); if (!values.json) process.stdout.write(text); }, controller.signal);
+      result = await engine.generate(
+        {
+          requestId: randomUUID(),
+          mode: values.raw ? 'raw' : 'chat',
+          systemPrompt: values.system ?? '',
+          history: [{ role: 'user', text: prompt }],
+          sampling,
+          contextSize,
+        },
+        (text, count) => {
+          tokens = count;
+          run.setTokens(count);
+          if (!values.json) process.stdout.write(text);
+        },
+        controller.signal,
+      );
     } finally {
       energy = run.finish(tokens);
     }
     if (values.json) {
-      process.stdout.write(JSON.stringify({
-        text: result.text, model: basename(model.path), backend: status.backend, ttftMs: result.ttftMs,
-        promptTokens: result.promptTokens, outputTokens: result.outputTokens,
-        prefillTokensPerSec: result.prefillTokensPerSec, decodeTokensPerSec: result.decodeTokensPerSec,
-        stopReason: result.stopReason, quantization: model.quantization, threads: status.threads,
-        energyJoules: energy.energyJoules, energyPerTokenMj: energy.energyPerTokenMj, powerSource: energy.powerSource,
-        powerUnavailable: energy.powerUnavailable, engineOutputTokens: result.engineOutputTokens,
-      }) + '\n');
+      process.stdout.write(
+        JSON.stringify({
+          text: result.text,
+          model: basename(model.path),
+          backend: status.backend,
+          ttftMs: result.ttftMs,
+          promptTokens: result.promptTokens,
+          outputTokens: result.outputTokens,
+          prefillTokensPerSec: result.prefillTokensPerSec,
+          decodeTokensPerSec: result.decodeTokensPerSec,
+          stopReason: result.stopReason,
+          quantization: model.quantization,
+          threads: status.threads,
+          energyJoules: energy.energyJoules,
+          energyPerTokenMj: energy.energyPerTokenMj,
+          powerSource: energy.powerSource,
+          powerUnavailable: energy.powerUnavailable,
+          engineOutputTokens: result.engineOutputTokens,
+        }) + '\n',
+      );
     } else {
       process.stdout.write('\n');
     }
@@ -85,7 +125,10 @@ export async function chatCommand(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CliError) throw error;
     if (error instanceof RpcError && error.code === 'engine_crashed') {
-      throw new CliError(exitCodes.engineCrashed, `${error.message}\nThe model or its runtime crashed; try --gpu cpu, a smaller context, or another model file.`);
+      throw new CliError(
+        exitCodes.engineCrashed,
+        `${error.message}\nThe model or its runtime crashed; try --gpu cpu, a smaller context, or another model file.`,
+      );
     }
     if (error instanceof RpcError && error.code === 'bad_input') throw new CliError(exitCodes.badInput, error.message);
     throw error;

@@ -14,11 +14,41 @@ function edgewise(args: string[]): Promise<{ code: number; stdout: string; stder
 
 describe('edgewise chat', () => {
   it('--json prints one object with honest figures', async () => {
-    const { code, stdout } = await edgewise(['chat', '--model', demoModel, '--gpu', 'cpu', '--temperature', '0', '--max-tokens', '20', '--raw', '--json', 'Once upon a time']);
+    const { code, stdout } = await edgewise([
+      'chat',
+      '--model',
+      demoModel,
+      '--gpu',
+      'cpu',
+      '--temperature',
+      '0',
+      '--max-tokens',
+      '20',
+      '--raw',
+      '--json',
+      'Once upon a time',
+    ]);
     expect(code).toBe(0);
     const result = JSON.parse(stdout);
-    expect(Object.keys(result)).toEqual(expect.arrayContaining(['text', 'model', 'backend', 'ttftMs', 'promptTokens', 'outputTokens', 'prefillTokensPerSec', 'decodeTokensPerSec', 'stopReason']));
-    expect(result).toMatchObject({ model: 'TinyStories-656K-Q8_0.gguf', backend: 'cpu', outputTokens: 20, stopReason: 'maxTokens' });
+    expect(Object.keys(result)).toEqual(
+      expect.arrayContaining([
+        'text',
+        'model',
+        'backend',
+        'ttftMs',
+        'promptTokens',
+        'outputTokens',
+        'prefillTokensPerSec',
+        'decodeTokensPerSec',
+        'stopReason',
+      ]),
+    );
+    expect(result).toMatchObject({
+      model: 'TinyStories-656K-Q8_0.gguf',
+      backend: 'cpu',
+      outputTokens: 20,
+      stopReason: 'maxTokens',
+    });
     expect(result.text.startsWith(', a little girl named Lily')).toBe(true);
     expect(result.ttftMs).toBeGreaterThan(0);
     expect(result.decodeTokensPerSec).toBeGreaterThan(0);
@@ -28,7 +58,18 @@ describe('edgewise chat', () => {
   });
 
   it('streams plain text with another model', async () => {
-    const { code, stdout } = await edgewise(['chat', '--model', stories260k, '--gpu', 'cpu', '--max-tokens', '10', '--seed', '7', 'Once upon a time']);
+    const { code, stdout } = await edgewise([
+      'chat',
+      '--model',
+      stories260k,
+      '--gpu',
+      'cpu',
+      '--max-tokens',
+      '10',
+      '--seed',
+      '7',
+      'Once upon a time',
+    ]);
     expect(code).toBe(0);
     expect(stdout.trim().length).toBeGreaterThan(0);
   });
@@ -50,11 +91,28 @@ describe('edgewise chat', () => {
 
 describe('edgewise fit', () => {
   it('--json gives devices and tiered rows of verdicts, and reads a local GGUF for its own facts', async () => {
-    const { code, stdout } = await edgewise(['fit', '--quant', 'Q8_0', '--ctx', '4096', '--kv-type', 'f16', '--gpu', 'cpu', '--model', stories260k, '--json']);
+    const { code, stdout } = await edgewise([
+      'fit',
+      '--quant',
+      'Q8_0',
+      '--ctx',
+      '4096',
+      '--kv-type',
+      'f16',
+      '--gpu',
+      'cpu',
+      '--model',
+      stories260k,
+      '--json',
+    ]);
     expect(code).toBe(0);
     const matrix = JSON.parse(stdout);
     expect(matrix.devices.map((d: { name: string }) => d.name)).toEqual([
-      '4-6 GB phone (iPhone 17)', '8-12 GB phone (Pixel 11)', '16 GB MacBook Air', '32 GB Mac Studio', 'This machine (CPU)',
+      '4-6 GB phone (iPhone 17)',
+      '8-12 GB phone (Pixel 11)',
+      '16 GB MacBook Air',
+      '32 GB Mac Studio',
+      'This machine (CPU)',
     ]);
     for (const d of matrix.devices) expect(d.budgetBytes).toBeLessThanOrEqual(d.memoryBytes);
     const under1b = matrix.rows.find((r: { tier: string }) => r.tier === 'under 1B');

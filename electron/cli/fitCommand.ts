@@ -17,17 +17,29 @@ const gb = (n: number) => (n / 1024 ** 3).toFixed(1);
 const mark = { fits: 'fits ', tight: 'tight', no: '  -  ' } as const;
 
 export async function fitCommand(argv: string[]): Promise<number> {
-  const { values } = parseCommandLine({
-      args: argv, strict: true,
+  const { values } = parseCommandLine(
+    {
+      args: argv,
+      strict: true,
       options: {
-        quant: { type: 'string', default: 'Q4_K_M' }, ctx: { type: 'string' }, 'kv-type': { type: 'string', default: 'f16' },
-        model: { type: 'string', multiple: true }, gpu: { type: 'string' }, json: { type: 'boolean' },
+        quant: { type: 'string', default: 'Q4_K_M' },
+        ctx: { type: 'string' },
+        'kv-type': { type: 'string', default: 'f16' },
+        model: { type: 'string', multiple: true },
+        gpu: { type: 'string' },
+        json: { type: 'boolean' },
       },
-    }, fitUsage);
+    },
+    fitUsage,
+  );
   if (!quantLevels.some((q) => q.name === values.quant)) {
-    throw new CliError(exitCodes.badInput, `--quant must be one of ${quantLevels.map((q) => q.name).join(', ')} (got "${values.quant}")`);
+    throw new CliError(
+      exitCodes.badInput,
+      `--quant must be one of ${quantLevels.map((q) => q.name).join(', ')} (got "${values.quant}")`,
+    );
   }
-  if (!(values['kv-type'] in kvTypes)) throw new CliError(exitCodes.badInput, `--kv-type must be f16 or q8_0 (got "${values['kv-type']}")`);
+  if (!(values['kv-type'] in kvTypes))
+    throw new CliError(exitCodes.badInput, `--kv-type must be f16 or q8_0 (got "${values['kv-type']}")`);
   const ctx = numberOption(values.ctx, 'ctx', 256, 1_048_576, true) ?? 8192;
 
   const models: FitModel[] = catalogFitModels(loadCatalog());
@@ -46,14 +58,22 @@ export async function fitCommand(argv: string[]): Promise<number> {
   } finally {
     await engine.dispose();
   }
-  const matrix = buildMatrix(models, [...presetDevices, machine], { quant: values.quant, ctx, kvType: values['kv-type'] as KvType });
+  const matrix = buildMatrix(models, [...presetDevices, machine], {
+    quant: values.quant,
+    ctx,
+    kvType: values['kv-type'] as KvType,
+  });
   process.stdout.write(values.json ? JSON.stringify(matrix, null, 2) + '\n' : table(matrix));
   return exitCodes.ok;
 }
 
 function table(m: Matrix): string {
   const width = 26;
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(10) : c.slice(0, width - 2).padEnd(width))).join('').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(10) : c.slice(0, width - 2).padEnd(width)))
+      .join('')
+      .trimEnd();
   const lines = [
     `Fit at ${m.controls.quant}, ${m.controls.ctx}-token context, ${m.controls.kvType} KV cache ("fits" leaves a fifth of the budget free; "-" does not fit)`,
     '',
@@ -61,7 +81,14 @@ function table(m: Matrix): string {
     line(['', ...m.devices.map((d) => `${gb(d.budgetBytes)} of ${gb(d.memoryBytes)} GB usable`)]),
   ];
   for (const row of m.rows) {
-    lines.push(line([row.tier, ...row.cells.map((c) => `${mark[c.verdict]} ${c.models.filter((x) => x.verdict !== 'no').length}/${c.models.length} run`)]));
+    lines.push(
+      line([
+        row.tier,
+        ...row.cells.map(
+          (c) => `${mark[c.verdict]} ${c.models.filter((x) => x.verdict !== 'no').length}/${c.models.length} run`,
+        ),
+      ]),
+    );
   }
   for (const d of m.devices) lines.push('', `${d.name}: ${d.explanation}`);
   return lines.join('\n') + '\n';

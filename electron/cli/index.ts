@@ -28,16 +28,28 @@ Exit codes: 0 done, 2 bad input, 3 model failed to load, 4 engine crashed.`;
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
-    case 'chat': return chatCommand(rest);
-    case 'serve': return serveCommand(rest);
-    case 'fit': return fitCommand(rest);
-    case 'route': return routeCommand(rest);
-    case 'telemetry': return telemetryCommand(rest);
-    case 'bench': return benchCommand(rest);
-    case 'quantize': return quantizeCommand(rest);
-    case 'compare': return compareCommand(rest);
-    case 'models': return modelsCommand(rest);
-    case undefined: case '--help': case '-h': case 'help':
+    case 'chat':
+      return chatCommand(rest);
+    case 'serve':
+      return serveCommand(rest);
+    case 'fit':
+      return fitCommand(rest);
+    case 'route':
+      return routeCommand(rest);
+    case 'telemetry':
+      return telemetryCommand(rest);
+    case 'bench':
+      return benchCommand(rest);
+    case 'quantize':
+      return quantizeCommand(rest);
+    case 'compare':
+      return compareCommand(rest);
+    case 'models':
+      return modelsCommand(rest);
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
       console.log(usage);
       return exitCodes.ok;
     default:
@@ -46,7 +58,9 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
+  (code) => {
+    process.exitCode = code;
+  },
   (error: unknown) => {
     if (error instanceof CliError) {
       console.error(`edgewise: ${error.message}`);

@@ -5,11 +5,19 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { demoModel, f16Model, repoRoot, stories260k, tempDir } from '../../tests/fixtures.ts';
 
-function edgewise(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function edgewise(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(repoRoot, 'electron/cli/index.ts'), ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [join(repoRoot, 'electron/cli/index.ts'), ...args],
+      { env: { ...process.env, ...env } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -20,12 +28,34 @@ describe('edgewise quantize and compare', () => {
     expect(made.code).toBe(0);
     const result = JSON.parse(made.stdout);
     expect(result).toMatchObject({ path: join(dataDir, 'models', 'TinyStories-656K-Q4_0.gguf'), type: 'Q4_0' });
-    const { code, stdout } = await edgewise(['compare', f16Model, result.path, '--ctx', '128', '--tokens', '8', '--json']);
+    const { code, stdout } = await edgewise([
+      'compare',
+      f16Model,
+      result.path,
+      '--ctx',
+      '128',
+      '--tokens',
+      '8',
+      '--json',
+    ]);
     expect(code).toBe(0);
     const rows = JSON.parse(stdout);
     expect(rows).toHaveLength(2);
     for (const row of rows) {
-      expect(Object.keys(row)).toEqual(expect.arrayContaining(['file', 'sizeBytes', 'bitsPerWeight', 'perplexity', 'kldMean', 'kldP99', 'top1Agreement', 'prefillTokensPerSec', 'decodeTokensPerSec', 'peakMemoryBytes']));
+      expect(Object.keys(row)).toEqual(
+        expect.arrayContaining([
+          'file',
+          'sizeBytes',
+          'bitsPerWeight',
+          'perplexity',
+          'kldMean',
+          'kldP99',
+          'top1Agreement',
+          'prefillTokensPerSec',
+          'decodeTokensPerSec',
+          'peakMemoryBytes',
+        ]),
+      );
     }
     expect(rows[0]).toMatchObject({ file: f16Model, kldMean: 0, top1Agreement: 1 });
     expect(rows[1].kldMean).toBeGreaterThan(0);
@@ -50,9 +80,15 @@ describe('edgewise models', () => {
     const id = /as (m-[0-9a-f]+)/.exec(imported.stdout)![1]!;
     const copied = await edgewise(['models', 'import', f16Model, '--copy'], env);
     expect(copied.code).toBe(0);
-    const list = JSON.parse((await edgewise(['models', 'list', '--json'], env)).stdout) as { id: string; source: string; path: string }[];
+    const list = JSON.parse((await edgewise(['models', 'list', '--json'], env)).stdout) as {
+      id: string;
+      source: string;
+      path: string;
+    }[];
     expect(list.map((m) => m.source).sort()).toEqual(['added', 'bundled', 'library']);
-    const catalog = JSON.parse((await edgewise(['models', 'list', '--catalog', '--json'], env)).stdout) as { id: string }[];
+    const catalog = JSON.parse((await edgewise(['models', 'list', '--catalog', '--json'], env)).stdout) as {
+      id: string;
+    }[];
     expect(catalog.map((m) => m.id)).toContain('qwen3-0.6b');
     expect((await edgewise(['models', 'rm', id], env)).stdout).toMatch(/Forgot .*stories260K.gguf/);
     expect(existsSync(stories260k)).toBe(true);

@@ -12,18 +12,34 @@ export const quantizeUsage = `Usage: edgewise quantize SRC --type ${quantTypeNam
 
 /** The lab's errors as the CLI reports them: bad input is exit code 2, anything else 1. */
 export function asCliError(error: unknown): unknown {
-  return error instanceof QuantizeError ? new CliError(error.code === 'bad_input' ? exitCodes.badInput : 1, error.message) : error;
+  return error instanceof QuantizeError
+    ? new CliError(error.code === 'bad_input' ? exitCodes.badInput : 1, error.message)
+    : error;
 }
 
 export async function quantizeCommand(argv: string[]): Promise<number> {
-  const parsed = parseCommandLine({
-      args: argv, strict: true, allowPositionals: true,
-      options: { type: { type: 'string' }, out: { type: 'string' }, threads: { type: 'string' }, json: { type: 'boolean' } },
-    }, quantizeUsage);
+  const parsed = parseCommandLine(
+    {
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        type: { type: 'string' },
+        out: { type: 'string' },
+        threads: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+    },
+    quantizeUsage,
+  );
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new CliError(exitCodes.badInput, `Give exactly one source file.\n${quantizeUsage}`);
+  if (positionals.length !== 1)
+    throw new CliError(exitCodes.badInput, `Give exactly one source file.\n${quantizeUsage}`);
   if (!values.type || !quantTypeNames.includes(values.type as QuantTypeName)) {
-    throw new CliError(exitCodes.badInput, `--type must be one of ${quantTypeNames.join(', ')} (got "${values.type ?? ''}")`);
+    throw new CliError(
+      exitCodes.badInput,
+      `--type must be one of ${quantTypeNames.join(', ')} (got "${values.type ?? ''}")`,
+    );
   }
   const type = values.type as QuantTypeName;
   const source = resolve(positionals[0]!);
@@ -35,10 +51,15 @@ export async function quantizeCommand(argv: string[]): Promise<number> {
   let last = -1;
   try {
     const result = await quantizeModel({
-      source, type, out, threads, signal: controller.signal,
+      source,
+      type,
+      out,
+      threads,
+      signal: controller.signal,
       onProgress: ({ done, total }) => {
         const percent = Math.floor((done / total) * 100);
-        if (!values.json && process.stderr.isTTY && percent !== last) process.stderr.write(`\r${type}: ${percent}% (${done}/${total} tensors)`);
+        if (!values.json && process.stderr.isTTY && percent !== last)
+          process.stderr.write(`\r${type}: ${percent}% (${done}/${total} tensors)`);
         last = percent;
       },
     });
@@ -46,8 +67,13 @@ export async function quantizeCommand(argv: string[]): Promise<number> {
     if (values.json) {
       process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     } else {
-      console.log(`Wrote ${result.path}: ${(result.sizeBytes / 1e6).toFixed(2)} MB, ${result.bitsPerWeight.toFixed(2)} bits per weight, in ${result.seconds.toFixed(1)} s`);
-      if (result.fallbacks > 0) console.log(`${result.fallbacks} tensor(s) fell back to another type: their rows are not a multiple of the block size of the type llama.cpp picked for them.`);
+      console.log(
+        `Wrote ${result.path}: ${(result.sizeBytes / 1e6).toFixed(2)} MB, ${result.bitsPerWeight.toFixed(2)} bits per weight, in ${result.seconds.toFixed(1)} s`,
+      );
+      if (result.fallbacks > 0)
+        console.log(
+          `${result.fallbacks} tensor(s) fell back to another type: their rows are not a multiple of the block size of the type llama.cpp picked for them.`,
+        );
     }
     return exitCodes.ok;
   } catch (error) {

@@ -28,31 +28,56 @@ function configuredTiers(): Tier[] {
 }
 
 export function routeCommand(argv: string[]): number {
-  const parsed = parseCommandLine({
-      args: argv, allowPositionals: true, strict: true,
+  const parsed = parseCommandLine(
+    {
+      args: argv,
+      allowPositionals: true,
+      strict: true,
       options: {
-        json: { type: 'boolean' }, battery: { type: 'string' }, charging: { type: 'boolean' }, offline: { type: 'boolean' },
-        policy: { type: 'string', default: 'auto' }, tiers: { type: 'string' },
+        json: { type: 'boolean' },
+        battery: { type: 'string' },
+        charging: { type: 'boolean' },
+        offline: { type: 'boolean' },
+        policy: { type: 'string', default: 'auto' },
+        tiers: { type: 'string' },
       },
-    }, routeUsage);
+    },
+    routeUsage,
+  );
   const { values, positionals } = parsed;
   const query = positionals.join(' ');
   if (!query.trim()) throw new CliError(exitCodes.badInput, `Give a prompt to route.\n${routeUsage}`);
-  if (!policies.includes(values.policy as Policy)) throw new CliError(exitCodes.badInput, `--policy must be one of ${policies.join(', ')} (got "${values.policy}")`);
-  const tiers = (values.tiers ?? configuredTiers().join(',')).split(',').map((t) => t.trim()).filter(Boolean);
+  if (!policies.includes(values.policy as Policy))
+    throw new CliError(exitCodes.badInput, `--policy must be one of ${policies.join(', ')} (got "${values.policy}")`);
+  const tiers = (values.tiers ?? configuredTiers().join(','))
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   const unknown = tiers.filter((t) => !allTiers.includes(t as Tier));
-  if (unknown.length > 0) throw new CliError(exitCodes.badInput, `--tiers takes device, private and partner (got "${unknown.join(', ')}")`);
+  if (unknown.length > 0)
+    throw new CliError(exitCodes.badInput, `--tiers takes device, private and partner (got "${unknown.join(', ')}")`);
   const percent = numberOption(values.battery, 'battery', 0, 100) ?? null;
   const d = route({
-    query, tiers: tiers as Tier[], policy: values.policy as Policy, online: !values.offline,
+    query,
+    tiers: tiers as Tier[],
+    policy: values.policy as Policy,
+    online: !values.offline,
     battery: { percent, charging: values.charging ? true : percent === null ? null : false },
   });
   if (values.json) {
-    process.stdout.write(JSON.stringify({ tier: d.tier, consentRequired: d.consentRequired, rule: d.rule, reasons: d.reasons, signals: d.signals }, null, 2) + '\n');
+    process.stdout.write(
+      JSON.stringify(
+        { tier: d.tier, consentRequired: d.consentRequired, rule: d.rule, reasons: d.reasons, signals: d.signals },
+        null,
+        2,
+      ) + '\n',
+    );
   } else {
-    process.stdout.write(`${d.tier}${d.consentRequired ? ' (asks for your consent first)' : ''}\n${d.reasons.map((r) => `- ${r}`).join('\n')}\n`
-      + `signals: complexity ${d.signals.complexity} (${d.signals.complexityLevel}); personal data: ${d.signals.privacy.detected.join(', ') || 'none'}; `
-      + `battery: ${percent === null ? 'unknown' : `${percent}%${values.charging ? ', charging' : ''}`}; ${values.offline ? 'offline' : 'online'}\n`);
+    process.stdout.write(
+      `${d.tier}${d.consentRequired ? ' (asks for your consent first)' : ''}\n${d.reasons.map((r) => `- ${r}`).join('\n')}\n` +
+        `signals: complexity ${d.signals.complexity} (${d.signals.complexityLevel}); personal data: ${d.signals.privacy.detected.join(', ') || 'none'}; ` +
+        `battery: ${percent === null ? 'unknown' : `${percent}%${values.charging ? ', charging' : ''}`}; ${values.offline ? 'offline' : 'online'}\n`,
+    );
   }
   return exitCodes.ok;
 }

@@ -4,20 +4,32 @@ import { startServer } from '../server/server.ts';
 import { appRoot, defaultDataDir } from '../services/paths.ts';
 import { CliError, exitCodes, gpuOption, numberOption, parseCommandLine } from './args.ts';
 
-export const serveUsage = 'Usage: edgewise serve [--port N] [--model PATH] [--gpu auto|cpu|metal|cuda|vulkan] [--threads N] [--host ADDRESS] [--api-key KEY]';
+export const serveUsage =
+  'Usage: edgewise serve [--port N] [--model PATH] [--gpu auto|cpu|metal|cuda|vulkan] [--threads N] [--host ADDRESS] [--api-key KEY]';
 
 export async function serveCommand(argv: string[]): Promise<number> {
-  const { values } = parseCommandLine({
-      args: argv, strict: true,
+  const { values } = parseCommandLine(
+    {
+      args: argv,
+      strict: true,
       options: {
-        port: { type: 'string' }, model: { type: 'string' }, gpu: { type: 'string' },
-        threads: { type: 'string' }, host: { type: 'string' }, 'api-key': { type: 'string' },
+        port: { type: 'string' },
+        model: { type: 'string' },
+        gpu: { type: 'string' },
+        threads: { type: 'string' },
+        host: { type: 'string' },
+        'api-key': { type: 'string' },
       },
-    }, serveUsage);
+    },
+    serveUsage,
+  );
   const host = values.host ?? '127.0.0.1';
-  if (values['api-key'] !== undefined && values['api-key'].length < 8) throw new CliError(exitCodes.badInput, '--api-key must be at least 8 characters long.');
+  if (values['api-key'] !== undefined && values['api-key'].length < 8)
+    throw new CliError(exitCodes.badInput, '--api-key must be at least 8 characters long.');
   if (values.host && !['127.0.0.1', 'localhost', '::1'].includes(values.host)) {
-    console.warn(`Warning: listening on ${values.host} makes Edgewise reachable from other machines. Anyone with the URL's token can use your models and read your conversations.`);
+    console.warn(
+      `Warning: listening on ${values.host} makes Edgewise reachable from other machines. Anyone with the URL's token can use your models and read your conversations.`,
+    );
   }
   const server = await startServer({
     dataDir: defaultDataDir(),
@@ -32,7 +44,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
   console.log(`Edgewise is serving at ${server.url}`);
   console.log(`OpenAI-compatible API: ${new URL('/v1', server.url).href} (API key: ${server.apiKey})`);
   console.log(`Data: ${defaultDataDir()}`);
-  if (server.app.interrupted > 0) console.log(`${server.app.interrupted} answer(s) interrupted by the last shutdown were kept.`);
+  if (server.app.interrupted > 0)
+    console.log(`${server.app.interrupted} answer(s) interrupted by the last shutdown were kept.`);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -43,7 +56,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
   await server.app.start().then(
-    () => console.log(`Model ready: ${server.app.engine.status.modelName} on ${server.app.engine.status.backend} (${server.app.engine.status.threads} threads)`),
+    () =>
+      console.log(
+        `Model ready: ${server.app.engine.status.modelName} on ${server.app.engine.status.backend} (${server.app.engine.status.threads} threads)`,
+      ),
     (error: Error) => console.error(`The model did not load: ${error.message}`),
   );
   return new Promise<number>(() => {});

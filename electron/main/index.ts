@@ -13,8 +13,13 @@ import { IPC_CHANNEL } from '../../shared/contract.ts';
 const spawnUtilityWorker: SpawnWorker = () => {
   const child = utilityProcess.fork(workerEntry(), [], { serviceName: 'Edgewise engine', stdio: 'inherit' });
   return {
-    transport: messageTransport((m) => child.postMessage(m), (listener) => child.on('message', listener)),
-    get pid() { return child.pid; },
+    transport: messageTransport(
+      (m) => child.postMessage(m),
+      (listener) => child.on('message', listener),
+    ),
+    get pid() {
+      return child.pid;
+    },
     kill: () => child.kill(),
     onExit: (listener) => child.on('exit', (code) => listener(code, null)),
   };
@@ -39,20 +44,33 @@ async function main() {
   // API keys at rest: encrypted with the OS keychain (safeStorage) when it is available.
   const cipher = safeStorage.isEncryptionAvailable()
     ? {
-      encrypt: (plain: string) => safeStorage.encryptString(plain).toString('base64'),
-      decrypt: (sealed: string) => safeStorage.decryptString(Buffer.from(sealed, 'base64')),
-    }
+        encrypt: (plain: string) => safeStorage.encryptString(plain).toString('base64'),
+        decrypt: (sealed: string) => safeStorage.decryptString(Buffer.from(sealed, 'base64')),
+      }
     : null;
   let thermalState = 'unknown';
-  powerMonitor.on('thermal-state-change', (details: { state: string }) => { thermalState = details.state; });
+  powerMonitor.on('thermal-state-change', (details: { state: string }) => {
+    thermalState = details.state;
+  });
   const powerState = () => ({ onBattery: powerMonitor.isOnBatteryPower(), thermalState });
-  services = await createApp({ dataDir: app.getPath('userData'), spawn: spawnUtilityWorker, emit, shell: 'electron', cipher, powerState });
+  services = await createApp({
+    dataDir: app.getPath('userData'),
+    spawn: spawnUtilityWorker,
+    emit,
+    shell: 'electron',
+    cipher,
+    powerState,
+  });
   serveContractOverIpc(ipcMain, services.handlers, () => window, indexUrl);
   // Electronegativity cannot see through secureWebPreferences(): it sets contextIsolation and sandbox on,
   // nodeIntegration off and disables Auxclick (security.test.ts asserts each). The remote module no longer
   // exists in Electron 45.
-  window = new BrowserWindow({ // eng-disable NODE_INTEGRATION_JS_CHECK CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK REMOTE_MODULE_JS_CHECK
-    width: 1200, height: 800, title: APP_NAME, show: false,
+  window = new BrowserWindow({
+    // eng-disable NODE_INTEGRATION_JS_CHECK CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK REMOTE_MODULE_JS_CHECK
+    width: 1200,
+    height: 800,
+    title: APP_NAME,
+    show: false,
     webPreferences: secureWebPreferences(join(appRoot(), 'dist', 'preload', 'index.cjs')),
   });
   // openExternal gets only the URLs applyWindowRules lets through: http and https, never file: or custom schemes.

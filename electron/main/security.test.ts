@@ -5,8 +5,14 @@ import { contentSecurityPolicy } from './csp.ts';
 describe('Electron security rules', () => {
   it('the window is isolated, sandboxed and has no Node', () => {
     expect(secureWebPreferences('/app/preload.cjs')).toMatchObject({
-      contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false, webviewTag: false, webSecurity: true, allowRunningInsecureContent: false,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webviewTag: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
       disableBlinkFeatures: 'Auxclick',
     });
   });

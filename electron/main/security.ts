@@ -43,8 +43,15 @@ export function isExternalLinkAllowed(url: string): boolean {
   }
 }
 
-export function isTrustedSender(frame: { url: string; parent: unknown } | null, window: BrowserWindow | null, sender: WebContents, appIndexUrl: string): boolean {
-  return !!frame && !!window && sender === window.webContents && frame.parent === null && isAppUrl(frame.url, appIndexUrl);
+export function isTrustedSender(
+  frame: { url: string; parent: unknown } | null,
+  window: BrowserWindow | null,
+  sender: WebContents,
+  appIndexUrl: string,
+): boolean {
+  return (
+    !!frame && !!window && sender === window.webContents && frame.parent === null && isAppUrl(frame.url, appIndexUrl)
+  );
 }
 
 export function applySessionRules(session: Session): void {
@@ -55,9 +62,17 @@ export function applySessionRules(session: Session): void {
   });
 }
 
-export function applyWindowRules(contents: WebContents, appIndexUrl: string, openExternal: (url: string) => void): void {
-  contents.on('will-navigate', (event, url) => { if (!isAppUrl(url, appIndexUrl)) event.preventDefault(); });
-  contents.on('will-redirect', (event, url) => { if (!isAppUrl(url, appIndexUrl)) event.preventDefault(); });
+export function applyWindowRules(
+  contents: WebContents,
+  appIndexUrl: string,
+  openExternal: (url: string) => void,
+): void {
+  contents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url, appIndexUrl)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!isAppUrl(url, appIndexUrl)) event.preventDefault();
+  });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
     if (isExternalLinkAllowed(url)) openExternal(url);

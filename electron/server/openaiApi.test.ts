@@ -8,11 +8,19 @@ let server: RunningServer;
 let client: OpenAI;
 
 beforeAll(async () => {
-  server = await startServer({ dataDir: tempDir(), rendererDir: tempDir(), gpu: 'cpu', modelPath: demoModel, apiKey: 'test-key-0123456789' });
+  server = await startServer({
+    dataDir: tempDir(),
+    rendererDir: tempDir(),
+    gpu: 'cpu',
+    modelPath: demoModel,
+    apiKey: 'test-key-0123456789',
+  });
   await server.app.start();
   client = new OpenAI({ baseURL: `http://127.0.0.1:${server.port}/v1`, apiKey: 'test-key-0123456789', maxRetries: 0 });
 }, 60_000);
-afterAll(async () => { await server?.close(); });
+afterAll(async () => {
+  await server?.close();
+});
 
 describe('OpenAI-compatible API', () => {
   it('lists the models', async () => {
@@ -21,21 +29,33 @@ describe('OpenAI-compatible API', () => {
   });
 
   it('answers whole and streamed alike, with usage and finish reason', async () => {
-    const request = { model: 'default', messages: [{ role: 'user' as const, content: 'Once upon a time' }], temperature: 0, max_tokens: 24 };
+    const request = {
+      model: 'default',
+      messages: [{ role: 'user' as const, content: 'Once upon a time' }],
+      temperature: 0,
+      max_tokens: 24,
+    };
     const whole = await client.chat.completions.create(request);
     expect(whole.choices[0]!.finish_reason).toBe('length');
     expect(whole.usage!.completion_tokens).toBe(24);
     const text = whole.choices[0]!.message.content!;
     expect(text.length).toBeGreaterThan(20);
 
-    const stream = await client.chat.completions.create({ ...request, stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create({
+      ...request,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let streamed = '';
     let deltas = 0;
     let finish: string | null = null;
     let usage: OpenAI.CompletionUsage | undefined;
     for await (const chunk of stream) {
       const choice = chunk.choices[0];
-      if (choice?.delta.content) { streamed += choice.delta.content; deltas++; }
+      if (choice?.delta.content) {
+        streamed += choice.delta.content;
+        deltas++;
+      }
       finish = choice?.finish_reason ?? finish;
       usage = chunk.usage ?? usage;
     }
@@ -48,8 +68,12 @@ describe('OpenAI-compatible API', () => {
   it('refuses a wrong key with 401, a bad request with 400 and an unknown model with 404', async () => {
     const wrong = new OpenAI({ baseURL: `http://127.0.0.1:${server.port}/v1`, apiKey: 'nope', maxRetries: 0 });
     await expect(wrong.models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
-    await expect(client.chat.completions.create({ model: 'default', messages: [] })).rejects.toBeInstanceOf(OpenAI.BadRequestError);
-    await expect(client.chat.completions.create({ model: 'gpt-9', messages: [{ role: 'user', content: 'hi' }] })).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    await expect(client.chat.completions.create({ model: 'default', messages: [] })).rejects.toBeInstanceOf(
+      OpenAI.BadRequestError,
+    );
+    await expect(
+      client.chat.completions.create({ model: 'gpt-9', messages: [{ role: 'user', content: 'hi' }] }),
+    ).rejects.toBeInstanceOf(OpenAI.NotFoundError);
     const noKey = await fetch(`http://127.0.0.1:${server.port}/v1/models`);
     expect(noKey.status).toBe(401);
   });
@@ -58,11 +82,21 @@ describe('OpenAI-compatible API', () => {
     const engine = server.app.engine;
     const generate = engine.generate.bind(engine);
     const results: string[] = [];
-    engine.generate = (args, onToken, signal) => generate(args, onToken, signal).then((r) => { results.push(r.stopReason); return r; });
+    engine.generate = (args, onToken, signal) =>
+      generate(args, onToken, signal).then((r) => {
+        results.push(r.stopReason);
+        return r;
+      });
     try {
       const controller = new AbortController();
       const stream = await client.chat.completions.create(
-        { model: 'default', messages: [{ role: 'user', content: 'Once upon a time' }], max_tokens: 4000, temperature: 1, stream: true },
+        {
+          model: 'default',
+          messages: [{ role: 'user', content: 'Once upon a time' }],
+          max_tokens: 4000,
+          temperature: 1,
+          stream: true,
+        },
         { signal: controller.signal },
       );
       let received = 0;
@@ -71,9 +105,15 @@ describe('OpenAI-compatible API', () => {
           if (chunk.choices[0]?.delta.content) received++;
           if (received === 3) controller.abort();
         }
-      } catch { /* the client reports its own abort */ }
+      } catch {
+        /* the client reports its own abort */
+      }
       await expect.poll(() => results).toEqual(['aborted']);
-      const next = await client.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'Once' }], max_tokens: 4 });
+      const next = await client.chat.completions.create({
+        model: 'default',
+        messages: [{ role: 'user', content: 'Once' }],
+        max_tokens: 4,
+      });
       expect(next.usage!.completion_tokens).toBeLessThanOrEqual(4);
     } finally {
       engine.generate = generate;

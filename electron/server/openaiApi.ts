@@ -12,10 +12,15 @@ const MAX_BODY_BYTES = 1 << 20;
 
 const chatRequest = z.object({
   model: z.string().min(1).max(256),
-  messages: z.array(z.object({
-    role: z.enum(['system', 'developer', 'user', 'assistant']),
-    content: z.union([z.string(), z.array(z.object({ type: z.literal('text'), text: z.string() }))]),
-  })).min(1).max(1000),
+  messages: z
+    .array(
+      z.object({
+        role: z.enum(['system', 'developer', 'user', 'assistant']),
+        content: z.union([z.string(), z.array(z.object({ type: z.literal('text'), text: z.string() }))]),
+      }),
+    )
+    .min(1)
+    .max(1000),
   stream: z.boolean().optional(),
   stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
   temperature: z.number().min(0).max(2).nullish(),
@@ -40,7 +45,10 @@ function sendJson(res: ServerResponse, status: number, body: unknown) {
 }
 
 function sendError(res: ServerResponse, error: ApiError) {
-  if (res.headersSent) { res.end(); return; }
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
   sendJson(res, error.status, { error: { message: error.message, type: error.type, param: null, code: null } });
 }
 
@@ -49,7 +57,8 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new ApiError(413, 'invalid_request_error', 'The request body is larger than 1 MB.');
+    if (size > MAX_BODY_BYTES)
+      throw new ApiError(413, 'invalid_request_error', 'The request body is larger than 1 MB.');
     chunks.push(chunk as Buffer);
   }
   try {
@@ -59,16 +68,25 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-const text = (c: z.infer<typeof chatRequest>['messages'][number]['content']) => (typeof c === 'string' ? c : c.map((p) => p.text).join(''));
+const text = (c: z.infer<typeof chatRequest>['messages'][number]['content']) =>
+  typeof c === 'string' ? c : c.map((p) => p.text).join('');
 
 export async function handleOpenAi(req: IncomingMessage, res: ServerResponse, app: App, apiKey: string): Promise<void> {
   try {
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    if (!tokenMatches(bearer, apiKey)) throw new ApiError(401, 'invalid_api_key', 'Incorrect or missing API key: pass the key that `edgewise serve` printed, as "Authorization: Bearer KEY".');
+    if (!tokenMatches(bearer, apiKey))
+      throw new ApiError(
+        401,
+        'invalid_api_key',
+        'Incorrect or missing API key: pass the key that `edgewise serve` printed, as "Authorization: Bearer KEY".',
+      );
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (req.method === 'GET' && path === '/v1/models') {
       const models = await app.library.list();
-      sendJson(res, 200, { object: 'list', data: models.map((m) => ({ id: m.id, object: 'model', created: 0, owned_by: 'edgewise', name: m.name })) });
+      sendJson(res, 200, {
+        object: 'list',
+        data: models.map((m) => ({ id: m.id, object: 'model', created: 0, owned_by: 'edgewise', name: m.name })),
+      });
       return;
     }
     if (req.method === 'POST' && path === '/v1/chat/completions') return await chatCompletions(req, res, app);
@@ -76,7 +94,8 @@ export async function handleOpenAi(req: IncomingMessage, res: ServerResponse, ap
   } catch (error) {
     if (error instanceof ApiError) return sendError(res, error);
     if (error instanceof RpcError) {
-      const status = error.code === 'bad_input' ? 400 : error.code === 'not_found' ? 404 : error.code === 'busy' ? 429 : 500;
+      const status =
+        error.code === 'bad_input' ? 400 : error.code === 'not_found' ? 404 : error.code === 'busy' ? 429 : 500;
       return sendError(res, new ApiError(status, error.code, error.message));
     }
     sendError(res, new ApiError(500, 'internal', (error as Error).message));
@@ -86,41 +105,77 @@ export async function handleOpenAi(req: IncomingMessage, res: ServerResponse, ap
 async function chatCompletions(req: IncomingMessage, res: ServerResponse, app: App) {
   const parsed = chatRequest.safeParse(await readJson(req));
   if (!parsed.success) {
-    throw new ApiError(400, 'invalid_request_error', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+    throw new ApiError(
+      400,
+      'invalid_request_error',
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+    );
   }
   const body = parsed.data;
   const models = await app.library.list();
   const wanted = models.find((m) => m.id === body.model || m.name === body.model || m.path.endsWith(`/${body.model}`));
   if (!wanted && body.model !== 'edgewise' && body.model !== 'default') {
-    throw new ApiError(404, 'model_not_found', `No model "${body.model}" here; GET /v1/models lists them (or use "default").`);
+    throw new ApiError(
+      404,
+      'model_not_found',
+      `No model "${body.model}" here; GET /v1/models lists them (or use "default").`,
+    );
   }
   const model = await app.ensureModel(wanted?.id ?? app.engine.loadedModel?.id ?? null);
-  const systemPrompt = body.messages.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => text(m.content)).join('\n\n');
-  const history = body.messages.filter((m) => m.role === 'user' || m.role === 'assistant').map((m) => ({ role: m.role as 'user' | 'assistant', text: text(m.content) }));
-  if (history.at(-1)?.role !== 'user') throw new ApiError(400, 'invalid_request_error', 'messages must end with a user message.');
+  const systemPrompt = body.messages
+    .filter((m) => m.role === 'system' || m.role === 'developer')
+    .map((m) => text(m.content))
+    .join('\n\n');
+  const history = body.messages
+    .filter((m) => m.role === 'user' || m.role === 'assistant')
+    .map((m) => ({ role: m.role as 'user' | 'assistant', text: text(m.content) }));
+  if (history.at(-1)?.role !== 'user')
+    throw new ApiError(400, 'invalid_request_error', 'messages must end with a user message.');
   const controller = new AbortController();
-  res.on('close', () => { if (!res.writableFinished) controller.abort(); });
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
   const id = `chatcmpl-${randomUUID()}`;
   const created = Math.floor(Date.now() / 1000);
-  const chunk = (delta: object, finish: string | null, usage?: object) => `data: ${JSON.stringify({
-    id, object: 'chat.completion.chunk', created, model: model.id, choices: usage ? [] : [{ index: 0, delta, finish_reason: finish }], ...(usage ? { usage } : {}),
-  })}\n\n`;
+  const chunk = (delta: object, finish: string | null, usage?: object) =>
+    `data: ${JSON.stringify({
+      id,
+      object: 'chat.completion.chunk',
+      created,
+      model: model.id,
+      choices: usage ? [] : [{ index: 0, delta, finish_reason: finish }],
+      ...(usage ? { usage } : {}),
+    })}\n\n`;
   if (body.stream) {
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
     res.write(chunk({ role: 'assistant', content: '' }, null));
   }
-  const result = await app.engine.generate({
-    requestId: randomUUID(), mode: 'chat', systemPrompt, history, contextSize: 2048,
-    sampling: {
-      ...defaultSampling,
-      temperature: body.temperature ?? defaultSampling.temperature,
-      topP: body.top_p ?? defaultSampling.topP,
-      maxTokens: body.max_completion_tokens ?? body.max_tokens ?? defaultSampling.maxTokens,
-      seed: body.seed ?? null,
+  const result = await app.engine.generate(
+    {
+      requestId: randomUUID(),
+      mode: 'chat',
+      systemPrompt,
+      history,
+      contextSize: 2048,
+      sampling: {
+        ...defaultSampling,
+        temperature: body.temperature ?? defaultSampling.temperature,
+        topP: body.top_p ?? defaultSampling.topP,
+        maxTokens: body.max_completion_tokens ?? body.max_tokens ?? defaultSampling.maxTokens,
+        seed: body.seed ?? null,
+      },
     },
-  }, (delta) => { if (body.stream) res.write(chunk({ content: delta }, null)); }, controller.signal);
+    (delta) => {
+      if (body.stream) res.write(chunk({ content: delta }, null));
+    },
+    controller.signal,
+  );
   const finish = result.stopReason === 'maxTokens' ? 'length' : 'stop';
-  const usage = { prompt_tokens: result.promptTokens, completion_tokens: result.outputTokens, total_tokens: result.promptTokens + result.outputTokens };
+  const usage = {
+    prompt_tokens: result.promptTokens,
+    completion_tokens: result.outputTokens,
+    total_tokens: result.promptTokens + result.outputTokens,
+  };
   if (body.stream) {
     res.write(chunk({}, finish));
     if (body.stream_options?.include_usage) res.write(chunk({}, null, usage));
@@ -128,7 +183,11 @@ async function chatCompletions(req: IncomingMessage, res: ServerResponse, app: A
     return;
   }
   sendJson(res, 200, {
-    id, object: 'chat.completion', created, model: model.id,
-    choices: [{ index: 0, message: { role: 'assistant', content: result.text }, finish_reason: finish }], usage,
+    id,
+    object: 'chat.completion',
+    created,
+    model: model.id,
+    choices: [{ index: 0, message: { role: 'assistant', content: result.text }, finish_reason: finish }],
+    usage,
   });
 }

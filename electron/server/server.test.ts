@@ -8,8 +8,12 @@ import { tempDir } from '../../tests/fixtures.ts';
 
 function get(port: number, path: string, headers: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve, reject) => {
-    request({ host: '127.0.0.1', port, path, headers }, (res) => { res.resume(); resolve(res.statusCode ?? 0); })
-      .on('error', reject).end();
+    request({ host: '127.0.0.1', port, path, headers }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    })
+      .on('error', reject)
+      .end();
   });
 }
 
@@ -27,7 +31,10 @@ function call(ws: WebSocket, name: string, args: unknown): Promise<any> {
     const id = Math.floor(Math.random() * 1e9);
     const onMessage = (data: WebSocket.RawData) => {
       const m = JSON.parse(data.toString());
-      if (m.t === 'result' && m.id === id) { ws.off('message', onMessage); resolve(m); }
+      if (m.t === 'result' && m.id === id) {
+        ws.off('message', onMessage);
+        resolve(m);
+      }
     };
     ws.on('message', onMessage);
     ws.send(JSON.stringify({ t: 'call', id, name, args }));
@@ -44,7 +51,9 @@ describe('headless shell: only its own pages, with the token, get in', () => {
     server = await startServer({ dataDir: tempDir(), rendererDir, gpu: 'cpu' });
     ws = `ws://127.0.0.1:${server.port}/rpc`;
   });
-  afterAll(async () => { await server.close(); });
+  afterAll(async () => {
+    await server.close();
+  });
 
   it('listens on 127.0.0.1 and prints a URL with a long random token', () => {
     expect(server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/\\?token=[\\w-]{32}$`));
@@ -72,8 +81,14 @@ describe('headless shell: only its own pages, with the token, get in', () => {
     expect(created).toMatchObject({ ok: true, value: { title: 'Hello' } });
     const list = await call(socket, 'conversations.list', {});
     expect(list.value.map((c: { title: string }) => c.title)).toEqual(['Hello']);
-    expect(await call(socket, 'conversations.get', { id: 42 })).toMatchObject({ ok: false, error: { code: 'bad_input' } });
-    expect(await call(socket, 'models.add', { path: '/etc/passwd' })).toMatchObject({ ok: false, error: { code: 'bad_input' } });
+    expect(await call(socket, 'conversations.get', { id: 42 })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_input' },
+    });
+    expect(await call(socket, 'models.add', { path: '/etc/passwd' })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_input' },
+    });
     socket.close();
   });
 });

@@ -92,7 +92,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
           return;
         }
         if (!isRpcMessage(message)) return;
-        void dispatch(message, (reply) => { if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply)); });
+        void dispatch(message, (reply) => {
+          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
+        });
       });
     });
   });

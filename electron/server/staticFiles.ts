@@ -4,8 +4,14 @@ import { extname, join, normalize, sep } from 'node:path';
 import type { ServerResponse } from 'node:http';
 
 const types: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json', '.woff2': 'font/woff2',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
 };
 
 export async function serveStatic(root: string, pathname: string, res: ServerResponse, csp: string): Promise<void> {
@@ -26,8 +32,8 @@ export async function serveStatic(root: string, pathname: string, res: ServerRes
     });
     res.end(body);
   } catch {
-    res.writeHead(404, { 'Content-Type': 'text/plain' }).end(pathname === '/'
-      ? 'The UI is not built yet: run `npm run build`.'
-      : 'Not found');
+    res
+      .writeHead(404, { 'Content-Type': 'text/plain' })
+      .end(pathname === '/' ? 'The UI is not built yet: run `npm run build`.' : 'Not found');
   }
 }

@@ -56,8 +56,10 @@ const version = (createRequire(import.meta.url)(join(appRoot(), 'package.json'))
 export function assertFitsInMemory(model: ModelInfo, memory = totalmem()): void {
   if (model.sizeBytes > memory) {
     const gb = (n: number) => `${(n / 1024 ** 3).toFixed(1)} GB`;
-    throw new RpcError('model_load_failed',
-      `${model.name} needs at least ${gb(model.sizeBytes)} for its weights alone, and this machine has ${gb(memory)} of memory. Choose a smaller quantization or model.`);
+    throw new RpcError(
+      'model_load_failed',
+      `${model.name} needs at least ${gb(model.sizeBytes)} for its weights alone, and this machine has ${gb(memory)} of memory. Choose a smaller quantization or model.`,
+    );
   }
 }
 
@@ -69,19 +71,32 @@ export async function createApp(options: AppOptions) {
   const storeChoice = () => settings.get('library.stores', storeSettings, { ollamaDir: null, lmStudioDir: null });
   const stores = (chosen = storeChoice()) => {
     const defaults = defaultStoreDirs();
-    return { ollama: chosen.ollamaDir ? [chosen.ollamaDir] : defaults.ollama, lmStudio: chosen.lmStudioDir ? [chosen.lmStudioDir] : defaults.lmStudio };
+    return {
+      ollama: chosen.ollamaDir ? [chosen.ollamaDir] : defaults.ollama,
+      lmStudio: chosen.lmStudioDir ? [chosen.lmStudioDir] : defaults.lmStudio,
+    };
   };
-  const library = new ModelLibrary({ db, bundledDir: bundledModelsDir(), modelsDir: join(options.dataDir, 'models'), stores });
+  const library = new ModelLibrary({
+    db,
+    bundledDir: bundledModelsDir(),
+    modelsDir: join(options.dataDir, 'models'),
+    stores,
+  });
   const catalogData = loadCatalog();
   const downloads = new DownloadManager({
-    db, stagingDir: join(options.dataDir, 'downloads'), modelsDir: library.modelsDir,
+    db,
+    stagingDir: join(options.dataDir, 'downloads'),
+    modelsDir: library.modelsDir,
     onChange: (record) => {
       options.emit('downloads.changed', record);
       if (record.state === 'done') options.emit('models.changed', {});
     },
   });
   const engine = new EngineHost({
-    spawn: options.spawn, gpu: options.gpu, threads: options.threads, crashLimit: options.crashLimit,
+    spawn: options.spawn,
+    gpu: options.gpu,
+    threads: options.threads,
+    crashLimit: options.crashLimit,
     onStatus: (status: EngineStatus) => options.emit('engine.status', status),
   });
 
@@ -94,7 +109,7 @@ export async function createApp(options: AppOptions) {
   }
 
   async function ensureModel(modelId: string | null): Promise<ModelInfo> {
-    const model = modelId ? await library.get(modelId) : (await library.defaultModel());
+    const model = modelId ? await library.get(modelId) : await library.defaultModel();
     if (!model) throw new RpcError('model_load_failed', 'No model is available: add a .gguf file first.');
     if (engine.loadedModel?.id !== model.id || engine.status.state !== 'ready') await loadModel(model);
     return model;
@@ -104,22 +119,33 @@ export async function createApp(options: AppOptions) {
   const consent = new ConsentGate();
   const sources = powerSources();
   const telemetry = new TelemetryService({
-    sources, usage: () => engine.usage(), emit: (samples) => options.emit('telemetry.samples', samples),
+    sources,
+    usage: () => engine.usage(),
+    emit: (samples) => options.emit('telemetry.samples', samples),
   });
   const chat = new ChatService({ store, engine, emit: options.emit, ensureModel, routing, consent, telemetry });
   const comparisons = new ComparisonStore(db);
   const lab = new QuantLab({
-    library, comparisons, emit: options.emit, threads: options.threads ?? physicalCores(),
-    scratchDir: join(options.dataDir, 'tmp'), referenceText: referenceTextPath(),
+    library,
+    comparisons,
+    emit: options.emit,
+    threads: options.threads ?? physicalCores(),
+    scratchDir: join(options.dataDir, 'tmp'),
+    referenceText: referenceTextPath(),
   });
 
   const handlers: Handlers<AppContract> = {
     'app.info': () => ({ version, dataDir: options.dataDir, shell: options.shell }),
     'models.list': () => library.list(),
     'models.add': ({ path }) => library.add(path),
-    'models.rename': ({ modelId, name }) => { library.rename(modelId, name); options.emit('models.changed', {}); return { ok: true as const }; },
+    'models.rename': ({ modelId, name }) => {
+      library.rename(modelId, name);
+      options.emit('models.changed', {});
+      return { ok: true as const };
+    },
     'models.remove': async ({ modelId }) => {
-      if (engine.loadedModel?.id === modelId) throw new RpcError('busy', 'This model is loaded; load another one before removing it.');
+      if (engine.loadedModel?.id === modelId)
+        throw new RpcError('busy', 'This model is loaded; load another one before removing it.');
       const removed = await library.remove(modelId);
       options.emit('models.changed', {});
       return removed;
@@ -129,11 +155,20 @@ export async function createApp(options: AppOptions) {
       const chosen = storeChoice();
       return { ...stores(chosen), ...chosen };
     },
-    'library.setStores': (change) => { settings.set('library.stores', change); options.emit('models.changed', {}); return { ok: true as const }; },
+    'library.setStores': (change) => {
+      settings.set('library.stores', change);
+      options.emit('models.changed', {});
+      return { ok: true as const };
+    },
     'downloads.list': () => downloads.list(),
     'downloads.start': ({ uri }) => {
       const file = catalogData.models.flatMap((m) => m.files).find((f) => f.uri === uri);
-      return downloads.start({ uri, fileName: file?.name, sha256: file?.sha256 ?? null, sizeBytes: file?.sizeBytes ?? null });
+      return downloads.start({
+        uri,
+        fileName: file?.name,
+        sha256: file?.sha256 ?? null,
+        sizeBytes: file?.sizeBytes ?? null,
+      });
     },
     'downloads.pause': ({ id }) => downloads.pause(id),
     'downloads.resume': ({ id }) => downloads.resume(id),
@@ -158,14 +193,20 @@ export async function createApp(options: AppOptions) {
       return { ok: true as const };
     },
     'chat.send': ({ conversationId, text }) => chat.send(conversationId, text),
-    'chat.stop': ({ conversationId }) => { chat.stop(conversationId); return { ok: true as const }; },
+    'chat.stop': ({ conversationId }) => {
+      chat.stop(conversationId);
+      return { ok: true as const };
+    },
     'chat.regenerate': ({ conversationId }) => chat.regenerate(conversationId),
     'chat.escalate': ({ conversationId }) => chat.escalate(conversationId),
     'chat.edit': ({ conversationId, messageId, text }) => chat.edit(conversationId, messageId, text),
     'fit.facts': async () => ({
-      catalog: fit.catalogModels(), local: await fit.localModels(await library.list()), devices: await fit.devices(),
+      catalog: fit.catalogModels(),
+      local: await fit.localModels(await library.list()),
+      devices: await fit.devices(),
     }),
-    'fit.addDevice': ({ name, memoryBytes, memoryType, vramBytes }) => fit.addDevice(name, memoryBytes, memoryType, vramBytes),
+    'fit.addDevice': ({ name, memoryBytes, memoryType, vramBytes }) =>
+      fit.addDevice(name, memoryBytes, memoryType, vramBytes),
     'fit.removeDevice': ({ id }) => fit.removeDevice(id),
     'telemetry.summary': () => summarize(store.answerStats()),
     'telemetry.sources': () => describeSources(sources, engine.status.backend, options.powerState),
@@ -180,7 +221,10 @@ export async function createApp(options: AppOptions) {
     'compare.start': (args) => lab.startCompare(args),
     'compare.cancel': ({ jobId }) => ({ ok: lab.cancel(jobId) }),
     'compare.list': () => comparisons.list(),
-    'compare.delete': ({ id }) => { comparisons.delete(id); return { ok: true as const }; },
+    'compare.delete': ({ id }) => {
+      comparisons.delete(id);
+      return { ok: true as const };
+    },
   };
 
   async function start(): Promise<void> {
@@ -200,7 +244,26 @@ export async function createApp(options: AppOptions) {
     db.close();
   }
 
-  return { contract: appContract, handlers, engine, chat, store, library, fit, routing, consent, telemetry, lab, comparisons, downloads, db, interrupted, ensureModel, start, dispose };
+  return {
+    contract: appContract,
+    handlers,
+    engine,
+    chat,
+    store,
+    library,
+    fit,
+    routing,
+    consent,
+    telemetry,
+    lab,
+    comparisons,
+    downloads,
+    db,
+    interrupted,
+    ensureModel,
+    start,
+    dispose,
+  };
 }
 
 export type App = Awaited<ReturnType<typeof createApp>>;

@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url';
 
 export const APP_NAME = 'Edgewise';
 
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function defaultDataDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   if (env.EDGEWISE_DATA_DIR) return resolve(env.EDGEWISE_DATA_DIR);
   if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', APP_NAME);
   if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), APP_NAME);

@@ -33,9 +33,14 @@ export const fitActions = {
     useFit.setState({ selected: { tier, device } });
   },
   async addDevice(name: string, memoryType: Device['memoryType'], memoryGb: number, vramGb: number | null) {
-    const added = await guarded(() => rpc().call('fit.addDevice', {
-      name, memoryType, memoryBytes: memoryGb * 1024 ** 3, vramBytes: vramGb ? vramGb * 1024 ** 3 : null,
-    }));
+    const added = await guarded(() =>
+      rpc().call('fit.addDevice', {
+        name,
+        memoryType,
+        memoryBytes: memoryGb * 1024 ** 3,
+        vramBytes: vramGb ? vramGb * 1024 ** 3 : null,
+      }),
+    );
     if (added) await fitActions.load();
   },
   async removeDevice(id: string) {

@@ -2,7 +2,8 @@
 export const gb = (n: number) => `${(n / 1024 ** 3).toFixed(n < 1024 ** 3 ? 2 : 1)} GB`;
 
 /** A number with a fixed count of decimals, in the user's locale. */
-export const fmt = (n: number, digits = 0) => n.toLocaleString(undefined, { maximumFractionDigits: digits, minimumFractionDigits: digits });
+export const fmt = (n: number, digits = 0) =>
+  n.toLocaleString(undefined, { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** The last part of a path, on any platform. */
 export const fileName = (path: string) => path.split(/[\\/]/).pop() ?? path;

@@ -8,7 +8,12 @@ import { guarded, rpc } from './store.ts';
 
 type Levels = CallResult<AppContract, 'quant.levels'>;
 type QuantProgress = EventPayload<AppContract, 'quant.progress'>;
-export interface Column { stage: string; fraction: number; answer: string; result: VariantResult | null }
+export interface Column {
+  stage: string;
+  fraction: number;
+  answer: string;
+  result: VariantResult | null;
+}
 
 interface LabState {
   sourceId: string | null;
@@ -29,9 +34,21 @@ interface LabState {
 }
 
 export const useLab = create<LabState>(() => ({
-  sourceId: null, levels: null, chosenTypes: ['Q8_0', 'Q4_0'], quantJob: null, progress: {},
-  picked: [], ctx: 256, prompt: 'Once upon a time', maxTokens: 64, ownText: null,
-  compareJob: null, columns: [], compareError: null, saved: [], openedId: null,
+  sourceId: null,
+  levels: null,
+  chosenTypes: ['Q8_0', 'Q4_0'],
+  quantJob: null,
+  progress: {},
+  picked: [],
+  ctx: 256,
+  prompt: 'Once upon a time',
+  maxTokens: 64,
+  ownText: null,
+  compareJob: null,
+  columns: [],
+  compareError: null,
+  saved: [],
+  openedId: null,
 }));
 
 let subscribed = false;
@@ -59,8 +76,10 @@ export const labActions = {
       rpc().on('compare.done', ({ jobId, comparison, error }) => {
         if (jobId !== useLab.getState().compareJob) return;
         useLab.setState((s) => ({
-          compareJob: null, compareError: error,
-          saved: comparison ? [comparison, ...s.saved] : s.saved, openedId: comparison?.id ?? s.openedId,
+          compareJob: null,
+          compareError: error,
+          saved: comparison ? [comparison, ...s.saved] : s.saved,
+          openedId: comparison?.id ?? s.openedId,
         }));
       });
     }
@@ -76,7 +95,9 @@ export const labActions = {
   },
 
   toggleType(type: QuantTypeName) {
-    useLab.setState((s) => ({ chosenTypes: s.chosenTypes.includes(type) ? s.chosenTypes.filter((t) => t !== type) : [...s.chosenTypes, type] }));
+    useLab.setState((s) => ({
+      chosenTypes: s.chosenTypes.includes(type) ? s.chosenTypes.filter((t) => t !== type) : [...s.chosenTypes, type],
+    }));
   },
 
   async quantize() {
@@ -94,7 +115,9 @@ export const labActions = {
   },
 
   togglePick(modelId: string) {
-    useLab.setState((s) => ({ picked: s.picked.includes(modelId) ? s.picked.filter((m) => m !== modelId) : [...s.picked, modelId].slice(0, 6) }));
+    useLab.setState((s) => ({
+      picked: s.picked.includes(modelId) ? s.picked.filter((m) => m !== modelId) : [...s.picked, modelId].slice(0, 6),
+    }));
   },
 
   set(change: Partial<Pick<LabState, 'ctx' | 'prompt' | 'maxTokens' | 'ownText'>>) {
@@ -103,8 +126,14 @@ export const labActions = {
 
   async compare() {
     const { picked, ctx, prompt, maxTokens, ownText } = useLab.getState();
-    useLab.setState({ columns: picked.map(() => ({ stage: 'waiting', fraction: 0, answer: '', result: null })), compareError: null, openedId: null });
-    const started = await guarded(() => rpc().call('compare.start', { modelIds: picked, ctx, prompt, maxTokens, text: ownText }));
+    useLab.setState({
+      columns: picked.map(() => ({ stage: 'waiting', fraction: 0, answer: '', result: null })),
+      compareError: null,
+      openedId: null,
+    });
+    const started = await guarded(() =>
+      rpc().call('compare.start', { modelIds: picked, ctx, prompt, maxTokens, text: ownText }),
+    );
     if (started) useLab.setState({ compareJob: started.jobId });
     else useLab.setState({ columns: [] });
   },
@@ -120,7 +149,10 @@ export const labActions = {
 
   async remove(id: string) {
     if (await guarded(() => rpc().call('compare.delete', { id }))) {
-      useLab.setState((s) => ({ saved: s.saved.filter((c) => c.id !== id), openedId: s.openedId === id ? null : s.openedId }));
+      useLab.setState((s) => ({
+        saved: s.saved.filter((c) => c.id !== id),
+        openedId: s.openedId === id ? null : s.openedId,
+      }));
     }
   },
 };

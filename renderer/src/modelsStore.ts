@@ -25,14 +25,19 @@ export const modelsActions = {
   async load() {
     if (!subscribed) {
       subscribed = true;
-      rpc().on('downloads.changed', (record) => useModels.setState((s) => ({ downloads: { ...s.downloads, [record.id]: record } })));
+      rpc().on('downloads.changed', (record) =>
+        useModels.setState((s) => ({ downloads: { ...s.downloads, [record.id]: record } })),
+      );
     }
     const [catalog, downloads, stores, facts] = await Promise.all([
-      guarded(() => rpc().call('catalog.list', {})), guarded(() => rpc().call('downloads.list', {})),
-      guarded(() => rpc().call('library.stores', {})), guarded(() => rpc().call('fit.facts', {})),
+      guarded(() => rpc().call('catalog.list', {})),
+      guarded(() => rpc().call('downloads.list', {})),
+      guarded(() => rpc().call('library.stores', {})),
+      guarded(() => rpc().call('fit.facts', {})),
     ]);
     useModels.setState({
-      catalog: catalog ?? [], stores: stores ?? null,
+      catalog: catalog ?? [],
+      stores: stores ?? null,
       downloads: Object.fromEntries((downloads ?? []).map((d) => [d.id, d])),
       machine: facts?.devices.find((d) => d.id === 'this-machine') ?? null,
     });
@@ -59,7 +64,7 @@ export const modelsActions = {
       await actions.create();
     }
     const id = useApp.getState().currentId;
-    if (id && await guarded(() => rpc().call('conversations.update', { id, modelId }))) {
+    if (id && (await guarded(() => rpc().call('conversations.update', { id, modelId })))) {
       await actions.refreshConversations();
       actions.show('chat');
     }

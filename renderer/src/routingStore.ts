@@ -15,7 +15,8 @@ export const useRouting = create<RoutingState>(() => ({ settings: null, detected
 export const routingActions = {
   async load() {
     const [settings, history] = await Promise.all([
-      guarded(() => rpc().call('routing.get', {})), guarded(() => rpc().call('routing.history', {})),
+      guarded(() => rpc().call('routing.get', {})),
+      guarded(() => rpc().call('routing.history', {})),
     ]);
     useRouting.setState({ settings: settings ?? null, history: history ?? {} });
   },

@@ -2,10 +2,20 @@
 import { create } from 'zustand';
 import { RpcError, type Client, type EventPayload } from '../../shared/rpc.ts';
 import type { AppContract } from '../../shared/contract.ts';
-import type { Conversation, ConversationSettings, EngineStatus, Message, ModelInfo, TelemetrySample } from '../../shared/schemas.ts';
+import type {
+  Conversation,
+  ConversationSettings,
+  EngineStatus,
+  Message,
+  ModelInfo,
+  TelemetrySample,
+} from '../../shared/schemas.ts';
 import { connect } from './transport.ts';
 
-interface Live { outputTokens: number; tokensPerSec: number | null }
+interface Live {
+  outputTokens: number;
+  tokensPerSec: number | null;
+}
 
 interface State {
   connected: boolean;
@@ -28,8 +38,20 @@ interface State {
 }
 
 export const useApp = create<State>(() => ({
-  connected: false, dataDir: '', engine: null, models: [], conversations: [], query: '', currentId: null,
-  messages: [], live: {}, notice: null, view: 'chat', consents: [], samples: {}, screenTtft: {},
+  connected: false,
+  dataDir: '',
+  engine: null,
+  models: [],
+  conversations: [],
+  query: '',
+  currentId: null,
+  messages: [],
+  live: {},
+  notice: null,
+  view: 'chat',
+  consents: [],
+  samples: {},
+  screenTtft: {},
 }));
 
 let client: Client<AppContract>;
@@ -76,7 +98,9 @@ export const actions = {
         const pressed = sentAt;
         sentAt = null;
         // After the next paint, the first token is on screen.
-        requestAnimationFrame(() => useApp.setState((s) => ({ screenTtft: { ...s.screenTtft, [messageId]: performance.now() - pressed } })));
+        requestAnimationFrame(() =>
+          useApp.setState((s) => ({ screenTtft: { ...s.screenTtft, [messageId]: performance.now() - pressed } })),
+        );
       }
       useApp.setState({
         messages: state.messages.map((m) => (m.id === messageId ? { ...m, text: m.text + delta } : m)),
@@ -99,7 +123,9 @@ export const actions = {
   async refreshAll() {
     await guarded(async () => {
       const [info, engine, models] = await Promise.all([
-        client.call('app.info', {}), client.call('engine.status', {}), client.call('models.list', {}),
+        client.call('app.info', {}),
+        client.call('engine.status', {}),
+        client.call('models.list', {}),
       ]);
       useApp.setState({ dataDir: info.dataDir, engine, models });
       await actions.refreshConversations();
@@ -110,7 +136,9 @@ export const actions = {
   },
 
   async refreshConversations() {
-    const conversations = await guarded(() => client.call('conversations.list', { query: useApp.getState().query || undefined }));
+    const conversations = await guarded(() =>
+      client.call('conversations.list', { query: useApp.getState().query || undefined }),
+    );
     if (conversations) useApp.setState({ conversations });
   },
 

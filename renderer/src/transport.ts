@@ -3,8 +3,15 @@
 import { createClient, type Client, type RpcMessage, type Transport } from '../../shared/rpc.ts';
 import type { AppContract } from '../../shared/contract.ts';
 
-interface Bridge { send(message: RpcMessage): void; onMessage(listener: (message: RpcMessage) => void): () => void }
-declare global { interface Window { edgewise?: Bridge } }
+interface Bridge {
+  send(message: RpcMessage): void;
+  onMessage(listener: (message: RpcMessage) => void): () => void;
+}
+declare global {
+  interface Window {
+    edgewise?: Bridge;
+  }
+}
 
 function webSocketTransport(onConnection: (up: boolean) => void): Transport {
   const listeners = new Set<(message: RpcMessage) => void>();

@@ -22,36 +22,66 @@ const GB = 1024 ** 3;
 
 export const presetDevices: Device[] = [
   {
-    id: 'phone-6', name: '4-6 GB phone (iPhone 17)', memoryBytes: 6 * GB, memoryType: 'unified', vramBytes: null,
+    id: 'phone-6',
+    name: '4-6 GB phone (iPhone 17)',
+    memoryBytes: 6 * GB,
+    memoryType: 'unified',
+    vramBytes: null,
     budgetFraction: 0.5,
-    explanation: 'iOS ends an app that passes its memory limit (jetsam). Without the com.apple.developer.kernel.increased-memory-limit entitlement, an app gets about half of RAM; this half is our assumption, and on a phone os_proc_available_memory() reports the real figure.',
+    explanation:
+      'iOS ends an app that passes its memory limit (jetsam). Without the com.apple.developer.kernel.increased-memory-limit entitlement, an app gets about half of RAM; this half is our assumption, and on a phone os_proc_available_memory() reports the real figure.',
   },
   {
-    id: 'phone-12', name: '8-12 GB phone (Pixel 11)', memoryBytes: 12 * GB, memoryType: 'unified', vramBytes: null,
+    id: 'phone-12',
+    name: '8-12 GB phone (Pixel 11)',
+    memoryBytes: 12 * GB,
+    memoryType: 'unified',
+    vramBytes: null,
     budgetFraction: 0.5,
-    explanation: "Android's low-memory killer and the system's own services (camera, launcher, Play services) leave a foreground app about half of RAM; this is our assumption, and ActivityManager.getMemoryInfo() reports availMem on a real phone.",
+    explanation:
+      "Android's low-memory killer and the system's own services (camera, launcher, Play services) leave a foreground app about half of RAM; this is our assumption, and ActivityManager.getMemoryInfo() reports availMem on a real phone.",
   },
   {
-    id: 'macbook-air-16', name: '16 GB MacBook Air', memoryBytes: 16 * GB, memoryType: 'unified', vramBytes: null,
+    id: 'macbook-air-16',
+    name: '16 GB MacBook Air',
+    memoryBytes: 16 * GB,
+    memoryType: 'unified',
+    vramBytes: null,
     budgetFraction: 2 / 3,
-    explanation: "macOS lets Metal wire about two thirds of unified memory on Macs with 36 GB or less (MTLDevice.recommendedMaxWorkingSetSize, which llama.cpp's Metal backend reads); the limit can be raised with sysctl iogpu.wired_limit_mb.",
+    explanation:
+      "macOS lets Metal wire about two thirds of unified memory on Macs with 36 GB or less (MTLDevice.recommendedMaxWorkingSetSize, which llama.cpp's Metal backend reads); the limit can be raised with sysctl iogpu.wired_limit_mb.",
   },
   {
-    id: 'mac-studio-32', name: '32 GB Mac Studio', memoryBytes: 32 * GB, memoryType: 'unified', vramBytes: null,
+    id: 'mac-studio-32',
+    name: '32 GB Mac Studio',
+    memoryBytes: 32 * GB,
+    memoryType: 'unified',
+    vramBytes: null,
     budgetFraction: 2 / 3,
-    explanation: 'As on any Mac with 36 GB or less, Metal may wire about two thirds of unified memory (MTLDevice.recommendedMaxWorkingSetSize); three quarters above 36 GB.',
+    explanation:
+      'As on any Mac with 36 GB or less, Metal may wire about two thirds of unified memory (MTLDevice.recommendedMaxWorkingSetSize); three quarters above 36 GB.',
   },
 ];
 
 /** What a custom device gets unless the user says otherwise. */
-export function customDevice(name: string, memoryBytes: number, memoryType: Device['memoryType'], vramBytes: number | null): Device {
-  const budgetFraction = memoryType === 'unified' ? (memoryBytes > 36 * GB ? 0.75 : 2 / 3) : memoryType === 'discrete' ? 0.9 : 0.7;
-  const explanation = memoryType === 'unified'
-    ? 'Unified memory: the GPU may wire about two thirds of it (three quarters above 36 GB), as macOS allows by default.'
-    : memoryType === 'discrete'
-      ? 'Discrete GPU: 90% of VRAM (the driver and display keep the rest); a model that spills into system RAM runs its CPU layers far slower, so that is "tight" at best.'
-      : 'CPU only: 70% of RAM, leaving the rest to the operating system and other apps.';
-  const id = `custom-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 40)}`;
+export function customDevice(
+  name: string,
+  memoryBytes: number,
+  memoryType: Device['memoryType'],
+  vramBytes: number | null,
+): Device {
+  const budgetFraction =
+    memoryType === 'unified' ? (memoryBytes > 36 * GB ? 0.75 : 2 / 3) : memoryType === 'discrete' ? 0.9 : 0.7;
+  const explanation =
+    memoryType === 'unified'
+      ? 'Unified memory: the GPU may wire about two thirds of it (three quarters above 36 GB), as macOS allows by default.'
+      : memoryType === 'discrete'
+        ? 'Discrete GPU: 90% of VRAM (the driver and display keep the rest); a model that spills into system RAM runs its CPU layers far slower, so that is "tight" at best.'
+        : 'CPU only: 70% of RAM, leaving the rest to the operating system and other apps.';
+  const id = `custom-${name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, 40)}`;
   return { id, name, memoryBytes, memoryType, vramBytes, budgetFraction, explanation, custom: true };
 }
 
@@ -74,8 +104,15 @@ export const comfortableShare = 0.8;
 export function verdictFor(totalBytes: number, d: Device): { verdict: Verdict; marginBytes: number; reason: string } {
   const budget = budgetOf(d);
   const marginBytes = budget - totalBytes;
-  if (totalBytes <= budget * comfortableShare) return { verdict: 'fits', marginBytes, reason: 'fits with at least a fifth of the budget to spare' };
-  if (totalBytes <= budget) return { verdict: 'tight', marginBytes, reason: 'fits, with less than a fifth of the budget to spare' };
-  if (totalBytes <= budget + spillOf(d)) return { verdict: 'tight', marginBytes, reason: 'spills past VRAM into system RAM, where its layers run on the CPU' };
+  if (totalBytes <= budget * comfortableShare)
+    return { verdict: 'fits', marginBytes, reason: 'fits with at least a fifth of the budget to spare' };
+  if (totalBytes <= budget)
+    return { verdict: 'tight', marginBytes, reason: 'fits, with less than a fifth of the budget to spare' };
+  if (totalBytes <= budget + spillOf(d))
+    return {
+      verdict: 'tight',
+      marginBytes,
+      reason: 'spills past VRAM into system RAM, where its layers run on the CPU',
+    };
   return { verdict: 'no', marginBytes, reason: 'needs more than the budget' };
 }

@@ -73,22 +73,40 @@ export function estimate(facts: ArchFacts, options: EstimateOptions): Estimate {
   const notes: string[] = [];
   const weights = options.weightsBytes ?? weightsBytes(facts, options.quantization ?? 'Q4_K_M');
   if (facts.experts) {
-    notes.push(`Mixture of experts: all ${facts.experts} experts (${fmtB(facts.parameters)} parameters) must be resident, though only ${facts.expertsUsed ?? '?'} run per token (${facts.activeParameters ? fmtB(facts.activeParameters) : 'unknown'} active).`);
+    notes.push(
+      `Mixture of experts: all ${facts.experts} experts (${fmtB(facts.parameters)} parameters) must be resident, though only ${facts.expertsUsed ?? '?'} run per token (${facts.activeParameters ? fmtB(facts.activeParameters) : 'unknown'} active).`,
+    );
   }
-  if (facts.kvHeads < facts.attentionHeads) notes.push(`Grouped-query attention: ${facts.kvHeads} KV heads for ${facts.attentionHeads} query heads shrink the KV cache ${facts.attentionHeads / facts.kvHeads}×.`);
-  if (facts.slidingWindow) notes.push(`Sliding-window attention: ${facts.layers - globalLayers(facts)} of ${facts.layers} layers keep only ${facts.slidingWindow} tokens of KV cache.`);
-  if (options.contextSize > facts.trainedContext) notes.push(`The context (${options.contextSize}) exceeds the trained context (${facts.trainedContext}); quality past it is not guaranteed.`);
+  if (facts.kvHeads < facts.attentionHeads)
+    notes.push(
+      `Grouped-query attention: ${facts.kvHeads} KV heads for ${facts.attentionHeads} query heads shrink the KV cache ${facts.attentionHeads / facts.kvHeads}×.`,
+    );
+  if (facts.slidingWindow)
+    notes.push(
+      `Sliding-window attention: ${facts.layers - globalLayers(facts)} of ${facts.layers} layers keep only ${facts.slidingWindow} tokens of KV cache.`,
+    );
+  if (options.contextSize > facts.trainedContext)
+    notes.push(
+      `The context (${options.contextSize}) exceeds the trained context (${facts.trainedContext}); quality past it is not guaranteed.`,
+    );
   if (options.kvType !== 'f16') {
-    notes.push(facts.headDim % 32 === 0
-      ? 'A quantized KV cache needs flash attention in llama.cpp.'
-      : `llama.cpp refuses a q8_0 KV cache here: the head dimension (${facts.headDim}) is not a multiple of 32.`);
+    notes.push(
+      facts.headDim % 32 === 0
+        ? 'A quantized KV cache needs flash attention in llama.cpp.'
+        : `llama.cpp refuses a q8_0 KV cache here: the head dimension (${facts.headDim}) is not a multiple of 32.`,
+    );
   }
   const kv = kvCacheBytes(facts, options.contextSize, options.kvType, batch);
   const compute = computeBytes(facts, options.contextSize, batch);
   const overhead = compute + runtimeBytes;
   return {
-    weightsBytes: Math.round(weights), kvCacheBytes: Math.round(kv), computeBytes: Math.round(compute),
-    runtimeBytes, overheadBytes: Math.round(overhead), totalBytes: Math.round(weights + kv + overhead), notes,
+    weightsBytes: Math.round(weights),
+    kvCacheBytes: Math.round(kv),
+    computeBytes: Math.round(compute),
+    runtimeBytes,
+    overheadBytes: Math.round(overhead),
+    totalBytes: Math.round(weights + kv + overhead),
+    notes,
   };
 }
 

@@ -11,10 +11,16 @@ export type FitModel = z.infer<typeof fitModelSchema>;
 
 /** The catalog models that have architecture facts, as the fit matrix sees them. */
 export function catalogFitModels(catalog: Catalog): FitModel[] {
-  return catalog.models.flatMap((m) => (m.facts ? [{ id: m.id, name: m.name, facts: m.facts, quantizationAware: m.quantizationAware }] : []));
+  return catalog.models.flatMap((m) =>
+    m.facts ? [{ id: m.id, name: m.name, facts: m.facts, quantizationAware: m.quantizationAware }] : [],
+  );
 }
 
-export interface FitControls { quant: string; ctx: number; kvType: KvType }
+export interface FitControls {
+  quant: string;
+  ctx: number;
+  kvType: KvType;
+}
 
 export const tiers = [
   { tier: 'under 1B', below: 1e9 },
@@ -30,8 +36,19 @@ export function tierOf(parameters: number): string {
   return tiers.find((t) => parameters < t.below)!.tier;
 }
 
-export interface CellModel extends Estimate { id: string; name: string; quantization: string; verdict: Verdict; marginBytes: number; reason: string }
-export interface Cell { device: string; verdict: Verdict; models: CellModel[] }
+export interface CellModel extends Estimate {
+  id: string;
+  name: string;
+  quantization: string;
+  verdict: Verdict;
+  marginBytes: number;
+  reason: string;
+}
+export interface Cell {
+  device: string;
+  verdict: Verdict;
+  models: CellModel[];
+}
 export interface Matrix {
   controls: FitControls;
   devices: { id: string; name: string; memoryBytes: number; budgetBytes: number; explanation: string }[];
@@ -41,7 +58,10 @@ export interface Matrix {
 export function fitModel(model: FitModel, d: Device, controls: FitControls): CellModel {
   const quantization = model.quantization ?? controls.quant;
   const e = estimate(model.facts, {
-    contextSize: controls.ctx, kvType: controls.kvType, quantization, weightsBytes: model.weightsBytes,
+    contextSize: controls.ctx,
+    kvType: controls.kvType,
+    quantization,
+    weightsBytes: model.weightsBytes,
   });
   return { id: model.id, name: model.name, quantization, ...e, ...verdictFor(e.totalBytes, d) };
 }
@@ -56,7 +76,13 @@ function cellVerdict(models: CellModel[]): Verdict {
 export function buildMatrix(models: FitModel[], devices: Device[], controls: FitControls): Matrix {
   return {
     controls,
-    devices: devices.map((d) => ({ id: d.id, name: d.name, memoryBytes: d.memoryBytes, budgetBytes: Math.round(budgetOf(d)), explanation: d.explanation })),
+    devices: devices.map((d) => ({
+      id: d.id,
+      name: d.name,
+      memoryBytes: d.memoryBytes,
+      budgetBytes: Math.round(budgetOf(d)),
+      explanation: d.explanation,
+    })),
     rows: tiers.map(({ tier }) => {
       const inTier = models.filter((m) => tierOf(m.facts.parameters) === tier);
       return {
@@ -86,8 +112,10 @@ export function bestFit(models: FitModel[], d: Device, ctx: number, kvType: KvTy
     for (const quant of recommendableQuants(m)) {
       const fit = fitModel(m, d, { quant, ctx, kvType });
       if (fit.verdict !== 'fits') continue;
-      const better = !best || m.facts.parameters > best.parameters
-        || (m.facts.parameters === best.parameters && fit.weightsBytes > best.fit.weightsBytes);
+      const better =
+        !best ||
+        m.facts.parameters > best.parameters ||
+        (m.facts.parameters === best.parameters && fit.weightsBytes > best.fit.weightsBytes);
       if (better) best = { fit, parameters: m.facts.parameters };
     }
   }

@@ -7,7 +7,11 @@
 // tools/quantize/quantize.cpp (file sizes for Llama-3-8B, 8.03 B parameters), e.g. Q4_K_M "4.58G":
 // 4.58 GiB × 8 / 8.03e9 = 4.90 bits per weight. Models with a large vocabulary relative to their size
 // (Gemma 3 1B) deviate from that average; a GGUF on disk is always counted from its own tensors.
-export interface QuantLevel { name: string; bitsPerWeight: number; source: string }
+export interface QuantLevel {
+  name: string;
+  bitsPerWeight: number;
+  source: string;
+}
 
 const llamaCpp8B = (gib: number) => (gib * 1024 ** 3 * 8) / 8.03e9;
 
@@ -25,7 +29,8 @@ export const quantLevels: QuantLevel[] = [
 
 export function quantLevel(name: string): QuantLevel {
   const level = quantLevels.find((q) => q.name === name);
-  if (!level) throw new Error(`Unknown quantization "${name}"; choose one of ${quantLevels.map((q) => q.name).join(', ')}.`);
+  if (!level)
+    throw new Error(`Unknown quantization "${name}"; choose one of ${quantLevels.map((q) => q.name).join(', ')}.`);
   return level;
 }
 

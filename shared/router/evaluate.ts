@@ -22,7 +22,9 @@ export interface Evaluation {
 const tiers: Tier[] = ['device', 'private', 'partner'];
 
 export function evaluate(prompts: LabelledPrompt[]): Evaluation {
-  const confusion = Object.fromEntries(tiers.map((t) => [t, Object.fromEntries(tiers.map((u) => [u, 0]))])) as Evaluation['confusion'];
+  const confusion = Object.fromEntries(
+    tiers.map((t) => [t, Object.fromEntries(tiers.map((u) => [u, 0]))]),
+  ) as Evaluation['confusion'];
   const perLabel: Evaluation['perLabel'] = {};
   const misses: Evaluation['misses'] = [];
   let correct = 0;
@@ -30,14 +32,21 @@ export function evaluate(prompts: LabelledPrompt[]): Evaluation {
   for (const p of prompts) {
     const s = p.scenario ?? {};
     const d = route({
-      query: p.prompt, online: !s.offline, tiers: s.tiers ?? tiers, policy: s.policy ?? 'auto',
+      query: p.prompt,
+      online: !s.offline,
+      tiers: s.tiers ?? tiers,
+      policy: s.policy ?? 'auto',
       battery: { percent: s.battery ?? 80, charging: s.charging ?? true },
     });
     confusion[p.expect][d.tier]++;
     const label = (perLabel[p.label] ??= { total: 0, correct: 0 });
     label.total++;
-    if (d.tier === 'partner' && (p.label.includes('private') || d.signals.privacy.detected.length > 0)) privateToPartner++;
-    if (d.tier === p.expect) { correct++; label.correct++; } else misses.push({ prompt: p.prompt, label: p.label, expect: p.expect, got: d.tier, rule: d.rule });
+    if (d.tier === 'partner' && (p.label.includes('private') || d.signals.privacy.detected.length > 0))
+      privateToPartner++;
+    if (d.tier === p.expect) {
+      correct++;
+      label.correct++;
+    } else misses.push({ prompt: p.prompt, label: p.label, expect: p.expect, got: d.tier, rule: d.rule });
   }
   return { total: prompts.length, correct, perLabel, confusion, misses, privateToPartner };
 }

@@ -29,21 +29,44 @@ export const routingSettings = z.strictObject({
   confidenceThreshold: z.number().min(0).max(1).default(0.35),
 });
 export type RoutingSettings = z.infer<typeof routingSettings>;
-export const defaultRouting: RoutingSettings = { policy: 'auto', private: null, partner: null, confidenceThreshold: 0.35 };
+export const defaultRouting: RoutingSettings = {
+  policy: 'auto',
+  private: null,
+  partner: null,
+  confidenceThreshold: 0.35,
+};
 
 /** What a user sends to change the settings: keys may be given (or cleared with ""), never read back. */
 export const routingUpdate = z.strictObject({
   policy: policy.optional(),
   confidenceThreshold: z.number().min(0).max(1).optional(),
-  private: privateTier.omit({ hasKey: true }).extend({ apiKey: z.string().max(500).optional() }).nullable().optional(),
-  partner: partnerTier.omit({ hasKey: true }).extend({ apiKey: z.string().max(500).optional() }).nullable().optional(),
+  private: privateTier
+    .omit({ hasKey: true })
+    .extend({ apiKey: z.string().max(500).optional() })
+    .nullable()
+    .optional(),
+  partner: partnerTier
+    .omit({ hasKey: true })
+    .extend({ apiKey: z.string().max(500).optional() })
+    .nullable()
+    .optional(),
 });
 export type RoutingUpdate = z.infer<typeof routingUpdate>;
 
 export const traceEvent = z.object({
   /** Milliseconds since the user pressed send. */
   atMs: z.number(),
-  kind: z.enum(['decided', 'consent-asked', 'consent-answered', 'fallback', 'dispatched', 'first-token', 'done', 'error', 'low-confidence']),
+  kind: z.enum([
+    'decided',
+    'consent-asked',
+    'consent-answered',
+    'fallback',
+    'dispatched',
+    'first-token',
+    'done',
+    'error',
+    'low-confidence',
+  ]),
   detail: z.string(),
 });
 

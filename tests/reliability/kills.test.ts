@@ -12,16 +12,24 @@ import { tempDir } from '../fixtures.ts';
 import { connect } from '../../electron/server/wsClient.ts';
 
 let seed = 20261124;
-const random = () => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return seed / 2 ** 32; };
+const random = () => {
+  seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+  return seed / 2 ** 32;
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** What had streamed by each moment, to check what a killed answer kept. */
 class Stream {
   text = '';
   points: { at: number; length: number }[] = [];
-  add(delta: string) { this.text += delta; this.points.push({ at: Date.now(), length: this.text.length }); }
+  add(delta: string) {
+    this.text += delta;
+    this.points.push({ at: Date.now(), length: this.text.length });
+  }
   /** Length streamed by the given moment. */
-  lengthAt(at: number) { return this.points.filter((p) => p.at <= at).at(-1)?.length ?? 0; }
+  lengthAt(at: number) {
+    return this.points.filter((p) => p.at <= at).at(-1)?.length ?? 0;
+  }
 }
 
 function integrity(dbPath: string): string {
@@ -39,7 +47,11 @@ describe('crashes and kills', () => {
     const streams = new Map<string, Stream>();
     const done = new Map<string, (m: unknown) => void>();
     const app = await createApp({
-      dataDir, spawn: forkWorker, shell: 'headless', gpu: 'cpu', crashLimit: 100, // kills on purpose, not a crash loop
+      dataDir,
+      spawn: forkWorker,
+      shell: 'headless',
+      gpu: 'cpu',
+      crashLimit: 100, // kills on purpose, not a crash loop
       emit: (name, payload: any) => {
         if (name === 'chat.delta') streams.get(payload.messageId)?.add(payload.delta);
         if (name === 'chat.done') done.get(payload.message.id)?.(payload.message);
@@ -47,7 +59,9 @@ describe('crashes and kills', () => {
     });
     await app.start();
     const conversation = app.store.create('kills', null);
-    app.store.update(conversation.id, { settings: { ...conversation.settings, sampling: { ...conversation.settings.sampling, maxTokens: 4000 } } });
+    app.store.update(conversation.id, {
+      settings: { ...conversation.settings, sampling: { ...conversation.settings.sampling, maxTokens: 4000 } },
+    });
     const recoveries: number[] = [];
     let killed = 0;
     let tries = 0;
@@ -57,7 +71,12 @@ describe('crashes and kills', () => {
       const stream = new Stream();
       streams.set(assistantMessage.id, stream);
       let ended: any = null;
-      const finished = new Promise<any>((resolve) => done.set(assistantMessage.id, (m) => { ended = m; resolve(m); }));
+      const finished = new Promise<any>((resolve) =>
+        done.set(assistantMessage.id, (m) => {
+          ended = m;
+          resolve(m);
+        }),
+      );
       while (stream.points.length === 0 && !ended) await sleep(5);
       expect(ended?.error ?? null, 'the answer started').toBeNull();
       await sleep(random() * 300);
@@ -65,7 +84,8 @@ describe('crashes and kills', () => {
       const pid = app.engine.pid!;
       process.kill(pid, 'SIGKILL');
       const message = await finished;
-      if (message.status === 'done') { // it finished before the kill landed
+      if (message.status === 'done') {
+        // it finished before the kill landed
         while (app.engine.pid === pid || app.engine.status.state !== 'ready') await sleep(10);
         continue;
       }
@@ -83,7 +103,9 @@ describe('crashes and kills', () => {
       expect(app.store.messages(conversation.id)).toHaveLength(2 * (i + 1));
     }
     recoveries.sort((a, b) => a - b);
-    console.log(`worker kills: ${killed} landed mid-answer in ${tries} tries (the others finished first); recovery to ready: median ${recoveries[recoveries.length >> 1]} ms, max ${recoveries.at(-1)} ms`);
+    console.log(
+      `worker kills: ${killed} landed mid-answer in ${tries} tries (the others finished first); recovery to ready: median ${recoveries[recoveries.length >> 1]} ms, max ${recoveries.at(-1)} ms`,
+    );
     expect(killed).toBe(20);
     await app.dispose();
   }, 180_000);
@@ -108,12 +130,22 @@ describe('crashes and kills', () => {
       let count = 0;
       for (const c of all) count += (await client.call('conversations.get', { id: c.id })).messages.length;
       expect(count).toBe(expected);
-      if (i === 10) { close(); await shell.stop(); break; }
+      if (i === 10) {
+        close();
+        await shell.stop();
+        break;
+      }
       const conversation = await client.call('conversations.create', {});
-      await client.call('conversations.update', { id: conversation.id, settings: { ...conversation.settings, sampling: { ...conversation.settings.sampling, maxTokens: 4000 } } });
+      await client.call('conversations.update', {
+        id: conversation.id,
+        settings: { ...conversation.settings, sampling: { ...conversation.settings.sampling, maxTokens: 4000 } },
+      });
       const stream = new Stream();
       client.on('chat.delta', ({ delta }) => stream.add(delta));
-      const { assistantMessage } = await client.call('chat.send', { conversationId: conversation.id, text: `Once upon a time there was a cat number ${i}` });
+      const { assistantMessage } = await client.call('chat.send', {
+        conversationId: conversation.id,
+        text: `Once upon a time there was a cat number ${i}`,
+      });
       while (stream.points.length === 0) await sleep(5);
       await sleep(200 + random() * 600);
       const killAt = Date.now();

@@ -6,13 +6,16 @@ import dns from 'node:dns';
 import { appendFileSync } from 'node:fs';
 
 const log = process.env.EDGEWISE_NET_LOG;
-const record = (kind, target) => { if (log) appendFileSync(log, JSON.stringify({ pid: process.pid, kind, ...target }) + '\n'); };
+const record = (kind, target) => {
+  if (log) appendFileSync(log, JSON.stringify({ pid: process.pid, kind, ...target }) + '\n');
+};
 
 const connect = net.Socket.prototype.connect;
 net.Socket.prototype.connect = function (...args) {
   const first = args[0];
   const options = Array.isArray(first) ? first[0] : first;
-  if (typeof options === 'object' && options !== null) record('tcp', { host: options.host ?? 'localhost', port: options.port, path: options.path });
+  if (typeof options === 'object' && options !== null)
+    record('tcp', { host: options.host ?? 'localhost', port: options.port, path: options.path });
   else if (typeof options === 'string' && Number.isNaN(Number(options))) record('ipc', { path: options });
   else record('tcp', { host: typeof args[1] === 'string' ? args[1] : 'localhost', port: options });
   return connect.apply(this, args);
@@ -26,8 +29,14 @@ dgram.Socket.prototype.send = function (...args) {
 };
 
 const lookup = dns.lookup;
-dns.lookup = function (hostname, ...rest) { record('dns', { host: hostname }); return lookup.call(this, hostname, ...rest); };
+dns.lookup = function (hostname, ...rest) {
+  record('dns', { host: hostname });
+  return lookup.call(this, hostname, ...rest);
+};
 const lookupPromise = dns.promises.lookup;
-dns.promises.lookup = function (hostname, ...rest) { record('dns', { host: hostname }); return lookupPromise.call(this, hostname, ...rest); };
+dns.promises.lookup = function (hostname, ...rest) {
+  record('dns', { host: hostname });
+  return lookupPromise.call(this, hostname, ...rest);
+};
 
 record('start', { host: null, argv: process.argv.slice(1, 3).map((a) => a.split('/').pop()) });

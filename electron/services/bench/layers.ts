@@ -14,7 +14,13 @@ export interface LayerResult {
 }
 
 /** (a): node-llama-cpp's evaluate loop, greedy, no chat template, no stop triggers. */
-export async function benchInProcess(modelPath: string, prompt: string, tokens: number, threads: number, maxSeconds = Infinity): Promise<LayerResult> {
+export async function benchInProcess(
+  modelPath: string,
+  prompt: string,
+  tokens: number,
+  threads: number,
+  maxSeconds = Infinity,
+): Promise<LayerResult> {
   const llama = await getLlama({ gpu: false, build: 'never', maxThreads: threads, logLevel: LlamaLogLevel.error });
   const model = await llama.loadModel({ modelPath });
   const context = await model.createContext({ contextSize: 1024, threads, sequences: 1 });
@@ -32,8 +38,11 @@ export async function benchInProcess(modelPath: string, prompt: string, tokens: 
     }
     const ended = performance.now();
     return {
-      threads, ttftMs: first - started, prefillTokensPerSec: input.length / ((first - started) / 1000),
-      decodeTokensPerSec: (count - 1) / ((ended - first) / 1000), tokens: count,
+      threads,
+      ttftMs: first - started,
+      prefillTokensPerSec: input.length / ((first - started) / 1000),
+      decodeTokensPerSec: (count - 1) / ((ended - first) / 1000),
+      tokens: count,
     };
   } finally {
     await context.dispose();
@@ -43,23 +52,51 @@ export async function benchInProcess(modelPath: string, prompt: string, tokens: 
 }
 
 /** (b): the same work through the engine worker, as the app runs it (raw mode, greedy). */
-export async function benchEngine(modelPath: string, prompt: string, tokens: number, threads: number): Promise<LayerResult & { hostTtftMs: number }> {
+export async function benchEngine(
+  modelPath: string,
+  prompt: string,
+  tokens: number,
+  threads: number,
+): Promise<LayerResult & { hostTtftMs: number }> {
   const engine = new EngineHost({ spawn: forkWorker, onStatus: () => {}, gpu: 'cpu', threads });
   try {
     await engine.load({ id: 'bench', name: 'bench', path: modelPath });
     // Warm-up: the first request creates the context, which (a) also does before its clock starts.
     const sampling = { ...defaultSampling, temperature: 0, repeatPenalty: 1 };
     // Another prompt, so that the measured one is evaluated rather than taken from the cache.
-    await engine.generate({ requestId: 'warm-up', mode: 'raw', systemPrompt: '', history: [{ role: 'user', text: 'Warm up.' }], contextSize: 1024, sampling: { ...sampling, maxTokens: 1 } }, () => {});
+    await engine.generate(
+      {
+        requestId: 'warm-up',
+        mode: 'raw',
+        systemPrompt: '',
+        history: [{ role: 'user', text: 'Warm up.' }],
+        contextSize: 1024,
+        sampling: { ...sampling, maxTokens: 1 },
+      },
+      () => {},
+    );
     const started = performance.now();
     let firstSeen = 0;
-    const result = await engine.generate({
-      requestId: 'bench', mode: 'raw', systemPrompt: '', history: [{ role: 'user', text: prompt }], contextSize: 1024,
-      sampling: { ...sampling, maxTokens: tokens },
-    }, () => { firstSeen ||= performance.now(); });
+    const result = await engine.generate(
+      {
+        requestId: 'bench',
+        mode: 'raw',
+        systemPrompt: '',
+        history: [{ role: 'user', text: prompt }],
+        contextSize: 1024,
+        sampling: { ...sampling, maxTokens: tokens },
+      },
+      () => {
+        firstSeen ||= performance.now();
+      },
+    );
     return {
-      threads, ttftMs: result.ttftMs, hostTtftMs: firstSeen - started, prefillTokensPerSec: result.prefillTokensPerSec,
-      decodeTokensPerSec: result.decodeTokensPerSec, tokens: result.outputTokens,
+      threads,
+      ttftMs: result.ttftMs,
+      hostTtftMs: firstSeen - started,
+      prefillTokensPerSec: result.prefillTokensPerSec,
+      decodeTokensPerSec: result.decodeTokensPerSec,
+      tokens: result.outputTokens,
     };
   } finally {
     await engine.dispose();

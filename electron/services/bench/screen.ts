@@ -29,9 +29,33 @@ export interface ScreenOptions {
 export interface ScreenResult {
   startup: { serveMs: number; modelReadyMs: number; interactiveMs: number };
   /** Null where that part was not asked for (tokens or fireTokens 0). */
-  c: null | { screenTtftMs: number; engineTtftMs: number; sendToFirstDeltaMs: number; coldScreenTtftMs: number; decodeTokensPerSecOnScreen: number; engineDecodeTokensPerSec: number; tokens: number };
-  fire: null | { tokens: number; answers: number; seconds: number; longTasks: number; longestTaskMs: number; droppedFrames: number; frames: number; heapGrowthBytes: number };
-  scroll: null | { messages: number; renderedArticles: number; openMs: number; longTasks: number; longestTaskMs: number; droppedFrames: number };
+  c: null | {
+    screenTtftMs: number;
+    engineTtftMs: number;
+    sendToFirstDeltaMs: number;
+    coldScreenTtftMs: number;
+    decodeTokensPerSecOnScreen: number;
+    engineDecodeTokensPerSec: number;
+    tokens: number;
+  };
+  fire: null | {
+    tokens: number;
+    answers: number;
+    seconds: number;
+    longTasks: number;
+    longestTaskMs: number;
+    droppedFrames: number;
+    frames: number;
+    heapGrowthBytes: number;
+  };
+  scroll: null | {
+    messages: number;
+    renderedArticles: number;
+    openMs: number;
+    longTasks: number;
+    longestTaskMs: number;
+    droppedFrames: number;
+  };
 }
 
 /** Seeds the bench's conversations before the shell starts: greedy, long answers, and one of 500 messages. */
@@ -42,21 +66,52 @@ function seed(dataDir: string, options: ScreenOptions) {
   const long = store.create('bench: 500 messages', null);
   for (let i = 0; i < 250; i++) {
     store.addMessage(long.id, 'user', `Question ${i + 1}: tell me about **item ${i + 1}**.`, 'done');
-    store.addMessage(long.id, 'assistant', `Answer ${i + 1}. ${'Lily and Ben played in the park with a red ball. '.repeat(1 + (i % 7))}\n\n- a list item\n- another one`, 'done');
+    store.addMessage(
+      long.id,
+      'assistant',
+      `Answer ${i + 1}. ${'Lily and Ben played in the park with a red ball. '.repeat(1 + (i % 7))}\n\n- a list item\n- another one`,
+      'done',
+    );
   }
-  store.create('bench: under fire', modelIdFor(options.fireModelPath), { ...defaultSettings, contextSize: options.fireTokens + 512, sampling: { ...greedy, maxTokens: options.fireTokens } });
+  store.create('bench: under fire', modelIdFor(options.fireModelPath), {
+    ...defaultSettings,
+    contextSize: options.fireTokens + 512,
+    sampling: { ...greedy, maxTokens: options.fireTokens },
+  });
   // The warm-up answer creates the context; the measured one then starts from an empty conversation, so
   // its prompt is evaluated, not taken from the cache.
   for (const title of ['bench: warm-up', 'bench: screen']) {
-    store.create(title, modelIdFor(options.modelPath), { ...defaultSettings, contextSize: 1024, sampling: { ...greedy, maxTokens: options.tokens } });
+    store.create(title, modelIdFor(options.modelPath), {
+      ...defaultSettings,
+      contextSize: 1024,
+      sampling: { ...greedy, maxTokens: options.tokens },
+    });
   }
   db.close();
 }
 
-function startShell(dataDir: string, options: ScreenOptions, started: number): Promise<{ child: ChildProcess; url: string; serveMs: number; modelReadyMs: number }> {
-  const child = spawn(process.execPath, [join(appRoot(), 'dist', 'electron', 'cli', 'index.js'), 'serve', '--gpu', 'cpu', '--threads', String(options.threads), '--model', options.modelPath], {
-    env: { ...process.env, EDGEWISE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
+function startShell(
+  dataDir: string,
+  options: ScreenOptions,
+  started: number,
+): Promise<{ child: ChildProcess; url: string; serveMs: number; modelReadyMs: number }> {
+  const child = spawn(
+    process.execPath,
+    [
+      join(appRoot(), 'dist', 'electron', 'cli', 'index.js'),
+      'serve',
+      '--gpu',
+      'cpu',
+      '--threads',
+      String(options.threads),
+      '--model',
+      options.modelPath,
+    ],
+    {
+      env: { ...process.env, EDGEWISE_DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   let url = '';
   let serveMs = 0;
@@ -64,11 +119,14 @@ function startShell(dataDir: string, options: ScreenOptions, started: number): P
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (!url && (url = /serving at (\S+)/.exec(output)?.[1] ?? '')) serveMs = performance.now() - started;
-      if (url && output.includes('Model ready')) resolve({ child, url, serveMs, modelReadyMs: performance.now() - started });
+      if (url && output.includes('Model ready'))
+        resolve({ child, url, serveMs, modelReadyMs: performance.now() - started });
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`edgewise serve exited (${code}) before it was ready: ${output.slice(-1000)}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`edgewise serve exited (${code}) before it was ready: ${output.slice(-1000)}`)),
+    );
   });
 }
 
@@ -99,7 +157,12 @@ const pageProbe = `
 const probeOn = 'probe.longTasks = []; probe.frames = []; probe.paints = []; probe.on = true';
 const probeOff = '(() => { probe.on = false; return { ...probe }; })()';
 const heapUsed = 'performance.memory?.usedJSHeapSize ?? 0';
-interface Probe { longTasks: number[]; frames: number[]; paints: number[]; pressAt: number }
+interface Probe {
+  longTasks: number[];
+  frames: number[];
+  paints: number[];
+  pressAt: number;
+}
 
 const frameStats = (frames: number[]) => ({
   frames: frames.length,
@@ -112,14 +175,20 @@ export async function benchScreen(options: ScreenOptions): Promise<ScreenResult>
   try {
     playwright = await import('@playwright/test');
   } catch {
-    throw new Error('Playwright is not installed (it is a development dependency), so the path to the screen cannot be measured');
+    throw new Error(
+      'Playwright is not installed (it is a development dependency), so the path to the screen cannot be measured',
+    );
   }
   const executablePath = options.chromium ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
   const dataDir = mkdtempSync(join(tmpdir(), 'edgewise-bench-'));
   seed(dataDir, options);
   const started = performance.now();
   const shell = await startShell(dataDir, options, started);
-  const browser = await playwright.chromium.launch({ executablePath, headless: true, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
+  const browser = await playwright.chromium.launch({
+    executablePath,
+    headless: true,
+    args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
+  });
   const { client, close } = await connect(shell.url);
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -130,17 +199,21 @@ export async function benchScreen(options: ScreenOptions): Promise<ScreenResult>
     const conversations = await client.call('conversations.list', {});
     const byTitle = (title: string) => conversations.find((c) => c.title === title)!;
     /** Resolves with the answer when the back end says it is done (events go to every client). */
-    const done = (conversationId: string) => new Promise<Message>((resolve) => {
-      const off = client.on('chat.done', (event) => {
-        if (event.conversationId === conversationId) { off(); resolve(event.message); }
+    const done = (conversationId: string) =>
+      new Promise<Message>((resolve) => {
+        const off = client.on('chat.done', (event) => {
+          if (event.conversationId === conversationId) {
+            off();
+            resolve(event.message);
+          }
+        });
       });
-    });
 
     /** Sends the prompt until at least `tokens` have streamed (an answer may end early at end-of-text). */
     const answer = async (title: string, tokens: number) => {
       await page.getByRole('button', { name: title, exact: true }).click();
       await page.evaluate(probeOn);
-      const heapBefore = await page.evaluate(heapUsed) as number;
+      const heapBefore = (await page.evaluate(heapUsed)) as number;
       const t0 = performance.now();
       let streamed = 0;
       let answers = 0;
@@ -154,8 +227,8 @@ export async function benchScreen(options: ScreenOptions): Promise<ScreenResult>
         answers++;
       }
       const seconds = (performance.now() - t0) / 1000;
-      const probe = await page.evaluate(probeOff) as Probe;
-      const heapAfter = await page.evaluate(heapUsed) as number;
+      const probe = (await page.evaluate(probeOff)) as Probe;
+      const heapAfter = (await page.evaluate(heapUsed)) as number;
       return { probe, stats: stats!, streamed, answers, seconds, heapGrowthBytes: heapAfter - heapBefore };
     };
 
@@ -168,13 +241,22 @@ export async function benchScreen(options: ScreenOptions): Promise<ScreenResult>
       const first = firstPaint(probe);
       const lastPaint = probe.paints.at(-1) ?? first;
       c = {
-        screenTtftMs: first - probe.pressAt, engineTtftMs: stats.ttftMs, sendToFirstDeltaMs: stats.ttftFromSendMs ?? 0,
+        screenTtftMs: first - probe.pressAt,
+        engineTtftMs: stats.ttftMs,
+        sendToFirstDeltaMs: stats.ttftFromSendMs ?? 0,
         coldScreenTtftMs: firstPaint(cold.probe) - cold.probe.pressAt,
         decodeTokensPerSecOnScreen: lastPaint > first ? (stats.outputTokens - 1) / ((lastPaint - first) / 1000) : 0,
-        engineDecodeTokensPerSec: stats.decodeTokensPerSec, tokens: stats.outputTokens,
+        engineDecodeTokensPerSec: stats.decodeTokensPerSec,
+        tokens: stats.outputTokens,
       };
     }
-    if (options.fireTokens === 0) return { startup: { serveMs: shell.serveMs, modelReadyMs: shell.modelReadyMs, interactiveMs }, c, fire: null, scroll: null };
+    if (options.fireTokens === 0)
+      return {
+        startup: { serveMs: shell.serveMs, modelReadyMs: shell.modelReadyMs, interactiveMs },
+        c,
+        fire: null,
+        scroll: null,
+      };
 
     const fire = await answer('bench: under fire', options.fireTokens);
     await page.getByRole('button', { name: 'bench: 500 messages', exact: true }).click();
@@ -184,29 +266,43 @@ export async function benchScreen(options: ScreenOptions): Promise<ScreenResult>
     await page.evaluate(probeOn);
     const list = page.getByTestId('messages');
     for (let i = 0; i < 60; i++) {
-      await list.evaluate((el) => { el.scrollTop -= 1200; });
+      await list.evaluate((el) => {
+        el.scrollTop -= 1200;
+      });
       await page.evaluate('new Promise(requestAnimationFrame)');
     }
     await page.getByText('Question 1:', { exact: false }).first().waitFor();
-    const scrollProbe = await page.evaluate(probeOff) as Probe;
+    const scrollProbe = (await page.evaluate(probeOff)) as Probe;
     const renderedArticles = await page.locator('[data-testid="messages"] article').count();
 
     return {
       startup: { serveMs: shell.serveMs, modelReadyMs: shell.modelReadyMs, interactiveMs },
       c,
       fire: {
-        tokens: fire.streamed, answers: fire.answers, seconds: fire.seconds, longTasks: fire.probe.longTasks.filter((d) => d > 50).length,
-        longestTaskMs: Math.max(0, ...fire.probe.longTasks), ...frameStats(fire.probe.frames), heapGrowthBytes: fire.heapGrowthBytes,
+        tokens: fire.streamed,
+        answers: fire.answers,
+        seconds: fire.seconds,
+        longTasks: fire.probe.longTasks.filter((d) => d > 50).length,
+        longestTaskMs: Math.max(0, ...fire.probe.longTasks),
+        ...frameStats(fire.probe.frames),
+        heapGrowthBytes: fire.heapGrowthBytes,
       },
       scroll: {
-        messages: 500, renderedArticles, openMs, longTasks: scrollProbe.longTasks.filter((d) => d > 50).length,
-        longestTaskMs: Math.max(0, ...scrollProbe.longTasks), droppedFrames: frameStats(scrollProbe.frames).droppedFrames,
+        messages: 500,
+        renderedArticles,
+        openMs,
+        longTasks: scrollProbe.longTasks.filter((d) => d > 50).length,
+        longestTaskMs: Math.max(0, ...scrollProbe.longTasks),
+        droppedFrames: frameStats(scrollProbe.frames).droppedFrames,
       },
     };
   } finally {
     close();
     await browser.close();
-    await new Promise<void>((done) => { shell.child.once('exit', () => done()); shell.child.kill('SIGTERM'); });
+    await new Promise<void>((done) => {
+      shell.child.once('exit', () => done());
+      shell.child.kill('SIGTERM');
+    });
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

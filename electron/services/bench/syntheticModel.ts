@@ -8,11 +8,20 @@ import { checkGguf } from '../library/ggufCheck.ts';
 import { quantizeModel } from '../quant/quantizer.ts';
 import type { QuantTypeName } from '../../../shared/quant.ts';
 
-export interface SyntheticShape { embedding: number; layers: number; ff: number; heads: number; kvHeads: number; vocab: number; ctx: number }
+export interface SyntheticShape {
+  embedding: number;
+  layers: number;
+  ff: number;
+  heads: number;
+  kvHeads: number;
+  vocab: number;
+  ctx: number;
+}
 
 /** Llama-like proportions: FFN ≈ 2.75 × embedding (a multiple of 256), head size 64, GQA 4:1 from 1024 up. */
 export function shapeFor(parameters: number, vocab: number): SyntheticShape {
-  const embedding = parameters < 60e6 ? 256 : parameters < 150e6 ? 512 : parameters < 600e6 ? 1024 : parameters < 2.5e9 ? 2048 : 4096;
+  const embedding =
+    parameters < 60e6 ? 256 : parameters < 150e6 ? 512 : parameters < 600e6 ? 1024 : parameters < 2.5e9 ? 2048 : 4096;
   const ff = Math.round((embedding * 2.75) / 256) * 256;
   const heads = embedding / 64;
   const kvHeads = embedding >= 1024 ? heads / 4 : heads;
@@ -29,10 +38,26 @@ export function parseParameterCount(text: string): number {
 
 class GgufBytes {
   readonly parts: Buffer[] = [];
-  u32(n: number) { const b = Buffer.alloc(4); b.writeUInt32LE(n); this.parts.push(b); }
-  u64(n: number) { const b = Buffer.alloc(8); b.writeBigUInt64LE(BigInt(n)); this.parts.push(b); }
-  f32(n: number) { const b = Buffer.alloc(4); b.writeFloatLE(n); this.parts.push(b); }
-  str(s: string) { const b = Buffer.from(s, 'utf8'); this.u64(b.length); this.parts.push(b); }
+  u32(n: number) {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(n);
+    this.parts.push(b);
+  }
+  u64(n: number) {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(BigInt(n));
+    this.parts.push(b);
+  }
+  f32(n: number) {
+    const b = Buffer.alloc(4);
+    b.writeFloatLE(n);
+    this.parts.push(b);
+  }
+  str(s: string) {
+    const b = Buffer.from(s, 'utf8');
+    this.u64(b.length);
+    this.parts.push(b);
+  }
   kv(key: string, type: 'u32' | 'f32' | 'str', value: number | string) {
     this.str(key);
     this.u32({ u32: 4, f32: 6, str: 8 }[type]);
@@ -40,7 +65,9 @@ class GgufBytes {
     else if (type === 'f32') this.f32(value as number);
     else this.u32(value as number);
   }
-  get length() { return this.parts.reduce((n, b) => n + b.length, 0); }
+  get length() {
+    return this.parts.reduce((n, b) => n + b.length, 0);
+  }
 }
 
 function halfBits(value: number): number {
@@ -59,7 +86,11 @@ function randomHalves(scale: number): Uint16Array {
   return table;
 }
 
-interface TensorSpec { name: string; dims: number[]; type: 0 | 1 }
+interface TensorSpec {
+  name: string;
+  dims: number[];
+  type: 0 | 1;
+}
 
 function tensorsOf(s: SyntheticShape): TensorSpec[] {
   const kv = s.kvHeads * 64;
@@ -88,23 +119,35 @@ const ALIGN = 32;
 const pad = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
 
 /** Writes the F16 model: the tokenizer's key-values are copied byte for byte from the real model. */
-export async function writeF16Model(out: string, parameters: number, tokenizerFrom: string): Promise<{ shape: SyntheticShape; parameters: number }> {
+export async function writeF16Model(
+  out: string,
+  parameters: number,
+  tokenizerFrom: string,
+): Promise<{ shape: SyntheticShape; parameters: number }> {
   const source = await checkGguf(tokenizerFrom);
   const tokens = source.metadata.get('tokenizer.ggml.tokens') as { length: number } | undefined;
   if (!tokens) throw new Error(`${basename(tokenizerFrom)} has no tokenizer.ggml.tokens to borrow`);
   const shape = shapeFor(parameters, tokens.length);
   const raw = await readFile(tokenizerFrom);
-  const tokenizerKvs = [...source.kvRanges].filter(([key]) => key.startsWith('tokenizer.')).map(([, [a, b]]) => raw.subarray(a, b));
+  const tokenizerKvs = [...source.kvRanges]
+    .filter(([key]) => key.startsWith('tokenizer.'))
+    .map(([, [a, b]]) => raw.subarray(a, b));
 
   const header = new GgufBytes();
   const label = `${(parameters / 1e6).toFixed(0)}M`;
   const kvs: [string, 'u32' | 'f32' | 'str', number | string][] = [
-    ['general.architecture', 'str', 'llama'], ['general.name', 'str', `Edgewise synthetic ${label} (random weights)`],
-    ['general.file_type', 'u32', 1], ['general.alignment', 'u32', ALIGN],
-    ['llama.context_length', 'u32', shape.ctx], ['llama.embedding_length', 'u32', shape.embedding],
-    ['llama.block_count', 'u32', shape.layers], ['llama.feed_forward_length', 'u32', shape.ff],
-    ['llama.attention.head_count', 'u32', shape.heads], ['llama.attention.head_count_kv', 'u32', shape.kvHeads],
-    ['llama.rope.dimension_count', 'u32', 64], ['llama.attention.layer_norm_rms_epsilon', 'f32', 1e-5],
+    ['general.architecture', 'str', 'llama'],
+    ['general.name', 'str', `Edgewise synthetic ${label} (random weights)`],
+    ['general.file_type', 'u32', 1],
+    ['general.alignment', 'u32', ALIGN],
+    ['llama.context_length', 'u32', shape.ctx],
+    ['llama.embedding_length', 'u32', shape.embedding],
+    ['llama.block_count', 'u32', shape.layers],
+    ['llama.feed_forward_length', 'u32', shape.ff],
+    ['llama.attention.head_count', 'u32', shape.heads],
+    ['llama.attention.head_count_kv', 'u32', shape.kvHeads],
+    ['llama.rope.dimension_count', 'u32', 64],
+    ['llama.attention.layer_norm_rms_epsilon', 'f32', 1e-5],
     ['llama.vocab_size', 'u32', shape.vocab],
   ];
   const tensors = tensorsOf(shape);
@@ -159,9 +202,22 @@ export async function writeF16Model(out: string, parameters: number, tokenizerFr
   return { shape, parameters: total };
 }
 
-export interface MakeModelResult { path: string; type: string; parameters: number; shape: SyntheticShape; sizeBytes: number; seconds: number }
+export interface MakeModelResult {
+  path: string;
+  type: string;
+  parameters: number;
+  shape: SyntheticShape;
+  sizeBytes: number;
+  seconds: number;
+}
 
-export async function makeSyntheticModel(options: { parameters: number; type: QuantTypeName | 'F16'; tokenizerFrom: string; out: string; threads: number }): Promise<MakeModelResult> {
+export async function makeSyntheticModel(options: {
+  parameters: number;
+  type: QuantTypeName | 'F16';
+  tokenizerFrom: string;
+  out: string;
+  threads: number;
+}): Promise<MakeModelResult> {
   const started = performance.now();
   const f16Path = options.type === 'F16' ? options.out : options.out.replace(/\.gguf$/, '') + '.f16.gguf.tmp';
   const { shape, parameters } = await writeF16Model(f16Path, options.parameters, options.tokenizerFrom);
@@ -170,10 +226,19 @@ export async function makeSyntheticModel(options: { parameters: number; type: Qu
     if (options.type === 'F16') {
       sizeBytes = (await checkGguf(f16Path)).fileSize;
     } else {
-      sizeBytes = (await quantizeModel({ source: f16Path, type: options.type, out: options.out, threads: options.threads })).sizeBytes;
+      sizeBytes = (
+        await quantizeModel({ source: f16Path, type: options.type, out: options.out, threads: options.threads })
+      ).sizeBytes;
     }
   } finally {
     if (options.type !== 'F16') await rm(f16Path, { force: true });
   }
-  return { path: options.out, type: options.type, parameters, shape, sizeBytes, seconds: (performance.now() - started) / 1000 };
+  return {
+    path: options.out,
+    type: options.type,
+    parameters,
+    shape,
+    sizeBytes,
+    seconds: (performance.now() - started) / 1000,
+  };
 }

@@ -14,7 +14,10 @@ import type { ChatServiceOptions } from './chatService.ts';
 const DELTA_BATCH_MS = 16;
 const SAVE_EVERY_MS = 500;
 
-export interface Turn { role: 'user' | 'assistant'; text: string }
+export interface Turn {
+  role: 'user' | 'assistant';
+  text: string;
+}
 
 export interface AnswerRequest {
   conversation: Conversation;
@@ -74,7 +77,10 @@ export class AnswerRun {
     const elapsed = (performance.now() - this.firstAt) / 1000;
     this.firstShownAt ||= performance.now();
     this.deps.emit('chat.delta', {
-      conversationId: this.req.conversation.id, messageId: this.req.messageId, delta: this.pending, outputTokens: this.outputTokens,
+      conversationId: this.req.conversation.id,
+      messageId: this.req.messageId,
+      delta: this.pending,
+      outputTokens: this.outputTokens,
       tokensPerSec: elapsed > 0.05 && this.outputTokens > 1 ? (this.outputTokens - 1) / elapsed : null,
     });
     this.pending = '';
@@ -100,7 +106,11 @@ export class AnswerRun {
     if (this.batchTimer) clearTimeout(this.batchTimer);
     this.flush();
     if (this.trace) {
-      this.trace.events.push({ atMs: this.at(), kind: error ? 'error' : 'done', detail: error ?? `${stopReason}, ${this.outputTokens} tokens` });
+      this.trace.events.push({
+        atMs: this.at(),
+        kind: error ? 'error' : 'done',
+        detail: error ?? `${stopReason}, ${this.outputTokens} tokens`,
+      });
       this.trace.latencyMs = this.at();
       this.trace.outputTokens = stats?.outputTokens ?? this.outputTokens;
     }
@@ -114,12 +124,25 @@ export class AnswerRun {
   private async route(): Promise<{ tier: Tier; decision: Decision }> {
     const { routing, consent, emit } = this.deps;
     const { conversation, history, forced, messageId, signal } = this.req;
-    let decision = await routing.decide(history.at(-1)?.text ?? '', history.slice(0, -1).map((t) => t.text), consent.isRemembered(conversation.id));
+    let decision = await routing.decide(
+      history.at(-1)?.text ?? '',
+      history.slice(0, -1).map((t) => t.text),
+      consent.isRemembered(conversation.id),
+    );
     if (forced) {
       if (forced.tier === 'partner' && decision.signals.privacy.detected.length > 0) {
-        throw new RpcError('bad_input', `This conversation holds personal data (${decision.signals.privacy.detected.join(', ')}), which never goes to a partner cloud.`);
+        throw new RpcError(
+          'bad_input',
+          `This conversation holds personal data (${decision.signals.privacy.detected.join(', ')}), which never goes to a partner cloud.`,
+        );
       }
-      decision = { ...decision, tier: forced.tier, rule: 'escalated', reasons: [forced.reason], consentRequired: forced.tier === 'partner' && !consent.isRemembered(conversation.id) };
+      decision = {
+        ...decision,
+        tier: forced.tier,
+        rule: 'escalated',
+        reasons: [forced.reason],
+        consentRequired: forced.tier === 'partner' && !consent.isRemembered(conversation.id),
+      };
     }
     const trace = (this.trace = traceOf(decision));
     this.event('decided', `${decision.tier} (${decision.rule})`);
@@ -132,8 +155,14 @@ export class AnswerRun {
     trace.estimatedCostUsd = estimatedCostUsd;
     this.event('consent-asked', `${partner.name} (${host}), ${partner.model}, up to $${estimatedCostUsd.toFixed(4)}`);
     emit('route.consent', {
-      conversationId: conversation.id, messageId, partner: partner.name, host, model: partner.model,
-      sends, estimatedCostUsd, reasons: decision.reasons,
+      conversationId: conversation.id,
+      messageId,
+      partner: partner.name,
+      host,
+      model: partner.model,
+      sends,
+      estimatedCostUsd,
+      reasons: decision.reasons,
     });
     const answer = await consent.wait(messageId, conversation.id, signal);
     trace.consent = answer;
@@ -153,16 +182,28 @@ export class AnswerRun {
     this.event('dispatched', `${model.name} on ${engine.status.backend ?? 'cpu'}`);
     // Confidence is scored only when a higher tier could take the query over.
     const reachable = decision.signals.connectivity.reachable;
-    const higher = reachable.includes('private') ? 'private'
-      : reachable.includes('partner') && decision.signals.privacy.detected.length === 0 ? 'partner' : null;
+    const higher = reachable.includes('private')
+      ? 'private'
+      : reachable.includes('partner') && decision.signals.privacy.detected.length === 0
+        ? 'partner'
+        : null;
     const run = (this.telemetryRun = await telemetry.start(messageId));
     let result;
     let power: RunSummary;
     try {
-      result = await engine.generate({
-        requestId: randomUUID(), mode: 'chat', systemPrompt: conversation.settings.systemPrompt, history,
-        sampling: conversation.settings.sampling, contextSize: conversation.settings.contextSize, scoreConfidence: higher !== null,
-      }, this.onDelta, signal);
+      result = await engine.generate(
+        {
+          requestId: randomUUID(),
+          mode: 'chat',
+          systemPrompt: conversation.settings.systemPrompt,
+          history,
+          sampling: conversation.settings.sampling,
+          contextSize: conversation.settings.contextSize,
+          scoreConfidence: higher !== null,
+        },
+        this.onDelta,
+        signal,
+      );
     } finally {
       power = run.finish(this.outputTokens);
       this.telemetryRun = null;
@@ -174,18 +215,37 @@ export class AnswerRun {
     const threshold = routing.get().confidenceThreshold;
     if (higher && result.meanConfidence !== null && result.meanConfidence < threshold) {
       trace.offerEscalation = higher;
-      this.event('low-confidence', `mean token confidence ${result.meanConfidence.toFixed(2)} < ${threshold}: offering the ${higher === 'private' ? 'private server' : 'partner cloud'}`);
+      this.event(
+        'low-confidence',
+        `mean token confidence ${result.meanConfidence.toFixed(2)} < ${threshold}: offering the ${higher === 'private' ? 'private server' : 'partner cloud'}`,
+      );
     }
-    this.finish(result.stopReason === 'aborted' ? 'aborted' : 'done', {
-      modelFile: basename(model.path), quantization: model.quantization, backend: engine.status.backend ?? 'cpu',
-      ttftMs: result.ttftMs, promptTokens: result.promptTokens, prefillTokensPerSec: result.prefillTokensPerSec,
-      outputTokens: result.outputTokens, decodeTokensPerSec: result.decodeTokensPerSec, stopReason: result.stopReason,
-      contextShifted: result.contextShifted, meanConfidence: result.meanConfidence,
-      ttftFromSendMs: this.firstShownAt ? this.firstShownAt - this.started : null,
-      energyJoules: power.energyJoules, energyPerTokenMj: power.energyPerTokenMj,
-      powerSource: power.powerSource, powerMethod: power.powerMethod, powerUnavailable: power.powerUnavailable,
-      peakRssBytes: power.peakRssBytes, meanCpuPercent: power.meanCpuPercent,
-    }, null, result.stopReason);
+    this.finish(
+      result.stopReason === 'aborted' ? 'aborted' : 'done',
+      {
+        modelFile: basename(model.path),
+        quantization: model.quantization,
+        backend: engine.status.backend ?? 'cpu',
+        ttftMs: result.ttftMs,
+        promptTokens: result.promptTokens,
+        prefillTokensPerSec: result.prefillTokensPerSec,
+        outputTokens: result.outputTokens,
+        decodeTokensPerSec: result.decodeTokensPerSec,
+        stopReason: result.stopReason,
+        contextShifted: result.contextShifted,
+        meanConfidence: result.meanConfidence,
+        ttftFromSendMs: this.firstShownAt ? this.firstShownAt - this.started : null,
+        energyJoules: power.energyJoules,
+        energyPerTokenMj: power.energyPerTokenMj,
+        powerSource: power.powerSource,
+        powerMethod: power.powerMethod,
+        powerUnavailable: power.powerUnavailable,
+        peakRssBytes: power.peakRssBytes,
+        meanCpuPercent: power.meanCpuPercent,
+      },
+      null,
+      result.stopReason,
+    );
   }
 
   private async remotely(tier: 'private' | 'partner') {
@@ -197,35 +257,65 @@ export class AnswerRun {
     this.event('dispatched', `${endpoint.name} (${new URL(endpoint.baseUrl).host}), ${endpoint.model}`);
     const dispatchedAt = performance.now();
     let deltas = 0;
-    const result = await streamRemote(endpoint, {
-      systemPrompt: conversation.settings.systemPrompt, history,
-      maxTokens: conversation.settings.sampling.maxTokens, temperature: conversation.settings.sampling.temperature,
-    }, (delta) => this.onDelta(delta, ++deltas), signal);
+    const result = await streamRemote(
+      endpoint,
+      {
+        systemPrompt: conversation.settings.systemPrompt,
+        history,
+        maxTokens: conversation.settings.sampling.maxTokens,
+        temperature: conversation.settings.sampling.temperature,
+      },
+      (delta) => this.onDelta(delta, ++deltas),
+      signal,
+    );
     this.text = result.text;
     const tokens = result.outputTokens ?? deltas;
     const decodeSeconds = this.firstAt ? (performance.now() - this.firstAt) / 1000 : 0;
-    trace.estimatedCostUsd = tier === 'partner'
-      ? costOf(routing.get().partner!, result.promptTokens ?? Math.ceil(this.text.length / 4), tokens)
-      : null;
-    this.finish(result.stopReason === 'aborted' ? 'aborted' : 'done', {
-      modelFile: endpoint.model, quantization: 'remote', backend: 'remote',
-      ttftMs: this.firstAt ? this.firstAt - dispatchedAt : 0, promptTokens: result.promptTokens ?? 0, prefillTokensPerSec: 0,
-      outputTokens: tokens, decodeTokensPerSec: decodeSeconds > 0 && tokens > 1 ? (tokens - 1) / decodeSeconds : 0,
-      stopReason: result.stopReason, contextShifted: false,
-    }, null, result.stopReason);
+    trace.estimatedCostUsd =
+      tier === 'partner'
+        ? costOf(routing.get().partner!, result.promptTokens ?? Math.ceil(this.text.length / 4), tokens)
+        : null;
+    this.finish(
+      result.stopReason === 'aborted' ? 'aborted' : 'done',
+      {
+        modelFile: endpoint.model,
+        quantization: 'remote',
+        backend: 'remote',
+        ttftMs: this.firstAt ? this.firstAt - dispatchedAt : 0,
+        promptTokens: result.promptTokens ?? 0,
+        prefillTokensPerSec: 0,
+        outputTokens: tokens,
+        decodeTokensPerSec: decodeSeconds > 0 && tokens > 1 ? (tokens - 1) / decodeSeconds : 0,
+        stopReason: result.stopReason,
+        contextShifted: false,
+      },
+      null,
+      result.stopReason,
+    );
   }
 }
 
 function traceOf(d: Decision): RouteTrace {
   return {
-    tier: d.tier, rule: d.rule, reasons: d.reasons,
+    tier: d.tier,
+    rule: d.rule,
+    reasons: d.reasons,
     signals: { ...d.signals, privacy: { detected: d.signals.privacy.detected } },
     consent: d.tier !== 'partner' ? 'not needed' : d.consentRequired ? 'asked' : 'remembered',
-    answeredBy: null, events: [], latencyMs: null, outputTokens: null, estimatedCostUsd: null, energyJoules: null,
+    answeredBy: null,
+    events: [],
+    latencyMs: null,
+    outputTokens: null,
+    estimatedCostUsd: null,
+    energyJoules: null,
   };
 }
 
 /** US dollars for a partner answer, from the prices the user entered. */
-function costOf(partner: { inputPricePerMTok: number; outputPricePerMTok: number }, inputTokens: number, outputTokens: number): number {
+function costOf(
+  partner: { inputPricePerMTok: number; outputPricePerMTok: number },
+  inputTokens: number,
+  outputTokens: number,
+): number {
   return (inputTokens * partner.inputPricePerMTok + outputTokens * partner.outputPricePerMTok) / 1e6;
 }

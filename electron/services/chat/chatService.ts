@@ -64,7 +64,8 @@ export class ChatService {
     const { store } = this.options;
     this.assertIdle(conversationId);
     const target = store.message(messageId);
-    if (target.conversationId !== conversationId) throw new RpcError('not_found', 'That message is not in this conversation');
+    if (target.conversationId !== conversationId)
+      throw new RpcError('not_found', 'That message is not in this conversation');
     if (target.role !== 'user') throw new RpcError('bad_input', 'Only your own messages can be edited');
     store.truncateAfter(conversationId, messageId, true);
     const userMessage = store.addMessage(conversationId, 'user', text, 'done');
@@ -93,7 +94,8 @@ export class ChatService {
     const last = messages.at(-1);
     const lastUser = messages.findLast((m) => m.role === 'user');
     const offered = last?.role === 'assistant' ? last.trace?.offerEscalation : null;
-    if (!last || !lastUser || !offered || offered === 'device') throw new RpcError('bad_input', 'The last answer did not offer to ask a higher tier.');
+    if (!last || !lastUser || !offered || offered === 'device')
+      throw new RpcError('bad_input', 'The last answer did not offer to ask a higher tier.');
     store.truncateAfter(conversationId, lastUser.id, false);
     const reason = `The on-device answer had a mean token confidence of ${last.trace?.confidence?.toFixed(2)}, below your threshold; you asked the ${offered === 'private' ? 'private server' : 'partner cloud'} instead.`;
     return { assistantMessage: this.startAnswer(conversationId, { tier: offered, reason }) };
@@ -101,19 +103,24 @@ export class ChatService {
 
   private startAnswer(conversationId: string, forced?: { tier: 'private' | 'partner'; reason: string }): Message {
     const { store } = this.options;
-    const history = store.messages(conversationId)
+    const history = store
+      .messages(conversationId)
       .filter((m) => m.text.length > 0)
       .map((m) => ({ role: m.role, text: m.text }));
     const assistant = store.addMessage(conversationId, 'assistant', '', 'streaming');
     const controller = new AbortController();
-    const done = this.run(conversationId, assistant.id, history, controller.signal, forced)
-      .finally(() => this.active.delete(conversationId));
+    const done = this.run(conversationId, assistant.id, history, controller.signal, forced).finally(() =>
+      this.active.delete(conversationId),
+    );
     this.active.set(conversationId, { controller, done });
     return assistant;
   }
 
   private run(
-    conversationId: string, messageId: string, history: Turn[], signal: AbortSignal,
+    conversationId: string,
+    messageId: string,
+    history: Turn[],
+    signal: AbortSignal,
     forced?: { tier: 'private' | 'partner'; reason: string },
   ): Promise<void> {
     const conversation = this.options.store.get(conversationId);

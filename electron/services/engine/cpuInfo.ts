@@ -18,8 +18,10 @@ export function parseProcCpuinfo(text: string): number | null {
 export function physicalCores(): number {
   const logical = availableParallelism();
   try {
-    if (process.platform === 'linux') return Math.min(logical, parseProcCpuinfo(readFileSync('/proc/cpuinfo', 'utf8')) ?? logical);
-    if (process.platform === 'darwin') return Number(execFileSync('sysctl', ['-n', 'hw.physicalcpu'], { encoding: 'utf8' }).trim()) || logical;
+    if (process.platform === 'linux')
+      return Math.min(logical, parseProcCpuinfo(readFileSync('/proc/cpuinfo', 'utf8')) ?? logical);
+    if (process.platform === 'darwin')
+      return Number(execFileSync('sysctl', ['-n', 'hw.physicalcpu'], { encoding: 'utf8' }).trim()) || logical;
   } catch {
     // fall through to the logical count
   }

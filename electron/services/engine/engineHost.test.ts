@@ -14,15 +14,24 @@ function waitFor(statuses: EngineStatus[], host: EngineHost, predicate: (s: Engi
   return new Promise<EngineStatus>((resolve, reject) => {
     const timer = setInterval(() => {
       const hit = statuses.find(predicate);
-      if (hit) { clearInterval(timer); resolve(hit); }
+      if (hit) {
+        clearInterval(timer);
+        resolve(hit);
+      }
     }, 5);
-    setTimeout(() => { clearInterval(timer); reject(new Error(`status never matched; last: ${JSON.stringify(host.status)}`)); }, ms);
+    setTimeout(() => {
+      clearInterval(timer);
+      reject(new Error(`status never matched; last: ${JSON.stringify(host.status)}`));
+    }, ms);
   });
 }
 
 describe('EngineHost with a real worker and a real model', () => {
   let host: EngineHost | null = null;
-  afterEach(async () => { await host?.dispose(); host = null; });
+  afterEach(async () => {
+    await host?.dispose();
+    host = null;
+  });
 
   it('loads with progress, streams a greedy completion and reports honest figures', async () => {
     const statuses: EngineStatus[] = [];
@@ -36,7 +45,10 @@ describe('EngineHost with a real worker and a real model', () => {
     let chunks = 0;
     const result = await host.generate(
       { requestId: 'r1', mode: 'raw', systemPrompt: '', history: story, sampling: greedy, contextSize: 512 },
-      (text) => { streamed += text; chunks++; },
+      (text) => {
+        streamed += text;
+        chunks++;
+      },
     );
     expect(result.text.startsWith(', a little girl named Lily lived in a small house.')).toBe(true);
     expect(streamed).toBe(result.text);
@@ -54,8 +66,18 @@ describe('EngineHost with a real worker and a real model', () => {
     const controller = new AbortController();
     let tokens = 0;
     const result = await host.generate(
-      { requestId: 'r2', mode: 'chat', systemPrompt: 'Tell a story.', history: story, sampling: { ...greedy, maxTokens: 400 }, contextSize: 512 },
-      (_text, n) => { tokens = n; if (n >= 5) controller.abort(); },
+      {
+        requestId: 'r2',
+        mode: 'chat',
+        systemPrompt: 'Tell a story.',
+        history: story,
+        sampling: { ...greedy, maxTokens: 400 },
+        contextSize: 512,
+      },
+      (_text, n) => {
+        tokens = n;
+        if (n >= 5) controller.abort();
+      },
       controller.signal,
     );
     expect(result.stopReason).toBe('aborted');
@@ -79,8 +101,17 @@ describe('EngineHost with a real worker and a real model', () => {
     await host.load(demo);
     const firstPid = host.pid!;
     const pending = host.generate(
-      { requestId: 'r3', mode: 'raw', systemPrompt: '', history: story, sampling: { ...greedy, maxTokens: 4000 }, contextSize: 512 },
-      () => { process.kill(firstPid, 'SIGKILL'); },
+      {
+        requestId: 'r3',
+        mode: 'raw',
+        systemPrompt: '',
+        history: story,
+        sampling: { ...greedy, maxTokens: 4000 },
+        contextSize: 512,
+      },
+      () => {
+        process.kill(firstPid, 'SIGKILL');
+      },
     );
     const killedAt = Date.now();
     await expect(pending).rejects.toThrow(/SIGKILL/);
@@ -112,16 +143,32 @@ describe('EngineHost with a real worker and a real model', () => {
 
 describe('EngineHost across answers, long conversations, odd text and backends', () => {
   let host: EngineHost | null = null;
-  afterEach(async () => { await host?.dispose(); host = null; });
+  afterEach(async () => {
+    await host?.dispose();
+    host = null;
+  });
 
   it('answers twice in a row, keeps working past the context size, and says earlier turns were dropped', async () => {
     host = new EngineHost({ spawn: forkWorker, onStatus: () => {}, gpu: 'cpu' });
     await host.load(demo);
-    const ask = (history: { role: 'user' | 'assistant'; text: string }[], id: string) => host!.generate(
-      { requestId: id, mode: 'chat', systemPrompt: '', history, sampling: { ...greedy, maxTokens: 60 }, contextSize: 128 }, () => {});
+    const ask = (history: { role: 'user' | 'assistant'; text: string }[], id: string) =>
+      host!.generate(
+        {
+          requestId: id,
+          mode: 'chat',
+          systemPrompt: '',
+          history,
+          sampling: { ...greedy, maxTokens: 60 },
+          contextSize: 128,
+        },
+        () => {},
+      );
     const first = await ask(story, 'a');
     expect(first.contextShifted).toBe(false);
-    const long = Array.from({ length: 12 }, (_, i) => ({ role: (i % 2 ? 'assistant' : 'user') as 'user' | 'assistant', text: first.text || 'The dog ran to the park and played with a ball.' }));
+    const long = Array.from({ length: 12 }, (_, i) => ({
+      role: (i % 2 ? 'assistant' : 'user') as 'user' | 'assistant',
+      text: first.text || 'The dog ran to the park and played with a ball.',
+    }));
     const second = await ask([...long, { role: 'user', text: 'Once upon a time' }], 'b');
     expect(second.outputTokens).toBeGreaterThan(0);
     expect(second.contextShifted).toBe(true);
@@ -131,9 +178,19 @@ describe('EngineHost across answers, long conversations, odd text and backends',
     host = new EngineHost({ spawn: forkWorker, onStatus: () => {}, gpu: 'cpu' });
     await host.load(demo);
     const pid = host.pid;
-    await expect(host.generate(
-      { requestId: 'odd', mode: 'chat', systemPrompt: '', history: [{ role: 'user', text: 'naïve 日本 # {}' }], sampling: greedy, contextSize: 256 }, () => {},
-    )).rejects.toThrow(/no token for .*U\+0023/);
+    await expect(
+      host.generate(
+        {
+          requestId: 'odd',
+          mode: 'chat',
+          systemPrompt: '',
+          history: [{ role: 'user', text: 'naïve 日本 # {}' }],
+          sampling: greedy,
+          contextSize: 256,
+        },
+        () => {},
+      ),
+    ).rejects.toThrow(/no token for .*U\+0023/);
     expect(host.pid).toBe(pid);
   });
 
@@ -145,7 +202,19 @@ describe('EngineHost across answers, long conversations, odd text and backends',
       try {
         const status = await h.load(demo);
         expect(status.backend).toBe(gpu);
-        return (await h.generate({ requestId: gpu, mode: 'raw', systemPrompt: '', history: story, sampling: { ...greedy, maxTokens: 16 }, contextSize: 512 }, () => {})).text;
+        return (
+          await h.generate(
+            {
+              requestId: gpu,
+              mode: 'raw',
+              systemPrompt: '',
+              history: story,
+              sampling: { ...greedy, maxTokens: 16 },
+              contextSize: 512,
+            },
+            () => {},
+          )
+        ).text;
       } finally {
         await h.dispose();
       }

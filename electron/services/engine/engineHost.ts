@@ -15,7 +15,11 @@ export interface EngineHostOptions {
   /** Crashes in a minute after which the worker is not restarted (a crash loop); 5 unless set. */
   crashLimit?: number;
 }
-export interface LoadableModel { id: string; name: string; path: string }
+export interface LoadableModel {
+  id: string;
+  name: string;
+  path: string;
+}
 
 const CRASH_WINDOW_MS = 60_000;
 const MAX_CRASHES_IN_WINDOW = 5;
@@ -32,8 +36,15 @@ export class EngineHost {
   private tokenListeners = new Map<string, (text: string, tokens: number) => void>();
   private lastBackend: GenerateBackend | null = null;
   status: EngineStatus = {
-    state: 'starting', modelId: null, modelName: null, backend: null, gpuDevices: [], threads: null,
-    progress: null, error: null, restarts: 0,
+    state: 'starting',
+    modelId: null,
+    modelName: null,
+    backend: null,
+    gpuDevices: [],
+    threads: null,
+    progress: null,
+    error: null,
+    restarts: 0,
   };
 
   private readonly options: EngineHostOptions;
@@ -41,9 +52,15 @@ export class EngineHost {
     this.options = options;
   }
 
-  get backend(): GenerateBackend | null { return this.lastBackend; }
-  get loadedModel(): LoadableModel | null { return this.model; }
-  get pid(): number | undefined { return this.worker?.pid; }
+  get backend(): GenerateBackend | null {
+    return this.lastBackend;
+  }
+  get loadedModel(): LoadableModel | null {
+    return this.model;
+  }
+  get pid(): number | undefined {
+    return this.worker?.pid;
+  }
 
   private setStatus(change: Partial<EngineStatus>) {
     this.status = { ...this.status, ...change };
@@ -59,7 +76,10 @@ export class EngineHost {
     client.on('loadProgress', ({ progress }) => this.setStatus({ progress }));
     client.on('token', ({ requestId, text, tokens }) => this.tokenListeners.get(requestId)?.(text, tokens));
     this.ready = new Promise<void>((resolve, reject) => {
-      const off = client.on('ready', () => { off(); resolve(); });
+      const off = client.on('ready', () => {
+        off();
+        resolve();
+      });
       worker.onExit((code, signal) => {
         off();
         reject(new RpcError('engine_crashed', `The engine process could not start (exit ${code ?? signal})`));
@@ -87,16 +107,22 @@ export class EngineHost {
     this.crashes = this.crashes.filter((t) => now - t < CRASH_WINDOW_MS).concat(now);
     this.setStatus({ state: 'crashed', error: message, progress: null, restarts: this.status.restarts + 1 });
     if (this.crashes.length > (this.options.crashLimit ?? MAX_CRASHES_IN_WINDOW)) {
-      this.setStatus({ state: 'error', error: `${message} It crashed ${this.crashes.length} times in a minute, so it was not restarted; load a model to try again.` });
+      this.setStatus({
+        state: 'error',
+        error: `${message} It crashed ${this.crashes.length} times in a minute, so it was not restarted; load a model to try again.`,
+      });
       this.model = null;
       return;
     }
     const reload = this.model;
     this.model = null;
-    void this.start().then(async () => {
-      if (reload) await this.load(reload).catch(() => undefined);
-      else this.setStatus({ state: 'idle', error: message });
-    }, () => undefined);
+    void this.start().then(
+      async () => {
+        if (reload) await this.load(reload).catch(() => undefined);
+        else this.setStatus({ state: 'idle', error: message });
+      },
+      () => undefined,
+    );
   }
 
   async load(model: LoadableModel, gpu?: GpuChoice): Promise<EngineStatus> {
@@ -106,19 +132,33 @@ export class EngineHost {
       this.setStatus({ state: 'loading', modelId: model.id, modelName: model.name, progress: 0, error: null });
       try {
         const result = await this.client!.call('load', {
-          path: model.path, gpu: gpu ?? this.options.gpu ?? 'auto', threads: this.options.threads ?? null,
+          path: model.path,
+          gpu: gpu ?? this.options.gpu ?? 'auto',
+          threads: this.options.threads ?? null,
         });
         this.model = model;
         this.lastBackend = { backend: result.backend, trainContextSize: result.trainContextSize };
         this.setStatus({
-          state: 'ready', backend: result.backend, gpuDevices: result.gpuDevices, threads: result.threads, progress: 1, error: null,
+          state: 'ready',
+          backend: result.backend,
+          gpuDevices: result.gpuDevices,
+          threads: result.threads,
+          progress: 1,
+          error: null,
         });
         return this.status;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         const crashed = error instanceof RpcError && error.code === 'engine_crashed';
         this.model = null;
-        if (!crashed) this.setStatus({ state: 'error', modelId: null, modelName: null, progress: null, error: `Could not load ${model.name}: ${message}` });
+        if (!crashed)
+          this.setStatus({
+            state: 'error',
+            modelId: null,
+            modelName: null,
+            progress: null,
+            error: `Could not load ${model.name}: ${message}`,
+          });
         throw new RpcError('model_load_failed', `Could not load ${model.name}: ${message}`);
       } finally {
         this.loading = null;
@@ -130,10 +170,15 @@ export class EngineHost {
   }
 
   /** Runs one generation; calls come back in the order they were asked. */
-  generate(args: GenerateArgs, onToken: (text: string, tokens: number) => void, signal?: AbortSignal): Promise<GenerateResult> {
+  generate(
+    args: GenerateArgs,
+    onToken: (text: string, tokens: number) => void,
+    signal?: AbortSignal,
+  ): Promise<GenerateResult> {
     const run = async () => {
       if (signal?.aborted) throw new RpcError('aborted', 'Stopped before it started');
-      if (!this.client || !this.model) throw new RpcError('model_load_failed', 'No model is loaded: choose a model first.');
+      if (!this.client || !this.model)
+        throw new RpcError('model_load_failed', 'No model is loaded: choose a model first.');
       this.tokenListeners.set(args.requestId, onToken);
       const onAbort = () => this.abort(args.requestId);
       signal?.addEventListener('abort', onAbort);
@@ -156,11 +201,18 @@ export class EngineHost {
   }
 
   /** The worker's memory, CPU time and context fill; null when no worker runs. */
-  async usage(): Promise<{ pid: number; rssBytes: number; cpuUserUs: number; cpuSystemUs: number; contextTokens: number; contextSize: number } | null> {
+  async usage(): Promise<{
+    pid: number;
+    rssBytes: number;
+    cpuUserUs: number;
+    cpuSystemUs: number;
+    contextTokens: number;
+    contextSize: number;
+  } | null> {
     const client = this.client;
     const pid = this.worker?.pid;
     if (!client || pid === undefined) return null;
-    return { pid, ...await client.call('usage', {}) };
+    return { pid, ...(await client.call('usage', {})) };
   }
 
   abort(requestId: string): void {
@@ -184,4 +236,7 @@ export class EngineHost {
   }
 }
 
-export interface GenerateBackend { backend: NonNullable<EngineStatus['backend']>; trainContextSize: number }
+export interface GenerateBackend {
+  backend: NonNullable<EngineStatus['backend']>;
+  trainContextSize: number;
+}

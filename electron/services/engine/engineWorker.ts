@@ -1,8 +1,14 @@
 // The worker process that hosts node-llama-cpp. A native abort in llama.cpp ends this process only;
 // the host notices, reports it and starts a fresh one.
 import {
-  getLlama, LlamaChat, LlamaCompletion,
-  type ChatHistoryItem, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel,
+  getLlama,
+  LlamaChat,
+  LlamaCompletion,
+  type ChatHistoryItem,
+  type Llama,
+  type LlamaContext,
+  type LlamaContextSequence,
+  type LlamaModel,
 } from 'node-llama-cpp';
 import { createDispatcher, RpcError, type Handlers, type RpcMessage, type Transport } from '../../../shared/rpc.ts';
 import type { BackendName, GpuChoice, Sampling } from '../../../shared/schemas.ts';
@@ -11,14 +17,20 @@ import { physicalCores } from './cpuInfo.ts';
 import { assertTokenizable, vocabularyGuard, type VocabularyGuard } from './vocabularyGuard.ts';
 import { PlainChatWrapper } from './plainChatWrapper.ts';
 
-interface ParentPort { postMessage(message: unknown): void; on(event: 'message', listener: (e: { data: unknown }) => void): void }
+interface ParentPort {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (e: { data: unknown }) => void): void;
+}
 
 function parentTransport(): Transport {
   const port = (process as unknown as { parentPort?: ParentPort }).parentPort;
   if (port) {
     return {
       send: (m) => port.postMessage(m),
-      onMessage: (listener) => { port.on('message', (e) => listener(e.data as RpcMessage)); return () => {}; },
+      onMessage: (listener) => {
+        port.on('message', (e) => listener(e.data as RpcMessage));
+        return () => {};
+      },
     };
   }
   if (!process.send) throw new Error('engineWorker must run as a child process with an IPC channel');
@@ -26,7 +38,10 @@ function parentTransport(): Transport {
   process.on('disconnect', () => process.exit(0));
   return {
     send: (m) => process.send!(m),
-    onMessage: (listener) => { process.on('message', (m) => listener(m as RpcMessage)); return () => {}; },
+    onMessage: (listener) => {
+      process.on('message', (m) => listener(m as RpcMessage));
+      return () => {};
+    },
   };
 }
 
@@ -81,7 +96,7 @@ async function ensureSequence(contextSize: number): Promise<LlamaContextSequence
 }
 
 function repeatPenalty(s: Sampling) {
-  return s.repeatPenalty > 1 ? { penalty: s.repeatPenalty } : false as const;
+  return s.repeatPenalty > 1 ? { penalty: s.repeatPenalty } : (false as const);
 }
 
 /** Tokens scored for confidence: enough to judge an answer, few enough to cost a fraction of it. */
@@ -98,7 +113,9 @@ async function answerConfidence(sequence: LlamaContextSequence, outputTokens: nu
   if (n < 2) return null;
   const answer = tokens.slice(tokens.length - n);
   await sequence.eraseContextTokenRanges([{ start: tokens.length - n, end: tokens.length }]);
-  const results = await sequence.controlledEvaluate(answer.map((t) => [t, { generateNext: { probabilities: true } }] as const));
+  const results = await sequence.controlledEvaluate(
+    answer.map((t) => [t, { generateNext: { probabilities: true } }] as const),
+  );
   let sum = 0;
   for (let i = 0; i < n - 1; i++) sum += results[i]?.next.probabilities?.get(answer[i + 1]!) ?? 0;
   return sum / (n - 1);
@@ -147,19 +164,25 @@ const handlers: Handlers<WorkerContract> = {
   usage() {
     const cpu = process.cpuUsage();
     return {
-      rssBytes: process.memoryUsage.rss(), cpuUserUs: cpu.user, cpuSystemUs: cpu.system,
-      contextTokens: sequence?.nextTokenIndex ?? 0, contextSize: context?.contextSize ?? 0,
+      rssBytes: process.memoryUsage.rss(),
+      cpuUserUs: cpu.user,
+      cpuSystemUs: cpu.system,
+      contextTokens: sequence?.nextTokenIndex ?? 0,
+      contextSize: context?.contextSize ?? 0,
     };
   },
 
   async memory({ gpu }) {
-    const l = llama ?? await obtainLlama(gpu);
+    const l = llama ?? (await obtainLlama(gpu));
     const [ram, vram] = await Promise.all([l.getRamState(), l.gpu === false ? null : l.getVramState()]);
     return {
       backend: backendOf(l),
       gpuDevices: l.gpu === false ? [] : await l.getGpuDeviceNames(),
-      ramTotal: ram.total, ramFree: ram.free,
-      vramTotal: vram?.total ?? null, vramFree: vram?.free ?? null, unifiedBytes: vram?.unifiedSize ?? 0,
+      ramTotal: ram.total,
+      ramFree: ram.free,
+      vramTotal: vram?.total ?? null,
+      vramFree: vram?.free ?? null,
+      unifiedBytes: vram?.unifiedSize ?? 0,
     };
   },
 
@@ -233,7 +256,8 @@ const handlers: Handlers<WorkerContract> = {
       const ttft = firstTokenAt ? firstTokenAt - started : finished - started;
       const decodeSeconds = firstTokenAt ? (finished - firstTokenAt) / 1000 : 0;
       const engineOutputTokens = sequence.tokenMeter.usedOutputTokens - outputBefore;
-      const meanConfidence = scoreConfidence && stop !== 'abort' ? await answerConfidence(sequence, outputTokens) : null;
+      const meanConfidence =
+        scoreConfidence && stop !== 'abort' ? await answerConfidence(sequence, outputTokens) : null;
       const result: GenerateResult = {
         meanConfidence,
         engineOutputTokens,

@@ -30,7 +30,10 @@ export function assertTokenizable(guard: VocabularyGuard | null, text: string, w
   if (!guard) return;
   const missing = guard(text);
   if (missing.length === 0) return;
-  const shown = missing.slice(0, 8).map(describe).join(', ') + (missing.length > 8 ? ` and ${missing.length - 8} more` : '');
-  throw new RpcError('bad_input',
-    `This model cannot read ${where}: its vocabulary has no token for ${shown} and no byte fallback. Remove those characters or choose another model.`);
+  const shown =
+    missing.slice(0, 8).map(describe).join(', ') + (missing.length > 8 ? ` and ${missing.length - 8} more` : '');
+  throw new RpcError(
+    'bad_input',
+    `This model cannot read ${where}: its vocabulary has no token for ${shown} and no byte fallback. Remove those characters or choose another model.`,
+  );
 }

@@ -64,7 +64,13 @@ export const workerContract = {
     /** The worker's own memory and CPU time, and how full the context is: read by telemetry at 4 Hz. */
     usage: {
       args: z.object({}),
-      result: z.object({ rssBytes: z.number(), cpuUserUs: z.number(), cpuSystemUs: z.number(), contextTokens: z.number(), contextSize: z.number() }),
+      result: z.object({
+        rssBytes: z.number(),
+        cpuUserUs: z.number(),
+        cpuSystemUs: z.number(),
+        contextTokens: z.number(),
+        contextSize: z.number(),
+      }),
     },
     abort: { args: z.object({ requestId: z.string() }), result: z.object({ ok: z.literal(true) }) },
   },

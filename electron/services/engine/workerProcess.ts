@@ -45,7 +45,12 @@ export const forkWorker: SpawnWorker = () => {
   child.on('error', () => {});
   return {
     transport: messageTransport(
-      (m) => { if (child.connected) child.send(m, (error) => { if (error) child.emit('send-failed', error); }); },
+      (m) => {
+        if (child.connected)
+          child.send(m, (error) => {
+            if (error) child.emit('send-failed', error);
+          });
+      },
       (listener) => child.on('message', listener),
     ),
     pid: child.pid,

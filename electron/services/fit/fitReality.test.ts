@@ -13,7 +13,11 @@ import { thisMachine } from './thisMachine.ts';
 import { demoModel, f16Model, repoRoot, stories260k } from '../../../tests/fixtures.ts';
 
 function measure(path: string, contextSize: number): { deltaBytes: number; refused: string | null } {
-  const out = execFileSync(process.execPath, ['--expose-gc', join(repoRoot, 'tests', 'measureLoad.ts'), path, String(contextSize)], { encoding: 'utf8' });
+  const out = execFileSync(
+    process.execPath,
+    ['--expose-gc', join(repoRoot, 'tests', 'measureLoad.ts'), path, String(contextSize)],
+    { encoding: 'utf8' },
+  );
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
@@ -29,7 +33,9 @@ describe('fit estimates against reality', () => {
         const e = estimate(local.facts, { contextSize: ctx, kvType: 'f16', weightsBytes: local.weightsBytes });
         const error = (e.totalBytes - real.deltaBytes) / real.deltaBytes;
         errors.push(error);
-        rows.push(`${path.split('/').pop()} ctx ${ctx}: estimate ${(e.totalBytes / 1e6).toFixed(1)} MB, measured ${(real.deltaBytes / 1e6).toFixed(1)} MB, error ${(error * 100).toFixed(1)}%`);
+        rows.push(
+          `${path.split('/').pop()} ctx ${ctx}: estimate ${(e.totalBytes / 1e6).toFixed(1)} MB, measured ${(real.deltaBytes / 1e6).toFixed(1)} MB, error ${(error * 100).toFixed(1)}%`,
+        );
       }
     }
     console.log(rows.join('\n'));
@@ -47,9 +53,14 @@ describe('fit estimates against reality', () => {
     const perToken = kvCacheBytes(local.facts, 1, 'f16');
     const tooBig = Math.min(2 ** 32 - 1, Math.ceil((2 * totalmem()) / perToken));
     for (const ctx of [2048, tooBig]) {
-      const ours = verdictFor(estimate(local.facts, { contextSize: ctx, kvType: 'f16', weightsBytes: local.weightsBytes }).totalBytes, machine).verdict;
+      const ours = verdictFor(
+        estimate(local.facts, { contextSize: ctx, kvType: 'f16', weightsBytes: local.weightsBytes }).totalBytes,
+        machine,
+      ).verdict;
       const theirs = measure(stories260k, ctx);
-      expect(ours === 'no', `context ${ctx}: we said ${ours}, node-llama-cpp ${theirs.refused ?? 'loaded it'}`).toBe(theirs.refused !== null);
+      expect(ours === 'no', `context ${ctx}: we said ${ours}, node-llama-cpp ${theirs.refused ?? 'loaded it'}`).toBe(
+        theirs.refused !== null,
+      );
       if (theirs.refused) expect(theirs.refused).toMatch(/too large for the available RAM/);
     }
   }, 60_000);

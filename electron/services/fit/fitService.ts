@@ -46,7 +46,14 @@ export class FitService {
     const out: FitModel[] = [];
     for (const m of models) {
       const local = await this.localFacts(m.path).catch(() => null);
-      if (local) out.push({ id: m.id, name: m.name, facts: local.facts, weightsBytes: local.weightsBytes, quantization: local.quantization });
+      if (local)
+        out.push({
+          id: m.id,
+          name: m.name,
+          facts: local.facts,
+          weightsBytes: local.weightsBytes,
+          quantization: local.quantization,
+        });
     }
     return out;
   }
@@ -63,7 +70,9 @@ export class FitService {
   addDevice(name: string, memoryBytes: number, memoryType: Device['memoryType'], vramBytes: number | null): Device[] {
     if (memoryType === 'discrete' && !vramBytes) throw new RpcError('bad_input', 'A discrete GPU needs its VRAM size.');
     const added = customDevice(name, memoryBytes, memoryType, memoryType === 'discrete' ? vramBytes : null);
-    const list = this.customDevices().filter((d) => d.id !== added.id).concat(added);
+    const list = this.customDevices()
+      .filter((d) => d.id !== added.id)
+      .concat(added);
     this.options.settings.set('fit.customDevices', list);
     return list;
   }
@@ -82,8 +91,10 @@ export class FitService {
     const e = estimate(local.facts, { contextSize, kvType: 'f16', weightsBytes: local.weightsBytes });
     const { verdict, marginBytes } = verdictFor(e.totalBytes, machine);
     if (verdict === 'no') {
-      throw new RpcError('model_load_failed',
-        `${model.name} needs about ${gb(e.totalBytes)} at a ${contextSize}-token context (weights ${gb(e.weightsBytes)}, KV cache ${gb(e.kvCacheBytes)}, buffers and runtime ${gb(e.overheadBytes)}), ${gb(-marginBytes)} more than the ${gb(machine.budgetBytes ?? 0)} free on this machine. Choose a smaller quantization or model, or a shorter context.`);
+      throw new RpcError(
+        'model_load_failed',
+        `${model.name} needs about ${gb(e.totalBytes)} at a ${contextSize}-token context (weights ${gb(e.weightsBytes)}, KV cache ${gb(e.kvCacheBytes)}, buffers and runtime ${gb(e.overheadBytes)}), ${gb(-marginBytes)} more than the ${gb(machine.budgetBytes ?? 0)} free on this machine. Choose a smaller quantization or model, or a shorter context.`,
+      );
     }
   }
 }

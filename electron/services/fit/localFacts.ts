@@ -23,11 +23,24 @@ export function tensorBytes(dimensions: readonly (number | bigint)[], ggmlType: 
 }
 
 export async function readLocalFacts(path: string): Promise<LocalFacts> {
-  const info = await readGgufFileInfo(path, { readTensorInfo: true, ignoreKeys: ['tokenizer.ggml.merges', 'tokenizer.ggml.token_type', 'tokenizer.ggml.scores'] });
+  const info = await readGgufFileInfo(path, {
+    readTensorInfo: true,
+    ignoreKeys: ['tokenizer.ggml.merges', 'tokenizer.ggml.token_type', 'tokenizer.ggml.scores'],
+  });
   const arch = info.architectureMetadata as Record<string, unknown> & {
-    block_count?: number; embedding_length?: number; feed_forward_length?: number | number[]; context_length?: number;
-    vocab_size?: number; expert_count?: number; expert_used_count?: number;
-    attention?: { head_count?: number | number[]; head_count_kv?: number | number[]; key_length?: number; sliding_window?: number };
+    block_count?: number;
+    embedding_length?: number;
+    feed_forward_length?: number | number[];
+    context_length?: number;
+    vocab_size?: number;
+    expert_count?: number;
+    expert_used_count?: number;
+    attention?: {
+      head_count?: number | number[];
+      head_count_kv?: number | number[];
+      key_length?: number;
+      sliding_window?: number;
+    };
   };
   const tensors = info.tensorInfo ?? [];
   const first = (v: number | number[] | undefined) => (Array.isArray(v) ? Math.max(...v) : v);
@@ -37,8 +50,11 @@ export async function readLocalFacts(path: string): Promise<LocalFacts> {
   const tokens = info.metadata.tokenizer?.ggml?.tokens;
   const vocab = arch.vocab_size ?? tokens?.length ?? 0;
   const name = info.metadata.general?.architecture ?? '';
-  const missing = Object.entries({ layers, heads, embedding, vocab }).filter(([, v]) => !v).map(([k]) => k);
-  if (missing.length > 0) throw new Error(`its metadata lacks ${missing.join(', ')}, so its memory cannot be estimated`);
+  const missing = Object.entries({ layers, heads, embedding, vocab })
+    .filter(([, v]) => !v)
+    .map(([k]) => k);
+  if (missing.length > 0)
+    throw new Error(`its metadata lacks ${missing.join(', ')}, so its memory cannot be estimated`);
   const parameters = tensors.reduce((n, t) => n + t.dimensions.reduce<number>((m, d) => m * Number(d), 1), 0);
   const window = arch.attention?.sliding_window;
   const facts: ArchFacts = {
@@ -62,7 +78,9 @@ export async function readLocalFacts(path: string): Promise<LocalFacts> {
 }
 
 /** Files without general.file_type (older converters): the type holding the most bytes. */
-export function dominantType(tensors: readonly { dimensions: readonly (number | bigint)[]; ggmlType: number }[]): string {
+export function dominantType(
+  tensors: readonly { dimensions: readonly (number | bigint)[]; ggmlType: number }[],
+): string {
   const bytes = new Map<number, number>();
   for (const t of tensors) bytes.set(t.ggmlType, (bytes.get(t.ggmlType) ?? 0) + tensorBytes(t.dimensions, t.ggmlType));
   const [type] = [...bytes.entries()].sort((a, b) => b[1] - a[1])[0] ?? [];

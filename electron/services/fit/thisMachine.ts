@@ -10,19 +10,32 @@ export function thisMachine(m: MachineMemory): Device {
   if (m.backend !== 'cpu' && m.vramTotal) {
     if (m.unifiedBytes > 0) {
       return {
-        ...base, memoryBytes: m.ramTotal, memoryType: 'unified', vramBytes: m.vramTotal, budgetFraction: 1,
+        ...base,
+        memoryBytes: m.ramTotal,
+        memoryType: 'unified',
+        vramBytes: m.vramTotal,
+        budgetFraction: 1,
         budgetBytes: m.vramFree ?? m.vramTotal,
         explanation: `Unified memory: ${gb(m.ramTotal)} in all, of which the GPU may wire ${gb(m.vramTotal)} (reported by ${m.backend}); ${gb(m.vramFree ?? 0)} of it is free now.`,
       };
     }
     return {
-      ...base, memoryBytes: m.ramTotal, memoryType: 'discrete', vramBytes: m.vramTotal, budgetFraction: 1,
+      ...base,
+      memoryBytes: m.ramTotal,
+      memoryType: 'discrete',
+      vramBytes: m.vramTotal,
+      budgetFraction: 1,
       budgetBytes: m.vramFree ?? m.vramTotal,
       explanation: `${m.gpuDevices.join(', ') || 'GPU'}: ${gb(m.vramFree ?? 0)} of ${gb(m.vramTotal)} VRAM free now, plus ${gb(m.ramTotal)} of system RAM that spilled layers can use (far slower).`,
     };
   }
   return {
-    ...base, memoryBytes: m.ramTotal, memoryType: 'ram', vramBytes: null, budgetFraction: 1, budgetBytes: m.ramFree,
+    ...base,
+    memoryBytes: m.ramTotal,
+    memoryType: 'ram',
+    vramBytes: null,
+    budgetFraction: 1,
+    budgetBytes: m.ramFree,
     explanation: `No GPU in use: the model runs from system RAM, of which ${gb(m.ramFree)} of ${gb(m.ramTotal)} is free now (node-llama-cpp checks the same figure before it loads a model).`,
   };
 }

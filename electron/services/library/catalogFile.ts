@@ -6,6 +6,9 @@ import { bundledModelsDir } from '../paths.ts';
 
 export function loadCatalog(path = join(bundledModelsDir(), 'catalog.json')): Catalog {
   const parsed = catalog.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-  if (!parsed.success) throw new Error(`${path} does not match its schema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `${path} does not match its schema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return parsed.data;
 }

@@ -11,15 +11,30 @@ import { RpcError } from '../../../shared/rpc.ts';
 import { download, DownloadError, resolveModelUrl } from './downloader.ts';
 
 interface Row {
-  id: string; uri: string; url: string; file_name: string; expected_sha256: string | null; expected_size: number | null;
-  state: DownloadRecord['state']; received: number; total: number | null; error: string | null; path: string | null;
-  sha256: string | null; verified_against: DownloadRecord['verifiedAgainst'];
+  id: string;
+  uri: string;
+  url: string;
+  file_name: string;
+  expected_sha256: string | null;
+  expected_size: number | null;
+  state: DownloadRecord['state'];
+  received: number;
+  total: number | null;
+  error: string | null;
+  path: string | null;
+  sha256: string | null;
+  verified_against: DownloadRecord['verifiedAgainst'];
 }
 
 /** Why a running download was stopped: by the user (pause, cancel), or because the app is closing. */
 type Stop = 'paused' | 'cancelled' | 'shutdown' | null;
 
-export interface DownloadRequest { uri: string; fileName?: string; sha256?: string | null; sizeBytes?: number | null }
+export interface DownloadRequest {
+  uri: string;
+  fileName?: string;
+  sha256?: string | null;
+  sizeBytes?: number | null;
+}
 
 export class DownloadManager {
   private readonly db: DatabaseSync;
@@ -29,7 +44,12 @@ export class DownloadManager {
   private readonly running = new Map<string, { controller: AbortController; done: Promise<void>; next: Stop }>();
   private readonly live = new Map<string, { bytesPerSec: number; secondsLeft: number | null }>();
 
-  constructor(options: { db: DatabaseSync; stagingDir: string; modelsDir: string; onChange: (record: DownloadRecord) => void }) {
+  constructor(options: {
+    db: DatabaseSync;
+    stagingDir: string;
+    modelsDir: string;
+    onChange: (record: DownloadRecord) => void;
+  }) {
     this.db = options.db;
     this.stagingDir = options.stagingDir;
     this.modelsDir = options.modelsDir;
@@ -45,22 +65,38 @@ export class DownloadManager {
   private record(row: Row): DownloadRecord {
     const live = this.live.get(row.id);
     return {
-      id: row.id, uri: row.uri, fileName: row.file_name, state: row.state, received: row.received, total: row.total,
-      bytesPerSec: row.state === 'downloading' ? live?.bytesPerSec ?? 0 : 0, secondsLeft: row.state === 'downloading' ? live?.secondsLeft ?? null : null,
-      error: row.error, path: row.path, sha256: row.sha256, verifiedAgainst: row.verified_against,
+      id: row.id,
+      uri: row.uri,
+      fileName: row.file_name,
+      state: row.state,
+      received: row.received,
+      total: row.total,
+      bytesPerSec: row.state === 'downloading' ? (live?.bytesPerSec ?? 0) : 0,
+      secondsLeft: row.state === 'downloading' ? (live?.secondsLeft ?? null) : null,
+      error: row.error,
+      path: row.path,
+      sha256: row.sha256,
+      verifiedAgainst: row.verified_against,
     };
   }
 
-  private update(id: string, change: Partial<Pick<Row, 'state' | 'received' | 'total' | 'error' | 'path' | 'sha256' | 'verified_against'>>): DownloadRecord {
+  private update(
+    id: string,
+    change: Partial<Pick<Row, 'state' | 'received' | 'total' | 'error' | 'path' | 'sha256' | 'verified_against'>>,
+  ): DownloadRecord {
     const keys = Object.keys(change) as (keyof typeof change)[];
-    this.db.prepare(`UPDATE downloads SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE id = ?`).run(...keys.map((k) => change[k] ?? null), id);
+    this.db
+      .prepare(`UPDATE downloads SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE id = ?`)
+      .run(...keys.map((k) => change[k] ?? null), id);
     const record = this.record(this.row(id));
     this.onChange(record);
     return record;
   }
 
   list(): DownloadRecord[] {
-    return (this.db.prepare('SELECT * FROM downloads ORDER BY created_at DESC').all() as unknown as Row[]).map((r) => this.record(r));
+    return (this.db.prepare('SELECT * FROM downloads ORDER BY created_at DESC').all() as unknown as Row[]).map((r) =>
+      this.record(r),
+    );
   }
 
   start(request: DownloadRequest): DownloadRecord {
@@ -72,12 +108,27 @@ export class DownloadManager {
     }
     const fileName = request.fileName ?? decodeURIComponent(basename(new URL(url).pathname));
     if (!/^[^/\\]+\.gguf$/i.test(fileName)) throw new RpcError('bad_input', `"${fileName}" is not a .gguf file name`);
-    if (existsSync(join(this.modelsDir, fileName))) throw new RpcError('bad_input', `${fileName} is already in the models folder`);
-    const busy = this.db.prepare("SELECT id FROM downloads WHERE file_name = ? AND state IN ('downloading', 'paused')").get(fileName);
+    if (existsSync(join(this.modelsDir, fileName)))
+      throw new RpcError('bad_input', `${fileName} is already in the models folder`);
+    const busy = this.db
+      .prepare("SELECT id FROM downloads WHERE file_name = ? AND state IN ('downloading', 'paused')")
+      .get(fileName);
     if (busy) throw new RpcError('busy', `${fileName} is already being downloaded`);
     const id = randomUUID();
-    this.db.prepare('INSERT INTO downloads (id, uri, url, file_name, expected_sha256, expected_size, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(id, request.uri, url, fileName, request.sha256 ?? null, request.sizeBytes ?? null, 'downloading', Date.now());
+    this.db
+      .prepare(
+        'INSERT INTO downloads (id, uri, url, file_name, expected_sha256, expected_size, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        id,
+        request.uri,
+        url,
+        fileName,
+        request.sha256 ?? null,
+        request.sizeBytes ?? null,
+        'downloading',
+        Date.now(),
+      );
     this.run(id);
     return this.record(this.row(id));
   }
@@ -96,17 +147,30 @@ export class DownloadManager {
     this.update(id, { state: 'downloading', error: null });
     job.done = (async () => {
       try {
-        const result = await download({
-          url: row.url, partPath: this.partPath(id), finalPath: join(this.modelsDir, row.file_name),
-          expectedSha256: row.expected_sha256, expectedSize: row.expected_size,
-        }, {
-          signal: controller.signal,
-          onProgress: (p) => {
-            this.live.set(id, { bytesPerSec: p.bytesPerSec, secondsLeft: p.secondsLeft });
-            this.update(id, { received: p.received, total: p.total });
+        const result = await download(
+          {
+            url: row.url,
+            partPath: this.partPath(id),
+            finalPath: join(this.modelsDir, row.file_name),
+            expectedSha256: row.expected_sha256,
+            expectedSize: row.expected_size,
           },
+          {
+            signal: controller.signal,
+            onProgress: (p) => {
+              this.live.set(id, { bytesPerSec: p.bytesPerSec, secondsLeft: p.secondsLeft });
+              this.update(id, { received: p.received, total: p.total });
+            },
+          },
+        );
+        this.update(id, {
+          state: 'done',
+          received: result.bytes,
+          total: result.bytes,
+          path: result.path,
+          sha256: result.sha256,
+          verified_against: result.verifiedAgainst,
         });
-        this.update(id, { state: 'done', received: result.bytes, total: result.bytes, path: result.path, sha256: result.sha256, verified_against: result.verifiedAgainst });
       } catch (error) {
         if (job.next === 'shutdown') {
           // Left as "downloading": the next start resumes it.
@@ -118,7 +182,10 @@ export class DownloadManager {
         } else {
           const resumable = error instanceof DownloadError && error.resumable;
           if (!resumable) await rm(this.partPath(id), { force: true });
-          this.update(id, { state: 'failed', error: `${row.file_name}: ${(error as Error).message}${resumable ? ' (resume continues from where it stopped)' : ''}` });
+          this.update(id, {
+            state: 'failed',
+            error: `${row.file_name}: ${(error as Error).message}${resumable ? ' (resume continues from where it stopped)' : ''}`,
+          });
         }
       } finally {
         this.running.delete(id);
@@ -139,7 +206,8 @@ export class DownloadManager {
   resume(id: string): DownloadRecord {
     const row = this.row(id);
     if (this.running.has(id)) return this.record(row);
-    if (row.state !== 'paused' && row.state !== 'failed') throw new RpcError('bad_input', `A ${row.state} download cannot be resumed`);
+    if (row.state !== 'paused' && row.state !== 'failed')
+      throw new RpcError('bad_input', `A ${row.state} download cannot be resumed`);
     this.run(id);
     return this.record(this.row(id));
   }
@@ -172,7 +240,10 @@ export class DownloadManager {
 
   async dispose(): Promise<void> {
     // Running downloads stay "downloading" in the store, so the next start resumes them.
-    for (const job of this.running.values()) { job.next = 'shutdown'; job.controller.abort(); }
+    for (const job of this.running.values()) {
+      job.next = 'shutdown';
+      job.controller.abort();
+    }
     await Promise.all([...this.running.values()].map((j) => j.done));
   }
 }

@@ -32,7 +32,12 @@ export function resolveModelUrl(uri: string, hfEndpoint = 'https://huggingface.c
   return `${hfEndpoint}/${m[1]}/${m[2]}/resolve/${m[4] ?? 'main'}/${m[3]}`;
 }
 
-export interface Progress { received: number; total: number | null; bytesPerSec: number; secondsLeft: number | null }
+export interface Progress {
+  received: number;
+  total: number | null;
+  bytesPerSec: number;
+  secondsLeft: number | null;
+}
 
 export interface DownloadTarget {
   url: string;
@@ -42,9 +47,19 @@ export interface DownloadTarget {
   expectedSize: number | null;
 }
 
-export interface Downloaded { path: string; sha256: string; verifiedAgainst: 'catalog' | 'server' | null; bytes: number }
+export interface Downloaded {
+  path: string;
+  sha256: string;
+  verifiedAgainst: 'catalog' | 'server' | null;
+  bytes: number;
+}
 
-function get(url: string, headers: Record<string, string>, signal: AbortSignal, redirects = 5): Promise<IncomingMessage> {
+function get(
+  url: string,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+  redirects = 5,
+): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const request = (url.startsWith('https:') ? httpsRequest : httpRequest)(url, { headers, signal }, (res) => {
       const location = res.headers.location;
@@ -62,14 +77,19 @@ function get(url: string, headers: Record<string, string>, signal: AbortSignal, 
 
 const publishedSha = (res: IncomingMessage): string | null => {
   for (const header of ['x-linked-etag', 'etag']) {
-    const value = String(res.headers[header] ?? '').replace(/^W\//, '').replace(/"/g, '');
+    const value = String(res.headers[header] ?? '')
+      .replace(/^W\//, '')
+      .replace(/"/g, '');
     if (/^[0-9a-f]{64}$/.test(value)) return value;
   }
   return null;
 };
 
 async function sizeOf(path: string): Promise<number> {
-  return stat(path).then((s) => s.size, () => 0);
+  return stat(path).then(
+    (s) => s.size,
+    () => 0,
+  );
 }
 
 async function sha256Of(path: string): Promise<string> {
@@ -79,7 +99,11 @@ async function sha256Of(path: string): Promise<string> {
 }
 
 /** One GET from where the part file ends; resolves with the server's published hash and total size. */
-async function fetchRest(target: DownloadTarget, signal: AbortSignal, onBytes: (received: number, total: number | null) => void) {
+async function fetchRest(
+  target: DownloadTarget,
+  signal: AbortSignal,
+  onBytes: (received: number, total: number | null) => void,
+) {
   const have = await sizeOf(target.partPath);
   const res = await get(target.url, have > 0 ? { Range: `bytes=${have}-` } : {}, signal);
   if (res.statusCode === 416 && have > 0) {
@@ -88,7 +112,10 @@ async function fetchRest(target: DownloadTarget, signal: AbortSignal, onBytes: (
   }
   if (res.statusCode !== 200 && res.statusCode !== 206) {
     res.resume();
-    throw new DownloadError(`the server answered ${res.statusCode} ${res.statusMessage ?? ''}`.trim(), res.statusCode! >= 500);
+    throw new DownloadError(
+      `the server answered ${res.statusCode} ${res.statusMessage ?? ''}`.trim(),
+      res.statusCode! >= 500,
+    );
   }
   // A 200 to a range request means the server ignored it: start over.
   const append = res.statusCode === 206;
@@ -102,14 +129,18 @@ async function fetchRest(target: DownloadTarget, signal: AbortSignal, onBytes: (
   let received = append ? have : 0;
   const out = createWriteStream(target.partPath, { flags: append ? 'a' : 'w' });
   await new Promise<void>((resolve, reject) => {
-    res.on('data', (chunk: Buffer) => { received += chunk.length; onBytes(received, total); });
+    res.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      onBytes(received, total);
+    });
     res.on('aborted', () => reject(new DownloadError('the connection closed mid-file', true)));
     res.on('error', (error) => reject(new DownloadError(`the connection failed: ${error.message}`, true)));
     out.on('error', (error) => reject(new DownloadError(`cannot write ${target.partPath}: ${error.message}`, true)));
     out.on('finish', () => resolve());
     res.pipe(out);
   });
-  if (total !== null && received < total) throw new DownloadError(`the connection closed at ${received} of ${total} bytes`, true);
+  if (total !== null && received < total)
+    throw new DownloadError(`the connection closed at ${received} of ${total} bytes`, true);
   return { published: publishedSha(res), total };
 }
 
@@ -117,7 +148,10 @@ async function fetchRest(target: DownloadTarget, signal: AbortSignal, onBytes: (
  * Downloads (or resumes) a target: retries dropped connections from where they stopped, then verifies
  * and moves the file into place. Throws DownloadError; the part file stays when `resumable`.
  */
-export async function download(target: DownloadTarget, options: { signal: AbortSignal; onProgress?: (p: Progress) => void; retries?: number }): Promise<Downloaded> {
+export async function download(
+  target: DownloadTarget,
+  options: { signal: AbortSignal; onProgress?: (p: Progress) => void; retries?: number },
+): Promise<Downloaded> {
   const started = Date.now();
   const startBytes = await sizeOf(target.partPath);
   let lastReport = 0;
@@ -126,12 +160,20 @@ export async function download(target: DownloadTarget, options: { signal: AbortS
     if (now - lastReport < 200 && received !== total) return;
     lastReport = now;
     const bytesPerSec = ((received - startBytes) / Math.max(1, now - started)) * 1000;
-    options.onProgress?.({ received, total, bytesPerSec, secondsLeft: total !== null && bytesPerSec > 0 ? (total - received) / bytesPerSec : null });
+    options.onProgress?.({
+      received,
+      total,
+      bytesPerSec,
+      secondsLeft: total !== null && bytesPerSec > 0 ? (total - received) / bytesPerSec : null,
+    });
   };
   if (target.expectedSize !== null) {
     const free = await statfs(join(target.partPath, '..')).then((s) => s.bavail * s.bsize);
     if (free < target.expectedSize - startBytes) {
-      throw new DownloadError(`not enough free disk: ${(free / 1e9).toFixed(2)} GB free, ${((target.expectedSize - startBytes) / 1e9).toFixed(2)} GB needed`, false);
+      throw new DownloadError(
+        `not enough free disk: ${(free / 1e9).toFixed(2)} GB free, ${((target.expectedSize - startBytes) / 1e9).toFixed(2)} GB needed`,
+        false,
+      );
     }
   }
   let published: string | null = null;
@@ -153,13 +195,19 @@ export async function download(target: DownloadTarget, options: { signal: AbortS
   const expected = target.expectedSha256 ?? published;
   if (expected && expected !== sha256) {
     await rm(target.partPath, { force: true });
-    throw new DownloadError(`the file's sha256 is ${sha256}, but ${target.expectedSha256 ? 'the catalog' : 'the server'} says ${expected}: it was deleted`, false);
+    throw new DownloadError(
+      `the file's sha256 is ${sha256}, but ${target.expectedSha256 ? 'the catalog' : 'the server'} says ${expected}: it was deleted`,
+      false,
+    );
   }
   try {
     await checkGguf(target.partPath);
   } catch (error) {
     await rm(target.partPath, { force: true });
-    throw new DownloadError(`the downloaded file is not a usable GGUF (${(error as Error).message}): it was deleted`, false);
+    throw new DownloadError(
+      `the downloaded file is not a usable GGUF (${(error as Error).message}): it was deleted`,
+      false,
+    );
   }
   await rename(target.partPath, target.finalPath).catch(async () => {
     // Across file systems a rename fails; copy under a temporary name, then rename in place.
@@ -167,5 +215,10 @@ export async function download(target: DownloadTarget, options: { signal: AbortS
     await rename(target.finalPath + '.moving', target.finalPath);
     await rm(target.partPath, { force: true });
   });
-  return { path: target.finalPath, sha256, verifiedAgainst: target.expectedSha256 ? 'catalog' : published ? 'server' : null, bytes };
+  return {
+    path: target.finalPath,
+    sha256,
+    verifiedAgainst: target.expectedSha256 ? 'catalog' : published ? 'server' : null,
+    bytes,
+  };
 }

@@ -6,10 +6,18 @@ import { readdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-export interface ExternalModel { path: string; name: string; source: 'ollama' | 'lmstudio' }
+export interface ExternalModel {
+  path: string;
+  name: string;
+  source: 'ollama' | 'lmstudio';
+}
 
 /** Where each app keeps its models by default on this OS, most likely first. */
-export function defaultStoreDirs(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()) {
+export function defaultStoreDirs(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home = homedir(),
+) {
   const ollama = env.OLLAMA_MODELS ? [env.OLLAMA_MODELS] : [join(home, '.ollama', 'models')];
   // The Linux install script runs Ollama as its own "ollama" user, with its models under /usr/share/ollama.
   if (!env.OLLAMA_MODELS && platform === 'linux') ollama.push('/usr/share/ollama/.ollama/models');
@@ -19,7 +27,9 @@ export function defaultStoreDirs(env: NodeJS.ProcessEnv = process.env, platform:
 }
 
 async function dirs(path: string): Promise<string[]> {
-  return (await readdir(path, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => e.name);
+  return (await readdir(path, { withFileTypes: true }).catch(() => []))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name);
 }
 
 /** manifests/<registry>/<namespace>/<model>/<tag> → blobs/sha256-<hex>. */
@@ -29,15 +39,24 @@ export async function scanOllama(root: string): Promise<ExternalModel[]> {
   for (const registry of await dirs(manifests)) {
     for (const namespace of await dirs(join(manifests, registry))) {
       for (const model of await dirs(join(manifests, registry, namespace))) {
-        const tags = await readdir(join(manifests, registry, namespace, model), { withFileTypes: true }).catch(() => []);
+        const tags = await readdir(join(manifests, registry, namespace, model), { withFileTypes: true }).catch(
+          () => [],
+        );
         for (const tag of tags.filter((t) => t.isFile())) {
           try {
-            const manifest = JSON.parse(await readFile(join(manifests, registry, namespace, model, tag.name), 'utf8')) as { layers?: { mediaType?: string; digest?: string }[] };
+            const manifest = JSON.parse(
+              await readFile(join(manifests, registry, namespace, model, tag.name), 'utf8'),
+            ) as { layers?: { mediaType?: string; digest?: string }[] };
             const layer = manifest.layers?.find((l) => l.mediaType === 'application/vnd.ollama.image.model');
             const digest = /^sha256:([0-9a-f]{64})$/.exec(layer?.digest ?? '')?.[1];
             if (!digest) continue;
-            const short = registry === 'registry.ollama.ai' && namespace === 'library' ? model : `${namespace}/${model}`;
-            found.push({ path: join(root, 'blobs', `sha256-${digest}`), name: `${short}:${tag.name}`, source: 'ollama' });
+            const short =
+              registry === 'registry.ollama.ai' && namespace === 'library' ? model : `${namespace}/${model}`;
+            found.push({
+              path: join(root, 'blobs', `sha256-${digest}`),
+              name: `${short}:${tag.name}`,
+              source: 'ollama',
+            });
           } catch {
             // A manifest being written or from a newer Ollama: skip it rather than fail the list.
           }
@@ -55,8 +74,13 @@ export async function scanLmStudio(root: string): Promise<ExternalModel[]> {
     for (const repo of await dirs(join(root, publisher))) {
       const files = await readdir(join(root, publisher, repo), { withFileTypes: true }).catch(() => []);
       for (const f of files) {
-        if (!f.isFile() || !f.name.toLowerCase().endsWith('.gguf') || f.name.toLowerCase().startsWith('mmproj')) continue;
-        found.push({ path: join(root, publisher, repo, f.name), name: `${publisher}/${repo}/${f.name}`, source: 'lmstudio' });
+        if (!f.isFile() || !f.name.toLowerCase().endsWith('.gguf') || f.name.toLowerCase().startsWith('mmproj'))
+          continue;
+        found.push({
+          path: join(root, publisher, repo, f.name),
+          name: `${publisher}/${repo}/${f.name}`,
+          source: 'lmstudio',
+        });
       }
     }
   }

@@ -28,7 +28,12 @@ describe('checkGguf on the real test models', () => {
 
   it('reads the demo model facts shown in the UI', async () => {
     const info = await inspectModel(demoModel, 'added');
-    expect(info).toMatchObject({ architecture: 'llama', quantization: 'Q8_0', contextLength: 512, hasChatTemplate: false });
+    expect(info).toMatchObject({
+      architecture: 'llama',
+      quantization: 'Q8_0',
+      contextLength: 512,
+      hasChatTemplate: false,
+    });
     expect(info.parameters).toMatch(/K$/);
   });
 });
@@ -37,7 +42,15 @@ describe('checkGguf refuses damaged files before any native load', () => {
   const cases: [string, Buffer, RegExp][] = [
     ['empty', Buffer.alloc(0), /too small/],
     ['not-gguf', Buffer.from('PK\u0003\u0004 this is a zip file, honestly'), /Not a GGUF file/],
-    ['version-9', (() => { const b = Buffer.from(original); b.writeUInt32LE(9, 4); return b; })(), /Unsupported GGUF version 9/],
+    [
+      'version-9',
+      (() => {
+        const b = Buffer.from(original);
+        b.writeUInt32LE(9, 4);
+        return b;
+      })(),
+      /Unsupported GGUF version 9/,
+    ],
     ['huge-tensor-count', withU64(8, 2n ** 62n), /tensors; no real model/],
     ['huge-kv-count', withU64(16, 2n ** 40n), /metadata keys; no real model/],
     ['truncated-header', original.subarray(0, 200), /truncated|past the end|ends inside/],

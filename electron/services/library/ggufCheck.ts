@@ -40,7 +40,9 @@ class Reader {
 
   private async ensure(n: bigint, what: string): Promise<void> {
     if (this.pos + n > this.size) {
-      throw new GgufError(`File ends inside ${what} (at byte ${this.pos}, needs ${n} more, file is ${this.size} bytes): truncated or corrupt`);
+      throw new GgufError(
+        `File ends inside ${what} (at byte ${this.pos}, needs ${n} more, file is ${this.size} bytes): truncated or corrupt`,
+      );
     }
     const end = this.bufferStart + BigInt(this.buffer.length);
     if (this.pos >= this.bufferStart && this.pos + n <= end) return;
@@ -57,9 +59,24 @@ class Reader {
     return Number(this.pos - this.bufferStart);
   }
 
-  async u8(what: string) { await this.ensure(1n, what); const v = this.buffer.readUInt8(this.at()); this.pos += 1n; return v; }
-  async u32(what: string) { await this.ensure(4n, what); const v = this.buffer.readUInt32LE(this.at()); this.pos += 4n; return v; }
-  async u64(what: string) { await this.ensure(8n, what); const v = this.buffer.readBigUInt64LE(this.at()); this.pos += 8n; return v; }
+  async u8(what: string) {
+    await this.ensure(1n, what);
+    const v = this.buffer.readUInt8(this.at());
+    this.pos += 1n;
+    return v;
+  }
+  async u32(what: string) {
+    await this.ensure(4n, what);
+    const v = this.buffer.readUInt32LE(this.at());
+    this.pos += 4n;
+    return v;
+  }
+  async u64(what: string) {
+    await this.ensure(8n, what);
+    const v = this.buffer.readBigUInt64LE(this.at());
+    this.pos += 8n;
+    return v;
+  }
   skip(n: bigint, what: string) {
     if (this.pos + n > this.size) throw new GgufError(`File ends inside ${what}: truncated or corrupt`);
     this.pos += n;
@@ -77,7 +94,19 @@ class Reader {
 }
 
 // GGUF value types: fixed sizes for scalars, 8 = string, 9 = array.
-const scalarSize: Record<number, bigint> = { 0: 1n, 1: 1n, 2: 2n, 3: 2n, 4: 4n, 5: 4n, 6: 4n, 7: 1n, 10: 8n, 11: 8n, 12: 8n };
+const scalarSize: Record<number, bigint> = {
+  0: 1n,
+  1: 1n,
+  2: 2n,
+  3: 2n,
+  4: 4n,
+  5: 4n,
+  6: 4n,
+  7: 1n,
+  10: 8n,
+  11: 8n,
+  12: 8n,
+};
 
 async function readValue(r: Reader, type: number, key: string, depth = 0): Promise<unknown> {
   if (type === 8) return r.string(`value of ${key}`);
@@ -105,10 +134,19 @@ async function readValue(r: Reader, type: number, key: string, depth = 0): Promi
   const size = scalarSize[type];
   if (size === undefined) throw new GgufError(`Key ${key} has unknown value type ${type}`);
   switch (type) {
-    case 0: case 1: case 7: return r.u8(key);
-    case 4: case 5: return r.u32(key);
-    case 10: case 11: return r.u64(key);
-    default: r.skip(size, key); return null;
+    case 0:
+    case 1:
+    case 7:
+      return r.u8(key);
+    case 4:
+    case 5:
+      return r.u32(key);
+    case 10:
+    case 11:
+      return r.u64(key);
+    default:
+      r.skip(size, key);
+      return null;
   }
 }
 
@@ -132,14 +170,17 @@ export async function checkGguf(path: string): Promise<GgufSummary> {
     const magic = Buffer.alloc(4);
     await file.read(magic, 0, 4, 0);
     if (magic.toString('latin1') !== 'GGUF') {
-      throw new GgufError(`Not a GGUF file: it starts with ${JSON.stringify(magic.toString('latin1'))} instead of "GGUF"`);
+      throw new GgufError(
+        `Not a GGUF file: it starts with ${JSON.stringify(magic.toString('latin1'))} instead of "GGUF"`,
+      );
     }
     r.pos = 4n;
     const version = await r.u32('version');
     if (version !== 2 && version !== 3) throw new GgufError(`Unsupported GGUF version ${version} (supported: 2 and 3)`);
     const tensorCount = await r.u64('tensor count');
     const kvCount = await r.u64('key count');
-    if (tensorCount > MAX_TENSORS) throw new GgufError(`Header claims ${tensorCount} tensors; no real model has that many`);
+    if (tensorCount > MAX_TENSORS)
+      throw new GgufError(`Header claims ${tensorCount} tensors; no real model has that many`);
     if (kvCount > MAX_KV) throw new GgufError(`Header claims ${kvCount} metadata keys; no real model has that many`);
 
     const metadata = new Map<string, unknown>();
@@ -155,7 +196,8 @@ export async function checkGguf(path: string): Promise<GgufSummary> {
 
     const alignmentValue = metadata.get('general.alignment');
     const alignment = typeof alignmentValue === 'number' ? BigInt(alignmentValue) : 32n;
-    if (alignment === 0n || (alignment & (alignment - 1n)) !== 0n) throw new GgufError(`general.alignment ${alignment} is not a power of two`);
+    if (alignment === 0n || (alignment & (alignment - 1n)) !== 0n)
+      throw new GgufError(`general.alignment ${alignment} is not a power of two`);
 
     const names = new Set<string>();
     const tensors: { name: string; offset: bigint; bytes: bigint }[] = [];
@@ -165,7 +207,8 @@ export async function checkGguf(path: string): Promise<GgufSummary> {
       if (names.has(name)) throw new GgufError(`Tensor name ${name} appears twice`);
       names.add(name);
       const dims = await r.u32(`dimension count of ${name}`);
-      if (dims < 1 || dims > MAX_DIMS) throw new GgufError(`Tensor ${name} has ${dims} dimensions (1 to ${MAX_DIMS} allowed)`);
+      if (dims < 1 || dims > MAX_DIMS)
+        throw new GgufError(`Tensor ${name} has ${dims} dimensions (1 to ${MAX_DIMS} allowed)`);
       let elements = 1n;
       let first = 0n;
       for (let d = 0; d < dims; d++) {
@@ -177,16 +220,20 @@ export async function checkGguf(path: string): Promise<GgufSummary> {
       const typeId = await r.u32(`type of ${name}`);
       const type = ggmlTypes[typeId];
       if (!type) throw new GgufError(`Tensor ${name} has unknown type ${typeId}`);
-      if (first % BigInt(type.blockSize) !== 0n) throw new GgufError(`Tensor ${name}: row of ${first} is not a whole number of ${type.name} blocks`);
+      if (first % BigInt(type.blockSize) !== 0n)
+        throw new GgufError(`Tensor ${name}: row of ${first} is not a whole number of ${type.name} blocks`);
       const offset = await r.u64(`offset of ${name}`);
-      if (offset % alignment !== 0n) throw new GgufError(`Tensor ${name} offset ${offset} is not aligned to ${alignment}`);
+      if (offset % alignment !== 0n)
+        throw new GgufError(`Tensor ${name} offset ${offset} is not aligned to ${alignment}`);
       tensors.push({ name, offset, bytes: (elements / BigInt(type.blockSize)) * BigInt(type.bytesPerBlock) });
     }
     const dataOffset = ((r.pos + alignment - 1n) / alignment) * alignment;
     for (const t of tensors) {
       const end = dataOffset + t.offset + t.bytes;
       if (end > r.size) {
-        throw new GgufError(`Tensor ${t.name} ends at byte ${end}, past the end of the file (${r.size} bytes): the file is truncated or corrupt`);
+        throw new GgufError(
+          `Tensor ${t.name} ends at byte ${end}, past the end of the file (${r.size} bytes): the file is truncated or corrupt`,
+        );
       }
     }
     return { version, tensorCount: Number(tensorCount), metadata, fileSize: size, dataOffset, kvRanges };

@@ -13,13 +13,21 @@ import { checkGguf, GgufError } from './ggufCheck.ts';
 import { scanLmStudio, scanOllama } from './externalStores.ts';
 import { dominantType } from '../fit/localFacts.ts';
 
-interface Listed { path: string; source: ModelInfo['source']; storeName?: string }
+interface Listed {
+  path: string;
+  source: ModelInfo['source'];
+  storeName?: string;
+}
 
 /** Where to look for other apps' models; each list is tried in order. */
-export interface StoreDirs { ollama: string[]; lmStudio: string[] }
+export interface StoreDirs {
+  ollama: string[];
+  lmStudio: string[];
+}
 
 export const DEMO_MODEL_FILE = 'TinyStories-656K-Q8_0.gguf';
-const DEMO_DESCRIPTION = 'A 656K-parameter demo model that tells short children\'s stories. It is not a chat assistant: start a story ("Once upon a time") and it continues it.';
+const DEMO_DESCRIPTION =
+  'A 656K-parameter demo model that tells short children\'s stories. It is not a chat assistant: start a story ("Once upon a time") and it continues it.';
 
 export function modelIdFor(path: string): string {
   return 'm-' + createHash('sha256').update(resolve(path)).digest('hex').slice(0, 16);
@@ -35,7 +43,8 @@ function formatParameters(count: number): string {
 export async function inspectModel(path: string, source: ModelInfo['source'], storeName?: string): Promise<ModelInfo> {
   if (!isAbsolute(path)) throw new RpcError('bad_input', `Give the full path to the model file (got "${path}")`);
   // Ollama's blobs are GGUF files named by their digest, without an extension.
-  if (source !== 'ollama' && !path.toLowerCase().endsWith('.gguf')) throw new RpcError('bad_input', `${basename(path)} is not a .gguf file`);
+  if (source !== 'ollama' && !path.toLowerCase().endsWith('.gguf'))
+    throw new RpcError('bad_input', `${basename(path)} is not a .gguf file`);
   let summary;
   try {
     summary = await checkGguf(path);
@@ -47,24 +56,32 @@ export async function inspectModel(path: string, source: ModelInfo['source'], st
   try {
     info = await readGgufFileInfo(path, { readTensorInfo: true });
   } catch (error) {
-    throw new RpcError('bad_input', `${basename(path)}: node-llama-cpp cannot read this GGUF file (${(error as Error).message})`);
+    throw new RpcError(
+      'bad_input',
+      `${basename(path)}: node-llama-cpp cannot read this GGUF file (${(error as Error).message})`,
+    );
   }
   const metadata = info.metadata as Record<string, any>;
   const architecture = String(metadata.general?.architecture ?? 'unknown');
   const fileType = metadata.general?.file_type;
-  const parameterCount = (info.fullTensorInfo ?? info.tensorInfo ?? [])
-    .reduce((sum, t) => sum + t.dimensions.reduce((a: number, d: number | bigint) => a * Number(d), 1), 0);
+  const parameterCount = (info.fullTensorInfo ?? info.tensorInfo ?? []).reduce(
+    (sum, t) => sum + t.dimensions.reduce((a: number, d: number | bigint) => a * Number(d), 1),
+    0,
+  );
   const contextLength = metadata[architecture]?.context_length;
   const isDemo = basename(path) === DEMO_MODEL_FILE && source === 'bundled';
   return {
     id: modelIdFor(path),
-    name: isDemo ? 'TinyStories 656K (demo)' : storeName ?? String(metadata.general?.name ?? basename(path, '.gguf')),
+    name: isDemo ? 'TinyStories 656K (demo)' : (storeName ?? String(metadata.general?.name ?? basename(path, '.gguf'))),
     path,
     source,
     sizeBytes: summary.fileSize,
     architecture,
     parameters: parameterCount > 0 ? formatParameters(parameterCount) : null,
-    quantization: typeof fileType === 'number' ? (fileTypeNames[fileType] ?? `type ${fileType}`) : dominantType(info.fullTensorInfo ?? info.tensorInfo ?? []),
+    quantization:
+      typeof fileType === 'number'
+        ? (fileTypeNames[fileType] ?? `type ${fileType}`)
+        : dominantType(info.fullTensorInfo ?? info.tensorInfo ?? []),
     contextLength: typeof contextLength === 'number' ? contextLength : null,
     hasChatTemplate: typeof metadata.tokenizer?.chat_template === 'string',
     description: isDemo ? DEMO_DESCRIPTION : '',
@@ -107,7 +124,8 @@ export class ModelLibrary {
 
   private async scan(dir: string, source: ModelInfo['source']): Promise<[string, ModelInfo['source']][]> {
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-    return entries.filter((e) => e.isFile() && e.name.toLowerCase().endsWith('.gguf'))
+    return entries
+      .filter((e) => e.isFile() && e.name.toLowerCase().endsWith('.gguf'))
       .map((e) => [join(dir, e.name), source]);
   }
 
@@ -115,11 +133,17 @@ export class ModelLibrary {
     const candidates: [string, ModelInfo['source'], string?][] = [
       ...(await this.scan(this.bundledDir, 'bundled')),
       ...(await this.scan(this.modelsDir, 'library')),
-      ...(this.db.prepare('SELECT path FROM models ORDER BY added_at').all() as { path: string }[])
-        .map((r) => [r.path, 'added'] as [string, ModelInfo['source']]),
+      ...(this.db.prepare('SELECT path FROM models ORDER BY added_at').all() as { path: string }[]).map(
+        (r) => [r.path, 'added'] as [string, ModelInfo['source']],
+      ),
       ...(await this.external()),
     ];
-    const names = new Map((this.db.prepare('SELECT id, name FROM model_names').all() as { id: string; name: string }[]).map((r) => [r.id, r.name]));
+    const names = new Map(
+      (this.db.prepare('SELECT id, name FROM model_names').all() as { id: string; name: string }[]).map((r) => [
+        r.id,
+        r.name,
+      ]),
+    );
     const seen = new Set<string>();
     const models: ModelInfo[] = [];
     const listed = new Map<string, Listed>();
@@ -138,12 +162,15 @@ export class ModelLibrary {
 
   /** The model's display name: the one given in Edgewise, if any. */
   private named(info: ModelInfo): ModelInfo {
-    const row = this.db.prepare('SELECT name FROM model_names WHERE id = ?').get(info.id) as { name: string } | undefined;
+    const row = this.db.prepare('SELECT name FROM model_names WHERE id = ?').get(info.id) as
+      { name: string } | undefined;
     return row ? { ...info, name: row.name } : info;
   }
 
   rename(id: string, name: string): void {
-    this.db.prepare('INSERT INTO model_names (id, name) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name').run(id, name);
+    this.db
+      .prepare('INSERT INTO model_names (id, name) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name')
+      .run(id, name);
   }
 
   /**
@@ -152,11 +179,14 @@ export class ModelLibrary {
    */
   async remove(id: string): Promise<{ deleted: boolean; path: string }> {
     const model = await this.get(id);
-    if (model.source === 'bundled') throw new RpcError('bad_input', 'The demo model ships with Edgewise and cannot be removed.');
+    if (model.source === 'bundled')
+      throw new RpcError('bad_input', 'The demo model ships with Edgewise and cannot be removed.');
     // Ollama knows it by its own name, not one given here: the cached inspection holds that one.
     const ollamaName = this.cache.get(model.path)?.info.name ?? model.name;
-    if (model.source === 'ollama') throw new RpcError('bad_input', `${ollamaName} belongs to Ollama; remove it with "ollama rm ${ollamaName}".`);
-    if (model.source === 'lmstudio') throw new RpcError('bad_input', `${model.name} belongs to LM Studio; remove it there (or delete ${model.path}).`);
+    if (model.source === 'ollama')
+      throw new RpcError('bad_input', `${ollamaName} belongs to Ollama; remove it with "ollama rm ${ollamaName}".`);
+    if (model.source === 'lmstudio')
+      throw new RpcError('bad_input', `${model.name} belongs to LM Studio; remove it there (or delete ${model.path}).`);
     this.db.prepare('DELETE FROM model_names WHERE id = ?').run(id);
     this.listed.delete(id);
     if (model.source === 'added') {
@@ -185,7 +215,9 @@ export class ModelLibrary {
 
   async add(path: string): Promise<ModelInfo> {
     const info = await inspectModel(path, 'added');
-    this.db.prepare('INSERT OR IGNORE INTO models (id, path, added_at) VALUES (?, ?, ?)').run(info.id, path, Date.now());
+    this.db
+      .prepare('INSERT OR IGNORE INTO models (id, path, added_at) VALUES (?, ?, ?)')
+      .run(info.id, path, Date.now());
     return info;
   }
 

@@ -5,24 +5,39 @@ import { fork } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { moduleBeside } from '../paths.ts';
 
-export interface ChildExit { code: number | null; signal: string | null; aborted: boolean; stderr: string }
+export interface ChildExit {
+  code: number | null;
+  signal: string | null;
+  aborted: boolean;
+  stderr: string;
+}
 
-export function runChildJob(worker: string, job: unknown, options: {
-  signal?: AbortSignal; onLine?: (line: string) => void; onMessage?: (message: unknown) => void;
-}): Promise<ChildExit> {
+export function runChildJob(
+  worker: string,
+  job: unknown,
+  options: {
+    signal?: AbortSignal;
+    onLine?: (line: string) => void;
+    onMessage?: (message: unknown) => void;
+  },
+): Promise<ChildExit> {
   const child = fork(moduleBeside(import.meta.url, worker), [JSON.stringify(job)], {
     stdio: ['ignore', options.onLine ? 'pipe' : 'ignore', 'pipe', 'ipc'],
   });
   // A failed spawn also ends in 'exit'; the error must not escape as an unhandled event.
   child.on('error', () => {});
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
   if (options.onLine) createInterface({ input: child.stdout! }).on('line', options.onLine);
   if (options.onMessage) child.on('message', options.onMessage);
   const onAbort = () => child.kill('SIGKILL');
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  return new Promise((resolve) => child.once('exit', (code, signal) => {
-    options.signal?.removeEventListener('abort', onAbort);
-    resolve({ code, signal, aborted: options.signal?.aborted ?? false, stderr: stderr.trim() });
-  }));
+  return new Promise((resolve) =>
+    child.once('exit', (code, signal) => {
+      options.signal?.removeEventListener('abort', onAbort);
+      resolve({ code, signal, aborted: options.signal?.aborted ?? false, stderr: stderr.trim() });
+    }),
+  );
 }

@@ -26,17 +26,30 @@ export type VariantReport =
   | { kind: 'stage'; stage: 'loading' | 'quality' | 'speed' | 'answer'; fraction: number }
   | { kind: 'delta'; text: string }
   | {
-    kind: 'result'; loadMs: number; peakMemoryBytes: number; perplexity: number; kldMean: number; kldP99: number;
-    top1Agreement: number; prefillTokensPerSec: number; decodeTokensPerSec: number; ttftMs: number; answer: string;
-    tokensHash: string; textTokens: number; chunks: number; scoredPositions: number;
-  }
+      kind: 'result';
+      loadMs: number;
+      peakMemoryBytes: number;
+      perplexity: number;
+      kldMean: number;
+      kldP99: number;
+      top1Agreement: number;
+      prefillTokensPerSec: number;
+      decodeTokensPerSec: number;
+      ttftMs: number;
+      answer: string;
+      tokensHash: string;
+      textTokens: number;
+      chunks: number;
+      scoredPositions: number;
+    }
   | { kind: 'error'; message: string };
 
 /** Sends a report; the returned promise settles once it has left, so the process may exit after it. */
-const send = (report: VariantReport) => new Promise<void>((done) => {
-  if (!process.send) done();
-  else process.send(report, () => done());
-});
+const send = (report: VariantReport) =>
+  new Promise<void>((done) => {
+    if (!process.send) done();
+    else process.send(report, () => done());
+  });
 
 function textTokens(model: LlamaModel, text: string): Token[] {
   const tokens = model.tokenize(text);
@@ -98,7 +111,9 @@ async function measureSpeed(job: VariantJob, model: LlamaModel, sequence: LlamaC
   await sequence.clearHistory();
   const prefillInput = tokens.slice(0, Math.floor(job.ctx / 2));
   const prefillStart = performance.now();
-  await sequence.controlledEvaluate(prefillInput.map((t, j) => (j === prefillInput.length - 1 ? [t, { generateNext: { token: true } }] : t)));
+  await sequence.controlledEvaluate(
+    prefillInput.map((t, j) => (j === prefillInput.length - 1 ? [t, { generateNext: { token: true } }] : t)),
+  );
   const prefillTokensPerSec = prefillInput.length / ((performance.now() - prefillStart) / 1000);
 
   send({ kind: 'stage', stage: 'answer', fraction: 0 });
@@ -121,7 +136,8 @@ async function measureSpeed(job: VariantJob, model: LlamaModel, sequence: LlamaC
   }
   const ended = performance.now();
   return {
-    prefillTokensPerSec, ttftMs: first - started,
+    prefillTokensPerSec,
+    ttftMs: first - started,
     decodeTokensPerSec: generated.length > 1 ? (generated.length - 1) / ((ended - first) / 1000) : 0,
     answer: model.detokenize(generated),
   };
@@ -137,12 +153,19 @@ async function main(): Promise<void> {
   const loadStart = performance.now();
   const model = await llama.loadModel({ modelPath: job.file });
   const loadMs = performance.now() - loadStart;
-  const context = await model.createContext({ contextSize: job.ctx, batchSize: job.ctx, threads: job.threads, sequences: 1 });
+  const context = await model.createContext({
+    contextSize: job.ctx,
+    batchSize: job.ctx,
+    threads: job.threads,
+    sequences: 1,
+  });
   const sequence = context.getSequence();
   const tokens = textTokens(model, readFileSync(job.textPath, 'utf8'));
   const tokensHash = createHash('sha256').update(Uint32Array.from(tokens)).digest('hex');
   if (job.tokensHash && job.tokensHash !== tokensHash) {
-    throw new Error('this file tokenizes the reference text differently from the base variant: it is not a quantization of the same model');
+    throw new Error(
+      'this file tokenizes the reference text differently from the base variant: it is not a quantization of the same model',
+    );
   }
   chunkPlan(tokens.length, job.ctx);
   send({ kind: 'stage', stage: 'speed', fraction: 0 });
@@ -150,17 +173,28 @@ async function main(): Promise<void> {
   const peakMemoryBytes = Math.max(0, process.resourceUsage().maxRSS * 1024 - rssBefore);
   const { tally, plan } = await measureQuality(job, model, sequence, tokens);
   await send({
-    kind: 'result', loadMs, peakMemoryBytes,
-    perplexity: tally.perplexity, kldMean: job.isBase ? 0 : tally.kldMean, kldP99: job.isBase ? 0 : tally.kldP99,
-    top1Agreement: job.isBase ? 1 : tally.top1Agreement, ...speed, tokensHash,
-    textTokens: tokens.length, chunks: plan.chunks, scoredPositions: tally.positions,
+    kind: 'result',
+    loadMs,
+    peakMemoryBytes,
+    perplexity: tally.perplexity,
+    kldMean: job.isBase ? 0 : tally.kldMean,
+    kldP99: job.isBase ? 0 : tally.kldP99,
+    top1Agreement: job.isBase ? 1 : tally.top1Agreement,
+    ...speed,
+    tokensHash,
+    textTokens: tokens.length,
+    chunks: plan.chunks,
+    scoredPositions: tally.positions,
   });
   await context.dispose();
   await model.dispose();
 }
 
 process.on('disconnect', () => process.exit(0));
-main().then(() => process.exit(0), async (error: unknown) => {
-  await send({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  async (error: unknown) => {
+    await send({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
+    process.exit(1);
+  },
+);

@@ -28,7 +28,16 @@ export type CompareEvent =
   | { kind: 'variant'; index: number; result: VariantResult };
 
 export interface CompareOutcome {
-  settings: { ctx: number; textName: string; textTokens: number; chunks: number; scoredPositions: number; prompt: string; maxTokens: number; threads: number };
+  settings: {
+    ctx: number;
+    textName: string;
+    textTokens: number;
+    chunks: number;
+    scoredPositions: number;
+    prompt: string;
+    maxTokens: number;
+    threads: number;
+  };
   variants: VariantResult[];
 }
 
@@ -41,10 +50,12 @@ async function runVariant(index: number, job: VariantJob, options: CompareOption
     signal: options.signal,
     onMessage: (message) => {
       const report = message as VariantReport;
-      if (report.kind === 'stage') options.onEvent?.({ kind: 'stage', index, stage: report.stage, fraction: report.fraction });
+      if (report.kind === 'stage')
+        options.onEvent?.({ kind: 'stage', index, stage: report.stage, fraction: report.fraction });
       else if (report.kind === 'delta') options.onEvent?.({ kind: 'delta', index, text: report.text });
       else if (report.kind === 'result') outcome = report;
-      else if (report.kind === 'error') outcome = new QuantizeError('failed', `${basename(job.file)}: ${report.message}`);
+      else if (report.kind === 'error')
+        outcome = new QuantizeError('failed', `${basename(job.file)}: ${report.message}`);
     },
   });
   if (exit.aborted) throw new QuantizeError('cancelled', 'The comparison was cancelled.');
@@ -52,15 +63,25 @@ async function runVariant(index: number, job: VariantJob, options: CompareOption
     if (outcome instanceof Error) throw outcome;
     return outcome;
   }
-  throw new QuantizeError('failed', `${basename(job.file)}: the measuring process ended (${exit.signal ?? `code ${exit.code}`}) without a result, most likely a crash inside llama.cpp.${exit.stderr ? `\n${exit.stderr}` : ''}`);
+  throw new QuantizeError(
+    'failed',
+    `${basename(job.file)}: the measuring process ended (${exit.signal ?? `code ${exit.code}`}) without a result, most likely a crash inside llama.cpp.${exit.stderr ? `\n${exit.stderr}` : ''}`,
+  );
 }
 
 export async function compareModels(options: CompareOptions): Promise<CompareOutcome> {
-  if (options.files.length < 2 || options.files.length > 6) throw new QuantizeError('bad_input', `Compare two to six files (got ${options.files.length}).`);
+  if (options.files.length < 2 || options.files.length > 6)
+    throw new QuantizeError('bad_input', `Compare two to six files (got ${options.files.length}).`);
   const facts = [];
   for (const file of options.files) {
     const local = await checkedFacts(file);
-    facts.push({ index: facts.length, file, quantization: local.quantization, sizeBytes: (await stat(file)).size, bitsPerWeight: local.bitsPerWeight });
+    facts.push({
+      index: facts.length,
+      file,
+      quantization: local.quantization,
+      sizeBytes: (await stat(file)).size,
+      bitsPerWeight: local.bitsPerWeight,
+    });
   }
   const base = facts.reduce((best, f) => (f.bitsPerWeight > best.bitsPerWeight ? f : best));
   const order = [base, ...facts.filter((f) => f !== base)];
@@ -71,20 +92,49 @@ export async function compareModels(options: CompareOptions): Promise<CompareOut
     let tokensHash: string | null = null;
     for (const variant of order) {
       const isBase = variant === base;
-      const r = await runVariant(variant.index, {
-        file: variant.file, textPath: options.textPath, ctx: options.ctx, threads: options.threads, prompt: options.prompt,
-        maxTokens: options.maxTokens, logProbsPath: join(scratch, 'base.logprobs'), isBase, tokensHash,
-      }, options);
+      const r = await runVariant(
+        variant.index,
+        {
+          file: variant.file,
+          textPath: options.textPath,
+          ctx: options.ctx,
+          threads: options.threads,
+          prompt: options.prompt,
+          maxTokens: options.maxTokens,
+          logProbsPath: join(scratch, 'base.logprobs'),
+          isBase,
+          tokensHash,
+        },
+        options,
+      );
       tokensHash ??= r.tokensHash;
       settings ??= {
-        ctx: options.ctx, textName: basename(options.textPath), textTokens: r.textTokens, chunks: r.chunks, scoredPositions: r.scoredPositions,
-        prompt: options.prompt, maxTokens: options.maxTokens, threads: options.threads,
+        ctx: options.ctx,
+        textName: basename(options.textPath),
+        textTokens: r.textTokens,
+        chunks: r.chunks,
+        scoredPositions: r.scoredPositions,
+        prompt: options.prompt,
+        maxTokens: options.maxTokens,
+        threads: options.threads,
       };
       const result: VariantResult = {
-        file: variant.file, name: basename(variant.file), quantization: variant.quantization, sizeBytes: variant.sizeBytes,
-        bitsPerWeight: variant.bitsPerWeight, loadMs: r.loadMs, peakMemoryBytes: r.peakMemoryBytes, perplexity: r.perplexity,
-        kldMean: r.kldMean, kldP99: r.kldP99, top1Agreement: r.top1Agreement, prefillTokensPerSec: r.prefillTokensPerSec,
-        decodeTokensPerSec: r.decodeTokensPerSec, ttftMs: r.ttftMs, answer: r.answer, isBase,
+        file: variant.file,
+        name: basename(variant.file),
+        quantization: variant.quantization,
+        sizeBytes: variant.sizeBytes,
+        bitsPerWeight: variant.bitsPerWeight,
+        loadMs: r.loadMs,
+        peakMemoryBytes: r.peakMemoryBytes,
+        perplexity: r.perplexity,
+        kldMean: r.kldMean,
+        kldP99: r.kldP99,
+        top1Agreement: r.top1Agreement,
+        prefillTokensPerSec: r.prefillTokensPerSec,
+        decodeTokensPerSec: r.decodeTokensPerSec,
+        ttftMs: r.ttftMs,
+        answer: r.answer,
+        isBase,
       };
       results[variant.index] = result;
       options.onEvent?.({ kind: 'variant', index: variant.index, result });

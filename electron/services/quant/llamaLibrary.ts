@@ -37,8 +37,10 @@ export function findLibllama(): string {
     }
     looked.push(pkg);
   }
-  throw new Error(`node-llama-cpp's prebuilt binaries for ${process.platform}-${process.arch} include no libllama library`
-    + ` (looked in ${looked.length ? looked.join(', ') : 'no installed binary package'}), so models cannot be quantized on this machine`);
+  throw new Error(
+    `node-llama-cpp's prebuilt binaries for ${process.platform}-${process.arch} include no libllama library` +
+      ` (looked in ${looked.length ? looked.join(', ') : 'no installed binary package'}), so models cannot be quantized on this machine`,
+  );
 }
 
 const QuantizeParams = koffi.struct('llama_model_quantize_params', {
@@ -60,7 +62,12 @@ const QuantizeParams = koffi.struct('llama_model_quantize_params', {
 });
 const LogCallback = koffi.proto('void ggml_log_callback(int level, const char *text, void *user_data)');
 
-export interface QuantizeParamsValue { nthread: number; ftype: number; allow_requantize: boolean; [field: string]: unknown }
+export interface QuantizeParamsValue {
+  nthread: number;
+  ftype: number;
+  allow_requantize: boolean;
+  [field: string]: unknown;
+}
 
 export interface Libllama {
   path: string;
@@ -77,18 +84,29 @@ export function openLibllama(path = findLibllama()): Libllama {
     try {
       return lib.func(declaration);
     } catch (error) {
-      throw new Error(`${path} has no ${name} (${(error as Error).message}); this node-llama-cpp build cannot quantize`);
+      throw new Error(
+        `${path} has no ${name} (${(error as Error).message}); this node-llama-cpp build cannot quantize`,
+      );
     }
   };
-  const defaults = symbol('llama_model_quantize_params llama_model_quantize_default_params(void)', 'llama_model_quantize_default_params');
-  const quantize = symbol('uint32_t llama_model_quantize(const char *fname_inp, const char *fname_out, const llama_model_quantize_params *params)', 'llama_model_quantize');
+  const defaults = symbol(
+    'llama_model_quantize_params llama_model_quantize_default_params(void)',
+    'llama_model_quantize_default_params',
+  );
+  const quantize = symbol(
+    'uint32_t llama_model_quantize(const char *fname_inp, const char *fname_out, const llama_model_quantize_params *params)',
+    'llama_model_quantize',
+  );
   const logSet = symbol('void llama_log_set(ggml_log_callback *callback, void *user_data)', 'llama_log_set');
   return {
     path,
     defaultParams: () => defaults() as QuantizeParamsValue,
     quantize: (input, output, params) => quantize(input, output, params) as number,
     onLog(listener) {
-      logSet(koffi.register((level: number, text: string) => listener(level, text), koffi.pointer(LogCallback)), null);
+      logSet(
+        koffi.register((level: number, text: string) => listener(level, text), koffi.pointer(LogCallback)),
+        null,
+      );
     },
   };
 }

@@ -3,12 +3,18 @@
 // with BOS, and only the second half of each chunk is scored, so that every scored token has at least
 // half a context of history. Log-probabilities come from the logits in double precision.
 
-export interface ChunkPlan { chunks: number; first: number; scoredPerChunk: number }
+export interface ChunkPlan {
+  chunks: number;
+  first: number;
+  scoredPerChunk: number;
+}
 
 /** llama-perplexity: chunks = tokens / ctx (whole chunks only), scored positions first..ctx-2 of each. */
 export function chunkPlan(tokenCount: number, ctx: number): ChunkPlan {
   if (tokenCount < 2 * ctx) {
-    throw new Error(`the text gives ${tokenCount} tokens with this model's tokenizer; a context of ${ctx} needs at least ${2 * ctx}. Use a longer text or a smaller --ctx.`);
+    throw new Error(
+      `the text gives ${tokenCount} tokens with this model's tokenizer; a context of ${ctx} needs at least ${2 * ctx}. Use a longer text or a smaller --ctx.`,
+    );
   }
   const first = Math.floor(ctx / 2);
   return { chunks: Math.floor(tokenCount / ctx), first, scoredPerChunk: ctx - first - 1 };
@@ -18,7 +24,11 @@ export function chunkPlan(tokenCount: number, ctx: number): ChunkPlan {
 export function logSoftmax(logits: Float64Array): { logProbs: Float64Array; top: number } {
   let max = -Infinity;
   let top = 0;
-  for (let i = 0; i < logits.length; i++) if (logits[i]! > max) { max = logits[i]!; top = i; }
+  for (let i = 0; i < logits.length; i++)
+    if (logits[i]! > max) {
+      max = logits[i]!;
+      top = i;
+    }
   let sum = 0;
   for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i]! - max);
   const logZ = max + Math.log(sum);
@@ -60,11 +70,21 @@ export class QualityTally {
     if (sameTop) this.agree++;
   }
 
-  get positions(): number { return this.count; }
-  get perplexity(): number { return Math.exp(this.nll / this.count); }
-  get kldMean(): number { return this.kls.length ? this.kls.reduce((a, b) => a + b, 0) / this.kls.length : 0; }
-  get kldP99(): number { return percentile(this.kls, 0.99); }
-  get top1Agreement(): number { return this.kls.length ? this.agree / this.kls.length : 1; }
+  get positions(): number {
+    return this.count;
+  }
+  get perplexity(): number {
+    return Math.exp(this.nll / this.count);
+  }
+  get kldMean(): number {
+    return this.kls.length ? this.kls.reduce((a, b) => a + b, 0) / this.kls.length : 0;
+  }
+  get kldP99(): number {
+    return percentile(this.kls, 0.99);
+  }
+  get top1Agreement(): number {
+    return this.kls.length ? this.agree / this.kls.length : 1;
+  }
 }
 
 /** Linear interpolation between ranks, as llama-perplexity computes its KLD percentiles. */

@@ -10,7 +10,9 @@ import { quantizeModel, QuantizeError, sweepPartials } from './quantizer.ts';
 import { percentile } from './quality.ts';
 import { comparisonCsv } from '../../../shared/quant.ts';
 
-const reference = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'llama-cpp-reference.json'), 'utf8')) as {
+const reference = JSON.parse(
+  readFileSync(join(import.meta.dirname, 'fixtures', 'llama-cpp-reference.json'), 'utf8'),
+) as {
   quantize: { Q4_0: { sha256: string; sizeBytes: number } };
   perplexity: { cases: { model: string; ctx: number; perplexity: number }[] };
   klDivergence: { ctx: number; kldMean: number; kldP99: number; sameTopPercent: number };
@@ -18,8 +20,10 @@ const reference = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 
 const referenceText = join(repoRoot, 'models', 'text', 'reference.txt');
 const secondQ8 = join(sharedModels, 'tinystories-656k-q8_0.gguf');
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
-const compare = (files: string[], ctx = 128) => compareModels({ files, textPath: referenceText, ctx, prompt: 'Once upon a time', maxTokens: 16, threads: 1 });
-const expectedPpl = (model: string, ctx: number) => reference.perplexity.cases.find((c) => c.model === model && c.ctx === ctx)!.perplexity;
+const compare = (files: string[], ctx = 128) =>
+  compareModels({ files, textPath: referenceText, ctx, prompt: 'Once upon a time', maxTokens: 16, threads: 1 });
+const expectedPpl = (model: string, ctx: number) =>
+  reference.perplexity.cases.find((c) => c.model === model && c.ctx === ctx)!.perplexity;
 
 describe('quantization lab', () => {
   const dir = tempDir('edgewise-quant-');
@@ -28,14 +32,20 @@ describe('quantization lab', () => {
 
   beforeAll(async () => {
     const progress: number[] = [];
-    const made = await quantizeModel({ source: f16Model, type: 'Q4_0', out: q4, threads: 2, onProgress: (p) => progress.push(p.done / p.total) });
+    const made = await quantizeModel({
+      source: f16Model,
+      type: 'Q4_0',
+      out: q4,
+      threads: 2,
+      onProgress: (p) => progress.push(p.done / p.total),
+    });
     expect(made.bitsPerWeight).toBeGreaterThan(4);
     expect(made.bitsPerWeight).toBeLessThan(8);
     expect(progress.at(-1)).toBe(1);
     await quantizeModel({ source: f16Model, type: 'Q2_K', out: q2, threads: 2 });
   }, 120_000);
 
-  it('makes the same Q4_0 file, byte for byte, as llama.cpp\'s llama-quantize', () => {
+  it("makes the same Q4_0 file, byte for byte, as llama.cpp's llama-quantize", () => {
     expect(readFileSync(q4).length).toBe(reference.quantize.Q4_0.sizeBytes);
     expect(sha256(q4)).toBe(reference.quantize.Q4_0.sha256);
   });
@@ -54,12 +64,19 @@ describe('quantization lab', () => {
   it('measures perplexity as llama-perplexity does, within 1%', async () => {
     const { variants } = await compare([demoModel, q4], 128);
     expect(Math.abs(variants[0]!.perplexity / expectedPpl('TinyStories-656K-Q8_0.gguf', 128) - 1)).toBeLessThan(0.01);
-    expect(Math.abs(variants[1]!.perplexity / expectedPpl('llama-quantize Q4_0 of TinyStories-656K.f16.gguf', 128) - 1)).toBeLessThan(0.01);
+    expect(
+      Math.abs(variants[1]!.perplexity / expectedPpl('llama-quantize Q4_0 of TinyStories-656K.f16.gguf', 128) - 1),
+    ).toBeLessThan(0.01);
   }, 120_000);
 
   it('finds perplexity rising and agreement falling as bits fall, with KL divergence as llama.cpp measures it', async () => {
     const { variants, settings } = await compare([f16Model, demoModel, q4, q2], reference.klDivergence.ctx);
-    const [f16, q8, q4r, q2r] = variants as [typeof variants[0], typeof variants[0], typeof variants[0], typeof variants[0]];
+    const [f16, q8, q4r, q2r] = variants as [
+      (typeof variants)[0],
+      (typeof variants)[0],
+      (typeof variants)[0],
+      (typeof variants)[0],
+    ];
     expect(settings.chunks).toBeGreaterThanOrEqual(2);
     expect(f16.isBase).toBe(true);
     expect(f16.kldMean).toBe(0);
@@ -96,21 +113,34 @@ describe('quantization lab', () => {
   it('leaves nothing behind when a quantization is cancelled', async () => {
     const out = join(dir, 'cancelled-Q5_0.gguf');
     const controller = new AbortController();
-    const run = quantizeModel({ source: f16Model, type: 'Q5_0', out, threads: 1, signal: controller.signal, onProgress: () => controller.abort() });
+    const run = quantizeModel({
+      source: f16Model,
+      type: 'Q5_0',
+      out,
+      threads: 1,
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
+    });
     await expect(run).rejects.toMatchObject({ code: 'cancelled' });
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(dir).filter((n) => n.startsWith('cancelled'))).toEqual([]);
   });
 
   it('refuses bad sources and levels with a clear reason, writing nothing', async () => {
-    await expect(quantizeModel({ source: q4, type: 'Q2_K', out: join(dir, 'x.gguf'), threads: 1 }))
-      .rejects.toThrow(/is Q4_0\. Start a ladder from F32, F16, BF16, Q8_0/);
-    await expect(quantizeModel({ source: f16Model, type: 'TQ1_0', out: join(dir, 'x.gguf'), threads: 1 }))
-      .rejects.toThrow(/TQ1_0 needs tensor rows that are multiples of 256/);
-    await expect(quantizeModel({ source: f16Model, type: 'Q4_0', out: q4, threads: 1 })).rejects.toThrow(/already exists/);
+    await expect(quantizeModel({ source: q4, type: 'Q2_K', out: join(dir, 'x.gguf'), threads: 1 })).rejects.toThrow(
+      /is Q4_0\. Start a ladder from F32, F16, BF16, Q8_0/,
+    );
+    await expect(
+      quantizeModel({ source: f16Model, type: 'TQ1_0', out: join(dir, 'x.gguf'), threads: 1 }),
+    ).rejects.toThrow(/TQ1_0 needs tensor rows that are multiples of 256/);
+    await expect(quantizeModel({ source: f16Model, type: 'Q4_0', out: q4, threads: 1 })).rejects.toThrow(
+      /already exists/,
+    );
     const truncated = join(dir, 'truncated.gguf');
     writeFileSync(truncated, readFileSync(f16Model).subarray(0, 4000));
-    await expect(quantizeModel({ source: truncated, type: 'Q4_0', out: join(dir, 'y.gguf'), threads: 1 })).rejects.toBeInstanceOf(QuantizeError);
+    await expect(
+      quantizeModel({ source: truncated, type: 'Q4_0', out: join(dir, 'y.gguf'), threads: 1 }),
+    ).rejects.toBeInstanceOf(QuantizeError);
     expect(existsSync(join(dir, 'x.gguf')) || existsSync(join(dir, 'y.gguf'))).toBe(false);
   });
 

@@ -11,7 +11,14 @@ import type { AppEmit } from '../events.ts';
 import type { ModelLibrary } from '../library/modelLibrary.ts';
 import type { ComparisonStore } from '../store/comparisonStore.ts';
 import { compareModels } from './comparison.ts';
-import { defaultOutputName, fittingMatrices, levelBlocker, planQuantize, QuantizeError, quantizeModel } from './quantizer.ts';
+import {
+  defaultOutputName,
+  fittingMatrices,
+  levelBlocker,
+  planQuantize,
+  QuantizeError,
+  quantizeModel,
+} from './quantizer.ts';
 
 export interface QuantLabOptions {
   library: ModelLibrary;
@@ -24,7 +31,11 @@ export interface QuantLabOptions {
 
 function toRpcError(error: unknown): RpcError {
   if (error instanceof RpcError) return error;
-  if (error instanceof QuantizeError) return new RpcError(error.code === 'bad_input' ? 'bad_input' : error.code === 'cancelled' ? 'aborted' : 'internal', error.message);
+  if (error instanceof QuantizeError)
+    return new RpcError(
+      error.code === 'bad_input' ? 'bad_input' : error.code === 'cancelled' ? 'aborted' : 'internal',
+      error.message,
+    );
   return new RpcError('internal', error instanceof Error ? error.message : String(error));
 }
 
@@ -39,11 +50,14 @@ export class QuantLab {
   /** The levels this model can be made into, and why any cannot. */
   async levels(modelId: string) {
     const model = await this.options.library.get(modelId);
-    const plan = await planQuantize(model.path).catch((error: unknown) => { throw toRpcError(error); });
+    const plan = await planQuantize(model.path).catch((error: unknown) => {
+      throw toRpcError(error);
+    });
     return {
       sourceType: plan.sourceType,
       levels: quantTargets.map((t) => ({
-        type: t.name, blocker: levelBlocker(plan, t.name),
+        type: t.name,
+        blocker: levelBlocker(plan, t.name),
         fallbackTensors: plan.rowWidths.length - fittingMatrices(plan, t.name),
         totalTensors: plan.rowWidths.length,
       })),
@@ -52,7 +66,9 @@ export class QuantLab {
 
   async startQuantize(modelId: string, types: QuantTypeName[]): Promise<{ jobId: string }> {
     const model = await this.options.library.get(modelId);
-    await planQuantize(model.path).catch((error: unknown) => { throw toRpcError(error); });
+    await planQuantize(model.path).catch((error: unknown) => {
+      throw toRpcError(error);
+    });
     const jobId = randomUUID();
     const controller = new AbortController();
     this.jobs.set(jobId, controller);
@@ -60,13 +76,28 @@ export class QuantLab {
     void (async () => {
       for (const type of types) {
         const emit = (state: 'running' | 'done' | 'failed' | 'cancelled', extra: Record<string, unknown> = {}) =>
-          this.options.emit('quant.progress', { jobId, type, state, done: 0, total: 0, message: null, result: null, ...extra });
-        if (controller.signal.aborted) { emit('cancelled', { message: 'Cancelled before it started.' }); continue; }
+          this.options.emit('quant.progress', {
+            jobId,
+            type,
+            state,
+            done: 0,
+            total: 0,
+            message: null,
+            result: null,
+            ...extra,
+          });
+        if (controller.signal.aborted) {
+          emit('cancelled', { message: 'Cancelled before it started.' });
+          continue;
+        }
         emit('running');
         try {
           const result = await quantizeModel({
-            source: model.path, type, out: join(this.options.library.modelsDir, defaultOutputName(model.path, type)),
-            threads: this.options.threads, signal: controller.signal,
+            source: model.path,
+            type,
+            out: join(this.options.library.modelsDir, defaultOutputName(model.path, type)),
+            threads: this.options.threads,
+            signal: controller.signal,
             onProgress: (p) => emit('running', { done: p.done, total: p.total }),
           });
           emit('done', { result, done: 1, total: 1 });
@@ -87,7 +118,13 @@ export class QuantLab {
     return Boolean(job);
   }
 
-  async startCompare(args: { modelIds: string[]; ctx: number; prompt: string; maxTokens: number; text: { name: string; content: string } | null }): Promise<{ jobId: string }> {
+  async startCompare(args: {
+    modelIds: string[];
+    ctx: number;
+    prompt: string;
+    maxTokens: number;
+    text: { name: string; content: string } | null;
+  }): Promise<{ jobId: string }> {
     const models = await Promise.all(args.modelIds.map((id) => this.options.library.get(id)));
     const jobId = randomUUID();
     const controller = new AbortController();
@@ -103,8 +140,13 @@ export class QuantLab {
     void (async () => {
       try {
         const outcome = await compareModels({
-          files: models.map((m) => m.path), textPath, ctx: args.ctx, prompt: args.prompt, maxTokens: args.maxTokens,
-          threads: this.options.threads, signal: controller.signal,
+          files: models.map((m) => m.path),
+          textPath,
+          ctx: args.ctx,
+          prompt: args.prompt,
+          maxTokens: args.maxTokens,
+          threads: this.options.threads,
+          signal: controller.signal,
           onEvent: (event) => this.options.emit('compare.event', { jobId, ...event }),
         });
         if (args.text) outcome.settings.textName = args.text.name;

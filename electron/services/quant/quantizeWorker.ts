@@ -17,7 +17,11 @@ const report = (message: QuantizeReport) => writeSync(1, JSON.stringify(message)
 
 async function main(): Promise<number> {
   const { input, output, ftype, threads, requantize } = JSON.parse(process.argv[2] ?? '{}') as {
-    input: string; output: string; ftype: number; threads: number; requantize: boolean;
+    input: string;
+    output: string;
+    ftype: number;
+    threads: number;
+    requantize: boolean;
   };
   let library;
   try {
@@ -58,7 +62,10 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then((code) => process.exit(code), (error: unknown) => {
-  report({ kind: 'error', text: error instanceof Error ? error.message : String(error) });
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    report({ kind: 'error', text: error instanceof Error ? error.message : String(error) });
+    process.exit(1);
+  },
+);

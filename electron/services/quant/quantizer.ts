@@ -21,7 +21,12 @@ export class QuantizeError extends Error {
   }
 }
 
-export interface QuantizePlan { source: string; sourceType: string; parameters: number; rowWidths: number[] }
+export interface QuantizePlan {
+  source: string;
+  sourceType: string;
+  parameters: number;
+  rowWidths: number[];
+}
 
 /** A GGUF's facts after the structural check, with its bits per weight; a broken file is bad input. */
 export async function checkedFacts(path: string) {
@@ -39,7 +44,10 @@ export async function checkedFacts(path: string) {
 export async function planQuantize(source: string): Promise<QuantizePlan> {
   const facts = await checkedFacts(source);
   if (!highPrecisionTypes.includes(facts.quantization)) {
-    throw new QuantizeError('bad_input', `${basename(source)} is ${facts.quantization}. Start a ladder from ${highPrecisionTypes.join(', ')}: requantizing a coarse file adds its error to the new one.`);
+    throw new QuantizeError(
+      'bad_input',
+      `${basename(source)} is ${facts.quantization}. Start a ladder from ${highPrecisionTypes.join(', ')}: requantizing a coarse file adds its error to the new one.`,
+    );
   }
   return { source, sourceType: facts.quantization, parameters: facts.facts.parameters, rowWidths: facts.rowWidths };
 }
@@ -79,40 +87,64 @@ export async function quantizeModel(options: QuantizeOptions): Promise<QuantizeR
   const plan = await planQuantize(source);
   const blocker = levelBlocker(plan, type);
   if (blocker) throw new QuantizeError('bad_input', blocker);
-  if (existsSync(out)) throw new QuantizeError('bad_input', `${out} already exists; choose another --out or delete it first`);
+  if (existsSync(out))
+    throw new QuantizeError('bad_input', `${out} already exists; choose another --out or delete it first`);
   if (!existsSync(dirname(out))) throw new QuantizeError('bad_input', `the folder ${dirname(out)} does not exist`);
   const free = await statfs(dirname(out)).then((s) => s.bavail * s.bsize);
   const needed = (await stat(source)).size;
-  if (free < needed) throw new QuantizeError('bad_input', `${dirname(out)} has ${(free / 1e9).toFixed(2)} GB free; the result may need up to ${(needed / 1e9).toFixed(2)} GB`);
+  if (free < needed)
+    throw new QuantizeError(
+      'bad_input',
+      `${dirname(out)} has ${(free / 1e9).toFixed(2)} GB free; the result may need up to ${(needed / 1e9).toFixed(2)} GB`,
+    );
 
   const partial = out + PARTIAL_SUFFIX;
   const ftype = quantTargets.find((t) => t.name === type)!.ftype;
   let fallbacks = 0;
   let loaded = false;
   let errorText = '';
-  const exit = await runChildJob('quantizeWorker', {
-    input: source, output: partial, ftype, threads: options.threads, requantize: !['F32', 'F16', 'BF16'].includes(plan.sourceType),
-  }, {
-    signal: options.signal,
-    onLine: (line) => {
-      let report: QuantizeReport;
-      try {
-        report = JSON.parse(line) as QuantizeReport;
-      } catch {
-        return;
-      }
-      if (report.kind === 'progress') options.onProgress?.(report);
-      else if (report.kind === 'fallback') fallbacks++;
-      else if (report.kind === 'error') errorText = report.text;
-      else if (report.kind === 'loaded') loaded = true;
+  const exit = await runChildJob(
+    'quantizeWorker',
+    {
+      input: source,
+      output: partial,
+      ftype,
+      threads: options.threads,
+      requantize: !['F32', 'F16', 'BF16'].includes(plan.sourceType),
     },
-  });
+    {
+      signal: options.signal,
+      onLine: (line) => {
+        let report: QuantizeReport;
+        try {
+          report = JSON.parse(line) as QuantizeReport;
+        } catch {
+          return;
+        }
+        if (report.kind === 'progress') options.onProgress?.(report);
+        else if (report.kind === 'fallback') fallbacks++;
+        else if (report.kind === 'error') errorText = report.text;
+        else if (report.kind === 'loaded') loaded = true;
+      },
+    },
+  );
 
   if (exit.aborted || exit.code !== 0 || !loaded) {
     await rm(partial, { force: true });
-    if (exit.aborted) throw new QuantizeError('cancelled', `Quantizing ${basename(source)} to ${type} was cancelled; nothing was written.`);
-    const why = errorText || (exit.signal ? `the quantizer process ended with ${exit.signal} (a crash inside llama.cpp)` : `the quantizer exited with code ${exit.code}`);
-    throw new QuantizeError('failed', `Quantizing ${basename(source)} to ${type} failed: ${why}${exit.stderr && !errorText ? `\n${exit.stderr}` : ''}`);
+    if (exit.aborted)
+      throw new QuantizeError(
+        'cancelled',
+        `Quantizing ${basename(source)} to ${type} was cancelled; nothing was written.`,
+      );
+    const why =
+      errorText ||
+      (exit.signal
+        ? `the quantizer process ended with ${exit.signal} (a crash inside llama.cpp)`
+        : `the quantizer exited with code ${exit.code}`);
+    throw new QuantizeError(
+      'failed',
+      `Quantizing ${basename(source)} to ${type} failed: ${why}${exit.stderr && !errorText ? `\n${exit.stderr}` : ''}`,
+    );
   }
   let facts;
   try {
@@ -123,7 +155,11 @@ export async function quantizeModel(options: QuantizeOptions): Promise<QuantizeR
     throw new QuantizeError('failed', `the quantized file did not pass the GGUF check: ${(error as Error).message}`);
   }
   return {
-    path: out, type, sizeBytes: (await stat(out)).size, bitsPerWeight: facts.bitsPerWeight, fallbacks,
+    path: out,
+    type,
+    sizeBytes: (await stat(out)).size,
+    bitsPerWeight: facts.bitsPerWeight,
+    fallbacks,
     seconds: (performance.now() - started) / 1000,
   };
 }

@@ -1,9 +1,25 @@
 // Clients for the remote tiers: any OpenAI-compatible server (another Edgewise, llama-server, Ollama,
 // LM Studio, mlx_lm.server, vLLM) and Anthropic's Messages API. Both stream server-sent events, stop on
 // the caller's signal, time out when the server does not answer, and turn failures into plain words.
-export interface RemoteEndpoint { name: string; kind: 'openai' | 'anthropic'; baseUrl: string; model: string; apiKey: string | null }
-export interface RemoteRequest { systemPrompt: string; history: { role: 'user' | 'assistant'; text: string }[]; maxTokens: number; temperature: number }
-export interface RemoteResult { text: string; promptTokens: number | null; outputTokens: number | null; stopReason: 'eos' | 'maxTokens' | 'aborted' }
+export interface RemoteEndpoint {
+  name: string;
+  kind: 'openai' | 'anthropic';
+  baseUrl: string;
+  model: string;
+  apiKey: string | null;
+}
+export interface RemoteRequest {
+  systemPrompt: string;
+  history: { role: 'user' | 'assistant'; text: string }[];
+  maxTokens: number;
+  temperature: number;
+}
+export interface RemoteResult {
+  text: string;
+  promptTokens: number | null;
+  outputTokens: number | null;
+  stopReason: 'eos' | 'maxTokens' | 'aborted';
+}
 
 export class RemoteError extends Error {
   readonly kind: 'unreachable' | 'auth' | 'rate_limit' | 'timeout' | 'server' | 'bad_request';
@@ -19,15 +35,27 @@ function describeHttp(endpoint: RemoteEndpoint, status: number, body: string, re
   const detail = (() => {
     try {
       const parsed = JSON.parse(body) as { error?: { message?: string } | string };
-      return typeof parsed.error === 'string' ? parsed.error : parsed.error?.message ?? '';
+      return typeof parsed.error === 'string' ? parsed.error : (parsed.error?.message ?? '');
     } catch {
       return body.slice(0, 200);
     }
   })();
-  if (status === 401 || status === 403) return new RemoteError('auth', `${endpoint.name} refused the API key (HTTP ${status}). Check the key in Routing settings.`);
-  if (status === 429) return new RemoteError('rate_limit', `${endpoint.name} is rate limiting requests (HTTP 429)${retryAfter ? `; it asks to retry after ${retryAfter} s` : ''}.`);
-  if (status >= 500) return new RemoteError('server', `${endpoint.name} failed (HTTP ${status})${detail ? `: ${detail}` : ''}.`);
-  return new RemoteError('bad_request', `${endpoint.name} refused the request (HTTP ${status})${detail ? `: ${detail}` : ''}.`);
+  if (status === 401 || status === 403)
+    return new RemoteError(
+      'auth',
+      `${endpoint.name} refused the API key (HTTP ${status}). Check the key in Routing settings.`,
+    );
+  if (status === 429)
+    return new RemoteError(
+      'rate_limit',
+      `${endpoint.name} is rate limiting requests (HTTP 429)${retryAfter ? `; it asks to retry after ${retryAfter} s` : ''}.`,
+    );
+  if (status >= 500)
+    return new RemoteError('server', `${endpoint.name} failed (HTTP ${status})${detail ? `: ${detail}` : ''}.`);
+  return new RemoteError(
+    'bad_request',
+    `${endpoint.name} refused the request (HTTP ${status})${detail ? `: ${detail}` : ''}.`,
+  );
 }
 
 async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<{ event: string | null; data: string }> {
@@ -50,20 +78,41 @@ async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<{ ev
   }
 }
 
-function request(endpoint: RemoteEndpoint, req: RemoteRequest): { url: string; headers: Record<string, string>; body: unknown } {
+function request(
+  endpoint: RemoteEndpoint,
+  req: RemoteRequest,
+): { url: string; headers: Record<string, string>; body: unknown } {
   const messages = req.history.map((t) => ({ role: t.role, content: t.text }));
   if (endpoint.kind === 'anthropic') {
     return {
       url: join(endpoint.baseUrl, '/v1/messages'),
-      headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', ...(endpoint.apiKey ? { 'x-api-key': endpoint.apiKey } : {}) },
-      body: { model: endpoint.model, max_tokens: req.maxTokens, temperature: req.temperature, stream: true, messages, ...(req.systemPrompt ? { system: req.systemPrompt } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        'anthropic-version': '2023-06-01',
+        ...(endpoint.apiKey ? { 'x-api-key': endpoint.apiKey } : {}),
+      },
+      body: {
+        model: endpoint.model,
+        max_tokens: req.maxTokens,
+        temperature: req.temperature,
+        stream: true,
+        messages,
+        ...(req.systemPrompt ? { system: req.systemPrompt } : {}),
+      },
     };
   }
   return {
     url: join(endpoint.baseUrl, '/chat/completions'),
-    headers: { 'content-type': 'application/json', ...(endpoint.apiKey ? { authorization: `Bearer ${endpoint.apiKey}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(endpoint.apiKey ? { authorization: `Bearer ${endpoint.apiKey}` } : {}),
+    },
     body: {
-      model: endpoint.model, max_tokens: req.maxTokens, temperature: req.temperature, stream: true, stream_options: { include_usage: true },
+      model: endpoint.model,
+      max_tokens: req.maxTokens,
+      temperature: req.temperature,
+      stream: true,
+      stream_options: { include_usage: true },
       messages: req.systemPrompt ? [{ role: 'system', content: req.systemPrompt }, ...messages] : messages,
     },
   };
@@ -71,23 +120,37 @@ function request(endpoint: RemoteEndpoint, req: RemoteRequest): { url: string; h
 
 /** Streams one answer; onDelta gets each piece of text as it arrives. */
 export async function streamRemote(
-  endpoint: RemoteEndpoint, req: RemoteRequest, onDelta: (text: string) => void, signal: AbortSignal, firstByteTimeoutMs = 20_000,
+  endpoint: RemoteEndpoint,
+  req: RemoteRequest,
+  onDelta: (text: string) => void,
+  signal: AbortSignal,
+  firstByteTimeoutMs = 20_000,
 ): Promise<RemoteResult> {
   const { url, headers, body } = request(endpoint, req);
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), firstByteTimeoutMs);
   let response: Response;
   try {
-    response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.any([signal, timeout.signal]) });
+    response = await fetch(url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+      signal: AbortSignal.any([signal, timeout.signal]),
+    });
   } catch (error) {
     if (signal.aborted) return { text: '', promptTokens: null, outputTokens: null, stopReason: 'aborted' };
-    if (timeout.signal.aborted) throw new RemoteError('timeout', `${endpoint.name} did not answer within ${firstByteTimeoutMs / 1000} s.`);
+    if (timeout.signal.aborted)
+      throw new RemoteError('timeout', `${endpoint.name} did not answer within ${firstByteTimeoutMs / 1000} s.`);
     const cause = (error as { cause?: { code?: string } }).cause?.code;
-    throw new RemoteError('unreachable', `Cannot reach ${endpoint.name} at ${new URL(url).host}${cause ? ` (${cause})` : ''}. Is the server running?`);
+    throw new RemoteError(
+      'unreachable',
+      `Cannot reach ${endpoint.name} at ${new URL(url).host}${cause ? ` (${cause})` : ''}. Is the server running?`,
+    );
   } finally {
     clearTimeout(timer);
   }
-  if (!response.ok || !response.body) throw describeHttp(endpoint, response.status, await response.text(), response.headers.get('retry-after'));
+  if (!response.ok || !response.body)
+    throw describeHttp(endpoint, response.status, await response.text(), response.headers.get('retry-after'));
 
   let text = '';
   let promptTokens: number | null = null;
@@ -98,19 +161,29 @@ export async function streamRemote(
       if (data === '[DONE]') break;
       const e = JSON.parse(data) as Record<string, any>;
       if (endpoint.kind === 'anthropic') {
-        if (e.type === 'content_block_delta' && e.delta?.type === 'text_delta') { text += e.delta.text; onDelta(e.delta.text); }
+        if (e.type === 'content_block_delta' && e.delta?.type === 'text_delta') {
+          text += e.delta.text;
+          onDelta(e.delta.text);
+        }
         if (e.type === 'message_start') promptTokens = e.message?.usage?.input_tokens ?? null;
         if (e.type === 'message_delta') {
           outputTokens = e.usage?.output_tokens ?? outputTokens;
           if (e.delta?.stop_reason === 'max_tokens') stopReason = 'maxTokens';
         }
-        if (e.type === 'error') throw new RemoteError('server', `${endpoint.name}: ${e.error?.message ?? 'stream error'}`);
+        if (e.type === 'error')
+          throw new RemoteError('server', `${endpoint.name}: ${e.error?.message ?? 'stream error'}`);
       } else {
         const choice = e.choices?.[0];
         const delta = choice?.delta?.content;
-        if (delta) { text += delta; onDelta(delta); }
+        if (delta) {
+          text += delta;
+          onDelta(delta);
+        }
         if (choice?.finish_reason === 'length') stopReason = 'maxTokens';
-        if (e.usage) { promptTokens = e.usage.prompt_tokens ?? null; outputTokens = e.usage.completion_tokens ?? null; }
+        if (e.usage) {
+          promptTokens = e.usage.prompt_tokens ?? null;
+          outputTokens = e.usage.completion_tokens ?? null;
+        }
       }
     }
   } catch (error) {
@@ -130,11 +203,18 @@ export const privatePresets = [
 ];
 
 /** Lists the models of an OpenAI-compatible server, or says why it could not. */
-export async function probe(baseUrl: string, apiKey: string | null, timeoutMs = 800): Promise<{ ok: true; models: string[] } | { ok: false; why: string }> {
+export async function probe(
+  baseUrl: string,
+  apiKey: string | null,
+  timeoutMs = 800,
+): Promise<{ ok: true; models: string[] } | { ok: false; why: string }> {
   try {
-    const response = await fetch(join(baseUrl, '/models'), { headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {}, signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(join(baseUrl, '/models'), {
+      headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     if (!response.ok) return { ok: false, why: `HTTP ${response.status}` };
-    const body = await response.json() as { data?: { id: string }[]; models?: { name: string }[] };
+    const body = (await response.json()) as { data?: { id: string }[]; models?: { name: string }[] };
     return { ok: true, models: body.data?.map((m) => m.id) ?? body.models?.map((m) => m.name) ?? [] };
   } catch (error) {
     return { ok: false, why: (error as Error).name === 'TimeoutError' ? 'no answer' : 'not running' };

@@ -25,40 +25,83 @@ const events: { name: string; payload: any }[] = [];
 function next(name: string, where: (p: any) => boolean = () => true): Promise<any> {
   return new Promise((resolve) => {
     const seen = events.find((e) => e.name === name && where(e.payload));
-    if (seen) { events.splice(events.indexOf(seen), 1); return resolve(seen.payload); }
+    if (seen) {
+      events.splice(events.indexOf(seen), 1);
+      return resolve(seen.payload);
+    }
     const timer = setInterval(() => {
       const hit = events.find((e) => e.name === name && where(e.payload));
-      if (hit) { clearInterval(timer); events.splice(events.indexOf(hit), 1); resolve(hit.payload); }
+      if (hit) {
+        clearInterval(timer);
+        events.splice(events.indexOf(hit), 1);
+        resolve(hit.payload);
+      }
     }, 10);
   });
 }
 
-async function ask(text: string): Promise<{ message: Message; consent: any | null; answer?: 'yes' | 'no' | 'yes for this conversation' }> {
+async function ask(
+  text: string,
+): Promise<{ message: Message; consent: any | null; answer?: 'yes' | 'no' | 'yes for this conversation' }> {
   const conversation = app.store.create('test', null);
   const { assistantMessage } = app.chat.send(conversation.id, text);
   return { message: assistantMessage, consent: null };
 }
 
 beforeAll(async () => {
-  privateServer = await startServer({ dataDir: tempDir(), rendererDir: tempDir(), gpu: 'cpu', modelPath: demoModel, apiKey: PRIVATE_KEY });
+  privateServer = await startServer({
+    dataDir: tempDir(),
+    rendererDir: tempDir(),
+    gpu: 'cpu',
+    modelPath: demoModel,
+    apiKey: PRIVATE_KEY,
+  });
   await privateServer.app.start();
   partner = createServer((req, res) => {
     partnerHits++;
-    if (req.headers.authorization !== `Bearer ${PARTNER_KEY}`) { res.writeHead(401).end('{"error":{"message":"bad key"}}'); return; }
-    const upstream = httpRequest({
-      host: '127.0.0.1', port: privateServer.port, method: req.method, path: req.url!.replace(/^\/partner/, '/v1'),
-      headers: { ...req.headers, host: `127.0.0.1:${privateServer.port}`, authorization: `Bearer ${PRIVATE_KEY}` },
-    }, (up) => { res.writeHead(up.statusCode!, up.headers); up.pipe(res); });
+    if (req.headers.authorization !== `Bearer ${PARTNER_KEY}`) {
+      res.writeHead(401).end('{"error":{"message":"bad key"}}');
+      return;
+    }
+    const upstream = httpRequest(
+      {
+        host: '127.0.0.1',
+        port: privateServer.port,
+        method: req.method,
+        path: req.url!.replace(/^\/partner/, '/v1'),
+        headers: { ...req.headers, host: `127.0.0.1:${privateServer.port}`, authorization: `Bearer ${PRIVATE_KEY}` },
+      },
+      (up) => {
+        res.writeHead(up.statusCode!, up.headers);
+        up.pipe(res);
+      },
+    );
     req.pipe(upstream);
   });
   await new Promise<void>((r) => partner.listen(0, '127.0.0.1', () => r()));
   partnerUrl = `http://127.0.0.1:${(partner.address() as AddressInfo).port}/partner`;
   dataDir = tempDir();
-  app = await createApp({ dataDir, spawn: forkWorker, shell: 'headless', gpu: 'cpu', emit: (name, payload) => { events.push({ name, payload }); } });
+  app = await createApp({
+    dataDir,
+    spawn: forkWorker,
+    shell: 'headless',
+    gpu: 'cpu',
+    emit: (name, payload) => {
+      events.push({ name, payload });
+    },
+  });
   await app.start();
   app.handlers['routing.set']({
     policy: 'auto',
-    partner: { name: 'Partner Cloud', kind: 'openai', baseUrl: partnerUrl, model: 'default', apiKey: PARTNER_KEY, inputPricePerMTok: 3, outputPricePerMTok: 15 },
+    partner: {
+      name: 'Partner Cloud',
+      kind: 'openai',
+      baseUrl: partnerUrl,
+      model: 'default',
+      apiKey: PARTNER_KEY,
+      inputPricePerMTok: 3,
+      outputPricePerMTok: 15,
+    },
   } as never);
 }, 90_000);
 
@@ -69,35 +112,70 @@ afterAll(async () => {
 });
 
 describe('remote tier client', () => {
-  const endpoint = (baseUrl: string, apiKey: string | null) => ({ name: 'Home server', kind: 'openai' as const, baseUrl, model: 'default', apiKey });
-  const req = { systemPrompt: '', history: [{ role: 'user' as const, text: 'Once upon a time' }], maxTokens: 8, temperature: 0 };
+  const endpoint = (baseUrl: string, apiKey: string | null) => ({
+    name: 'Home server',
+    kind: 'openai' as const,
+    baseUrl,
+    model: 'default',
+    apiKey,
+  });
+  const req = {
+    systemPrompt: '',
+    history: [{ role: 'user' as const, text: 'Once upon a time' }],
+    maxTokens: 8,
+    temperature: 0,
+  };
 
   it('streams from another Edgewise, and names a wrong key and an unreachable server plainly', async () => {
     const pieces: string[] = [];
-    const ok = await streamRemote(endpoint(`http://127.0.0.1:${privateServer.port}/v1`, PRIVATE_KEY), req, (d) => pieces.push(d), new AbortController().signal);
+    const ok = await streamRemote(
+      endpoint(`http://127.0.0.1:${privateServer.port}/v1`, PRIVATE_KEY),
+      req,
+      (d) => pieces.push(d),
+      new AbortController().signal,
+    );
     expect(ok).toMatchObject({ outputTokens: 8, stopReason: 'maxTokens' });
     expect(pieces.join('')).toBe(ok.text);
-    const wrong = streamRemote(endpoint(`http://127.0.0.1:${privateServer.port}/v1`, 'nope'), req, () => {}, new AbortController().signal);
-    await expect(wrong).rejects.toMatchObject({ kind: 'auth', message: expect.stringMatching(/refused the API key \(HTTP 401\)/) });
+    const wrong = streamRemote(
+      endpoint(`http://127.0.0.1:${privateServer.port}/v1`, 'nope'),
+      req,
+      () => {},
+      new AbortController().signal,
+    );
+    await expect(wrong).rejects.toMatchObject({
+      kind: 'auth',
+      message: expect.stringMatching(/refused the API key \(HTTP 401\)/),
+    });
     const closed = createServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
     const port = (closed.address() as AddressInfo).port;
     closed.close();
-    const gone = streamRemote(endpoint(`http://127.0.0.1:${port}/v1`, null), req, () => {}, new AbortController().signal);
-    await expect(gone).rejects.toMatchObject({ kind: 'unreachable', message: expect.stringMatching(/Cannot reach Home server/) });
+    const gone = streamRemote(
+      endpoint(`http://127.0.0.1:${port}/v1`, null),
+      req,
+      () => {},
+      new AbortController().signal,
+    );
+    await expect(gone).rejects.toMatchObject({
+      kind: 'unreachable',
+      message: expect.stringMatching(/Cannot reach Home server/),
+    });
   });
 
   it('a rate limit and a server that never answers are clear errors too', async () => {
     const slow = createServer((req, res) => {
-      if (req.url?.includes('limited')) res.writeHead(429, { 'retry-after': '7' }).end('{"error":{"message":"slow down"}}');
+      if (req.url?.includes('limited'))
+        res.writeHead(429, { 'retry-after': '7' }).end('{"error":{"message":"slow down"}}');
       // otherwise never answer
     });
     await new Promise<void>((r) => slow.listen(0, '127.0.0.1', () => r()));
     const base = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`;
-    await expect(streamRemote(endpoint(`${base}/limited`, null), req, () => {}, new AbortController().signal))
-      .rejects.toMatchObject({ kind: 'rate_limit', message: expect.stringMatching(/retry after 7 s/) });
-    await expect(streamRemote(endpoint(`${base}/hang`, null), req, () => {}, new AbortController().signal, 300))
-      .rejects.toMatchObject({ kind: 'timeout' });
+    await expect(
+      streamRemote(endpoint(`${base}/limited`, null), req, () => {}, new AbortController().signal),
+    ).rejects.toMatchObject({ kind: 'rate_limit', message: expect.stringMatching(/retry after 7 s/) });
+    await expect(
+      streamRemote(endpoint(`${base}/hang`, null), req, () => {}, new AbortController().signal, 300),
+    ).rejects.toMatchObject({ kind: 'timeout' });
     slow.closeAllConnections();
     slow.close();
   });
@@ -114,8 +192,21 @@ describe('routing with consent', () => {
     expect(app.handlers['route.consent']({ messageId: message.id, answer: 'no' })).toEqual({ ok: true });
     const done = await next('chat.done', (p) => p.message.id === message.id);
     expect(partnerHits).toBe(0);
-    expect(done.message.trace).toMatchObject({ tier: 'partner', consent: 'no', answeredBy: { tier: 'device' }, estimatedCostUsd: 0 });
-    expect(done.message.trace.events.map((e: { kind: string }) => e.kind)).toEqual(['decided', 'consent-asked', 'consent-answered', 'fallback', 'dispatched', 'first-token', 'done']);
+    expect(done.message.trace).toMatchObject({
+      tier: 'partner',
+      consent: 'no',
+      answeredBy: { tier: 'device' },
+      estimatedCostUsd: 0,
+    });
+    expect(done.message.trace.events.map((e: { kind: string }) => e.kind)).toEqual([
+      'decided',
+      'consent-asked',
+      'consent-answered',
+      'fallback',
+      'dispatched',
+      'first-token',
+      'done',
+    ]);
     expect(done.message.stats).toMatchObject({ backend: 'cpu' });
     expect(done.message.stats.outputTokens).toBeGreaterThan(0);
   }, 60_000);
@@ -130,7 +221,10 @@ describe('routing with consent', () => {
     expect(done.message.status).toBe('done');
     expect(done.message.text.length).toBeGreaterThan(0);
     expect(done.message.stats).toMatchObject({ backend: 'remote', quantization: 'remote' });
-    expect(done.message.trace).toMatchObject({ consent: 'yes', answeredBy: { tier: 'partner', name: 'Partner Cloud' } });
+    expect(done.message.trace).toMatchObject({
+      consent: 'yes',
+      answeredBy: { tier: 'partner', name: 'Partner Cloud' },
+    });
     expect(done.message.trace.estimatedCostUsd).toBeGreaterThan(0);
   }, 60_000);
 
@@ -143,13 +237,31 @@ describe('routing with consent', () => {
   }, 60_000);
 
   it('a reachable private server takes demanding queries without consent; with a wrong key it is not used', async () => {
-    app.handlers['routing.set']({ private: { name: 'Home server', baseUrl: `http://127.0.0.1:${privateServer.port}/v1`, model: 'default', apiKey: PRIVATE_KEY } } as never);
+    app.handlers['routing.set']({
+      private: {
+        name: 'Home server',
+        baseUrl: `http://127.0.0.1:${privateServer.port}/v1`,
+        model: 'default',
+        apiKey: PRIVATE_KEY,
+      },
+    } as never);
     const { message } = await ask('Derive the closed-form solution for least squares regression.');
     const done = await next('chat.done', (p) => p.message.id === message.id);
-    expect(done.message.trace).toMatchObject({ tier: 'private', consent: 'not needed', answeredBy: { tier: 'private', name: 'Home server' } });
+    expect(done.message.trace).toMatchObject({
+      tier: 'private',
+      consent: 'not needed',
+      answeredBy: { tier: 'private', name: 'Home server' },
+    });
     expect(done.message.text.length).toBeGreaterThan(0);
 
-    app.handlers['routing.set']({ private: { name: 'Home server', baseUrl: `http://127.0.0.1:${privateServer.port}/v1`, model: 'default', apiKey: 'wrong-key-000' } } as never);
+    app.handlers['routing.set']({
+      private: {
+        name: 'Home server',
+        baseUrl: `http://127.0.0.1:${privateServer.port}/v1`,
+        model: 'default',
+        apiKey: 'wrong-key-000',
+      },
+    } as never);
     // The probe with the wrong key fails, so the router sees no private server: the partner is proposed.
     const again = await ask('Derive the closed-form solution for least squares regression.');
     await next('route.consent', (p) => p.messageId === again.message.id);
@@ -161,7 +273,15 @@ describe('routing with consent', () => {
   }, 60_000);
 
   it('a local answer the model is unsure of offers the higher tier, which answers when asked', async () => {
-    app.handlers['routing.set']({ confidenceThreshold: 0.999, private: { name: 'Home server', baseUrl: `http://127.0.0.1:${privateServer.port}/v1`, model: 'default', apiKey: PRIVATE_KEY } } as never);
+    app.handlers['routing.set']({
+      confidenceThreshold: 0.999,
+      private: {
+        name: 'Home server',
+        baseUrl: `http://127.0.0.1:${privateServer.port}/v1`,
+        model: 'default',
+        apiKey: PRIVATE_KEY,
+      },
+    } as never);
     const conversation = app.store.create('unsure', null);
     const { assistantMessage } = app.chat.send(conversation.id, 'Once upon a time');
     const done = await next('chat.done', (p) => p.message.id === assistantMessage.id);
@@ -172,7 +292,9 @@ describe('routing with consent', () => {
     expect(done.message.stats.meanConfidence).toBe(trace.confidence);
     expect(trace.offerEscalation).toBe('private');
     expect(trace.events.map((e: { kind: string }) => e.kind)).toContain('low-confidence');
-    const { assistantMessage: again } = app.handlers['chat.escalate']({ conversationId: conversation.id }) as { assistantMessage: Message };
+    const { assistantMessage: again } = app.handlers['chat.escalate']({ conversationId: conversation.id }) as {
+      assistantMessage: Message;
+    };
     const escalated = await next('chat.done', (p) => p.message.id === again.id);
     expect(escalated.message.trace).toMatchObject({ rule: 'escalated', answeredBy: { tier: 'private' } });
     expect(escalated.message.trace.reasons[0]).toMatch(/mean token confidence of 0\.\d\d/);

@@ -3,7 +3,12 @@
 // before the user consents to a query.
 import { RpcError } from '../../../shared/rpc.ts';
 import { route, type Decision, type Tier } from '../../../shared/router/router.ts';
-import { defaultRouting, routingSettings, type RoutingSettings, type RoutingUpdate } from '../../../shared/router/schemas.ts';
+import {
+  defaultRouting,
+  routingSettings,
+  type RoutingSettings,
+  type RoutingUpdate,
+} from '../../../shared/router/schemas.ts';
 import type { SettingsStore } from '../store/settingsStore.ts';
 import { isOnline } from './deviceState.ts';
 import { powerSources } from '../telemetry/powerSources.ts';
@@ -23,7 +28,9 @@ const sources = powerSources();
 
 async function defaultBattery(): Promise<{ percent: number | null; charging: boolean | null }> {
   const battery = await sources.battery();
-  return battery.ok ? { percent: battery.value.percent, charging: battery.value.charging } : { percent: null, charging: null };
+  return battery.ok
+    ? { percent: battery.value.percent, charging: battery.value.charging }
+    : { percent: null, charging: null };
 }
 
 export class RoutingService {
@@ -45,7 +52,11 @@ export class RoutingService {
 
   update(change: RoutingUpdate): RoutingSettings {
     const current = this.get();
-    const next: RoutingSettings = { ...current, policy: change.policy ?? current.policy, confidenceThreshold: change.confidenceThreshold ?? current.confidenceThreshold };
+    const next: RoutingSettings = {
+      ...current,
+      policy: change.policy ?? current.policy,
+      confidenceThreshold: change.confidenceThreshold ?? current.confidenceThreshold,
+    };
     for (const t of ['private', 'partner'] as const) {
       const given = change[t];
       if (given === undefined) continue;
@@ -68,8 +79,15 @@ export class RoutingService {
 
   endpoint(tier: Exclude<Tier, 'device'>): RemoteEndpoint {
     const s = this.get()[tier];
-    if (!s) throw new RpcError('bad_input', `No ${tier === 'private' ? 'private server' : 'partner cloud'} is configured.`);
-    return { name: s.name, kind: tier === 'partner' ? (s as { kind: 'openai' | 'anthropic' }).kind : 'openai', baseUrl: s.baseUrl, model: s.model, apiKey: this.options.secrets.get(tier) };
+    if (!s)
+      throw new RpcError('bad_input', `No ${tier === 'private' ? 'private server' : 'partner cloud'} is configured.`);
+    return {
+      name: s.name,
+      kind: tier === 'partner' ? (s as { kind: 'openai' | 'anthropic' }).kind : 'openai',
+      baseUrl: s.baseUrl,
+      model: s.model,
+      apiKey: this.options.secrets.get(tier),
+    };
   }
 
   private async privateReachable(): Promise<boolean> {
@@ -94,16 +112,23 @@ export class RoutingService {
   async decide(query: string, history: string[], partnerConsentRemembered: boolean): Promise<Decision> {
     const battery = await (this.options.battery ?? defaultBattery)();
     return route({
-      query, history, battery, online: (this.options.online ?? isOnline)(), tiers: await this.tiers(),
-      policy: this.get().policy, partnerConsentRemembered,
+      query,
+      history,
+      battery,
+      online: (this.options.online ?? isOnline)(),
+      tiers: await this.tiers(),
+      policy: this.get().policy,
+      partnerConsentRemembered,
     });
   }
 
   /** Probes the usual local ports with short timeouts. */
   async detect(): Promise<{ name: string; baseUrl: string; ok: boolean; models: string[]; why: string | null }[]> {
-    return Promise.all(privatePresets.map(async (p) => {
-      const r = await probe(p.baseUrl, null);
-      return { ...p, ok: r.ok, models: r.ok ? r.models : [], why: r.ok ? null : r.why };
-    }));
+    return Promise.all(
+      privatePresets.map(async (p) => {
+        const r = await probe(p.baseUrl, null);
+        return { ...p, ok: r.ok, models: r.ok ? r.models : [], why: r.ok ? null : r.why };
+      }),
+    );
   }
 }

@@ -4,7 +4,10 @@
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export interface Cipher { encrypt(plain: string): string; decrypt(sealed: string): string }
+export interface Cipher {
+  encrypt(plain: string): string;
+  decrypt(sealed: string): string;
+}
 
 export class SecretStore {
   private readonly file: string;

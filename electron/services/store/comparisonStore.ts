@@ -4,7 +4,12 @@ import { randomUUID } from 'node:crypto';
 import { comparison, type Comparison } from '../../../shared/quant.ts';
 import { RpcError } from '../../../shared/rpc.ts';
 
-interface Row { id: string; created_at: number; settings: string; variants: string }
+interface Row {
+  id: string;
+  created_at: number;
+  settings: string;
+  variants: string;
+}
 
 export class ComparisonStore {
   private readonly db: DatabaseSync;
@@ -14,7 +19,8 @@ export class ComparisonStore {
 
   save(settings: Comparison['settings'], variants: Comparison['variants']): Comparison {
     const saved = comparison.parse({ id: randomUUID(), createdAt: Date.now(), settings, variants });
-    this.db.prepare('INSERT INTO comparisons (id, created_at, settings, variants) VALUES (?, ?, ?, ?)')
+    this.db
+      .prepare('INSERT INTO comparisons (id, created_at, settings, variants) VALUES (?, ?, ?, ?)')
       .run(saved.id, saved.createdAt, JSON.stringify(saved.settings), JSON.stringify(saved.variants));
     return saved;
   }
@@ -35,6 +41,11 @@ export class ComparisonStore {
   }
 
   private parse(row: Row): Comparison {
-    return comparison.parse({ id: row.id, createdAt: row.created_at, settings: JSON.parse(row.settings), variants: JSON.parse(row.variants) });
+    return comparison.parse({
+      id: row.id,
+      createdAt: row.created_at,
+      settings: JSON.parse(row.settings),
+      variants: JSON.parse(row.variants),
+    });
   }
 }

@@ -28,7 +28,8 @@ describe('ConversationStore on a real SQLite file', () => {
     expect(again.markInterrupted()).toBe(1);
     const messages = again.messages(a.id);
     expect(messages.map((m) => [m.role, m.text, m.status])).toEqual([
-      ['user', 'hello', 'done'], ['assistant', 'partial answer', 'interrupted'],
+      ['user', 'hello', 'done'],
+      ['assistant', 'partial answer', 'interrupted'],
     ]);
     expect(again.get(a.id).title).toBe('Dragons');
     again.truncateAfter(a.id, messages[0]!.id, false);

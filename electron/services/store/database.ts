@@ -7,7 +7,9 @@ import { migrations } from './migrations.ts';
 export function openDatabase(path: string): DatabaseSync {
   mkdirSync(dirname(path), { recursive: true });
   const db = new DatabaseSync(path);
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
+  db.exec(
+    'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;',
+  );
   migrate(db);
   return db;
 }
@@ -16,7 +18,9 @@ export function migrate(db: DatabaseSync): void {
   const row = db.prepare('PRAGMA user_version').get() as { user_version: number };
   const from = row.user_version;
   if (from > migrations.length) {
-    throw new Error(`The database was written by a newer Edgewise (schema ${from}, this one knows ${migrations.length}); refusing to touch it`);
+    throw new Error(
+      `The database was written by a newer Edgewise (schema ${from}, this one knows ${migrations.length}); refusing to touch it`,
+    );
   }
   for (let version = from; version < migrations.length; version++) {
     transaction(db, () => {

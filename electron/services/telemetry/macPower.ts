@@ -18,7 +18,8 @@ function signed64(value: string): number {
 }
 
 export function parseIoreg(text: string): Reading<BatteryState> {
-  if (!text.includes('AppleSmartBattery')) return unavailable('no battery: ioreg lists no AppleSmartBattery (a desktop Mac)');
+  if (!text.includes('AppleSmartBattery'))
+    return unavailable('no battery: ioreg lists no AppleSmartBattery (a desktop Mac)');
   const voltage = field(text, 'Voltage');
   const amperage = field(text, 'InstantAmperage') ?? field(text, 'Amperage');
   const current = field(text, 'CurrentCapacity');
@@ -27,7 +28,10 @@ export function parseIoreg(text: string): Reading<BatteryState> {
   // On Apple Silicon CurrentCapacity is already a percentage (MaxCapacity = 100).
   const percent = current && max ? Math.round((Number(current) / Number(max)) * 100) : null;
   const powerW = voltage && amperage ? Math.abs((Number(voltage) / 1000) * (signed64(amperage) / 1000)) : null;
-  return reading({ percent, charging: charging === null ? null : charging === 'Yes', powerW }, 'ioreg AppleSmartBattery');
+  return reading(
+    { percent, charging: charging === null ? null : charging === 'Yes', powerW },
+    'ioreg AppleSmartBattery',
+  );
 }
 
 export async function readMacBattery(): Promise<Reading<BatteryState>> {

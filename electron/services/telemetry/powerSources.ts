@@ -27,37 +27,58 @@ function reusedFor<T>(ms: number, read: () => Promise<T>): () => Promise<T> {
 }
 
 export function powerSources(platform: NodeJS.Platform = process.platform, sysRoot = '/sys/class'): PowerSources {
-  const battery = platform === 'linux' ? async () => readLinuxBattery(`${sysRoot}/power_supply`)
-    : platform === 'darwin' ? reusedFor(SPAWNED_SOURCE_MS, readMacBattery)
-      : platform === 'win32' ? reusedFor(SPAWNED_SOURCE_MS, readWindowsBattery)
-        : async () => unavailable(`no battery source for ${platform}`);
+  const battery =
+    platform === 'linux'
+      ? async () => readLinuxBattery(`${sysRoot}/power_supply`)
+      : platform === 'darwin'
+        ? reusedFor(SPAWNED_SOURCE_MS, readMacBattery)
+        : platform === 'win32'
+          ? reusedFor(SPAWNED_SOURCE_MS, readWindowsBattery)
+          : async () => unavailable(`no battery source for ${platform}`);
   return {
     platform,
     battery,
     energy: () => {
       if (platform === 'linux') return readRapl(`${sysRoot}/powercap`);
-      if (platform === 'darwin') return unavailable('package power on macOS needs `sudo powermetrics`; Edgewise does not run as root');
+      if (platform === 'darwin')
+        return unavailable('package power on macOS needs `sudo powermetrics`; Edgewise does not run as root');
       return unavailable(`no energy counter readable without administrator rights on ${platform}`);
     },
   };
 }
 
-export interface SourceStatus { available: boolean; detail: string }
+export interface SourceStatus {
+  available: boolean;
+  detail: string;
+}
 
 /** What the telemetry panel can show on this machine, and why the rest is unavailable. */
 export async function describeSources(
-  sources: PowerSources, backend: string | null, powerState?: () => { onBattery: boolean; thermalState: string },
+  sources: PowerSources,
+  backend: string | null,
+  powerState?: () => { onBattery: boolean; thermalState: string },
 ): Promise<{ battery: SourceStatus; power: SourceStatus; vram: SourceStatus; powerState: SourceStatus }> {
   const [battery, energy] = [await sources.battery(), sources.energy()];
   const state = powerState?.();
   return {
     battery: battery.ok ? { available: true, detail: battery.source } : { available: false, detail: battery.reason },
-    power: energy.ok ? { available: true, detail: energy.source }
-      : battery.ok && battery.value.powerW !== null ? { available: true, detail: `${battery.source} (only while on battery)` }
-        : { available: false, detail: `${energy.reason}; ${battery.ok ? 'the battery reports no power figure' : battery.reason}` },
-    vram: backend && backend !== 'cpu' ? { available: true, detail: backend } : { available: false, detail: 'no GPU in use: the model runs on the CPU' },
+    power: energy.ok
+      ? { available: true, detail: energy.source }
+      : battery.ok && battery.value.powerW !== null
+        ? { available: true, detail: `${battery.source} (only while on battery)` }
+        : {
+            available: false,
+            detail: `${energy.reason}; ${battery.ok ? 'the battery reports no power figure' : battery.reason}`,
+          },
+    vram:
+      backend && backend !== 'cpu'
+        ? { available: true, detail: backend }
+        : { available: false, detail: 'no GPU in use: the model runs on the CPU' },
     powerState: state
-      ? { available: true, detail: `${state.onBattery ? 'on battery' : 'on AC power'}, thermal state ${state.thermalState}` }
+      ? {
+          available: true,
+          detail: `${state.onBattery ? 'on battery' : 'on AC power'}, thermal state ${state.thermalState}`,
+        }
       : { available: false, detail: "Electron's powerMonitor runs only in the desktop app, not in the headless shell" },
   };
 }

@@ -27,7 +27,10 @@ export function summarize(stats: MessageStats[]): ModelSummary[] {
     groups.set(key, [...(groups.get(key) ?? []), s]);
   }
   return [...groups.values()].map((list) => ({
-    modelFile: list[0]!.modelFile, quantization: list[0]!.quantization, backend: list[0]!.backend, answers: list.length,
+    modelFile: list[0]!.modelFile,
+    quantization: list[0]!.quantization,
+    backend: list[0]!.backend,
+    answers: list.length,
     medianDecodeTokensPerSec: median(list.map((s) => s.decodeTokensPerSec))!,
     medianTtftMs: median(list.map((s) => s.ttftMs))!,
     medianEnergyPerTokenMj: median(list.flatMap((s) => (s.energyPerTokenMj == null ? [] : [s.energyPerTokenMj]))),

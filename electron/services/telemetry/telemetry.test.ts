@@ -24,17 +24,47 @@ function sysTree(files: Record<string, string>): string {
 
 describe('power and battery sources', () => {
   it('reads a Linux battery from power_now, or from current_now × voltage_now', () => {
-    const a = sysTree({ 'power_supply/AC/type': 'Mains\n', 'power_supply/BAT0/type': 'Battery\n', 'power_supply/BAT0/capacity': '76\n', 'power_supply/BAT0/status': 'Discharging\n', 'power_supply/BAT0/power_now': '11250000\n' });
-    expect(readLinuxBattery(join(a, 'power_supply'))).toEqual({ ok: true, source: 'sysfs BAT0', value: { percent: 76, charging: false, powerW: 11.25 } });
-    const b = sysTree({ 'power_supply/BAT1/type': 'Battery\n', 'power_supply/BAT1/capacity': '40\n', 'power_supply/BAT1/status': 'Charging\n', 'power_supply/BAT1/current_now': '1500000\n', 'power_supply/BAT1/voltage_now': '12000000\n' });
-    expect(readLinuxBattery(join(b, 'power_supply'))).toMatchObject({ ok: true, value: { percent: 40, charging: true, powerW: 18 } });
+    const a = sysTree({
+      'power_supply/AC/type': 'Mains\n',
+      'power_supply/BAT0/type': 'Battery\n',
+      'power_supply/BAT0/capacity': '76\n',
+      'power_supply/BAT0/status': 'Discharging\n',
+      'power_supply/BAT0/power_now': '11250000\n',
+    });
+    expect(readLinuxBattery(join(a, 'power_supply'))).toEqual({
+      ok: true,
+      source: 'sysfs BAT0',
+      value: { percent: 76, charging: false, powerW: 11.25 },
+    });
+    const b = sysTree({
+      'power_supply/BAT1/type': 'Battery\n',
+      'power_supply/BAT1/capacity': '40\n',
+      'power_supply/BAT1/status': 'Charging\n',
+      'power_supply/BAT1/current_now': '1500000\n',
+      'power_supply/BAT1/voltage_now': '12000000\n',
+    });
+    expect(readLinuxBattery(join(b, 'power_supply'))).toMatchObject({
+      ok: true,
+      value: { percent: 40, charging: true, powerW: 18 },
+    });
     const desktop = sysTree({ 'power_supply/AC/type': 'Mains\n' });
-    expect(readLinuxBattery(join(desktop, 'power_supply'))).toEqual({ ok: false, reason: expect.stringMatching(/no battery/) });
-    expect(readLinuxBattery(join(desktop, 'missing'))).toEqual({ ok: false, reason: expect.stringMatching(/no \/sys\/class\/power_supply/) });
+    expect(readLinuxBattery(join(desktop, 'power_supply'))).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/no battery/),
+    });
+    expect(readLinuxBattery(join(desktop, 'missing'))).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/no \/sys\/class\/power_supply/),
+    });
   });
 
   it('reads the RAPL package counter and counts joules across a wrap-around', () => {
-    const root = sysTree({ 'powercap/intel-rapl:0/name': 'package-0\n', 'powercap/intel-rapl:0/energy_uj': '262143000000\n', 'powercap/intel-rapl:0/max_energy_range_uj': '262143328850\n', 'powercap/intel-rapl:0:0/name': 'core\n' });
+    const root = sysTree({
+      'powercap/intel-rapl:0/name': 'package-0\n',
+      'powercap/intel-rapl:0/energy_uj': '262143000000\n',
+      'powercap/intel-rapl:0/max_energy_range_uj': '262143328850\n',
+      'powercap/intel-rapl:0:0/name': 'core\n',
+    });
     const first = readRapl(join(root, 'powercap'));
     expect(first).toMatchObject({ ok: true, value: { domain: 'package-0', energyUj: 262143000000 } });
     writeFileSync(join(root, 'powercap/intel-rapl:0/energy_uj'), '671150\n'); // wrapped
@@ -48,8 +78,14 @@ describe('power and battery sources', () => {
     const mac = parseIoreg(fixture('ioreg-macbook-air-m2.txt'));
     expect(mac).toMatchObject({ ok: true, value: { percent: 87, charging: false } });
     if (mac.ok) expect(mac.value.powerW).toBeCloseTo(12.498 * 1.0, 3); // 12498 mV × |−1000 mA|
-    expect(parseIoreg('+-o Root  <class IORegistryEntry>')).toMatchObject({ ok: false, reason: expect.stringMatching(/desktop Mac/) });
-    expect(parseCim(fixture('cim-battery-discharging.json'))).toMatchObject({ ok: true, value: { percent: 64, charging: false, powerW: 9.35 } });
+    expect(parseIoreg('+-o Root  <class IORegistryEntry>')).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/desktop Mac/),
+    });
+    expect(parseCim(fixture('cim-battery-discharging.json'))).toMatchObject({
+      ok: true,
+      value: { percent: 64, charging: false, powerW: 9.35 },
+    });
     expect(parseCim(fixture('cim-desktop.json'))).toMatchObject({ ok: false });
   });
 
@@ -63,8 +99,17 @@ describe('power and battery sources', () => {
 
 describe('telemetry service', () => {
   it('integrates battery power above the idle baseline into energy per token', async () => {
-    const root = sysTree({ 'power_supply/BAT0/type': 'Battery\n', 'power_supply/BAT0/capacity': '50\n', 'power_supply/BAT0/status': 'Discharging\n', 'power_supply/BAT0/power_now': '5000000\n' });
-    const service = new TelemetryService({ sources: powerSources('linux', root), usage: async () => null, emit: () => {} });
+    const root = sysTree({
+      'power_supply/BAT0/type': 'Battery\n',
+      'power_supply/BAT0/capacity': '50\n',
+      'power_supply/BAT0/status': 'Discharging\n',
+      'power_supply/BAT0/power_now': '5000000\n',
+    });
+    const service = new TelemetryService({
+      sources: powerSources('linux', root),
+      usage: async () => null,
+      emit: () => {},
+    });
     const run = await service.start('m1');
     expect(run.baselineW).toBe(5);
     writeFileSync(join(root, 'power_supply/BAT0/power_now'), '15000000\n'); // 10 W above idle while "generating"
@@ -80,8 +125,16 @@ describe('telemetry service', () => {
   });
 
   it('subtracts the idle baseline from a RAPL energy counter', async () => {
-    const root = sysTree({ 'powercap/intel-rapl:0/name': 'package-0\n', 'powercap/intel-rapl:0/energy_uj': '1000000\n', 'powercap/intel-rapl:0/max_energy_range_uj': '262143328850\n' });
-    const service = new TelemetryService({ sources: powerSources('linux', root), usage: async () => null, emit: () => {} });
+    const root = sysTree({
+      'powercap/intel-rapl:0/name': 'package-0\n',
+      'powercap/intel-rapl:0/energy_uj': '1000000\n',
+      'powercap/intel-rapl:0/max_energy_range_uj': '262143328850\n',
+    });
+    const service = new TelemetryService({
+      sources: powerSources('linux', root),
+      usage: async () => null,
+      emit: () => {},
+    });
     const run = await service.start('m2'); // baseline: the counter does not move → 0 W
     expect(run.baselineW).toBe(0);
     writeFileSync(join(root, 'powercap/intel-rapl:0/energy_uj'), '4000000\n'); // +3 J
@@ -95,20 +148,39 @@ describe('telemetry service', () => {
     const engine = new EngineHost({ spawn: forkWorker, onStatus: () => {}, gpu: 'cpu' });
     await engine.load({ id: 'demo', name: 'demo', path: demoModel });
     const emitted: Sample[][] = [];
-    const service = new TelemetryService({ sources: powerSources('linux', tempDir()), usage: () => engine.usage(), emit: (s) => emitted.push(s) });
+    const service = new TelemetryService({
+      sources: powerSources('linux', tempDir()),
+      usage: () => engine.usage(),
+      emit: (s) => emitted.push(s),
+    });
     const run = await service.start('m3');
     const stamps: number[] = [];
-    const result = await engine.generate({
-      requestId: 'r', mode: 'raw', systemPrompt: '', history: [{ role: 'user', text: 'Once upon a time' }], contextSize: 1024,
-      sampling: { ...defaultSampling, temperature: 0, maxTokens: 400 },
-    }, (_text, tokens) => { stamps.push(performance.now()); run.setTokens(tokens); });
+    const result = await engine.generate(
+      {
+        requestId: 'r',
+        mode: 'raw',
+        systemPrompt: '',
+        history: [{ role: 'user', text: 'Once upon a time' }],
+        contextSize: 1024,
+        sampling: { ...defaultSampling, temperature: 0, maxTokens: 400 },
+      },
+      (_text, tokens) => {
+        stamps.push(performance.now());
+        run.setTokens(tokens);
+      },
+    );
     const summary = run.finish(result.outputTokens);
     const samples = emitted.flat();
     const seconds = (stamps.at(-1)! - stamps[0]!) / 1000;
     expect(samples.length).toBeGreaterThanOrEqual(Math.floor(seconds * 4) - 1);
-    expect(samples.every((s) => s.rssBytes! > 10e6 && s.contextSize! > 0 && s.contextTokens! <= s.contextSize!), JSON.stringify(samples.slice(0, 2))).toBe(true);
+    expect(
+      samples.every((s) => s.rssBytes! > 10e6 && s.contextSize! > 0 && s.contextTokens! <= s.contextSize!),
+      JSON.stringify(samples.slice(0, 2)),
+    ).toBe(true);
     expect(new Set(samples.map((s) => s.tokensPerSec?.toFixed(1))).size).toBeGreaterThan(1);
-    console.log(`telemetry: ${samples.length} samples over ${seconds.toFixed(2)} s, sampler CPU ${(summary.samplerCpuShare * 100).toFixed(3)}% of a core`);
+    console.log(
+      `telemetry: ${samples.length} samples over ${seconds.toFixed(2)} s, sampler CPU ${(summary.samplerCpuShare * 100).toFixed(3)}% of a core`,
+    );
     expect(summary.samplerCpuShare).toBeLessThan(0.01);
     expect(summary.energyJoules).toBeNull();
     expect(summary.powerUnavailable).toMatch(/no RAPL.*no \/sys\/class\/power_supply/);

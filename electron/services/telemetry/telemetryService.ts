@@ -9,7 +9,14 @@ export const SAMPLE_MS = 250;
 const BATCH_EVERY = 2; // samples per event: two events a second
 const BASELINE_MS = 200;
 
-export interface WorkerUsage { pid: number; rssBytes: number; cpuUserUs: number; cpuSystemUs: number; contextTokens: number; contextSize: number }
+export interface WorkerUsage {
+  pid: number;
+  rssBytes: number;
+  cpuUserUs: number;
+  cpuSystemUs: number;
+  contextTokens: number;
+  contextSize: number;
+}
 
 export type Sample = TelemetrySample;
 
@@ -52,7 +59,11 @@ export class TelemetryRun {
   private readonly counterStart: RaplCounter | null;
   private readonly powerReason: string | null;
 
-  constructor(options: TelemetryOptions, messageId: string, baseline: { watts: number | null; counter: RaplCounter | null; reason: string | null }) {
+  constructor(
+    options: TelemetryOptions,
+    messageId: string,
+    baseline: { watts: number | null; counter: RaplCounter | null; reason: string | null },
+  ) {
     this.options = options;
     this.messageId = messageId;
     this.startedAt = this.now();
@@ -64,10 +75,14 @@ export class TelemetryRun {
     this.timer = setInterval(() => void this.sample(), SAMPLE_MS);
   }
 
-  private now() { return this.options.now ? this.options.now() : performance.now(); }
+  private now() {
+    return this.options.now ? this.options.now() : performance.now();
+  }
 
   /** Tokens produced so far (called from the token stream; cheap). */
-  setTokens(tokens: number) { this.tokens = tokens; }
+  setTokens(tokens: number) {
+    this.tokens = tokens;
+  }
 
   private async sample() {
     if (this.busy) return;
@@ -75,17 +90,36 @@ export class TelemetryRun {
     const cpuBefore = process.cpuUsage();
     try {
       const at = this.now();
-      const [usage, battery] = await Promise.all([this.options.usage().catch(() => null), this.options.sources.battery()]);
+      const [usage, battery] = await Promise.all([
+        this.options.usage().catch(() => null),
+        this.options.sources.battery(),
+      ]);
       const cpuUs = usage ? usage.cpuUserUs + usage.cpuSystemUs : null;
       const elapsed = (at - this.lastAt) / 1000;
-      const cpuPercent = cpuUs !== null && this.lastCpuUs !== null && elapsed > 0 ? ((cpuUs - this.lastCpuUs) / 1e6 / elapsed) * 100 : null;
-      const tokensPerSec = elapsed > 0 && this.tokens > this.lastTokens ? (this.tokens - this.lastTokens) / elapsed : this.tokens > 0 ? 0 : null;
+      const cpuPercent =
+        cpuUs !== null && this.lastCpuUs !== null && elapsed > 0
+          ? ((cpuUs - this.lastCpuUs) / 1e6 / elapsed) * 100
+          : null;
+      const tokensPerSec =
+        elapsed > 0 && this.tokens > this.lastTokens
+          ? (this.tokens - this.lastTokens) / elapsed
+          : this.tokens > 0
+            ? 0
+            : null;
       const powerW = this.powerNow(battery.ok ? battery.value : null, elapsed);
       const excess = powerW !== null && this.baselineW !== null ? Math.max(0, powerW - this.baselineW) : null;
       const s: Sample = {
-        messageId: this.messageId, atMs: Math.round(at - this.startedAt), tokens: this.tokens, tokensPerSec,
-        rssBytes: usage?.rssBytes ?? null, cpuPercent, contextTokens: usage?.contextTokens ?? null, contextSize: usage?.contextSize ?? null,
-        batteryPercent: battery.ok ? battery.value.percent : null, charging: battery.ok ? battery.value.charging : null, powerW,
+        messageId: this.messageId,
+        atMs: Math.round(at - this.startedAt),
+        tokens: this.tokens,
+        tokensPerSec,
+        rssBytes: usage?.rssBytes ?? null,
+        cpuPercent,
+        contextTokens: usage?.contextTokens ?? null,
+        contextSize: usage?.contextSize ?? null,
+        batteryPercent: battery.ok ? battery.value.percent : null,
+        charging: battery.ok ? battery.value.charging : null,
+        powerW,
         energyPerTokenMj: excess !== null && tokensPerSec ? (excess / tokensPerSec) * 1000 : null,
       };
       this.lastAt = at;
@@ -101,7 +135,10 @@ export class TelemetryRun {
     }
   }
 
-  private powerNow(battery: { powerW: number | null; charging: boolean | null } | null, seconds: number): number | null {
+  private powerNow(
+    battery: { powerW: number | null; charging: boolean | null } | null,
+    seconds: number,
+  ): number | null {
     if (this.lastCounter) {
       const counter = this.options.sources.energy();
       if (!counter.ok || seconds <= 0) return null;
@@ -141,14 +178,21 @@ export class TelemetryRun {
         energyJoules = 0;
         for (let i = 1; i < points.length; i++) {
           const dt = (points[i]!.atMs - points[i - 1]!.atMs) / 1000;
-          energyJoules += dt * (Math.max(0, points[i]!.powerW! - this.baselineW) + Math.max(0, points[i - 1]!.powerW! - this.baselineW)) / 2;
+          energyJoules +=
+            (dt *
+              (Math.max(0, points[i]!.powerW! - this.baselineW) +
+                Math.max(0, points[i - 1]!.powerW! - this.baselineW))) /
+            2;
         }
         powerSource = 'battery discharge rate';
         powerMethod = `∫(battery power − idle baseline ${this.baselineW.toFixed(2)} W) dt over ${points.length} samples at ${1000 / SAMPLE_MS} Hz`;
       } else powerUnavailable = 'the answer was too short for two battery power samples';
     }
     return {
-      energyJoules, powerSource, powerMethod, powerUnavailable: energyJoules === null ? powerUnavailable : null,
+      energyJoules,
+      powerSource,
+      powerMethod,
+      powerUnavailable: energyJoules === null ? powerUnavailable : null,
       energyPerTokenMj: energyJoules !== null && outputTokens > 0 ? (energyJoules / outputTokens) * 1000 : null,
       peakRssBytes: rss.length ? Math.max(...rss) : null,
       meanCpuPercent: cpu.length ? cpu.reduce((a, b) => a + b, 0) / cpu.length : null,
@@ -178,7 +222,15 @@ export class TelemetryService {
     if (battery.ok && battery.value.powerW !== null && !battery.value.charging) {
       return new TelemetryRun(this.options, messageId, { watts: battery.value.powerW, counter: null, reason: null });
     }
-    const batteryWhy = !battery.ok ? battery.reason : battery.value.charging ? 'on AC power: the battery rate measures charging, not use' : 'the battery reports no power figure';
-    return new TelemetryRun(this.options, messageId, { watts: null, counter: null, reason: `${counter.reason}; ${batteryWhy}` });
+    const batteryWhy = !battery.ok
+      ? battery.reason
+      : battery.value.charging
+        ? 'on AC power: the battery rate measures charging, not use'
+        : 'the battery reports no power figure';
+    return new TelemetryRun(this.options, messageId, {
+      watts: null,
+      counter: null,
+      reason: `${counter.reason}; ${batteryWhy}`,
+    });
   }
 }

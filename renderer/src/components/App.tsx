@@ -17,14 +17,30 @@ export function App() {
       <Sidebar />
       <main>
         <EngineBar />
-        {!connected && <div className="banner" role="status">Connecting to Edgewise…</div>}
+        {!connected && (
+          <div className="banner" role="status">
+            Connecting to Edgewise…
+          </div>
+        )}
         {notice && (
           <div className="banner error" role="alert" data-testid="notice">
             <span>{notice}</span>
-            <button onClick={actions.dismiss} aria-label="Dismiss">×</button>
+            <button onClick={actions.dismiss} aria-label="Dismiss">
+              ×
+            </button>
           </div>
         )}
-        {view === 'chat' ? <ChatView /> : view === 'fit' ? <FitView /> : view === 'lab' ? <QuantView /> : view === 'models' ? <ModelsView /> : <RoutingView />}
+        {view === 'chat' ? (
+          <ChatView />
+        ) : view === 'fit' ? (
+          <FitView />
+        ) : view === 'lab' ? (
+          <QuantView />
+        ) : view === 'models' ? (
+          <ModelsView />
+        ) : (
+          <RoutingView />
+        )}
         <ConsentDialog />
       </main>
     </div>

@@ -25,25 +25,52 @@ export function ChatView() {
   return (
     <section className="chat">
       <div className="toolbar">
-        <button onClick={() => setShowSettings(!showSettings)} disabled={!currentId}>Settings</button>
-        <button onClick={() => setShowTelemetry(!showTelemetry)} aria-pressed={showTelemetry}>Telemetry</button>
-        {last?.role === 'assistant' && !streaming && <button onClick={() => void actions.regenerate()}>Regenerate</button>}
+        <button onClick={() => setShowSettings(!showSettings)} disabled={!currentId}>
+          Settings
+        </button>
+        <button onClick={() => setShowTelemetry(!showTelemetry)} aria-pressed={showTelemetry}>
+          Telemetry
+        </button>
+        {last?.role === 'assistant' && !streaming && (
+          <button onClick={() => void actions.regenerate()}>Regenerate</button>
+        )}
       </div>
       {showSettings && currentId && <SettingsPanel />}
       {showTelemetry && <TelemetryPanel />}
       <VirtualList items={messages} keyOf={(m) => m.id} render={(m) => <MessageView message={m} />} testId="messages">
         {messages.length === 0 && <FirstRunCard />}
-        {messages.length === 0 && <p className="empty">Start a story, e.g. “Once upon a time”. Everything runs on this machine.</p>}
+        {messages.length === 0 && (
+          <p className="empty">Start a story, e.g. “Once upon a time”. Everything runs on this machine.</p>
+        )}
       </VirtualList>
-      <form className="composer" onSubmit={(e) => { e.preventDefault(); submit(); }}>
+      <form
+        className="composer"
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
+        }}
+      >
         <textarea
-          value={text} placeholder="Message (Enter to send, Shift+Enter for a new line)" aria-label="Message"
+          value={text}
+          placeholder="Message (Enter to send, Shift+Enter for a new line)"
+          aria-label="Message"
           onChange={(e) => setText(e.target.value)}
-          onKeyDown={(e) => { if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); submit(); } }}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.shiftKey) {
+              e.preventDefault();
+              submit();
+            }
+          }}
         />
-        {streaming
-          ? <button type="button" className="stop" onClick={() => void actions.stop()}>Stop</button>
-          : <button type="submit" className="primary" disabled={!text.trim()}>Send</button>}
+        {streaming ? (
+          <button type="button" className="stop" onClick={() => void actions.stop()}>
+            Stop
+          </button>
+        ) : (
+          <button type="submit" className="primary" disabled={!text.trim()}>
+            Send
+          </button>
+        )}
       </form>
     </section>
   );

@@ -24,12 +24,31 @@ function Figures({ c }: { c: Comparison }) {
   ];
   return (
     <table className="lab-table" data-testid="comparison-table">
-      <thead><tr><th />{c.variants.map((v, i) => <th key={i} title={v.file}>{v.name}</th>)}</tr></thead>
+      <thead>
+        <tr>
+          <th />
+          {c.variants.map((v, i) => (
+            <th key={i} title={v.file}>
+              {v.name}
+            </th>
+          ))}
+        </tr>
+      </thead>
       <tbody>
         {rows.map(([label, cell]) => (
-          <tr key={label}><th scope="row">{label}</th>{c.variants.map((v, i) => <td key={i}>{cell(v)}</td>)}</tr>
+          <tr key={label}>
+            <th scope="row">{label}</th>
+            {c.variants.map((v, i) => (
+              <td key={i}>{cell(v)}</td>
+            ))}
+          </tr>
         ))}
-        <tr className="lab-answers"><th scope="row">answer</th>{c.variants.map((v, i) => <td key={i}>{v.answer}</td>)}</tr>
+        <tr className="lab-answers">
+          <th scope="row">answer</th>
+          {c.variants.map((v, i) => (
+            <td key={i}>{v.answer}</td>
+          ))}
+        </tr>
       </tbody>
     </table>
   );
@@ -43,8 +62,14 @@ function LiveColumns({ columns }: { columns: Column[] }) {
       {columns.map((col, i) => (
         <div key={i} className="lab-column" data-stage={col.stage}>
           <h3>{fileName(models.find((m) => m.id === picked[i])?.path ?? `variant ${i + 1}`)}</h3>
-          <progress max={1} value={col.fraction} aria-label={`variant ${i + 1} ${col.stage}`} /> <span className="muted">{col.stage}</span>
-          {col.result && <p className="muted">{fmt(col.result.decodeTokensPerSec)} tok/s · TTFT {fmt(col.result.ttftMs, 1)} ms · perplexity {fmt(col.result.perplexity, 3)}</p>}
+          <progress max={1} value={col.fraction} aria-label={`variant ${i + 1} ${col.stage}`} />{' '}
+          <span className="muted">{col.stage}</span>
+          {col.result && (
+            <p className="muted">
+              {fmt(col.result.decodeTokensPerSec)} tok/s · TTFT {fmt(col.result.ttftMs, 1)} ms · perplexity{' '}
+              {fmt(col.result.perplexity, 3)}
+            </p>
+          )}
           <p className="lab-answer">{col.answer}</p>
         </div>
       ))}
@@ -63,15 +88,28 @@ export function ComparisonView() {
         <>
           <h2>Results</h2>
           <p className="muted">
-            {opened.settings.textName}: {fmt(opened.settings.textTokens)} tokens, {opened.settings.chunks} chunks of {opened.settings.ctx},
-            {' '}{fmt(opened.settings.scoredPositions)} positions scored; {opened.settings.threads} thread(s); prompt “{opened.settings.prompt}”, greedy.
-            Variants ran one after another, never at once, so each had the machine to itself.
+            {opened.settings.textName}: {fmt(opened.settings.textTokens)} tokens, {opened.settings.chunks} chunks of{' '}
+            {opened.settings.ctx}, {fmt(opened.settings.scoredPositions)} positions scored; {opened.settings.threads}{' '}
+            thread(s); prompt “{opened.settings.prompt}”, greedy. Variants ran one after another, never at once, so each
+            had the machine to itself.
           </p>
           <Figures c={opened} />
           <QualityChart variants={opened.variants} />
           <div className="lab-actions">
-            <button onClick={() => downloadText(`comparison-${stamp}.json`, 'application/json', JSON.stringify({ settings: opened.settings, variants: comparisonJson(opened.variants) }, null, 2))}>Export JSON</button>
-            <button onClick={() => downloadText(`comparison-${stamp}.csv`, 'text/csv', comparisonCsv(opened.variants))}>Export CSV</button>
+            <button
+              onClick={() =>
+                downloadText(
+                  `comparison-${stamp}.json`,
+                  'application/json',
+                  JSON.stringify({ settings: opened.settings, variants: comparisonJson(opened.variants) }, null, 2),
+                )
+              }
+            >
+              Export JSON
+            </button>
+            <button onClick={() => downloadText(`comparison-${stamp}.csv`, 'text/csv', comparisonCsv(opened.variants))}>
+              Export CSV
+            </button>
           </div>
         </>
       )}
@@ -84,7 +122,9 @@ export function ComparisonView() {
                 <button className="link" onClick={() => labActions.open(c.id)} aria-current={c.id === openedId}>
                   {new Date(c.createdAt).toLocaleString()}: {c.variants.map((v) => v.quantization).join(', ')}
                 </button>
-                <button className="link" onClick={() => void labActions.remove(c.id)} aria-label="Delete comparison">×</button>
+                <button className="link" onClick={() => void labActions.remove(c.id)} aria-label="Delete comparison">
+                  ×
+                </button>
               </li>
             ))}
           </ul>

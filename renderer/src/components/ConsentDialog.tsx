@@ -6,18 +6,34 @@ export function ConsentDialog() {
   if (!request) return null;
   return (
     <div className="dialog-backdrop">
-      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="consent-title" data-testid="consent-dialog">
+      <div
+        className="dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="consent-title"
+        data-testid="consent-dialog"
+      >
         <h2 id="consent-title">Send this query to {request.partner}?</h2>
         <p>{request.reasons.join(' ')}</p>
         <dl className="consent-facts">
-          <dt>To</dt><dd>{request.partner} at <code>{request.host}</code>, model <code>{request.model}</code></dd>
-          <dt>Estimated cost</dt><dd>up to ${request.estimatedCostUsd.toFixed(4)} (at most the answer's token limit)</dd>
+          <dt>To</dt>
+          <dd>
+            {request.partner} at <code>{request.host}</code>, model <code>{request.model}</code>
+          </dd>
+          <dt>Estimated cost</dt>
+          <dd>up to ${request.estimatedCostUsd.toFixed(4)} (at most the answer's token limit)</dd>
         </dl>
         <p className="explain">Exactly this text leaves your machine:</p>
-        <pre className="consent-text" data-testid="consent-text">{request.sends}</pre>
+        <pre className="consent-text" data-testid="consent-text">
+          {request.sends}
+        </pre>
         <div className="dialog-actions">
-          <button className="primary" onClick={() => void actions.answerConsent(request.messageId, 'yes')}>Send this query</button>
-          <button onClick={() => void actions.answerConsent(request.messageId, 'yes for this conversation')}>Yes for this conversation</button>
+          <button className="primary" onClick={() => void actions.answerConsent(request.messageId, 'yes')}>
+            Send this query
+          </button>
+          <button onClick={() => void actions.answerConsent(request.messageId, 'yes for this conversation')}>
+            Yes for this conversation
+          </button>
           <button onClick={() => void actions.answerConsent(request.messageId, 'no')}>No, answer here</button>
         </div>
       </div>

@@ -1,7 +1,14 @@
 import { useState } from 'react';
 import { useApp, actions } from '../store.ts';
 
-const stateText = { starting: 'Starting engine…', idle: 'No model loaded', loading: 'Loading', ready: 'Ready', crashed: 'Engine crashed', error: 'Error' };
+const stateText = {
+  starting: 'Starting engine…',
+  idle: 'No model loaded',
+  loading: 'Loading',
+  ready: 'Ready',
+  crashed: 'Engine crashed',
+  error: 'Error',
+};
 
 export function EngineBar() {
   const engine = useApp((s) => s.engine);
@@ -15,21 +22,45 @@ export function EngineBar() {
     <header className="engine-bar">
       <select aria-label="Model" value={selected} onChange={(e) => void actions.setModel(e.target.value)}>
         {!selected && <option value="">Choose a model</option>}
-        {models.map((m) => <option key={m.id} value={m.id}>{m.name} · {m.quantization} · {m.parameters ?? '?'} params</option>)}
+        {models.map((m) => (
+          <option key={m.id} value={m.id}>
+            {m.name} · {m.quantization} · {m.parameters ?? '?'} params
+          </option>
+        ))}
       </select>
       <button onClick={() => setAdding(!adding)}>Add model…</button>
       {adding && (
-        <form className="add-model" onSubmit={(e) => { e.preventDefault(); setAdding(false); void actions.addModel(path); }}>
-          <input placeholder="/full/path/to/model.gguf" value={path} aria-label="Model path" onChange={(e) => setPath(e.target.value)} />
+        <form
+          className="add-model"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setAdding(false);
+            void actions.addModel(path);
+          }}
+        >
+          <input
+            placeholder="/full/path/to/model.gguf"
+            value={path}
+            aria-label="Model path"
+            onChange={(e) => setPath(e.target.value)}
+          />
           <button type="submit">Add</button>
         </form>
       )}
-      <span className={`engine-state ${engine?.state ?? 'starting'}`} data-testid="engine-state" data-state={engine?.state ?? 'starting'}>
+      <span
+        className={`engine-state ${engine?.state ?? 'starting'}`}
+        data-testid="engine-state"
+        data-state={engine?.state ?? 'starting'}
+      >
         {engine ? stateText[engine.state] : 'Connecting…'}
         {engine?.state === 'loading' && engine.progress !== null && ` ${Math.round(engine.progress * 100)}%`}
         {engine?.state === 'ready' && ` · ${engine.backend} · ${engine.threads} threads`}
       </span>
-      {engine?.error && <span className="engine-error" title={engine.error}>{engine.error}</span>}
+      {engine?.error && (
+        <span className="engine-error" title={engine.error}>
+          {engine.error}
+        </span>
+      )}
       {model?.description && <p className="model-note">{model.description}</p>}
     </header>
   );

@@ -18,8 +18,9 @@ export function FirstRunCard() {
   if (!onlyDemo || !best) return null;
   return (
     <div className="first-run" data-testid="first-run">
-      <strong>Only the tiny demo model is installed.</strong> The best fit for this machine is <strong>{best.name}</strong> at {best.quantization}:
-      about {gb(best.weightsBytes)} to download, {gb(best.totalBytes)} in memory with an 8K context.{' '}
+      <strong>Only the tiny demo model is installed.</strong> The best fit for this machine is{' '}
+      <strong>{best.name}</strong> at {best.quantization}: about {gb(best.weightsBytes)} to download,{' '}
+      {gb(best.totalBytes)} in memory with an 8K context.{' '}
       <button onClick={() => actions.show('fit')}>See what fits</button>
     </div>
   );

@@ -5,11 +5,20 @@ import { useMemo, type ReactNode } from 'react';
 function inlines(nodes: Inline[]): ReactNode[] {
   return nodes.map((node, i) => {
     switch (node.type) {
-      case 'text': return node.text;
-      case 'code': return <code key={i}>{node.text}</code>;
-      case 'strong': return <strong key={i}>{inlines(node.children)}</strong>;
-      case 'em': return <em key={i}>{inlines(node.children)}</em>;
-      case 'link': return <a key={i} href={node.href} target="_blank" rel="noopener noreferrer">{inlines(node.children)}</a>;
+      case 'text':
+        return node.text;
+      case 'code':
+        return <code key={i}>{node.text}</code>;
+      case 'strong':
+        return <strong key={i}>{inlines(node.children)}</strong>;
+      case 'em':
+        return <em key={i}>{inlines(node.children)}</em>;
+      case 'link':
+        return (
+          <a key={i} href={node.href} target="_blank" rel="noopener noreferrer">
+            {inlines(node.children)}
+          </a>
+        );
     }
   });
 }
@@ -20,9 +29,20 @@ export function Markdown({ text }: { text: string }) {
     <div className="markdown">
       {blocks.map((block, i) => {
         switch (block.type) {
-          case 'paragraph': return <p key={i}>{inlines(block.children)}</p>;
-          case 'heading': return <p key={i} className={`heading h${block.level}`}>{inlines(block.children)}</p>;
-          case 'code': return <pre key={i} data-lang={block.lang}><code>{block.text}</code></pre>;
+          case 'paragraph':
+            return <p key={i}>{inlines(block.children)}</p>;
+          case 'heading':
+            return (
+              <p key={i} className={`heading h${block.level}`}>
+                {inlines(block.children)}
+              </p>
+            );
+          case 'code':
+            return (
+              <pre key={i} data-lang={block.lang}>
+                <code>{block.text}</code>
+              </pre>
+            );
           case 'list': {
             const items = block.items.map((item, j) => <li key={j}>{inlines(item)}</li>);
             return block.ordered ? <ol key={i}>{items}</ol> : <ul key={i}>{items}</ul>;

@@ -5,7 +5,6 @@ import { fmt } from '../format.ts';
 import { Markdown } from './Markdown.tsx';
 import { TraceView } from './TraceView.tsx';
 
-
 function Stats({ message }: { message: Message }) {
   const live = useApp((s) => s.live[message.id]);
   if (message.status === 'streaming') {
@@ -24,18 +23,29 @@ function Stats({ message }: { message: Message }) {
           {s.backend === 'remote'
             ? `${s.modelFile} · remote · first token after ${fmt(s.ttftMs)} ms · `
             : `${s.modelFile} · ${s.quantization} · ${s.backend} · TTFT ${fmt(s.ttftMs)} ms · prompt ${s.promptTokens} tok${s.prefillTokensPerSec > 0 ? ` @ ${fmt(s.prefillTokensPerSec)} tok/s` : ' (reused from cache)'} · `}
-          {s.outputTokens} tok @ {fmt(s.decodeTokensPerSec, 1)} tok/s{s.backend === 'remote' && ' (as received)'} · stop: {s.stopReason}
+          {s.outputTokens} tok @ {fmt(s.decodeTokensPerSec, 1)} tok/s{s.backend === 'remote' && ' (as received)'} ·
+          stop: {s.stopReason}
           {s.meanConfidence != null && ` · confidence ${fmt(s.meanConfidence, 2)}`}
-          {s.backend !== 'remote' && (s.energyPerTokenMj != null
-            ? <span title={`${s.powerSource}: ${s.powerMethod}`}> · {fmt(s.energyJoules ?? 0, 2)} J, {fmt(s.energyPerTokenMj, 1)} mJ/token</span>
-            : s.powerUnavailable ? <span title={s.powerUnavailable}> · energy unavailable</span> : null)}
+          {s.backend !== 'remote' &&
+            (s.energyPerTokenMj != null ? (
+              <span title={`${s.powerSource}: ${s.powerMethod}`}>
+                {' '}
+                · {fmt(s.energyJoules ?? 0, 2)} J, {fmt(s.energyPerTokenMj, 1)} mJ/token
+              </span>
+            ) : s.powerUnavailable ? (
+              <span title={s.powerUnavailable}> · energy unavailable</span>
+            ) : null)}
           {s.peakRssBytes != null && ` · worker ${fmt(s.peakRssBytes / 1024 ** 2)} MB`}
         </span>
       )}
       {s?.contextShifted && <span className="shifted"> · earlier turns were dropped to fit the context window</span>}
       {message.status === 'aborted' && <span> · stopped</span>}
       {message.status === 'interrupted' && <span className="warn"> · interrupted</span>}
-      {message.error && <div className="message-error" role="alert">{message.error}</div>}
+      {message.error && (
+        <div className="message-error" role="alert">
+          {message.error}
+        </div>
+      )}
     </div>
   );
 }
@@ -48,19 +58,41 @@ export const MessageView = memo(function MessageView({ message }: { message: Mes
   return (
     <article className={`message ${message.role}`} data-testid={`message-${message.role}`} data-status={message.status}>
       {editing ? (
-        <form onSubmit={(e) => { e.preventDefault(); setEditing(false); void actions.edit(message.id, draft); }}>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            setEditing(false);
+            void actions.edit(message.id, draft);
+          }}
+        >
           <textarea value={draft} aria-label="Edit message" onChange={(e) => setDraft(e.target.value)} />
-          <button type="submit" className="primary">Save & resend</button>
-          <button type="button" onClick={() => setEditing(false)}>Cancel</button>
+          <button type="submit" className="primary">
+            Save & resend
+          </button>
+          <button type="button" onClick={() => setEditing(false)}>
+            Cancel
+          </button>
         </form>
       ) : (
-        <div className="body" data-testid="message-text">{message.role === 'assistant' ? <Markdown text={message.text} /> : message.text}</div>
+        <div className="body" data-testid="message-text">
+          {message.role === 'assistant' ? <Markdown text={message.text} /> : message.text}
+        </div>
       )}
       {message.role === 'user' && !editing && !busy && (
-        <button className="edit" onClick={() => { setDraft(message.text); setEditing(true); }}>Edit</button>
+        <button
+          className="edit"
+          onClick={() => {
+            setDraft(message.text);
+            setEditing(true);
+          }}
+        >
+          Edit
+        </button>
       )}
       {message.role === 'assistant' && <Stats message={message} />}
-      {message.role === 'assistant' && message.trace && <TraceView trace={message.trace} messageId={message.id} last={last} />}
+      {message.role === 'assistant' && message.trace && (
+        <TraceView trace={message.trace} messageId={message.id} last={last} />
+      )}
     </article>
   );
 });

@@ -10,31 +10,111 @@ import { modelsActions, useModels } from '../modelsStore.ts';
 import { fileName, fmt, gb, size } from '../format.ts';
 
 const sourceLabel: Record<ModelInfo['source'], string> = {
-  bundled: 'bundled demo', library: 'Edgewise models folder', added: 'added by path', ollama: 'Ollama (used in place)', lmstudio: 'LM Studio (used in place)',
+  bundled: 'bundled demo',
+  library: 'Edgewise models folder',
+  added: 'added by path',
+  ollama: 'Ollama (used in place)',
+  lmstudio: 'LM Studio (used in place)',
 };
 
 function Catalog() {
   const { catalog, machine, downloads } = useModels();
-  const active = new Set(Object.values(downloads).filter((d) => d.state === 'downloading' || d.state === 'paused').map((d) => d.uri));
+  const active = new Set(
+    Object.values(downloads)
+      .filter((d) => d.state === 'downloading' || d.state === 'paused')
+      .map((d) => d.uri),
+  );
   return (
     <section aria-label="Catalog">
       <h2>Catalog</h2>
       <table className="models-table">
-        <thead><tr><th>model</th><th>parameters</th><th>license</th><th>file</th><th>size</th><th>this machine</th><th /></tr></thead>
+        <thead>
+          <tr>
+            <th>model</th>
+            <th>parameters</th>
+            <th>license</th>
+            <th>file</th>
+            <th>size</th>
+            <th>this machine</th>
+            <th />
+          </tr>
+        </thead>
         <tbody>
           {catalog.map((m) => {
             const files = m.files.length > 0 ? m.files : [null];
             return files.map((f, i) => {
-              const cell = m.facts && machine ? fitModel({ id: m.id, name: m.name, facts: m.facts, quantizationAware: m.quantizationAware, quantization: f?.quantization ?? 'Q4_K_M', weightsBytes: f?.sizeBytes ?? undefined }, machine, { quant: 'Q4_K_M', ctx: 8192, kvType: 'f16' }) : null;
+              const cell =
+                m.facts && machine
+                  ? fitModel(
+                      {
+                        id: m.id,
+                        name: m.name,
+                        facts: m.facts,
+                        quantizationAware: m.quantizationAware,
+                        quantization: f?.quantization ?? 'Q4_K_M',
+                        weightsBytes: f?.sizeBytes ?? undefined,
+                      },
+                      machine,
+                      { quant: 'Q4_K_M', ctx: 8192, kvType: 'f16' },
+                    )
+                  : null;
               return (
                 <tr key={`${m.id}-${i}`} data-testid="catalog-row" data-model={m.id}>
-                  <td>{i === 0 && <>{m.name}{m.quantizationAware && <span className="badge" title="Trained for low bit widths: loses less when quantized">QAT</span>}</>}</td>
+                  <td>
+                    {i === 0 && (
+                      <>
+                        {m.name}
+                        {m.quantizationAware && (
+                          <span className="badge" title="Trained for low bit widths: loses less when quantized">
+                            QAT
+                          </span>
+                        )}
+                      </>
+                    )}
+                  </td>
                   <td>{i === 0 && m.parameters}</td>
                   <td>{i === 0 && m.license}</td>
-                  <td>{f ? <span title={f.uri}>{f.quantization}</span> : <span className="muted" title="No file is listed yet: the catalog lists only files whose names were published">none listed</span>}</td>
-                  <td>{f?.sizeBytes ? size(f.sizeBytes) : cell ? <span title="estimated from the parameter count; the file's size is not recorded">≈ {size(cell.weightsBytes)}</span> : '?'}</td>
-                  <td>{cell && <span className={`verdict ${cell.verdict}`} title={`${gb(cell.totalBytes)} with an 8K context: ${cell.reason}`} data-testid="fit-badge">{cell.verdict}</span>}</td>
-                  <td>{f && <button onClick={() => void modelsActions.download(f.uri)} disabled={active.has(f.uri)}>Download</button>}</td>
+                  <td>
+                    {f ? (
+                      <span title={f.uri}>{f.quantization}</span>
+                    ) : (
+                      <span
+                        className="muted"
+                        title="No file is listed yet: the catalog lists only files whose names were published"
+                      >
+                        none listed
+                      </span>
+                    )}
+                  </td>
+                  <td>
+                    {f?.sizeBytes ? (
+                      size(f.sizeBytes)
+                    ) : cell ? (
+                      <span title="estimated from the parameter count; the file's size is not recorded">
+                        ≈ {size(cell.weightsBytes)}
+                      </span>
+                    ) : (
+                      '?'
+                    )}
+                  </td>
+                  <td>
+                    {cell && (
+                      <span
+                        className={`verdict ${cell.verdict}`}
+                        title={`${gb(cell.totalBytes)} with an 8K context: ${cell.reason}`}
+                        data-testid="fit-badge"
+                      >
+                        {cell.verdict}
+                      </span>
+                    )}
+                  </td>
+                  <td>
+                    {f && (
+                      <button onClick={() => void modelsActions.download(f.uri)} disabled={active.has(f.uri)}>
+                        Download
+                      </button>
+                    )}
+                  </td>
                 </tr>
               );
             });
@@ -51,15 +131,25 @@ function Download({ d }: { d: DownloadRecord }) {
       <strong>{d.fileName}</strong>{' '}
       <progress max={d.total ?? 1} value={d.total ? d.received : 0} aria-label={`${d.fileName} progress`} />{' '}
       <span className="muted">
-        {fmt(d.received / 1e6, 1)}{d.total ? ` of ${fmt(d.total / 1e6, 1)}` : ''} MB
-        {d.state === 'downloading' && ` · ${fmt(d.bytesPerSec / 1e6, 1)} MB/s${d.secondsLeft !== null ? ` · ${fmt(d.secondsLeft)} s left` : ''}`}
-        {' · '}{d.state}
-        {d.state === 'done' && (d.verifiedAgainst ? ` · sha256 verified against the ${d.verifiedAgainst}` : ' · no published sha256 to verify against')}
+        {fmt(d.received / 1e6, 1)}
+        {d.total ? ` of ${fmt(d.total / 1e6, 1)}` : ''} MB
+        {d.state === 'downloading' &&
+          ` · ${fmt(d.bytesPerSec / 1e6, 1)} MB/s${d.secondsLeft !== null ? ` · ${fmt(d.secondsLeft)} s left` : ''}`}
+        {' · '}
+        {d.state}
+        {d.state === 'done' &&
+          (d.verifiedAgainst
+            ? ` · sha256 verified against the ${d.verifiedAgainst}`
+            : ' · no published sha256 to verify against')}
       </span>
       {d.error && <span className="error-text"> {d.error}</span>}
       {d.state === 'downloading' && <button onClick={() => void modelsActions.control(d.id, 'pause')}>Pause</button>}
-      {(d.state === 'paused' || d.state === 'failed') && <button onClick={() => void modelsActions.control(d.id, 'resume')}>Resume</button>}
-      {(d.state === 'downloading' || d.state === 'paused' || d.state === 'failed') && <button onClick={() => void modelsActions.control(d.id, 'cancel')}>Cancel</button>}
+      {(d.state === 'paused' || d.state === 'failed') && (
+        <button onClick={() => void modelsActions.control(d.id, 'resume')}>Resume</button>
+      )}
+      {(d.state === 'downloading' || d.state === 'paused' || d.state === 'failed') && (
+        <button onClick={() => void modelsActions.control(d.id, 'cancel')}>Cancel</button>
+      )}
     </li>
   );
 }
@@ -69,12 +159,28 @@ function LocalModel({ m }: { m: ModelInfo }) {
   return (
     <tr data-testid="local-model" data-source={m.source}>
       <td>
-        {name === null
-          ? <>{m.name} <button className="link" onClick={() => setName(m.name)} aria-label={`Rename ${m.name}`}>✎</button></>
-          : <form onSubmit={(e) => { e.preventDefault(); void modelsActions.rename(m.id, name); setName(null); }}>
-              <input value={name} onChange={(e) => setName(e.target.value)} aria-label="New name" autoFocus /> <button type="submit">Save</button>
-            </form>}
-        <div className="muted" title={m.path}>{fileName(m.path)} · {sourceLabel[m.source]}</div>
+        {name === null ? (
+          <>
+            {m.name}{' '}
+            <button className="link" onClick={() => setName(m.name)} aria-label={`Rename ${m.name}`}>
+              ✎
+            </button>
+          </>
+        ) : (
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              void modelsActions.rename(m.id, name);
+              setName(null);
+            }}
+          >
+            <input value={name} onChange={(e) => setName(e.target.value)} aria-label="New name" autoFocus />{' '}
+            <button type="submit">Save</button>
+          </form>
+        )}
+        <div className="muted" title={m.path}>
+          {fileName(m.path)} · {sourceLabel[m.source]}
+        </div>
       </td>
       <td>{m.architecture}</td>
       <td>{m.parameters ?? '?'}</td>
@@ -85,7 +191,18 @@ function LocalModel({ m }: { m: ModelInfo }) {
       <td>
         <button onClick={() => void modelsActions.useInConversation(m.id)}>Use in conversation</button>
         {(m.source === 'library' || m.source === 'added') && (
-          <button onClick={() => { if (confirm(m.source === 'library' ? `Delete ${fileName(m.path)} from disk?` : `Forget ${fileName(m.path)}? The file stays where it is.`)) void modelsActions.remove(m.id); }}>
+          <button
+            onClick={() => {
+              if (
+                confirm(
+                  m.source === 'library'
+                    ? `Delete ${fileName(m.path)} from disk?`
+                    : `Forget ${fileName(m.path)}? The file stays where it is.`,
+                )
+              )
+                void modelsActions.remove(m.id);
+            }}
+          >
             {m.source === 'library' ? 'Delete' : 'Forget'}
           </button>
         )}
@@ -98,12 +215,31 @@ function Stores() {
   const stores = useModels((s) => s.stores);
   const [ollama, setOllama] = useState('');
   const [lmStudio, setLmStudio] = useState('');
-  useEffect(() => { setOllama(stores?.ollamaDir ?? ''); setLmStudio(stores?.lmStudioDir ?? ''); }, [stores]);
+  useEffect(() => {
+    setOllama(stores?.ollamaDir ?? '');
+    setLmStudio(stores?.lmStudioDir ?? '');
+  }, [stores]);
   if (!stores) return null;
   return (
-    <form className="models-stores" onSubmit={(e) => { e.preventDefault(); void modelsActions.setStores(ollama.trim() || null, lmStudio.trim() || null); }}>
-      <label>Ollama models folder <input value={ollama} placeholder={stores.ollama.join(' or ')} onChange={(e) => setOllama(e.target.value)} /></label>
-      <label>LM Studio models folder <input value={lmStudio} placeholder={stores.lmStudio.join(' or ')} onChange={(e) => setLmStudio(e.target.value)} /></label>
+    <form
+      className="models-stores"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void modelsActions.setStores(ollama.trim() || null, lmStudio.trim() || null);
+      }}
+    >
+      <label>
+        Ollama models folder{' '}
+        <input value={ollama} placeholder={stores.ollama.join(' or ')} onChange={(e) => setOllama(e.target.value)} />
+      </label>
+      <label>
+        LM Studio models folder{' '}
+        <input
+          value={lmStudio}
+          placeholder={stores.lmStudio.join(' or ')}
+          onChange={(e) => setLmStudio(e.target.value)}
+        />
+      </label>
       <button type="submit">Save folders</button>
     </form>
   );
@@ -112,9 +248,21 @@ function Stores() {
 function DownloadFrom() {
   const [uri, setUri] = useState('');
   return (
-    <form className="models-stores" onSubmit={(e) => { e.preventDefault(); if (uri.trim()) void modelsActions.download(uri.trim()); setUri(''); }}>
-      <label>Download a GGUF by URL or hf:user/repo/file.gguf <input value={uri} onChange={(e) => setUri(e.target.value)} aria-label="Model URL" /></label>
-      <button type="submit" disabled={!uri.trim()}>Download</button>
+    <form
+      className="models-stores"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (uri.trim()) void modelsActions.download(uri.trim());
+        setUri('');
+      }}
+    >
+      <label>
+        Download a GGUF by URL or hf:user/repo/file.gguf{' '}
+        <input value={uri} onChange={(e) => setUri(e.target.value)} aria-label="Model URL" />
+      </label>
+      <button type="submit" disabled={!uri.trim()}>
+        Download
+      </button>
     </form>
   );
 }
@@ -122,23 +270,46 @@ function DownloadFrom() {
 export function ModelsView() {
   const models = useApp((s) => s.models);
   const downloads = useModels((s) => s.downloads);
-  useEffect(() => { void modelsActions.load(); }, []);
+  useEffect(() => {
+    void modelsActions.load();
+  }, []);
   const list = Object.values(downloads).filter((d) => d.state !== 'cancelled');
   return (
     <section className="models" aria-label="Models">
       <section aria-label="On this machine">
         <h2>On this machine</h2>
         <table className="models-table">
-          <thead><tr><th>model</th><th>architecture</th><th>parameters</th><th>quantization</th><th>trained context</th><th>chat template</th><th>size</th><th /></tr></thead>
-          <tbody>{models.map((m) => <LocalModel key={m.id} m={m} />)}</tbody>
+          <thead>
+            <tr>
+              <th>model</th>
+              <th>architecture</th>
+              <th>parameters</th>
+              <th>quantization</th>
+              <th>trained context</th>
+              <th>chat template</th>
+              <th>size</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {models.map((m) => (
+              <LocalModel key={m.id} m={m} />
+            ))}
+          </tbody>
         </table>
-        <p className="muted">Add any .gguf file with <strong>Add model…</strong> at the top; it is checked before it is accepted.</p>
+        <p className="muted">
+          Add any .gguf file with <strong>Add model…</strong> at the top; it is checked before it is accepted.
+        </p>
         <Stores />
       </section>
       <section aria-label="Downloads">
         <h2>Downloads</h2>
         <DownloadFrom />
-        <ul className="downloads">{list.map((d) => <Download key={d.id} d={d} />)}</ul>
+        <ul className="downloads">
+          {list.map((d) => (
+            <Download key={d.id} d={d} />
+          ))}
+        </ul>
       </section>
       <Catalog />
     </section>

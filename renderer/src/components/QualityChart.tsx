@@ -3,7 +3,9 @@
 import type { VariantResult } from '../../../shared/quant.ts';
 import { fmt } from '../format.ts';
 
-const W = 420, H = 220, PAD = 44;
+const W = 420,
+  H = 220,
+  PAD = 44;
 
 export function QualityChart({ variants }: { variants: VariantResult[] }) {
   const base = variants.find((v) => v.isBase) ?? variants[0]!;
@@ -16,17 +18,27 @@ export function QualityChart({ variants }: { variants: VariantResult[] }) {
       <svg width={W} height={H} role="img" aria-label="Quality lost against size saved">
         <line x1={PAD} y1={H - PAD} x2={W - PAD} y2={H - PAD} stroke="currentColor" />
         <line x1={PAD} y1={PAD} x2={PAD} y2={H - PAD} stroke="currentColor" />
-        <text x={W / 2} y={H - 8} textAnchor="middle" fontSize="11">size saved against the base (0–100%)</text>
-        <text x={12} y={H / 2} textAnchor="middle" fontSize="11" transform={`rotate(-90 12 ${H / 2})`}>KL divergence (nats)</text>
-        <text x={PAD - 4} y={PAD + 4} textAnchor="end" fontSize="10">{fmt(maxLost, 3)}</text>
+        <text x={W / 2} y={H - 8} textAnchor="middle" fontSize="11">
+          size saved against the base (0–100%)
+        </text>
+        <text x={12} y={H / 2} textAnchor="middle" fontSize="11" transform={`rotate(-90 12 ${H / 2})`}>
+          KL divergence (nats)
+        </text>
+        <text x={PAD - 4} y={PAD + 4} textAnchor="end" fontSize="10">
+          {fmt(maxLost, 3)}
+        </text>
         {points.map(({ v, saved, lost }, i) => (
           <g key={i}>
             <circle cx={x(saved)} cy={y(lost)} r={4} fill="currentColor" />
-            <text x={x(saved) + 6} y={y(lost) - 6} fontSize="10">{v.quantization}</text>
+            <text x={x(saved) + 6} y={y(lost) - 6} fontSize="10">
+              {v.quantization}
+            </text>
           </g>
         ))}
       </svg>
-      <figcaption className="muted">Lower right is better: smaller files that keep the base’s next-token distribution.</figcaption>
+      <figcaption className="muted">
+        Lower right is better: smaller files that keep the base’s next-token distribution.
+      </figcaption>
     </figure>
   );
 }

@@ -17,12 +17,22 @@ function MakeLevels() {
       <h2>Make levels</h2>
       <label>
         From{' '}
-        <select value={sourceId ?? ''} onChange={(e) => void labActions.pickSource(e.target.value)} aria-label="Source model">
+        <select
+          value={sourceId ?? ''}
+          onChange={(e) => void labActions.pickSource(e.target.value)}
+          aria-label="Source model"
+        >
           <option value="">choose an F32, F16, BF16 or Q8_0 model…</option>
-          {sources.map((m) => <option key={m.id} value={m.id}>{m.name} ({m.quantization})</option>)}
+          {sources.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.name} ({m.quantization})
+            </option>
+          ))}
         </select>
       </label>
-      {sources.length === 0 && <p className="muted">No high-precision model yet: add an F16 or Q8_0 GGUF in Chat’s model list.</p>}
+      {sources.length === 0 && (
+        <p className="muted">No high-precision model yet: add an F16 or Q8_0 GGUF in Chat’s model list.</p>
+      )}
       {levels && (
         <div className="lab-levels">
           {quantTargets.map((t) => {
@@ -31,18 +41,32 @@ function MakeLevels() {
             return (
               <div key={t.name} className="lab-level" data-state={p?.state ?? 'idle'}>
                 <label title={level.blocker ?? undefined}>
-                  <input type="checkbox" disabled={!!level.blocker || running} checked={chosenTypes.includes(t.name) && !level.blocker}
-                    onChange={() => labActions.toggleType(t.name)} aria-label={t.name} />
+                  <input
+                    type="checkbox"
+                    disabled={!!level.blocker || running}
+                    checked={chosenTypes.includes(t.name) && !level.blocker}
+                    onChange={() => labActions.toggleType(t.name)}
+                    aria-label={t.name}
+                  />
                   {t.name}
                 </label>
                 {level.blocker && <span className="muted">not possible: {level.blocker}</span>}
                 {!level.blocker && level.fallbackTensors > 0 && (
-                  <span className="muted">{level.fallbackTensors} of {level.totalTensors} matrices have rows that are not a multiple of {t.rowBlock}; llama.cpp stores those with another type</span>
+                  <span className="muted">
+                    {level.fallbackTensors} of {level.totalTensors} matrices have rows that are not a multiple of{' '}
+                    {t.rowBlock}; llama.cpp stores those with another type
+                  </span>
                 )}
                 {p && (
                   <span className="lab-progress">
-                    <progress max={1} value={p.state === 'done' ? 1 : p.total ? p.done / p.total : 0} aria-label={`${t.name} progress`} />
-                    {p.state === 'done' && p.result ? `${fmt(p.result.sizeBytes / 1e6, 2)} MB, ${fmt(p.result.bitsPerWeight, 2)} bits/weight` : p.state}
+                    <progress
+                      max={1}
+                      value={p.state === 'done' ? 1 : p.total ? p.done / p.total : 0}
+                      aria-label={`${t.name} progress`}
+                    />
+                    {p.state === 'done' && p.result
+                      ? `${fmt(p.result.sizeBytes / 1e6, 2)} MB, ${fmt(p.result.bitsPerWeight, 2)} bits/weight`
+                      : p.state}
                     {p.message && <span className="error-text"> {p.message}</span>}
                   </span>
                 )}
@@ -50,7 +74,9 @@ function MakeLevels() {
             );
           })}
           <div className="lab-actions">
-            <button onClick={() => void labActions.quantize()} disabled={running || chosenTypes.length === 0}>Quantize</button>
+            <button onClick={() => void labActions.quantize()} disabled={running || chosenTypes.length === 0}>
+              Quantize
+            </button>
             {running && <button onClick={() => void labActions.cancelQuantize()}>Cancel</button>}
           </div>
         </div>
@@ -65,38 +91,85 @@ function CompareSetup() {
   return (
     <section className="lab-compare" aria-label="Compare">
       <h2>Compare</h2>
-      <p className="muted">Pick two to six files of one model. The one with the most bits per weight is the base that KL divergence is measured against.</p>
+      <p className="muted">
+        Pick two to six files of one model. The one with the most bits per weight is the base that KL divergence is
+        measured against.
+      </p>
       <div className="lab-picks">
         {models.map((m) => (
           <label key={m.id}>
-            <input type="checkbox" checked={picked.includes(m.id)} onChange={() => labActions.togglePick(m.id)} disabled={compareJob !== null} aria-label={`Compare ${fileName(m.path)}`} />
-            {fileName(m.path)} <span className="muted">{m.name}, {m.quantization}, {fmt(m.sizeBytes / 1e6, 2)} MB</span>
+            <input
+              type="checkbox"
+              checked={picked.includes(m.id)}
+              onChange={() => labActions.togglePick(m.id)}
+              disabled={compareJob !== null}
+              aria-label={`Compare ${fileName(m.path)}`}
+            />
+            {fileName(m.path)}{' '}
+            <span className="muted">
+              {m.name}, {m.quantization}, {fmt(m.sizeBytes / 1e6, 2)} MB
+            </span>
           </label>
         ))}
       </div>
       <div className="lab-settings">
-        <label>Context <input type="number" min={64} max={8192} step={64} value={ctx} onChange={(e) => labActions.set({ ctx: Number(e.target.value) })} /></label>
-        <label>Prompt <input value={prompt} onChange={(e) => labActions.set({ prompt: e.target.value })} aria-label="Prompt" /></label>
-        <label>Answer tokens <input type="number" min={1} max={1024} value={maxTokens} onChange={(e) => labActions.set({ maxTokens: Number(e.target.value) })} /></label>
+        <label>
+          Context{' '}
+          <input
+            type="number"
+            min={64}
+            max={8192}
+            step={64}
+            value={ctx}
+            onChange={(e) => labActions.set({ ctx: Number(e.target.value) })}
+          />
+        </label>
+        <label>
+          Prompt{' '}
+          <input value={prompt} onChange={(e) => labActions.set({ prompt: e.target.value })} aria-label="Prompt" />
+        </label>
+        <label>
+          Answer tokens{' '}
+          <input
+            type="number"
+            min={1}
+            max={1024}
+            value={maxTokens}
+            onChange={(e) => labActions.set({ maxTokens: Number(e.target.value) })}
+          />
+        </label>
         <label>
           Text {ownText ? <strong>{ownText.name}</strong> : 'the bundled reference text'}{' '}
-          <input type="file" accept=".txt,text/plain" aria-label="Use my own text file" onChange={async (e) => {
-            const file = e.target.files?.[0];
-            labActions.set({ ownText: file ? { name: file.name, content: await file.text() } : null });
-          }} />
+          <input
+            type="file"
+            accept=".txt,text/plain"
+            aria-label="Use my own text file"
+            onChange={async (e) => {
+              const file = e.target.files?.[0];
+              labActions.set({ ownText: file ? { name: file.name, content: await file.text() } : null });
+            }}
+          />
         </label>
       </div>
       <div className="lab-actions">
-        <button onClick={() => void labActions.compare()} disabled={picked.length < 2 || compareJob !== null}>Compare {picked.length || ''}</button>
+        <button onClick={() => void labActions.compare()} disabled={picked.length < 2 || compareJob !== null}>
+          Compare {picked.length || ''}
+        </button>
         {compareJob && <button onClick={() => void labActions.cancelCompare()}>Cancel</button>}
       </div>
-      {compareError && <p className="error-text" role="alert">{compareError}</p>}
+      {compareError && (
+        <p className="error-text" role="alert">
+          {compareError}
+        </p>
+      )}
     </section>
   );
 }
 
 export function QuantView() {
-  useEffect(() => { void labActions.init(); }, []);
+  useEffect(() => {
+    void labActions.init();
+  }, []);
   return (
     <section className="lab" aria-label="Quantize and compare">
       <MakeLevels />
@@ -106,9 +179,9 @@ export function QuantView() {
         <h3>Post-training quantization and quantization-aware training</h3>
         <p>
           The levels made here are post-training quantization: a model trained in 16 bits is rounded to fewer bits
-          afterwards, and the rounding error shows up as higher perplexity and KL divergence, more so the fewer bits
-          are left. Quantization-aware trained models (flagged in the catalog, such as BitNet b1.58 or Gemma 3 QAT)
-          saw the low precision during training and learned around it, so at the same size they lose much less.
+          afterwards, and the rounding error shows up as higher perplexity and KL divergence, more so the fewer bits are
+          left. Quantization-aware trained models (flagged in the catalog, such as BitNet b1.58 or Gemma 3 QAT) saw the
+          low precision during training and learned around it, so at the same size they lose much less.
         </p>
       </aside>
     </section>

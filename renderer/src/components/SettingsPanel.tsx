@@ -4,8 +4,12 @@ import { useApp, actions } from '../store.ts';
 
 type NumberKey = Exclude<keyof ConversationSettings['sampling'], 'seed'>;
 const fields: [NumberKey, string, number][] = [
-  ['temperature', 'Temperature', 0.05], ['topK', 'Top-k', 1], ['topP', 'Top-p', 0.01], ['minP', 'Min-p', 0.01],
-  ['repeatPenalty', 'Repeat penalty', 0.01], ['maxTokens', 'Max tokens', 1],
+  ['temperature', 'Temperature', 0.05],
+  ['topK', 'Top-k', 1],
+  ['topP', 'Top-p', 0.01],
+  ['minP', 'Min-p', 0.01],
+  ['repeatPenalty', 'Repeat penalty', 0.01],
+  ['maxTokens', 'Max tokens', 1],
 ];
 
 export function SettingsPanel() {
@@ -26,23 +30,53 @@ export function SettingsPanel() {
   const setSampling = (key: keyof ConversationSettings['sampling'], value: number | null) =>
     setDraft({ ...draft, sampling: { ...draft.sampling, [key]: value } });
   return (
-    <form className="settings" onSubmit={(e) => { e.preventDefault(); save(); }}>
-      <label className="wide">System prompt
+    <form
+      className="settings"
+      onSubmit={(e) => {
+        e.preventDefault();
+        save();
+      }}
+    >
+      <label className="wide">
+        System prompt
         <textarea value={draft.systemPrompt} onChange={(e) => setDraft({ ...draft, systemPrompt: e.target.value })} />
       </label>
       {fields.map(([key, label, step]) => (
-        <label key={key}>{label}
-          <input type="number" step={step} value={draft.sampling[key]} onChange={(e) => setSampling(key, Number(e.target.value))} />
+        <label key={key}>
+          {label}
+          <input
+            type="number"
+            step={step}
+            value={draft.sampling[key]}
+            onChange={(e) => setSampling(key, Number(e.target.value))}
+          />
         </label>
       ))}
-      <label>Seed (blank: random)
-        <input type="number" value={draft.sampling.seed ?? ''} onChange={(e) => setSampling('seed', e.target.value === '' ? null : Number(e.target.value))} />
+      <label>
+        Seed (blank: random)
+        <input
+          type="number"
+          value={draft.sampling.seed ?? ''}
+          onChange={(e) => setSampling('seed', e.target.value === '' ? null : Number(e.target.value))}
+        />
       </label>
-      <label>Context size
-        <input type="number" step={256} value={draft.contextSize} onChange={(e) => setDraft({ ...draft, contextSize: Number(e.target.value) })} />
+      <label>
+        Context size
+        <input
+          type="number"
+          step={256}
+          value={draft.contextSize}
+          onChange={(e) => setDraft({ ...draft, contextSize: Number(e.target.value) })}
+        />
       </label>
-      <button type="submit" className="primary">Save settings</button>
-      {error && <p className="message-error" role="alert">{error}</p>}
+      <button type="submit" className="primary">
+        Save settings
+      </button>
+      {error && (
+        <p className="message-error" role="alert">
+          {error}
+        </p>
+      )}
     </form>
   );
 }

@@ -14,15 +14,36 @@ export function SpeedChart({ samples }: { samples: TelemetrySample[] }) {
     const ink = dark() ? '#c9c9d1' : '#44444c';
     const grid = dark() ? '#33333a' : '#e6e6ea';
     const axis = { stroke: ink, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
-    plot.current = new uPlot({
-      width: box.current!.clientWidth || 320, height: 120, legend: { show: false }, cursor: { show: false },
-      scales: { x: { time: false } },
-      axes: [{ ...axis, label: 's', labelSize: 14 }, { ...axis, label: 'tok/s', labelSize: 14, size: 44 }],
-      series: [{}, { stroke: dark() ? '#7aa7ff' : '#2f6fed', width: 2, fill: dark() ? 'rgba(122,167,255,.15)' : 'rgba(47,111,237,.1)' }],
-    }, [[], []], box.current!);
+    plot.current = new uPlot(
+      {
+        width: box.current!.clientWidth || 320,
+        height: 120,
+        legend: { show: false },
+        cursor: { show: false },
+        scales: { x: { time: false } },
+        axes: [
+          { ...axis, label: 's', labelSize: 14 },
+          { ...axis, label: 'tok/s', labelSize: 14, size: 44 },
+        ],
+        series: [
+          {},
+          {
+            stroke: dark() ? '#7aa7ff' : '#2f6fed',
+            width: 2,
+            fill: dark() ? 'rgba(122,167,255,.15)' : 'rgba(47,111,237,.1)',
+          },
+        ],
+      },
+      [[], []],
+      box.current!,
+    );
     const resize = new ResizeObserver(() => plot.current?.setSize({ width: box.current!.clientWidth, height: 120 }));
     resize.observe(box.current!);
-    return () => { resize.disconnect(); plot.current?.destroy(); plot.current = null; };
+    return () => {
+      resize.disconnect();
+      plot.current?.destroy();
+      plot.current = null;
+    };
   }, []);
 
   useEffect(() => {

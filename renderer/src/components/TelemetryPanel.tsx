@@ -11,7 +11,13 @@ function Figure({ label, value, why, testId }: { label: string; value: string | 
   return (
     <div className="figure" data-testid={testId} data-available={value !== null}>
       <span className="label">{label}</span>
-      {value !== null ? <strong>{value}</strong> : <span className="na" title={why}>unavailable{why ? `: ${why}` : ''}</span>}
+      {value !== null ? (
+        <strong>{value}</strong>
+      ) : (
+        <span className="na" title={why}>
+          unavailable{why ? `: ${why}` : ''}
+        </span>
+      )}
     </div>
   );
 }
@@ -26,41 +32,120 @@ export function TelemetryPanel() {
   const [sources, setSources] = useState<CallResult<AppContract, 'telemetry.sources'> | null>(null);
   const [summary, setSummary] = useState<CallResult<AppContract, 'telemetry.summary'>>([]);
   const doneCount = messages.filter((m) => m.status !== 'streaming').length;
-  useEffect(() => { void guarded(() => rpc().call('telemetry.sources', {})).then((s) => s && setSources(s)); }, []);
-  useEffect(() => { void guarded(() => rpc().call('telemetry.summary', {})).then((s) => s && setSummary(s)); }, [doneCount]);
+  useEffect(() => {
+    void guarded(() => rpc().call('telemetry.sources', {})).then((s) => s && setSources(s));
+  }, []);
+  useEffect(() => {
+    void guarded(() => rpc().call('telemetry.summary', {})).then((s) => s && setSummary(s));
+  }, [doneCount]);
   if (!target) return null;
   const latest = samples.at(-1);
   const stats = target.stats;
   const streaming = target.status === 'streaming';
   // While streaming: decode speed since the first token, updated with every batch of tokens.
-  const tps = streaming ? live?.tokensPerSec ?? null : stats?.decodeTokensPerSec ?? null;
-  const energy = streaming ? latest?.energyPerTokenMj ?? null : stats?.energyPerTokenMj ?? null;
+  const tps = streaming ? (live?.tokensPerSec ?? null) : (stats?.decodeTokensPerSec ?? null);
+  const energy = streaming ? (latest?.energyPerTokenMj ?? null) : (stats?.energyPerTokenMj ?? null);
   const powerWhy = stats?.powerUnavailable ?? sources?.power.detail;
   return (
     <aside className="telemetry" aria-label="Telemetry" data-testid="telemetry" data-streaming={streaming}>
       <div className="figures">
-        <Figure label="Decode" testId="tm-tps" value={tps !== null ? `${fmt(tps, 1)} tok/s` : null} why="waiting for tokens" />
-        <Figure label="TTFT on screen" value={screenTtft !== undefined ? `${fmt(screenTtft)} ms` : null} why="measured from Send to the first painted token, in this window" />
+        <Figure
+          label="Decode"
+          testId="tm-tps"
+          value={tps !== null ? `${fmt(tps, 1)} tok/s` : null}
+          why="waiting for tokens"
+        />
+        <Figure
+          label="TTFT on screen"
+          value={screenTtft !== undefined ? `${fmt(screenTtft)} ms` : null}
+          why="measured from Send to the first painted token, in this window"
+        />
         <Figure label="TTFT in engine" value={stats ? `${fmt(stats.ttftMs)} ms` : null} why="after the answer" />
-        <Figure label="Prefill" value={stats && stats.prefillTokensPerSec > 0 ? `${fmt(stats.prefillTokensPerSec)} tok/s` : null} why={stats ? 'prompt reused from cache' : 'after the answer'} />
-        <Figure label="Tokens" testId="tm-tokens" value={streaming ? (live ? String(live.outputTokens) : null) : stats ? String(stats.outputTokens) : null} why="waiting for tokens" />
-        <Figure label="Context" value={latest?.contextTokens != null && latest.contextSize ? `${latest.contextTokens} / ${latest.contextSize}` : null} why="sampled while generating" />
-        <Figure label="Worker memory" value={latest?.rssBytes != null ? mb(latest.rssBytes) : stats?.peakRssBytes != null ? `${mb(stats.peakRssBytes)} peak` : null} why="sampled while generating" />
+        <Figure
+          label="Prefill"
+          value={stats && stats.prefillTokensPerSec > 0 ? `${fmt(stats.prefillTokensPerSec)} tok/s` : null}
+          why={stats ? 'prompt reused from cache' : 'after the answer'}
+        />
+        <Figure
+          label="Tokens"
+          testId="tm-tokens"
+          value={streaming ? (live ? String(live.outputTokens) : null) : stats ? String(stats.outputTokens) : null}
+          why="waiting for tokens"
+        />
+        <Figure
+          label="Context"
+          value={
+            latest?.contextTokens != null && latest.contextSize
+              ? `${latest.contextTokens} / ${latest.contextSize}`
+              : null
+          }
+          why="sampled while generating"
+        />
+        <Figure
+          label="Worker memory"
+          value={
+            latest?.rssBytes != null
+              ? mb(latest.rssBytes)
+              : stats?.peakRssBytes != null
+                ? `${mb(stats.peakRssBytes)} peak`
+                : null
+          }
+          why="sampled while generating"
+        />
         <Figure label="VRAM" value={sources?.vram.available ? sources.vram.detail : null} why={sources?.vram.detail} />
-        <Figure label="CPU" value={latest?.cpuPercent != null ? `${fmt(latest.cpuPercent)}%` : stats?.meanCpuPercent != null ? `${fmt(stats.meanCpuPercent)}% mean` : null} why="sampled while generating" />
-        <Figure label="Battery" testId="tm-battery" value={latest?.batteryPercent != null ? `${latest.batteryPercent}%${latest.charging ? ', charging' : ''}` : null} why={sources?.battery.detail} />
-        <Figure label="Power state" value={sources?.powerState.available ? sources.powerState.detail : null} why={sources?.powerState.detail} />
-        <Figure label="Power" testId="tm-power" value={latest?.powerW != null ? `${fmt(latest.powerW, 1)} W` : null} why={powerWhy} />
+        <Figure
+          label="CPU"
+          value={
+            latest?.cpuPercent != null
+              ? `${fmt(latest.cpuPercent)}%`
+              : stats?.meanCpuPercent != null
+                ? `${fmt(stats.meanCpuPercent)}% mean`
+                : null
+          }
+          why="sampled while generating"
+        />
+        <Figure
+          label="Battery"
+          testId="tm-battery"
+          value={
+            latest?.batteryPercent != null ? `${latest.batteryPercent}%${latest.charging ? ', charging' : ''}` : null
+          }
+          why={sources?.battery.detail}
+        />
+        <Figure
+          label="Power state"
+          value={sources?.powerState.available ? sources.powerState.detail : null}
+          why={sources?.powerState.detail}
+        />
+        <Figure
+          label="Power"
+          testId="tm-power"
+          value={latest?.powerW != null ? `${fmt(latest.powerW, 1)} W` : null}
+          why={powerWhy}
+        />
         <Figure label="Energy / token" value={energy !== null ? `${fmt(energy, 1)} mJ` : null} why={powerWhy} />
       </div>
       <SpeedChart samples={samples} />
       {summary.length > 0 && (
         <table className="summary" data-testid="tm-summary">
-          <thead><tr><th>Model</th><th>Quant</th><th>Answers</th><th>Median tok/s</th><th>Median mJ/token</th></tr></thead>
+          <thead>
+            <tr>
+              <th>Model</th>
+              <th>Quant</th>
+              <th>Answers</th>
+              <th>Median tok/s</th>
+              <th>Median mJ/token</th>
+            </tr>
+          </thead>
           <tbody>
             {summary.map((s) => (
               <tr key={`${s.modelFile}${s.quantization}${s.backend}`}>
-                <td>{s.modelFile} ({s.backend})</td><td>{s.quantization}</td><td>{s.answers}</td><td>{fmt(s.medianDecodeTokensPerSec, 1)}</td>
+                <td>
+                  {s.modelFile} ({s.backend})
+                </td>
+                <td>{s.quantization}</td>
+                <td>{s.answers}</td>
+                <td>{fmt(s.medianDecodeTokensPerSec, 1)}</td>
                 <td>{s.medianEnergyPerTokenMj === null ? 'unavailable' : fmt(s.medianEnergyPerTokenMj, 1)}</td>
               </tr>
             ))}

@@ -6,8 +6,18 @@ import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 const ESTIMATE = 96;
 const OVERSCAN = 6;
 
-export function VirtualList<T>({ items, keyOf, render, testId, children }: {
-  items: T[]; keyOf: (item: T) => string; render: (item: T) => ReactNode; testId?: string; children?: ReactNode;
+export function VirtualList<T>({
+  items,
+  keyOf,
+  render,
+  testId,
+  children,
+}: {
+  items: T[];
+  keyOf: (item: T) => string;
+  render: (item: T) => ReactNode;
+  testId?: string;
+  children?: ReactNode;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
   const heights = useRef(new Map<string, number>());
@@ -22,7 +32,10 @@ export function VirtualList<T>({ items, keyOf, render, testId, children }: {
       for (const entry of entries) {
         const key = (entry.target as HTMLElement).dataset.key!;
         const height = (entry.target as HTMLElement).offsetHeight;
-        if (heights.current.get(key) !== height) { heights.current.set(key, height); changed = true; }
+        if (heights.current.get(key) !== height) {
+          heights.current.set(key, height);
+          changed = true;
+        }
       }
       if (changed) remeasured((n) => n + 1);
     });
@@ -31,7 +44,8 @@ export function VirtualList<T>({ items, keyOf, render, testId, children }: {
 
   const offsets = new Array<number>(items.length + 1);
   offsets[0] = 0;
-  for (let i = 0; i < items.length; i++) offsets[i + 1] = offsets[i]! + (heights.current.get(keyOf(items[i]!)) ?? ESTIMATE);
+  for (let i = 0; i < items.length; i++)
+    offsets[i + 1] = offsets[i]! + (heights.current.get(keyOf(items[i]!)) ?? ESTIMATE);
   let start = 0;
   while (start < items.length && offsets[start + 1]! < viewport.top) start++;
   let end = start;
@@ -47,7 +61,9 @@ export function VirtualList<T>({ items, keyOf, render, testId, children }: {
 
   return (
     <div
-      className="messages" data-testid={testId} ref={scroller}
+      className="messages"
+      data-testid={testId}
+      ref={scroller}
       onScroll={(e) => {
         const el = e.currentTarget;
         atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
@@ -59,7 +75,13 @@ export function VirtualList<T>({ items, keyOf, render, testId, children }: {
       {items.slice(start, end).map((item) => {
         const key = keyOf(item);
         return (
-          <div key={key} data-key={key} ref={(el) => { if (el) observer.current?.observe(el); }}>
+          <div
+            key={key}
+            data-key={key}
+            ref={(el) => {
+              if (el) observer.current?.observe(el);
+            }}
+          >
             {render(item)}
           </div>
         );
