@@ -18,7 +18,15 @@ export type CallResult<C extends Contract, K extends CallName<C>> = z.output<C['
 export type EventPayload<C extends Contract, K extends EventName<C>> = z.output<C['events'][K]>;
 
 export type ErrorCode =
-  'bad_input' | 'not_found' | 'model_load_failed' | 'engine_crashed' | 'aborted' | 'busy' | 'internal';
+  | 'bad_input'
+  | 'not_found'
+  | 'model_load_failed'
+  | 'engine_crashed'
+  // No llama.cpp binary for this platform is installed: no model can load until it is.
+  | 'engine_missing'
+  | 'aborted'
+  | 'busy'
+  | 'internal';
 
 export interface WireError {
   code: ErrorCode;

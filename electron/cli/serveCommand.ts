@@ -2,6 +2,7 @@
 import { join, resolve } from 'node:path';
 import { startServer } from '../server/server.ts';
 import { appRoot, defaultDataDir } from '../services/paths.ts';
+import { startFailureLine } from '../services/engine/enginePackages.ts';
 import { CliError, exitCodes, gpuOption, numberOption, parseCommandLine } from './args.ts';
 
 export const serveUsage =
@@ -60,7 +61,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       console.log(
         `Model ready: ${server.app.engine.status.modelName} on ${server.app.engine.status.backend} (${server.app.engine.status.threads} threads)`,
       ),
-    (error: Error) => console.error(`The model did not load: ${error.message}`),
+    (error: Error) => console.error(startFailureLine(error)),
   );
   return new Promise<number>(() => {});
 }

@@ -151,6 +151,11 @@ export class EngineHost {
         const message = error instanceof Error ? error.message : String(error);
         const crashed = error instanceof RpcError && error.code === 'engine_crashed';
         this.model = null;
+        if (error instanceof RpcError && error.code === 'engine_missing') {
+          // Not this model's fault: every model would fail the same way until the engine is installed.
+          this.setStatus({ state: 'error', modelId: null, modelName: null, progress: null, error: message });
+          throw error;
+        }
         if (!crashed)
           this.setStatus({
             state: 'error',

@@ -2,6 +2,7 @@
 // the host notices, reports it and starts a fresh one.
 import {
   getLlama,
+  NoBinaryFoundError,
   LlamaChat,
   LlamaCompletion,
   type ChatHistoryItem,
@@ -16,6 +17,7 @@ import { workerContract, type GenerateResult, type WorkerContract } from './work
 import { physicalCores } from './cpuInfo.ts';
 import { assertTokenizable, vocabularyGuard, type VocabularyGuard } from './vocabularyGuard.ts';
 import { PlainChatWrapper } from './plainChatWrapper.ts';
+import { installedVersions, missingEngineMessage, missingPackages, resolvable } from './enginePackages.ts';
 
 interface ParentPort {
   postMessage(message: unknown): void;
@@ -59,19 +61,43 @@ let plainChat = false;
 const genericTemplateText = '### Human:\n### Assistant:\n### System:\n<end>';
 const running = new Map<string, AbortController>();
 
+/**
+ * With `build: 'never'` a missing prebuilt binary means no engine at all: say which package is missing
+ * and the command that installs it, rather than letting it read as a model that failed to load.
+ */
+async function getLlamaOrExplain(options: Parameters<typeof getLlama>[0]): Promise<Llama> {
+  try {
+    return await getLlama(options);
+  } catch (error) {
+    if (!(error instanceof NoBinaryFoundError)) throw error;
+    const { platform, arch } = process;
+    const missing = missingPackages(platform, arch, resolvable);
+    const packaged = import.meta.url.includes('app.asar');
+    const message = missingEngineMessage({
+      platform,
+      arch,
+      missing,
+      versions: installedVersions(),
+      packaged,
+      cause: error.message,
+    });
+    throw new RpcError('engine_missing', message);
+  }
+}
+
 async function obtainLlama(gpu: GpuChoice): Promise<Llama> {
   if (llama && llamaGpu === gpu) return llama;
   await llama?.dispose();
   llama = null;
   const options = { build: 'never' as const, maxThreads: threads, logLevel: 'error' as never };
-  let next = await getLlama({ ...options, gpu: gpu === 'cpu' ? false : gpu });
+  let next = await getLlamaOrExplain({ ...options, gpu: gpu === 'cpu' ? false : gpu });
   // "auto" must not settle on a Vulkan build without a real device: none at all (llama.cpp skips CPU-type
   // devices), or only a software one (llvmpipe), which is many times slower than the CPU path.
   if (gpu === 'auto' && next.gpu === 'vulkan') {
     const names = await next.getGpuDeviceNames();
     if (names.every((n) => software.test(n))) {
       await next.dispose();
-      next = await getLlama({ ...options, gpu: false });
+      next = await getLlamaOrExplain({ ...options, gpu: false });
     }
   }
   llama = next;
