@@ -95,7 +95,13 @@ export class RoutingService {
     if (!s) return false;
     const cached = this.privateProbe;
     if (cached && cached.url === s.baseUrl && Date.now() - cached.at < PROBE_CACHE_MS) return cached.ok;
-    const result = await probe(s.baseUrl, this.options.secrets.get('private'));
+    let key: string | null;
+    try {
+      key = this.options.secrets.get('private');
+    } catch {
+      return false; // a key this shell cannot read (encrypted by the desktop app): asking without it would fail
+    }
+    const result = await probe(s.baseUrl, key);
     this.privateProbe = { at: Date.now(), url: s.baseUrl, ok: result.ok };
     return result.ok;
   }
