@@ -1,5 +1,6 @@
 // Process boundaries, enforced: shared/ is pure TypeScript; renderer/ and electron/ never import each other.
 import tseslint from 'typescript-eslint';
+import { windowsHide } from './eslint/windowsHide.js';
 
 const nodeBuiltins = [
   'node:*',
@@ -71,6 +72,12 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    files: ['electron/**/*.ts', 'scripts/**/*.ts', 'scripts/**/*.js', 'bin/**/*.js'],
+    ignores: ['**/*.test.ts'],
+    plugins: { edgewise: { rules: { 'windows-hide': windowsHide } } },
+    rules: { 'edgewise/windows-hide': 'error' },
   },
   {
     files: ['electron/**/*.ts'],

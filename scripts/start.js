@@ -24,6 +24,9 @@ function displayProblem() {
 }
 
 function run(command, args) {
+  // Not hidden: this starts Electron's own window (windowsHide would hide a GUI program's first window too)
+  // or the headless shell in the terminal that ran `npm start`.
+  // eslint-disable-next-line edgewise/windows-hide
   const child = spawn(command, args, { cwd: root, stdio: 'inherit' });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

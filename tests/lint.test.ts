@@ -38,4 +38,27 @@ describe('process boundaries are enforced by lint', () => {
       ),
     ).toHaveLength(0);
   });
+  it('every child process Edgewise starts hides its console window on Windows', async () => {
+    const file = 'electron/services/x.ts';
+    const head =
+      "import { execFile, fork, spawn } from 'node:child_process';\nimport { promisify } from 'node:util';\n";
+    expect(await errors(file, `${head}export const a = spawn('ioreg', [], { stdio: 'pipe' });`)).toEqual([
+      expect.stringMatching(/spawn\(\) must pass `windowsHide: true`/),
+    ]);
+    expect(await errors(file, `${head}export const a = spawn('ioreg', [], { windowsHide: true });`)).toEqual([]);
+    // The promisified form the telemetry sources use is caught too, and so is fork.
+    expect(
+      await errors(
+        file,
+        `${head}const run = promisify(execFile);\nexport const a = run('powershell.exe', [], { timeout: 5 });`,
+      ),
+    ).toEqual([expect.stringMatching(/run\(\) must pass/)]);
+    expect(await errors(file, `${head}export const a = fork('w.js', [], { windowsHide: false });`)).toHaveLength(1);
+    expect(
+      await errors(
+        'scripts/x.ts',
+        "import * as cp from 'node:child_process';\nexport const a = cp.execFileSync('ls');",
+      ),
+    ).toHaveLength(1);
+  });
 });

@@ -110,6 +110,7 @@ function startShell(
     {
       env: { ...process.env, EDGEWISE_DATA_DIR: dataDir },
       stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
     },
   );
   let output = '';

@@ -21,7 +21,10 @@ export function physicalCores(): number {
     if (process.platform === 'linux')
       return Math.min(logical, parseProcCpuinfo(readFileSync('/proc/cpuinfo', 'utf8')) ?? logical);
     if (process.platform === 'darwin')
-      return Number(execFileSync('sysctl', ['-n', 'hw.physicalcpu'], { encoding: 'utf8' }).trim()) || logical;
+      return (
+        Number(execFileSync('sysctl', ['-n', 'hw.physicalcpu'], { encoding: 'utf8', windowsHide: true }).trim()) ||
+        logical
+      );
   } catch {
     // fall through to the logical count
   }

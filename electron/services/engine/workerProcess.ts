@@ -39,6 +39,8 @@ export const forkWorker: SpawnWorker = () => {
   const child = fork(workerEntry(), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',
+    // node.exe is a console program: from the desktop app it would open a console window of its own.
+    windowsHide: true,
   });
   // A send racing the worker's death fails with ERR_IPC_CHANNEL_CLOSED; the exit handler reports the
   // crash, so the error must not escape as an unhandled 'error' event that would take the app down.

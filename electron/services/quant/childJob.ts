@@ -23,6 +23,7 @@ export function runChildJob(
 ): Promise<ChildExit> {
   const child = fork(moduleBeside(import.meta.url, worker), [JSON.stringify(job)], {
     stdio: ['ignore', options.onLine ? 'pipe' : 'ignore', 'pipe', 'ipc'],
+    windowsHide: true,
   });
   // A failed spawn also ends in 'exit'; the error must not escape as an unhandled event.
   child.on('error', () => {});

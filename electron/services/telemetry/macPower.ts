@@ -36,7 +36,7 @@ export function parseIoreg(text: string): Reading<BatteryState> {
 
 export async function readMacBattery(): Promise<Reading<BatteryState>> {
   try {
-    const { stdout } = await run('ioreg', ['-rn', 'AppleSmartBattery'], { timeout: 2000 });
+    const { stdout } = await run('ioreg', ['-rn', 'AppleSmartBattery'], { timeout: 2000, windowsHide: true });
     return parseIoreg(stdout);
   } catch (error) {
     return unavailable(`ioreg failed: ${(error as Error).message}`);

@@ -35,8 +35,10 @@ export function parseCim(json: string): Reading<BatteryState> {
 
 export async function readWindowsBattery(): Promise<Reading<BatteryState>> {
   try {
+    // Started every 2 s while an answer streams: without windowsHide each start flashes a console window.
     const { stdout } = await run('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', cimScript], {
       timeout: 5000,
+      windowsHide: true,
     });
     return parseCim(stdout.trim());
   } catch (error) {
