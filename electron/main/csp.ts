@@ -14,3 +14,14 @@ export function contentSecurityPolicy(connect = ''): string {
     "object-src 'none'",
   ].join('; ');
 }
+
+/**
+ * The same policy for the page's own <meta http-equiv>, which holds even where no header is sent (a page
+ * opened from disk). Browsers ignore frame-ancestors in a meta element (and warn), so it is left to the header.
+ */
+export function metaContentSecurityPolicy(): string {
+  return contentSecurityPolicy()
+    .split('; ')
+    .filter((directive) => !directive.startsWith('frame-ancestors'))
+    .join('; ');
+}

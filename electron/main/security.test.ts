@@ -26,6 +26,18 @@ describe('Electron security rules', () => {
     expect(isExternalLinkAllowed('file:///etc/passwd')).toBe(false);
     expect(isExternalLinkAllowed('smb://host/share')).toBe(false);
   });
+  it('on Windows the drive letter compares case-insensitively, and nothing else does', () => {
+    const started = 'file:///c:/Users/Ann/Edgewise/dist/renderer/index.html'; // pathToFileURL of a lower-case path
+    const chromium = 'file:///C:/Users/Ann/Edgewise/dist/renderer/index.html';
+    expect(isAppUrl(chromium, started, 'win32')).toBe(true);
+    expect(isAppUrl(started, chromium, 'win32')).toBe(true);
+    expect(isAppUrl('file:///D:/Users/Ann/Edgewise/dist/renderer/index.html', started, 'win32')).toBe(false);
+    expect(isAppUrl('file:///C:/Users/Ann/Other/dist/renderer/index.html', started, 'win32')).toBe(false);
+    expect(isAppUrl('file://evil-host/C:/Users/Ann/Edgewise/dist/renderer/index.html', started, 'win32')).toBe(false);
+    // Elsewhere paths are case-sensitive, so the comparison stays exact.
+    expect(isAppUrl('file:///C:/x/index.html', 'file:///c:/x/index.html', 'linux')).toBe(false);
+    expect(isAppUrl('file:///opt/E/index.html', 'file:///opt/E/index.html', 'darwin')).toBe(true);
+  });
   it('the CSP allows no inline or remote script', () => {
     const csp = contentSecurityPolicy();
     expect(csp).toContain("default-src 'none'");

@@ -22,12 +22,27 @@ export function secureWebPreferences(preload: string): WebPreferences {
   };
 }
 
+/**
+ * A file URL's path as compared on this platform. On Windows, Chromium reports the page's URL with an
+ * upper-case drive letter (file:///C:/…) while pathToFileURL keeps the letter as the app was started
+ * with (file:///c:/…), so the drive letter is compared case-insensitively there, and only there.
+ */
+export function comparableFilePath(url: URL, platform: NodeJS.Platform): string {
+  return platform === 'win32'
+    ? url.pathname.replace(/^\/([A-Za-z]):/, (_m, d: string) => `/${d.toUpperCase()}:`)
+    : url.pathname;
+}
+
 /** The app's own pages: the built renderer on disk and nothing else. */
-export function isAppUrl(url: string, appIndexUrl: string): boolean {
+export function isAppUrl(url: string, appIndexUrl: string, platform: NodeJS.Platform = process.platform): boolean {
   try {
     const target = new URL(url);
     const app = new URL(appIndexUrl);
-    return target.protocol === 'file:' && target.pathname === app.pathname;
+    return (
+      target.protocol === 'file:' &&
+      target.host === app.host &&
+      comparableFilePath(target, platform) === comparableFilePath(app, platform)
+    );
   } catch {
     return false;
   }

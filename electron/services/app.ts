@@ -22,6 +22,7 @@ import { SecretStore, type Cipher } from './router/secretStore.ts';
 import { ConsentGate } from './router/consentGate.ts';
 import { TelemetryService } from './telemetry/telemetryService.ts';
 import { describeSources, powerSources } from './telemetry/powerSources.ts';
+import type { PowerState } from './telemetry/powerState.ts';
 import { summarize } from './telemetry/summary.ts';
 import { defaultSettings } from '../../shared/schemas.ts';
 import { ComparisonStore } from './store/comparisonStore.ts';
@@ -43,8 +44,8 @@ export interface AppOptions {
   threads?: number | null;
   /** A model file to load at start instead of the default demo model. */
   modelPath?: string;
-  /** Electron's powerMonitor: on battery or not, and the thermal state (macOS, Windows). */
-  powerState?: () => { onBattery: boolean; thermalState: string };
+  /** Electron's powerMonitor: on battery or not, and the thermal state (macOS only; null elsewhere). */
+  powerState?: () => PowerState;
   /** Worker crashes per minute before restarts stop (tests that kill it on purpose raise it). */
   crashLimit?: number;
   /** Encrypts API keys at rest (Electron's safeStorage); without it they sit in a 0600 file. */

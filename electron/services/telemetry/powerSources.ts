@@ -3,6 +3,9 @@ import { readLinuxBattery, readRapl, type BatteryState, type RaplCounter } from 
 import { readMacBattery } from './macPower.ts';
 import { readWindowsBattery } from './windowsPower.ts';
 import { unavailable, type Reading } from './reading.ts';
+import { describePowerState, type PowerState, type SourceStatus } from './powerState.ts';
+
+export type { SourceStatus } from './powerState.ts';
 
 export interface PowerSources {
   platform: NodeJS.Platform;
@@ -47,16 +50,11 @@ export function powerSources(platform: NodeJS.Platform = process.platform, sysRo
   };
 }
 
-export interface SourceStatus {
-  available: boolean;
-  detail: string;
-}
-
 /** What the telemetry panel can show on this machine, and why the rest is unavailable. */
 export async function describeSources(
   sources: PowerSources,
   backend: string | null,
-  powerState?: () => { onBattery: boolean; thermalState: string },
+  powerState?: () => PowerState,
 ): Promise<{ battery: SourceStatus; power: SourceStatus; vram: SourceStatus; powerState: SourceStatus }> {
   const [battery, energy] = [await sources.battery(), sources.energy()];
   const state = powerState?.();
@@ -74,11 +72,6 @@ export async function describeSources(
       backend && backend !== 'cpu'
         ? { available: true, detail: backend }
         : { available: false, detail: 'no GPU in use: the model runs on the CPU' },
-    powerState: state
-      ? {
-          available: true,
-          detail: `${state.onBattery ? 'on battery' : 'on AC power'}, thermal state ${state.thermalState}`,
-        }
-      : { available: false, detail: "Electron's powerMonitor runs only in the desktop app, not in the headless shell" },
+    powerState: describePowerState(state, sources.platform),
   };
 }
