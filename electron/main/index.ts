@@ -9,6 +9,9 @@ import { APP_NAME, appRoot, defaultDataDir } from '../services/paths.ts';
 import { applySessionRules, applyWindowRules, secureWebPreferences } from './security.ts';
 import { serveContractOverIpc } from './ipcAdapter.ts';
 import { IPC_CHANNEL } from '../../shared/contract.ts';
+import { thermalStateSupported } from '../services/telemetry/powerState.ts';
+import { startFailureLine } from '../services/engine/enginePackages.ts';
+import { bringToFront } from './singleInstance.ts';
 
 const spawnUtilityWorker: SpawnWorker = () => {
   const child = utilityProcess.fork(workerEntry(), [], { serviceName: 'Edgewise engine', stdio: 'inherit' });
@@ -48,10 +51,15 @@ async function main() {
         decrypt: (sealed: string) => safeStorage.decryptString(Buffer.from(sealed, 'base64')),
       }
     : null;
-  let thermalState = 'unknown';
-  powerMonitor.on('thermal-state-change', (details: { state: string }) => {
-    thermalState = details.state;
-  });
+  // Read now, then followed: the change event alone would leave it "unknown" until the first change.
+  // Electron has a thermal state on macOS only; elsewhere it stays null and is labelled unavailable.
+  let thermalState: string | null = thermalStateSupported(process.platform)
+    ? powerMonitor.getCurrentThermalState()
+    : null;
+  if (thermalState !== null)
+    powerMonitor.on('thermal-state-change', (details: { state: string }) => {
+      thermalState = details.state;
+    });
   const powerState = () => ({ onBattery: powerMonitor.isOnBatteryPower(), thermalState });
   services = await createApp({
     dataDir: app.getPath('userData'),
@@ -77,7 +85,7 @@ async function main() {
   applyWindowRules(window.webContents, indexUrl, (url) => void shell.openExternal(url)); // eng-disable OPEN_EXTERNAL_JS_CHECK
   window.once('ready-to-show', () => window?.show());
   await window.loadFile(indexFile);
-  void services.start().catch((error: Error) => console.error(`The model did not load: ${error.message}`));
+  void services.start().catch((error: Error) => console.error(startFailureLine(error)));
 }
 
 app.on('window-all-closed', () => app.quit());
@@ -89,7 +97,13 @@ app.on('will-quit', (event) => {
   void closing.dispose().finally(() => app.exit(0));
 });
 
-main().catch((error: unknown) => {
-  console.error(error);
-  app.exit(1);
-});
+// The lock lives in userData (set above), so it is per data folder as well as per user.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => bringToFront(window));
+  main().catch((error: unknown) => {
+    console.error(error);
+    app.exit(1);
+  });
+}

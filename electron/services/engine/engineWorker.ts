@@ -7,6 +7,7 @@ import {
   LlamaCompletion,
   type ChatHistoryItem,
   type Llama,
+  type LlamaOptions,
   type LlamaContext,
   type LlamaContextSequence,
   type LlamaModel,
@@ -65,7 +66,7 @@ const running = new Map<string, AbortController>();
  * With `build: 'never'` a missing prebuilt binary means no engine at all: say which package is missing
  * and the command that installs it, rather than letting it read as a model that failed to load.
  */
-async function getLlamaOrExplain(options: Parameters<typeof getLlama>[0]): Promise<Llama> {
+async function getLlamaOrExplain(options: LlamaOptions): Promise<Llama> {
   try {
     return await getLlama(options);
   } catch (error) {
