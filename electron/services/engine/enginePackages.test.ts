@@ -45,6 +45,11 @@ describe('engine packages per platform', () => {
       'The llama.cpp engine for macOS arm64 is not installed (@node-llama-cpp/mac-arm64-metal is missing), so no model can load. ' +
         'Install it with: npm install --no-save @node-llama-cpp/mac-arm64-metal@3.22.1',
     );
+    const both = missingPackages('win32', 'x64', () => false);
+    expect(missingEngineMessage({ platform: 'win32', arch: 'x64', missing: both, versions, packaged: false })).toBe(
+      'The llama.cpp engine for Windows x64 is not installed (@node-llama-cpp/win-x64 and @koromix/koffi-win32-x64 are missing), so no model can load. ' +
+        'Install it with: npm install --no-save @node-llama-cpp/win-x64@3.22.1 @koromix/koffi-win32-x64@3.3.4',
+    );
     expect(installCommand(enginePackages('win32', 'arm64'), versions, { platform: 'win32', arch: 'arm64' })).toBe(
       'npm install --no-save --os=win32 --cpu=arm64 @node-llama-cpp/win-arm64@3.22.1 @koromix/koffi-win32-arm64@3.3.4',
     );

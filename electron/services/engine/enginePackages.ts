@@ -131,7 +131,8 @@ export function missingEngineMessage(options: {
   const list = missing.map((p) => p.name).join(' and ');
   if (packaged)
     return `This copy of Edgewise was built without ${list}, the engine for ${where}. Install the Edgewise build made for ${where}.`;
-  return `The llama.cpp engine for ${where} is not installed (${list} is missing), so no model can load. Install it with: ${installCommand(missing, versions)}`;
+  const verb = missing.length > 1 ? 'are' : 'is';
+  return `The llama.cpp engine for ${where} is not installed (${list} ${verb} missing), so no model can load. Install it with: ${installCommand(missing, versions)}`;
 }
 
 /** Whether a package resolves from this module's place in node_modules (or the packaged app's). */
