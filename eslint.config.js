@@ -17,6 +17,13 @@ const nodeBuiltins = [
   'worker_threads',
 ];
 
+// renderer/ talks only to the contract in shared/; repeated in every renderer block, since a later block's
+// no-restricted-imports replaces an earlier one's for the files both match.
+const rendererBoundary = {
+  group: ['**/electron/**', 'electron', ...nodeBuiltins],
+  message: 'renderer/ talks only to the contract in shared/, never to electron/ or Node.',
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
   {
@@ -63,10 +70,24 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          patterns: [rendererBoundary],
+        },
+      ],
+    },
+  },
+  // Components read data through the stores in renderer/src/state/, never through the contract client.
+  {
+    files: ['renderer/src/components/**/*.ts', 'renderer/src/components/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
           patterns: [
+            rendererBoundary,
             {
-              group: ['**/electron/**', 'electron', ...nodeBuiltins],
-              message: 'renderer/ talks only to the contract in shared/, never to electron/ or Node.',
+              group: ['**/rpc/**', '**/shared/rpc', '**/shared/rpc.ts'],
+              message:
+                'Components read data through a store in renderer/src/state/, never with rpc() calls of their own.',
             },
           ],
         },

@@ -32,7 +32,9 @@ test('make a Q4_0 level from an F16 model, compare it with the F16 and the demo 
   await expect(page.getByRole('checkbox', { name: 'TQ1_0' })).toBeDisabled();
   await page.getByRole('checkbox', { name: 'Q8_0', exact: true }).uncheck();
   await page.getByRole('button', { name: 'Quantize' }).click();
-  await expect(page.locator('.lab-level[data-state="done"]')).toContainText(/Q4_0.*bits\/weight/, { timeout: 60_000 });
+  await expect(page.locator('.quant-level[data-state="done"]')).toContainText(/Q4_0.*bits\/weight/, {
+    timeout: 60_000,
+  });
 
   // The new file is in the library and can be compared.
   await page.getByRole('checkbox', { name: 'Compare TinyStories-656K.f16.gguf' }).check();
@@ -40,13 +42,13 @@ test('make a Q4_0 level from an F16 model, compare it with the F16 and the demo 
   await page.getByRole('checkbox', { name: 'Compare TinyStories-656K-Q8_0.gguf' }).check();
   await page.getByLabel('Context').fill('128');
   await page.getByRole('button', { name: /^Compare 3/ }).click();
-  await expect(page.getByTestId('live-columns').locator('.lab-column')).toHaveCount(3);
-  const table = page.getByTestId('comparison-table');
+  await expect(page.getByTestId('quant-columns').locator('.quant-column')).toHaveCount(3);
+  const table = page.getByTestId('quant-comparison');
   await expect(table).toBeVisible({ timeout: 90_000 });
   await expect(table.locator('thead th')).toHaveCount(4);
   await expect(table.getByRole('row', { name: /KL divergence, mean/ })).toContainText('base');
   await expect(page.getByRole('img', { name: 'Quality lost against size saved' })).toBeVisible();
-  await expect(page.getByTestId('live-columns').locator('.lab-answer').first()).not.toBeEmpty();
+  await expect(page.getByTestId('quant-columns').locator('.quant-answer').first()).not.toBeEmpty();
   await page.setViewportSize({ width: 1400, height: 1100 });
   await page.screenshot({ path: 'docs/quant.png', fullPage: true });
 
@@ -63,6 +65,6 @@ test('make a Q4_0 level from an F16 model, compare it with the F16 and the demo 
   // The comparison was kept: after a reload it is listed and opens again.
   await page.reload();
   await page.getByRole('tab', { name: 'Quantize' }).click();
-  await page.locator('.lab-saved button.link').first().click();
-  await expect(page.getByTestId('comparison-table')).toBeVisible();
+  await page.locator('.quant-saved button.link').first().click();
+  await expect(page.getByTestId('quant-comparison')).toBeVisible();
 });

@@ -62,3 +62,43 @@ describe('process boundaries are enforced by lint', () => {
     ).toHaveLength(1);
   });
 });
+
+describe('renderer components read data through stores', () => {
+  it('a component may not import the contract client or its transport', async () => {
+    expect(
+      await errors(
+        'renderer/src/components/X.tsx',
+        "import { rpc } from '../rpc/client.ts';\nexport const a = () => rpc().call('fit.facts', {});",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await errors(
+        'renderer/src/components/X.tsx',
+        "import { connect } from '../rpc/transport.ts';\nexport const a = connect;",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await errors(
+        'renderer/src/components/X.tsx',
+        "import { createClient } from '../../../shared/rpc.ts';\nexport const a = createClient;",
+      ),
+    ).toHaveLength(1);
+    // The renderer-wide boundary still holds inside components/.
+    expect(
+      await errors(
+        'renderer/src/components/X.tsx',
+        "import { createApp } from '../../../electron/services/app.ts';\nexport const a = createApp;",
+      ),
+    ).toHaveLength(1);
+    // Stores are what components read; the stores themselves use the client.
+    expect(
+      await errors(
+        'renderer/src/components/X.tsx',
+        "import { useChatStore } from '../state/chatStore.ts';\nexport const a = useChatStore;",
+      ),
+    ).toHaveLength(0);
+    expect(
+      await errors('renderer/src/state/x.ts', "import { rpc } from '../rpc/client.ts';\nexport const a = rpc;"),
+    ).toHaveLength(0);
+  });
+});

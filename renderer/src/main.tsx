@@ -1,7 +1,7 @@
 import { createRoot } from 'react-dom/client';
 import { App } from './components/App.tsx';
-import { actions } from './store.ts';
+import { start } from './state/start.ts';
 import './styles.css';
 
-void actions.init();
+start();
 createRoot(document.getElementById('root')!).render(<App />);

@@ -1,4 +1,4 @@
-import { useApp, actions } from '../store.ts';
+import { appActions, useAppStore } from '../state/appStore.ts';
 import { Sidebar } from './Sidebar.tsx';
 import { ChatView } from './ChatView.tsx';
 import { EngineBar } from './EngineBar.tsx';
@@ -9,9 +9,9 @@ import { ModelsView } from './ModelsView.tsx';
 import { ConsentDialog } from './ConsentDialog.tsx';
 
 export function App() {
-  const notice = useApp((s) => s.notice);
-  const connected = useApp((s) => s.connected);
-  const view = useApp((s) => s.view);
+  const notice = useAppStore((s) => s.notice);
+  const connected = useAppStore((s) => s.connected);
+  const view = useAppStore((s) => s.view);
   return (
     <div className="app" data-connected={connected}>
       <Sidebar />
@@ -25,7 +25,7 @@ export function App() {
         {notice && (
           <div className="banner error" role="alert" data-testid="notice">
             <span>{notice}</span>
-            <button onClick={actions.dismiss} aria-label="Dismiss">
+            <button onClick={appActions.dismiss} aria-label="Dismiss">
               ×
             </button>
           </div>
@@ -34,7 +34,7 @@ export function App() {
           <ChatView />
         ) : view === 'fit' ? (
           <FitView />
-        ) : view === 'lab' ? (
+        ) : view === 'quant' ? (
           <QuantView />
         ) : view === 'models' ? (
           <ModelsView />

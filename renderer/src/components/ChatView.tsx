@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useApp, actions } from '../store.ts';
+import { chatActions, useChatStore } from '../state/chatStore.ts';
 import { MessageView } from './MessageView.tsx';
 import { SettingsPanel } from './SettingsPanel.tsx';
 import { TelemetryPanel } from './TelemetryPanel.tsx';
@@ -7,8 +7,8 @@ import { FirstRunCard } from './FirstRunCard.tsx';
 import { VirtualList } from './VirtualList.tsx';
 
 export function ChatView() {
-  const messages = useApp((s) => s.messages);
-  const currentId = useApp((s) => s.currentId);
+  const messages = useChatStore((s) => s.messages);
+  const currentId = useChatStore((s) => s.currentId);
   const [text, setText] = useState('');
   const [showSettings, setShowSettings] = useState(false);
   const [showTelemetry, setShowTelemetry] = useState(true);
@@ -19,7 +19,7 @@ export function ChatView() {
     const value = text.trim();
     if (!value || streaming) return;
     setText('');
-    void actions.send(value);
+    void chatActions.send(value);
   };
 
   return (
@@ -32,7 +32,7 @@ export function ChatView() {
           Telemetry
         </button>
         {last?.role === 'assistant' && !streaming && (
-          <button onClick={() => void actions.regenerate()}>Regenerate</button>
+          <button onClick={() => void chatActions.regenerate()}>Regenerate</button>
         )}
       </div>
       {showSettings && currentId && <SettingsPanel />}
@@ -63,7 +63,7 @@ export function ChatView() {
           }}
         />
         {streaming ? (
-          <button type="button" className="stop" onClick={() => void actions.stop()}>
+          <button type="button" className="stop" onClick={() => void chatActions.stop()}>
             Stop
           </button>
         ) : (

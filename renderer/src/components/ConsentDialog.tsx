@@ -1,8 +1,8 @@
-import { useApp, actions } from '../store.ts';
+import { routingActions, useRoutingStore } from '../state/routingStore.ts';
 
 /** Asks, for one query, whether it may go to the partner cloud, showing exactly what would be sent. */
 export function ConsentDialog() {
-  const request = useApp((s) => s.consents[0]);
+  const request = useRoutingStore((s) => s.consents[0]);
   if (!request) return null;
   return (
     <div className="dialog-backdrop">
@@ -28,13 +28,13 @@ export function ConsentDialog() {
           {request.sends}
         </pre>
         <div className="dialog-actions">
-          <button className="primary" onClick={() => void actions.answerConsent(request.messageId, 'yes')}>
+          <button className="primary" onClick={() => void routingActions.answerConsent(request.messageId, 'yes')}>
             Send this query
           </button>
-          <button onClick={() => void actions.answerConsent(request.messageId, 'yes for this conversation')}>
+          <button onClick={() => void routingActions.answerConsent(request.messageId, 'yes for this conversation')}>
             Yes for this conversation
           </button>
-          <button onClick={() => void actions.answerConsent(request.messageId, 'no')}>No, answer here</button>
+          <button onClick={() => void routingActions.answerConsent(request.messageId, 'no')}>No, answer here</button>
         </div>
       </div>
     </div>

@@ -1,5 +1,7 @@
 import { useState } from 'react';
-import { useApp, actions } from '../store.ts';
+import { chatActions, useChatStore } from '../state/chatStore.ts';
+import { useEngineStore } from '../state/engineStore.ts';
+import { modelsActions, useModelsStore } from '../state/modelsStore.ts';
 
 const stateText = {
   starting: 'Starting engine…',
@@ -11,16 +13,16 @@ const stateText = {
 };
 
 export function EngineBar() {
-  const engine = useApp((s) => s.engine);
-  const models = useApp((s) => s.models);
-  const conversation = useApp((s) => s.conversations.find((c) => c.id === s.currentId));
+  const engine = useEngineStore((s) => s.status);
+  const models = useModelsStore((s) => s.models);
+  const conversation = useChatStore((s) => s.conversations.find((c) => c.id === s.currentId));
   const [path, setPath] = useState('');
   const [adding, setAdding] = useState(false);
   const selected = conversation?.modelId ?? engine?.modelId ?? '';
   const model = models.find((m) => m.id === selected);
   return (
     <header className="engine-bar">
-      <select aria-label="Model" value={selected} onChange={(e) => void actions.setModel(e.target.value)}>
+      <select aria-label="Model" value={selected} onChange={(e) => void chatActions.setModel(e.target.value)}>
         {!selected && <option value="">Choose a model</option>}
         {models.map((m) => (
           <option key={m.id} value={m.id}>
@@ -35,7 +37,7 @@ export function EngineBar() {
           onSubmit={(e) => {
             e.preventDefault();
             setAdding(false);
-            void actions.addModel(path);
+            void modelsActions.add(path);
           }}
         >
           <input

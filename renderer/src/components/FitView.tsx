@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { budgetOf, type Device } from '../../../shared/fit/devices.ts';
 import { bestFit, buildMatrix, type CellModel } from '../../../shared/fit/matrix.ts';
 import { quantLevels, type KvType } from '../../../shared/fit/quantLevels.ts';
-import { fitActions, useFit } from '../fitStore.ts';
+import { fitActions, useFitStore } from '../state/fitStore.ts';
 import { FitDetail } from './FitDetail.tsx';
 import { gb } from '../format.ts';
 
@@ -10,7 +10,7 @@ const contexts = [2048, 4096, 8192, 16384, 32768, 65536, 131072];
 const verdictText = { fits: 'fits', tight: 'tight', no: 'does not fit' } as const;
 
 export function FitView() {
-  const { facts, controls, selected } = useFit();
+  const { facts, controls, selected } = useFitStore();
   useEffect(() => {
     void fitActions.load();
   }, []);

@@ -1,12 +1,12 @@
 import { memo, useState } from 'react';
 import type { Message } from '../../../shared/schemas.ts';
-import { useApp, actions } from '../store.ts';
+import { chatActions, useChatStore } from '../state/chatStore.ts';
 import { fmt } from '../format.ts';
 import { Markdown } from './Markdown.tsx';
 import { TraceView } from './TraceView.tsx';
 
 function Stats({ message }: { message: Message }) {
-  const live = useApp((s) => s.live[message.id]);
+  const live = useChatStore((s) => s.live[message.id]);
   if (message.status === 'streaming') {
     return (
       <div className="stats live" data-testid="live-stats">
@@ -53,8 +53,8 @@ function Stats({ message }: { message: Message }) {
 export const MessageView = memo(function MessageView({ message }: { message: Message }) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(message.text);
-  const busy = useApp((s) => s.messages.some((m) => m.status === 'streaming'));
-  const last = useApp((s) => s.messages.at(-1)?.id === message.id);
+  const busy = useChatStore((s) => s.messages.some((m) => m.status === 'streaming'));
+  const last = useChatStore((s) => s.messages.at(-1)?.id === message.id);
   return (
     <article className={`message ${message.role}`} data-testid={`message-${message.role}`} data-status={message.status}>
       {editing ? (
@@ -62,7 +62,7 @@ export const MessageView = memo(function MessageView({ message }: { message: Mes
           onSubmit={(e) => {
             e.preventDefault();
             setEditing(false);
-            void actions.edit(message.id, draft);
+            void chatActions.edit(message.id, draft);
           }}
         >
           <textarea value={draft} aria-label="Edit message" onChange={(e) => setDraft(e.target.value)} />

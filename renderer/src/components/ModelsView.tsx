@@ -5,8 +5,7 @@ import { useEffect, useState } from 'react';
 import { fitModel } from '../../../shared/fit/matrix.ts';
 import type { DownloadRecord } from '../../../shared/catalog.ts';
 import type { ModelInfo } from '../../../shared/schemas.ts';
-import { useApp } from '../store.ts';
-import { modelsActions, useModels } from '../modelsStore.ts';
+import { modelsActions, useModelsStore } from '../state/modelsStore.ts';
 import { fileName, fmt, gb, size } from '../format.ts';
 
 const sourceLabel: Record<ModelInfo['source'], string> = {
@@ -18,7 +17,7 @@ const sourceLabel: Record<ModelInfo['source'], string> = {
 };
 
 function Catalog() {
-  const { catalog, machine, downloads } = useModels();
+  const { catalog, machine, downloads } = useModelsStore();
   const active = new Set(
     Object.values(downloads)
       .filter((d) => d.state === 'downloading' || d.state === 'paused')
@@ -212,7 +211,7 @@ function LocalModel({ m }: { m: ModelInfo }) {
 }
 
 function Stores() {
-  const stores = useModels((s) => s.stores);
+  const stores = useModelsStore((s) => s.stores);
   const [ollama, setOllama] = useState('');
   const [lmStudio, setLmStudio] = useState('');
   useEffect(() => {
@@ -268,10 +267,10 @@ function DownloadFrom() {
 }
 
 export function ModelsView() {
-  const models = useApp((s) => s.models);
-  const downloads = useModels((s) => s.downloads);
+  const models = useModelsStore((s) => s.models);
+  const downloads = useModelsStore((s) => s.downloads);
   useEffect(() => {
-    void modelsActions.load();
+    void modelsActions.loadCatalog();
   }, []);
   const list = Object.values(downloads).filter((d) => d.state !== 'cancelled');
   return (

@@ -14,7 +14,7 @@ export function QualityChart({ variants }: { variants: VariantResult[] }) {
   const x = (saved: number) => PAD + Math.max(0, saved) * (W - 2 * PAD);
   const y = (lost: number) => H - PAD - (lost / maxLost) * (H - 2 * PAD);
   return (
-    <figure className="lab-chart">
+    <figure className="quant-chart">
       <svg width={W} height={H} role="img" aria-label="Quality lost against size saved">
         <line x1={PAD} y1={H - PAD} x2={W - PAD} y2={H - PAD} stroke="currentColor" />
         <line x1={PAD} y1={PAD} x2={PAD} y2={H - PAD} stroke="currentColor" />

@@ -2,24 +2,24 @@
 // variants side by side on the same text and prompt.
 import { useEffect } from 'react';
 import { highPrecisionTypes, quantTargets } from '../../../shared/quant.ts';
-import { useApp } from '../store.ts';
-import { labActions, useLab } from '../labStore.ts';
-import { ComparisonView } from './ComparisonView.tsx';
+import { useModelsStore } from '../state/modelsStore.ts';
+import { quantActions, useQuantStore } from '../state/quantStore.ts';
+import { QuantResults } from './QuantResults.tsx';
 import { fileName, fmt } from '../format.ts';
 
 function MakeLevels() {
-  const models = useApp((s) => s.models);
-  const { sourceId, levels, chosenTypes, progress, quantJob } = useLab();
+  const models = useModelsStore((s) => s.models);
+  const { sourceId, levels, chosenTypes, progress, quantJob } = useQuantStore();
   const sources = models.filter((m) => highPrecisionTypes.includes(m.quantization));
   const running = quantJob !== null && Object.values(progress).some((p) => p?.state === 'running');
   return (
-    <section className="lab-make" aria-label="Make levels">
+    <section className="quant-make" aria-label="Make levels">
       <h2>Make levels</h2>
       <label>
         From{' '}
         <select
           value={sourceId ?? ''}
-          onChange={(e) => void labActions.pickSource(e.target.value)}
+          onChange={(e) => void quantActions.pickSource(e.target.value)}
           aria-label="Source model"
         >
           <option value="">choose an F32, F16, BF16 or Q8_0 model…</option>
@@ -34,18 +34,18 @@ function MakeLevels() {
         <p className="muted">No high-precision model yet: add an F16 or Q8_0 GGUF in Chat’s model list.</p>
       )}
       {levels && (
-        <div className="lab-levels">
+        <div className="quant-levels">
           {quantTargets.map((t) => {
             const level = levels.levels.find((l) => l.type === t.name)!;
             const p = progress[t.name];
             return (
-              <div key={t.name} className="lab-level" data-state={p?.state ?? 'idle'}>
+              <div key={t.name} className="quant-level" data-state={p?.state ?? 'idle'}>
                 <label title={level.blocker ?? undefined}>
                   <input
                     type="checkbox"
                     disabled={!!level.blocker || running}
                     checked={chosenTypes.includes(t.name) && !level.blocker}
-                    onChange={() => labActions.toggleType(t.name)}
+                    onChange={() => quantActions.toggleType(t.name)}
                     aria-label={t.name}
                   />
                   {t.name}
@@ -58,7 +58,7 @@ function MakeLevels() {
                   </span>
                 )}
                 {p && (
-                  <span className="lab-progress">
+                  <span className="quant-progress">
                     <progress
                       max={1}
                       value={p.state === 'done' ? 1 : p.total ? p.done / p.total : 0}
@@ -73,11 +73,11 @@ function MakeLevels() {
               </div>
             );
           })}
-          <div className="lab-actions">
-            <button onClick={() => void labActions.quantize()} disabled={running || chosenTypes.length === 0}>
+          <div className="quant-actions">
+            <button onClick={() => void quantActions.quantize()} disabled={running || chosenTypes.length === 0}>
               Quantize
             </button>
-            {running && <button onClick={() => void labActions.cancelQuantize()}>Cancel</button>}
+            {running && <button onClick={() => void quantActions.cancelQuantize()}>Cancel</button>}
           </div>
         </div>
       )}
@@ -86,22 +86,22 @@ function MakeLevels() {
 }
 
 function CompareSetup() {
-  const models = useApp((s) => s.models);
-  const { picked, ctx, prompt, maxTokens, ownText, compareJob, compareError } = useLab();
+  const models = useModelsStore((s) => s.models);
+  const { picked, ctx, prompt, maxTokens, ownText, compareJob, compareError } = useQuantStore();
   return (
-    <section className="lab-compare" aria-label="Compare">
+    <section className="quant-compare" aria-label="Compare">
       <h2>Compare</h2>
       <p className="muted">
         Pick two to six files of one model. The one with the most bits per weight is the base that KL divergence is
         measured against.
       </p>
-      <div className="lab-picks">
+      <div className="quant-picks">
         {models.map((m) => (
           <label key={m.id}>
             <input
               type="checkbox"
               checked={picked.includes(m.id)}
-              onChange={() => labActions.togglePick(m.id)}
+              onChange={() => quantActions.togglePick(m.id)}
               disabled={compareJob !== null}
               aria-label={`Compare ${fileName(m.path)}`}
             />
@@ -112,7 +112,7 @@ function CompareSetup() {
           </label>
         ))}
       </div>
-      <div className="lab-settings">
+      <div className="quant-settings">
         <label>
           Context{' '}
           <input
@@ -121,12 +121,12 @@ function CompareSetup() {
             max={8192}
             step={64}
             value={ctx}
-            onChange={(e) => labActions.set({ ctx: Number(e.target.value) })}
+            onChange={(e) => quantActions.set({ ctx: Number(e.target.value) })}
           />
         </label>
         <label>
           Prompt{' '}
-          <input value={prompt} onChange={(e) => labActions.set({ prompt: e.target.value })} aria-label="Prompt" />
+          <input value={prompt} onChange={(e) => quantActions.set({ prompt: e.target.value })} aria-label="Prompt" />
         </label>
         <label>
           Answer tokens{' '}
@@ -135,7 +135,7 @@ function CompareSetup() {
             min={1}
             max={1024}
             value={maxTokens}
-            onChange={(e) => labActions.set({ maxTokens: Number(e.target.value) })}
+            onChange={(e) => quantActions.set({ maxTokens: Number(e.target.value) })}
           />
         </label>
         <label>
@@ -146,16 +146,16 @@ function CompareSetup() {
             aria-label="Use my own text file"
             onChange={async (e) => {
               const file = e.target.files?.[0];
-              labActions.set({ ownText: file ? { name: file.name, content: await file.text() } : null });
+              quantActions.set({ ownText: file ? { name: file.name, content: await file.text() } : null });
             }}
           />
         </label>
       </div>
-      <div className="lab-actions">
-        <button onClick={() => void labActions.compare()} disabled={picked.length < 2 || compareJob !== null}>
+      <div className="quant-actions">
+        <button onClick={() => void quantActions.compare()} disabled={picked.length < 2 || compareJob !== null}>
           Compare {picked.length || ''}
         </button>
-        {compareJob && <button onClick={() => void labActions.cancelCompare()}>Cancel</button>}
+        {compareJob && <button onClick={() => void quantActions.cancelCompare()}>Cancel</button>}
       </div>
       {compareError && (
         <p className="error-text" role="alert">
@@ -168,14 +168,14 @@ function CompareSetup() {
 
 export function QuantView() {
   useEffect(() => {
-    void labActions.init();
+    void quantActions.load();
   }, []);
   return (
-    <section className="lab" aria-label="Quantize and compare">
+    <section className="quant" aria-label="Quantize and compare">
       <MakeLevels />
       <CompareSetup />
-      <ComparisonView />
-      <aside className="lab-note">
+      <QuantResults />
+      <aside className="quant-note">
         <h3>Post-training quantization and quantization-aware training</h3>
         <p>
           The levels made here are post-training quantization: a model trained in 16 bits is rounded to fewer bits

@@ -1,10 +1,10 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { routingActions, useRouting } from '../routingStore.ts';
+import { routingActions, useRoutingStore } from '../state/routingStore.ts';
 
 const tierName: Record<string, string> = { device: 'On device', private: 'Private server', partner: 'Partner cloud' };
 
 export function RoutingView() {
-  const { settings, detected, history } = useRouting();
+  const { settings, detected, history } = useRoutingStore();
   useEffect(() => {
     void routingActions.load();
   }, []);
@@ -81,7 +81,7 @@ export function RoutingView() {
 }
 
 function PrivateForm() {
-  const current = useRouting((s) => s.settings?.private);
+  const current = useRoutingStore((s) => s.settings?.private);
   const [form, setForm] = useState({
     name: current?.name ?? 'My server',
     baseUrl: current?.baseUrl ?? 'http://127.0.0.1:11434/v1',
@@ -144,7 +144,7 @@ function PrivateForm() {
 }
 
 function PartnerForm() {
-  const current = useRouting((s) => s.settings?.partner);
+  const current = useRoutingStore((s) => s.settings?.partner);
   const [form, setForm] = useState({
     name: current?.name ?? 'Partner',
     kind: current?.kind ?? ('openai' as 'openai' | 'anthropic'),

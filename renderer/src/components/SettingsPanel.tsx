@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { conversationSettings, type ConversationSettings } from '../../../shared/schemas.ts';
-import { useApp, actions } from '../store.ts';
+import { chatActions, useChatStore } from '../state/chatStore.ts';
 
 type NumberKey = Exclude<keyof ConversationSettings['sampling'], 'seed'>;
 const fields: [NumberKey, string, number][] = [
@@ -13,7 +13,7 @@ const fields: [NumberKey, string, number][] = [
 ];
 
 export function SettingsPanel() {
-  const conversation = useApp((s) => s.conversations.find((c) => c.id === s.currentId));
+  const conversation = useChatStore((s) => s.conversations.find((c) => c.id === s.currentId));
   const [draft, setDraft] = useState<ConversationSettings | null>(conversation?.settings ?? null);
   const [error, setError] = useState<string | null>(null);
   if (!conversation || !draft) return null;
@@ -25,7 +25,7 @@ export function SettingsPanel() {
       return;
     }
     setError(null);
-    void actions.updateSettings(parsed.data);
+    void chatActions.updateSettings(parsed.data);
   };
   const setSampling = (key: keyof ConversationSettings['sampling'], value: number | null) =>
     setDraft({ ...draft, sampling: { ...draft.sampling, [key]: value } });

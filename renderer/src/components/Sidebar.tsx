@@ -1,38 +1,39 @@
 import { useState } from 'react';
-import { useApp, actions } from '../store.ts';
+import { appActions, useAppStore } from '../state/appStore.ts';
+import { chatActions, useChatStore } from '../state/chatStore.ts';
 
 export function Sidebar() {
-  const conversations = useApp((s) => s.conversations);
-  const currentId = useApp((s) => s.currentId);
-  const query = useApp((s) => s.query);
-  const view = useApp((s) => s.view);
+  const conversations = useChatStore((s) => s.conversations);
+  const currentId = useChatStore((s) => s.currentId);
+  const query = useChatStore((s) => s.query);
+  const view = useAppStore((s) => s.view);
   const [renaming, setRenaming] = useState<string | null>(null);
   const [title, setTitle] = useState('');
   return (
     <nav className="sidebar">
       <div className="brand">Edgewise</div>
       <div className="views" role="tablist">
-        <button role="tab" aria-selected={view === 'chat'} onClick={() => actions.show('chat')}>
+        <button role="tab" aria-selected={view === 'chat'} onClick={() => appActions.show('chat')}>
           Chat
         </button>
-        <button role="tab" aria-selected={view === 'fit'} onClick={() => actions.show('fit')}>
+        <button role="tab" aria-selected={view === 'fit'} onClick={() => appActions.show('fit')}>
           Fit
         </button>
-        <button role="tab" aria-selected={view === 'models'} onClick={() => actions.show('models')}>
+        <button role="tab" aria-selected={view === 'models'} onClick={() => appActions.show('models')}>
           Models
         </button>
-        <button role="tab" aria-selected={view === 'lab'} onClick={() => actions.show('lab')}>
+        <button role="tab" aria-selected={view === 'quant'} onClick={() => appActions.show('quant')}>
           Quantize
         </button>
-        <button role="tab" aria-selected={view === 'routing'} onClick={() => actions.show('routing')}>
+        <button role="tab" aria-selected={view === 'routing'} onClick={() => appActions.show('routing')}>
           Routing
         </button>
       </div>
       <button
         className="primary"
         onClick={() => {
-          actions.show('chat');
-          void actions.create();
+          appActions.show('chat');
+          void chatActions.create();
         }}
       >
         New conversation
@@ -42,7 +43,7 @@ export function Sidebar() {
         placeholder="Search titles"
         value={query}
         aria-label="Search conversations"
-        onChange={(e) => void actions.search(e.target.value)}
+        onChange={(e) => void chatActions.search(e.target.value)}
       />
       <ul className="conversations">
         {conversations.map((c) => (
@@ -52,7 +53,7 @@ export function Sidebar() {
                 onSubmit={(e) => {
                   e.preventDefault();
                   setRenaming(null);
-                  void actions.rename(c.id, title);
+                  void chatActions.rename(c.id, title);
                 }}
               >
                 <input
@@ -64,7 +65,7 @@ export function Sidebar() {
                 />
               </form>
             ) : (
-              <button className="title" onClick={() => void actions.select(c.id)}>
+              <button className="title" onClick={() => void chatActions.select(c.id)}>
                 {c.title}
               </button>
             )}
@@ -83,7 +84,7 @@ export function Sidebar() {
                 title="Delete"
                 aria-label="Delete"
                 onClick={() => {
-                  if (confirm(`Delete "${c.title}"?`)) void actions.remove(c.id);
+                  if (confirm(`Delete "${c.title}"?`)) void chatActions.remove(c.id);
                 }}
               >
                 ✕

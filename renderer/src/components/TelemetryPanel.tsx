@@ -1,7 +1,6 @@
-import { useEffect, useState } from 'react';
-import type { AppContract } from '../../../shared/contract.ts';
-import type { CallResult } from '../../../shared/rpc.ts';
-import { guarded, rpc, useApp } from '../store.ts';
+import { useEffect } from 'react';
+import { useChatStore } from '../state/chatStore.ts';
+import { telemetryActions, useTelemetryStore } from '../state/telemetryStore.ts';
 import { SpeedChart } from './SpeedChart.tsx';
 import { fmt } from '../format.ts';
 
@@ -24,20 +23,16 @@ function Figure({ label, value, why, testId }: { label: string; value: string | 
 
 /** Live figures of the answer being written (or the last one), and medians per model. */
 export function TelemetryPanel() {
-  const messages = useApp((s) => s.messages);
+  const messages = useChatStore((s) => s.messages);
   const target = messages.findLast((m) => m.role === 'assistant');
-  const samples = useApp((s) => (target ? s.samples[target.id] : undefined)) ?? [];
-  const screenTtft = useApp((s) => (target ? s.screenTtft[target.id] : undefined));
-  const live = useApp((s) => (target ? s.live[target.id] : undefined));
-  const [sources, setSources] = useState<CallResult<AppContract, 'telemetry.sources'> | null>(null);
-  const [summary, setSummary] = useState<CallResult<AppContract, 'telemetry.summary'>>([]);
-  const doneCount = messages.filter((m) => m.status !== 'streaming').length;
+  const samples = useTelemetryStore((s) => (target ? s.samples[target.id] : undefined)) ?? [];
+  const screenTtft = useChatStore((s) => (target ? s.screenTtft[target.id] : undefined));
+  const live = useChatStore((s) => (target ? s.live[target.id] : undefined));
+  const sources = useTelemetryStore((s) => s.sources);
+  const summary = useTelemetryStore((s) => s.summary);
   useEffect(() => {
-    void guarded(() => rpc().call('telemetry.sources', {})).then((s) => s && setSources(s));
+    void telemetryActions.load();
   }, []);
-  useEffect(() => {
-    void guarded(() => rpc().call('telemetry.summary', {})).then((s) => s && setSummary(s));
-  }, [doneCount]);
   if (!target) return null;
   const latest = samples.at(-1);
   const stats = target.stats;

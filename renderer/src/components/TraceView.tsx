@@ -1,5 +1,5 @@
 import type { RouteTrace } from '../../../shared/router/schemas.ts';
-import { actions } from '../store.ts';
+import { chatActions } from '../state/chatStore.ts';
 import { downloadText } from '../download.ts';
 
 const tierName = { device: 'on device', private: 'private server', partner: 'partner cloud' } as const;
@@ -17,7 +17,7 @@ export function TraceView({ trace, messageId, last }: { trace: RouteTrace; messa
       {last && trace.offerEscalation && (
         <p className="escalate" data-testid="escalate">
           The model was unsure of this answer (mean token confidence {trace.confidence?.toFixed(2)}).{' '}
-          <button onClick={() => void actions.escalate()}>Ask the {tierName[trace.offerEscalation]}</button>
+          <button onClick={() => void chatActions.escalate()}>Ask the {tierName[trace.offerEscalation]}</button>
         </p>
       )}
       <details className="trace" data-testid="trace" data-tier={by?.tier ?? trace.tier}>

@@ -1,7 +1,7 @@
 // The renderer knows the contract, never the transport: Electron's preload bridge when present,
 // otherwise a WebSocket to the headless shell (token from the page URL). Reconnects if it drops.
-import { createClient, type Client, type RpcMessage, type Transport } from '../../shared/rpc.ts';
-import type { AppContract } from '../../shared/contract.ts';
+import { createClient, type Client, type RpcMessage, type Transport } from '../../../shared/rpc.ts';
+import type { AppContract } from '../../../shared/contract.ts';
 
 interface Bridge {
   send(message: RpcMessage): void;
@@ -50,8 +50,10 @@ function webSocketTransport(onConnection: (up: boolean) => void): Transport {
 
 export function connect(onConnection: (up: boolean) => void): Client<AppContract> {
   if (window.edgewise) {
-    onConnection(true);
-    return createClient<AppContract>(window.edgewise);
+    const client = createClient<AppContract>(window.edgewise);
+    // Announced after this returns, so a caller that loads data on connection already holds the client.
+    queueMicrotask(() => onConnection(true));
+    return client;
   }
   return createClient<AppContract>(webSocketTransport(onConnection));
 }

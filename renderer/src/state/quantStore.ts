@@ -1,10 +1,12 @@
-// The Quantize & Compare view's state: quantization jobs and their progress, the comparison being run
+// The Quantize view's state: quantization jobs and their progress, the comparison being run
 // (its columns fill as each variant is measured) and the comparisons kept in the store.
 import { create } from 'zustand';
-import type { AppContract } from '../../shared/contract.ts';
-import type { CallResult, EventPayload } from '../../shared/rpc.ts';
-import type { Comparison, QuantTypeName, VariantResult } from '../../shared/quant.ts';
-import { guarded, rpc } from './store.ts';
+import type { AppContract } from '../../../shared/contract.ts';
+import type { CallResult, EventPayload } from '../../../shared/rpc.ts';
+import type { Comparison, QuantTypeName, VariantResult } from '../../../shared/quant.ts';
+import { rpc } from '../rpc/client.ts';
+import { guarded } from './appStore.ts';
+import { subscribeOnce } from './lifecycle.ts';
 
 type Levels = CallResult<AppContract, 'quant.levels'>;
 type QuantProgress = EventPayload<AppContract, 'quant.progress'>;
@@ -15,7 +17,7 @@ export interface Column {
   result: VariantResult | null;
 }
 
-interface LabState {
+interface QuantState {
   sourceId: string | null;
   levels: Levels | null;
   chosenTypes: QuantTypeName[];
@@ -33,7 +35,7 @@ interface LabState {
   openedId: string | null;
 }
 
-export const useLab = create<LabState>(() => ({
+export const useQuantStore = create<QuantState>(() => ({
   sourceId: null,
   levels: null,
   chosenTypes: ['Q8_0', 'Q4_0'],
@@ -51,82 +53,81 @@ export const useLab = create<LabState>(() => ({
   openedId: null,
 }));
 
-let subscribed = false;
+const subscribe = subscribeOnce(() => {
+  rpc().on('quant.progress', (p) => {
+    if (p.jobId !== useQuantStore.getState().quantJob) return;
+    useQuantStore.setState((s) => ({ progress: { ...s.progress, [p.type]: p } }));
+  });
+  rpc().on('compare.event', (e) => {
+    if (e.jobId !== useQuantStore.getState().compareJob) return;
+    useQuantStore.setState((s) => {
+      const columns = [...s.columns];
+      const column = { ...columns[e.index]! };
+      if (e.kind === 'stage') Object.assign(column, { stage: e.stage, fraction: e.fraction });
+      else if (e.kind === 'delta') column.answer += e.text;
+      else Object.assign(column, { result: e.result, stage: 'done', fraction: 1 });
+      columns[e.index] = column;
+      return { columns };
+    });
+  });
+  rpc().on('compare.done', ({ jobId, comparison, error }) => {
+    if (jobId !== useQuantStore.getState().compareJob) return;
+    useQuantStore.setState((s) => ({
+      compareJob: null,
+      compareError: error,
+      saved: comparison ? [comparison, ...s.saved] : s.saved,
+      openedId: comparison?.id ?? s.openedId,
+    }));
+  });
+});
 
-export const labActions = {
-  async init() {
-    if (!subscribed) {
-      subscribed = true;
-      rpc().on('quant.progress', (p) => {
-        if (p.jobId !== useLab.getState().quantJob) return;
-        useLab.setState((s) => ({ progress: { ...s.progress, [p.type]: p } }));
-      });
-      rpc().on('compare.event', (e) => {
-        if (e.jobId !== useLab.getState().compareJob) return;
-        useLab.setState((s) => {
-          const columns = [...s.columns];
-          const column = { ...columns[e.index]! };
-          if (e.kind === 'stage') Object.assign(column, { stage: e.stage, fraction: e.fraction });
-          else if (e.kind === 'delta') column.answer += e.text;
-          else Object.assign(column, { result: e.result, stage: 'done', fraction: 1 });
-          columns[e.index] = column;
-          return { columns };
-        });
-      });
-      rpc().on('compare.done', ({ jobId, comparison, error }) => {
-        if (jobId !== useLab.getState().compareJob) return;
-        useLab.setState((s) => ({
-          compareJob: null,
-          compareError: error,
-          saved: comparison ? [comparison, ...s.saved] : s.saved,
-          openedId: comparison?.id ?? s.openedId,
-        }));
-      });
-    }
+export const quantActions = {
+  async load() {
+    subscribe();
     const saved = await guarded(() => rpc().call('compare.list', {}));
-    if (saved) useLab.setState({ saved });
+    if (saved) useQuantStore.setState({ saved });
   },
 
   async pickSource(sourceId: string) {
-    useLab.setState({ sourceId, levels: null, progress: {} });
+    useQuantStore.setState({ sourceId, levels: null, progress: {} });
     if (!sourceId) return;
     const levels = await guarded(() => rpc().call('quant.levels', { modelId: sourceId }));
-    useLab.setState({ levels: levels ?? null });
+    useQuantStore.setState({ levels: levels ?? null });
   },
 
   toggleType(type: QuantTypeName) {
-    useLab.setState((s) => ({
+    useQuantStore.setState((s) => ({
       chosenTypes: s.chosenTypes.includes(type) ? s.chosenTypes.filter((t) => t !== type) : [...s.chosenTypes, type],
     }));
   },
 
   async quantize() {
-    const { sourceId, chosenTypes, levels } = useLab.getState();
+    const { sourceId, chosenTypes, levels } = useQuantStore.getState();
     const types = chosenTypes.filter((t) => !levels?.levels.find((l) => l.type === t)?.blocker);
     if (!sourceId || types.length === 0) return;
-    useLab.setState({ progress: {} });
+    useQuantStore.setState({ progress: {} });
     const started = await guarded(() => rpc().call('quant.start', { modelId: sourceId, types }));
-    if (started) useLab.setState({ quantJob: started.jobId });
+    if (started) useQuantStore.setState({ quantJob: started.jobId });
   },
 
   async cancelQuantize() {
-    const { quantJob } = useLab.getState();
+    const { quantJob } = useQuantStore.getState();
     if (quantJob) await guarded(() => rpc().call('quant.cancel', { jobId: quantJob }));
   },
 
   togglePick(modelId: string) {
-    useLab.setState((s) => ({
+    useQuantStore.setState((s) => ({
       picked: s.picked.includes(modelId) ? s.picked.filter((m) => m !== modelId) : [...s.picked, modelId].slice(0, 6),
     }));
   },
 
-  set(change: Partial<Pick<LabState, 'ctx' | 'prompt' | 'maxTokens' | 'ownText'>>) {
-    useLab.setState(change);
+  set(change: Partial<Pick<QuantState, 'ctx' | 'prompt' | 'maxTokens' | 'ownText'>>) {
+    useQuantStore.setState(change);
   },
 
   async compare() {
-    const { picked, ctx, prompt, maxTokens, ownText } = useLab.getState();
-    useLab.setState({
+    const { picked, ctx, prompt, maxTokens, ownText } = useQuantStore.getState();
+    useQuantStore.setState({
       columns: picked.map(() => ({ stage: 'waiting', fraction: 0, answer: '', result: null })),
       compareError: null,
       openedId: null,
@@ -134,22 +135,22 @@ export const labActions = {
     const started = await guarded(() =>
       rpc().call('compare.start', { modelIds: picked, ctx, prompt, maxTokens, text: ownText }),
     );
-    if (started) useLab.setState({ compareJob: started.jobId });
-    else useLab.setState({ columns: [] });
+    if (started) useQuantStore.setState({ compareJob: started.jobId });
+    else useQuantStore.setState({ columns: [] });
   },
 
   async cancelCompare() {
-    const { compareJob } = useLab.getState();
+    const { compareJob } = useQuantStore.getState();
     if (compareJob) await guarded(() => rpc().call('compare.cancel', { jobId: compareJob }));
   },
 
   open(openedId: string | null) {
-    useLab.setState({ openedId, columns: [] });
+    useQuantStore.setState({ openedId, columns: [] });
   },
 
   async remove(id: string) {
     if (await guarded(() => rpc().call('compare.delete', { id }))) {
-      useLab.setState((s) => ({
+      useQuantStore.setState((s) => ({
         saved: s.saved.filter((c) => c.id !== id),
         openedId: s.openedId === id ? null : s.openedId,
       }));

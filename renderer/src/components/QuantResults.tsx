@@ -1,8 +1,8 @@
 // The comparison being run (its columns fill as each variant is measured, answers streaming) or a saved
 // one: the figures side by side, the quality-against-size chart, and JSON and CSV export.
 import { comparisonCsv, comparisonJson, type Comparison } from '../../../shared/quant.ts';
-import { labActions, useLab, type Column } from '../labStore.ts';
-import { useApp } from '../store.ts';
+import { quantActions, useQuantStore, type Column } from '../state/quantStore.ts';
+import { useModelsStore } from '../state/modelsStore.ts';
 import { QualityChart } from './QualityChart.tsx';
 import { fileName, fmt } from '../format.ts';
 import { downloadText } from '../download.ts';
@@ -23,7 +23,7 @@ function Figures({ c }: { c: Comparison }) {
     ['same top token', (v) => (v.isBase ? 'base' : `${fmt(v.top1Agreement * 100, 1)}%`)],
   ];
   return (
-    <table className="lab-table" data-testid="comparison-table">
+    <table className="quant-table" data-testid="quant-comparison">
       <thead>
         <tr>
           <th />
@@ -43,7 +43,7 @@ function Figures({ c }: { c: Comparison }) {
             ))}
           </tr>
         ))}
-        <tr className="lab-answers">
+        <tr className="quant-answers">
           <th scope="row">answer</th>
           {c.variants.map((v, i) => (
             <td key={i}>{v.answer}</td>
@@ -55,12 +55,12 @@ function Figures({ c }: { c: Comparison }) {
 }
 
 function LiveColumns({ columns }: { columns: Column[] }) {
-  const models = useApp((s) => s.models);
-  const picked = useLab((s) => s.picked);
+  const models = useModelsStore((s) => s.models);
+  const picked = useQuantStore((s) => s.picked);
   return (
-    <div className="lab-columns" data-testid="live-columns">
+    <div className="quant-columns" data-testid="quant-columns">
       {columns.map((col, i) => (
-        <div key={i} className="lab-column" data-stage={col.stage}>
+        <div key={i} className="quant-column" data-stage={col.stage}>
           <h3>{fileName(models.find((m) => m.id === picked[i])?.path ?? `variant ${i + 1}`)}</h3>
           <progress max={1} value={col.fraction} aria-label={`variant ${i + 1} ${col.stage}`} />{' '}
           <span className="muted">{col.stage}</span>
@@ -70,19 +70,19 @@ function LiveColumns({ columns }: { columns: Column[] }) {
               {fmt(col.result.perplexity, 3)}
             </p>
           )}
-          <p className="lab-answer">{col.answer}</p>
+          <p className="quant-answer">{col.answer}</p>
         </div>
       ))}
     </div>
   );
 }
 
-export function ComparisonView() {
-  const { columns, saved, openedId } = useLab();
+export function QuantResults() {
+  const { columns, saved, openedId } = useQuantStore();
   const opened = saved.find((c) => c.id === openedId) ?? null;
   const stamp = opened ? new Date(opened.createdAt).toISOString().replace(/[:.]/g, '-') : '';
   return (
-    <section className="lab-results" aria-label="Comparison results">
+    <section className="quant-results" aria-label="Comparison results">
       {columns.length > 0 && <LiveColumns columns={columns} />}
       {opened && (
         <>
@@ -95,7 +95,7 @@ export function ComparisonView() {
           </p>
           <Figures c={opened} />
           <QualityChart variants={opened.variants} />
-          <div className="lab-actions">
+          <div className="quant-actions">
             <button
               onClick={() =>
                 downloadText(
@@ -114,15 +114,15 @@ export function ComparisonView() {
         </>
       )}
       {saved.length > 0 && (
-        <div className="lab-saved">
+        <div className="quant-saved">
           <h3>Saved comparisons</h3>
           <ul>
             {saved.map((c) => (
               <li key={c.id}>
-                <button className="link" onClick={() => labActions.open(c.id)} aria-current={c.id === openedId}>
+                <button className="link" onClick={() => quantActions.open(c.id)} aria-current={c.id === openedId}>
                   {new Date(c.createdAt).toLocaleString()}: {c.variants.map((v) => v.quantization).join(', ')}
                 </button>
-                <button className="link" onClick={() => void labActions.remove(c.id)} aria-label="Delete comparison">
+                <button className="link" onClick={() => void quantActions.remove(c.id)} aria-label="Delete comparison">
                   ×
                 </button>
               </li>

@@ -1,11 +1,12 @@
-// The fit view's state. The matrix is computed here from the shared estimator, so changing a control
+// The fit view's state (no events: the facts change only through its own calls). The matrix is computed here from the shared estimator, so changing a control
 // recolors it at once, with no round trip; only the facts and the device list come from the back end.
 import { create } from 'zustand';
-import type { AppContract } from '../../shared/contract.ts';
-import type { CallResult } from '../../shared/rpc.ts';
-import type { Device } from '../../shared/fit/devices.ts';
-import type { FitControls } from '../../shared/fit/matrix.ts';
-import { guarded, rpc } from './store.ts';
+import type { AppContract } from '../../../shared/contract.ts';
+import type { CallResult } from '../../../shared/rpc.ts';
+import type { Device } from '../../../shared/fit/devices.ts';
+import type { FitControls } from '../../../shared/fit/matrix.ts';
+import { rpc } from '../rpc/client.ts';
+import { guarded } from './appStore.ts';
 
 type Facts = CallResult<AppContract, 'fit.facts'>;
 
@@ -15,7 +16,7 @@ interface FitState {
   selected: { tier: string; device: string } | null;
 }
 
-export const useFit = create<FitState>(() => ({
+export const useFitStore = create<FitState>(() => ({
   facts: null,
   controls: { quant: 'Q4_K_M', ctx: 8192, kvType: 'f16' },
   selected: null,
@@ -24,13 +25,13 @@ export const useFit = create<FitState>(() => ({
 export const fitActions = {
   async load() {
     const facts = await guarded(() => rpc().call('fit.facts', {}));
-    if (facts) useFit.setState({ facts });
+    if (facts) useFitStore.setState({ facts });
   },
   setControls(change: Partial<FitControls>) {
-    useFit.setState((s) => ({ controls: { ...s.controls, ...change } }));
+    useFitStore.setState((s) => ({ controls: { ...s.controls, ...change } }));
   },
   select(tier: string, device: string) {
-    useFit.setState({ selected: { tier, device } });
+    useFitStore.setState({ selected: { tier, device } });
   },
   async addDevice(name: string, memoryType: Device['memoryType'], memoryGb: number, vramGb: number | null) {
     const added = await guarded(() =>

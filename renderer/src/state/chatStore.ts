@@ -1,0 +1,170 @@
+// Conversations and the open one's messages. Answers arrive as deltas and are applied here; nothing polls.
+import { create } from 'zustand';
+import type { Conversation, ConversationSettings, Message } from '../../../shared/schemas.ts';
+import { rpc } from '../rpc/client.ts';
+import { guarded } from './appStore.ts';
+import { subscribeOnce } from './lifecycle.ts';
+
+interface Live {
+  outputTokens: number;
+  tokensPerSec: number | null;
+}
+
+interface ChatState {
+  conversations: Conversation[];
+  query: string;
+  currentId: string | null;
+  messages: Message[];
+  live: Record<string, Live>;
+  /** When the user pressed send, and when the answer's first token was painted: TTFT on screen. */
+  screenTtft: Record<string, number>;
+}
+
+export const useChatStore = create<ChatState>(() => ({
+  conversations: [],
+  query: '',
+  currentId: null,
+  messages: [],
+  live: {},
+  screenTtft: {},
+}));
+
+// Each switch of conversation takes a ticket; a slower, older load must not overwrite a newer choice.
+let ticket = 0;
+/** When the user last pressed send; cleared when that answer's first token arrives. */
+let sentAt: number | null = null;
+
+const subscribe = subscribeOnce(() => {
+  rpc().on('chat.delta', ({ conversationId, messageId, delta, outputTokens, tokensPerSec }) => {
+    const state = useChatStore.getState();
+    if (conversationId !== state.currentId) return;
+    if (sentAt !== null && state.screenTtft[messageId] === undefined) {
+      const pressed = sentAt;
+      sentAt = null;
+      // After the next paint, the first token is on screen.
+      requestAnimationFrame(() =>
+        useChatStore.setState((s) => ({ screenTtft: { ...s.screenTtft, [messageId]: performance.now() - pressed } })),
+      );
+    }
+    useChatStore.setState({
+      messages: state.messages.map((m) => (m.id === messageId ? { ...m, text: m.text + delta } : m)),
+      live: { ...state.live, [messageId]: { outputTokens, tokensPerSec } },
+    });
+  });
+  rpc().on('chat.done', ({ conversationId, message }) => {
+    const state = useChatStore.getState();
+    if (conversationId === state.currentId) {
+      const { [message.id]: _, ...live } = state.live;
+      useChatStore.setState({ messages: state.messages.map((m) => (m.id === message.id ? message : m)), live });
+    }
+  });
+  rpc().on('conversations.changed', () => void chatActions.refreshConversations());
+});
+
+export const chatActions = {
+  /** The conversation list, and the open conversation (the first one when none is open yet). */
+  async load() {
+    subscribe();
+    await chatActions.refreshConversations();
+    const { currentId, conversations } = useChatStore.getState();
+    const pick = currentId ?? conversations[0]?.id ?? null;
+    if (pick) await chatActions.select(pick);
+  },
+
+  async refreshConversations() {
+    const conversations = await guarded(() =>
+      rpc().call('conversations.list', { query: useChatStore.getState().query || undefined }),
+    );
+    if (conversations) useChatStore.setState({ conversations });
+  },
+
+  async search(query: string) {
+    useChatStore.setState({ query });
+    await chatActions.refreshConversations();
+  },
+
+  async select(id: string) {
+    const mine = ++ticket;
+    const result = await guarded(() => rpc().call('conversations.get', { id }));
+    if (mine !== ticket) return;
+    if (result) useChatStore.setState({ currentId: id, messages: result.messages });
+    else useChatStore.setState({ currentId: null, messages: [] });
+  },
+
+  async create() {
+    const mine = ++ticket;
+    const conversation = await guarded(() => rpc().call('conversations.create', {}));
+    if (!conversation || mine !== ticket) return;
+    useChatStore.setState({ currentId: conversation.id, messages: [] });
+    await chatActions.refreshConversations();
+  },
+
+  async rename(id: string, title: string) {
+    await guarded(() => rpc().call('conversations.rename', { id, title }));
+    await chatActions.refreshConversations();
+  },
+
+  async remove(id: string) {
+    await guarded(() => rpc().call('conversations.delete', { id }));
+    if (useChatStore.getState().currentId === id) useChatStore.setState({ currentId: null, messages: [] });
+    await chatActions.refreshConversations();
+  },
+
+  async send(text: string) {
+    sentAt = performance.now();
+    let id = useChatStore.getState().currentId;
+    if (!id) {
+      await chatActions.create();
+      id = useChatStore.getState().currentId;
+      if (!id) return;
+    }
+    const conversationId = id;
+    const result = await guarded(() => rpc().call('chat.send', { conversationId, text }));
+    if (result && useChatStore.getState().currentId === conversationId) {
+      useChatStore.setState((s) => ({ messages: [...s.messages, result.userMessage, result.assistantMessage] }));
+    }
+  },
+
+  async stop() {
+    const conversationId = useChatStore.getState().currentId;
+    if (conversationId) await guarded(() => rpc().call('chat.stop', { conversationId }));
+  },
+
+  async regenerate() {
+    const conversationId = useChatStore.getState().currentId;
+    if (!conversationId) return;
+    const result = await guarded(() => rpc().call('chat.regenerate', { conversationId }));
+    if (result) await chatActions.select(conversationId);
+  },
+
+  async escalate() {
+    const conversationId = useChatStore.getState().currentId;
+    if (!conversationId) return;
+    const result = await guarded(() => rpc().call('chat.escalate', { conversationId }));
+    if (result) await chatActions.select(conversationId);
+  },
+
+  async edit(messageId: string, text: string) {
+    const conversationId = useChatStore.getState().currentId;
+    if (!conversationId) return;
+    const result = await guarded(() => rpc().call('chat.edit', { conversationId, messageId, text }));
+    if (result) await chatActions.select(conversationId);
+  },
+
+  async updateSettings(settings: ConversationSettings) {
+    const id = useChatStore.getState().currentId;
+    if (!id) return;
+    await guarded(() => rpc().call('conversations.update', { id, settings }));
+    await chatActions.refreshConversations();
+  },
+
+  /** Makes a model the open conversation's (when one is open) and loads it into the engine. */
+  async setModel(modelId: string) {
+    const id = useChatStore.getState().currentId;
+    await guarded(async () => {
+      if (id) await rpc().call('conversations.update', { id, modelId });
+      await rpc().call('engine.load', { modelId });
+    });
+    await chatActions.refreshConversations();
+  },
+};
