@@ -1,4 +1,4 @@
-// Quantize & Compare: make a model's levels with llama.cpp's quantizer, then measure two to six
+// The quant view (the Quantize tab): make a model's levels with llama.cpp's quantizer, then compare two to six
 // variants side by side on the same text and prompt.
 import { useEffect } from 'react';
 import { highPrecisionTypes, quantTargets } from '../../../shared/quant.ts';

@@ -1,5 +1,6 @@
-// The fit view's state (no events: the facts change only through its own calls). The matrix is computed here from the shared estimator, so changing a control
+// The fit view's state. The matrix is computed here from the shared estimator, so changing a control
 // recolors it at once, with no round trip; only the facts and the device list come from the back end.
+// No events: the facts change only through this store's own calls.
 import { create } from 'zustand';
 import type { AppContract } from '../../../shared/contract.ts';
 import type { CallResult } from '../../../shared/rpc.ts';
