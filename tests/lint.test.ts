@@ -102,3 +102,57 @@ describe('renderer components read data through stores', () => {
     ).toHaveLength(0);
   });
 });
+
+describe('the layers inside electron/ are enforced by lint', () => {
+  const imports = (from: string) => `import { a } from '${from}';\nexport const b = a;`;
+  // [file, import, allowed]: each layer's forbidden imports fail, its allowed ones pass.
+  const cases: [string, string, boolean][] = [
+    ['electron/services/chat/x.ts', '../../main/security.ts', false],
+    ['electron/services/chat/x.ts', '../../server/server.ts', false],
+    ['electron/services/chat/x.ts', '../../cli/args.ts', false],
+    ['electron/services/x.ts', '../tools/bench/layers.ts', false],
+    ['electron/services/x.ts', '../common/wsClient.ts', false],
+    ['electron/services/chat/x.ts', '../store/conversationStore.ts', true],
+    ['electron/services/chat/x.ts', '../../../shared/contract.ts', true],
+    ['electron/server/x.ts', '../main/security.ts', false],
+    ['electron/server/x.ts', '../cli/args.ts', false],
+    ['electron/server/x.ts', '../tools/bench/screen.ts', false],
+    ['electron/server/x.ts', '../common/csp.ts', true],
+    ['electron/server/x.ts', '../services/app.ts', true],
+    ['electron/main/x.ts', '../server/server.ts', false],
+    ['electron/main/x.ts', '../cli/args.ts', false],
+    ['electron/main/x.ts', '../preload/index.ts', false],
+    ['electron/main/x.ts', '../common/csp.ts', true],
+    ['electron/main/x.ts', '../services/app.ts', true],
+    ['electron/cli/x.ts', '../main/index.ts', false],
+    ['electron/cli/x.ts', '../server/openaiApi.ts', false],
+    ['electron/cli/x.ts', '../server/server.ts', true],
+    ['electron/cli/x.ts', '../tools/bench/layers.ts', true],
+    ['electron/cli/x.ts', '../services/paths.ts', true],
+    ['electron/preload/x.ts', '../services/app.ts', false],
+    ['electron/preload/x.ts', '../main/security.ts', false],
+    ['electron/preload/x.ts', '../../shared/contract.ts', true],
+    ['electron/tools/bench/x.ts', '../../server/server.ts', false],
+    ['electron/tools/bench/x.ts', '../../cli/args.ts', false],
+    ['electron/tools/bench/x.ts', '../../main/index.ts', false],
+    ['electron/tools/bench/x.ts', '../../common/wsClient.ts', true],
+    ['electron/tools/bench/x.ts', '../../services/engine/engineHost.ts', true],
+    ['electron/common/x.ts', '../services/app.ts', false],
+    ['electron/common/x.ts', '../server/server.ts', false],
+    ['electron/common/x.ts', '../../shared/rpc.ts', true],
+    ['electron/services/x.ts', '../../renderer/src/store.ts', false],
+    ['electron/tools/bench/x.ts', '../../../renderer/src/store.ts', false],
+  ];
+  it.each(cases)('%s importing %s: allowed %s', async (file, from, allowed) => {
+    const found = await errors(file, imports(from));
+    expect(found).toHaveLength(allowed ? 0 : 1);
+  });
+  it('says why an import is refused', async () => {
+    const [message] = await errors('electron/services/x.ts', imports('../server/server.ts'));
+    expect(message).toContain('services/ never imports a shell');
+  });
+  it('tests may cross layers: they drive a service through a shell on purpose', async () => {
+    expect(await errors('electron/services/router/x.test.ts', imports('../../server/server.ts'))).toHaveLength(0);
+    expect(await errors('electron/services/x.test.ts', imports('../../renderer/src/store.ts'))).toHaveLength(1);
+  });
+});

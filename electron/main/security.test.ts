@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isAppUrl, isExternalLinkAllowed, secureWebPreferences } from './security.ts';
-import { contentSecurityPolicy } from './csp.ts';
+import { contentSecurityPolicy } from '../common/csp.ts';
 
 describe('Electron security rules', () => {
   it('the window is isolated, sandboxed and has no Node', () => {

@@ -1,7 +1,7 @@
 // Every security rule of the Electron shell, in one place. The pure parts (web preferences, URL
 // checks) are exported on their own so tests can assert them without an Electron binary.
 import type { BrowserWindow, Session, WebContents, WebPreferences } from 'electron';
-import { contentSecurityPolicy } from './csp.ts';
+import { contentSecurityPolicy } from '../common/csp.ts';
 
 export function secureWebPreferences(preload: string): WebPreferences {
   return {

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { appContract } from '../../shared/contract.ts';
 import { createDispatcher, isRpcMessage, type RpcMessage } from '../../shared/rpc.ts';
-import { contentSecurityPolicy } from '../main/csp.ts';
+import { contentSecurityPolicy } from '../common/csp.ts';
 import { createApp, type App, type AppOptions } from '../services/app.ts';
 import { forkWorker } from '../services/engine/workerProcess.ts';
 import type { AppEmit } from '../services/events.ts';

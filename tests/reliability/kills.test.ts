@@ -9,7 +9,7 @@ import { createApp } from '../../electron/services/app.ts';
 import { forkWorker } from '../../electron/services/engine/workerProcess.ts';
 import { newDataDir, startShell } from '../../e2e/headlessShell.ts';
 import { tempDir } from '../fixtures.ts';
-import { connect } from '../../electron/server/wsClient.ts';
+import { connect } from '../../electron/common/wsClient.ts';
 
 let seed = 20261124;
 const random = () => {

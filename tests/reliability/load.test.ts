@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { newDataDir, startShell } from '../../e2e/headlessShell.ts';
-import { connect } from '../../electron/server/wsClient.ts';
+import { connect } from '../../electron/common/wsClient.ts';
 
 const rss = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
 const children = (pid: number) =>

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { newDataDir, startShell } from '../../e2e/headlessShell.ts';
 import { demoModel, repoRoot, tempDir } from '../fixtures.ts';
-import { connect } from '../../electron/server/wsClient.ts';
+import { connect } from '../../electron/common/wsClient.ts';
 
 const PLANTED = 'sk-ant-PLANTED-never-leaks-4242';
 const loopback = (host: string) => ['127.0.0.1', '::1', 'localhost', '::ffff:127.0.0.1'].includes(host);

@@ -9,22 +9,7 @@ import { basename, join } from 'node:path';
 import type { DownloadRecord } from '../../../shared/catalog.ts';
 import { RpcError } from '../../../shared/rpc.ts';
 import { download, DownloadError, resolveModelUrl } from './downloader.ts';
-
-interface Row {
-  id: string;
-  uri: string;
-  url: string;
-  file_name: string;
-  expected_sha256: string | null;
-  expected_size: number | null;
-  state: DownloadRecord['state'];
-  received: number;
-  total: number | null;
-  error: string | null;
-  path: string | null;
-  sha256: string | null;
-  verified_against: DownloadRecord['verifiedAgainst'];
-}
+import { DownloadStore, type DownloadChange, type DownloadRow as Row } from '../store/downloadStore.ts';
 
 /** Why a running download was stopped: by the user (pause, cancel), or because the app is closing. */
 type Stop = 'paused' | 'cancelled' | 'shutdown' | null;
@@ -37,7 +22,7 @@ export interface DownloadRequest {
 }
 
 export class DownloadManager {
-  private readonly db: DatabaseSync;
+  private readonly rows: DownloadStore;
   private readonly stagingDir: string;
   private readonly modelsDir: string;
   private readonly onChange: (record: DownloadRecord) => void;
@@ -50,14 +35,14 @@ export class DownloadManager {
     modelsDir: string;
     onChange: (record: DownloadRecord) => void;
   }) {
-    this.db = options.db;
+    this.rows = new DownloadStore(options.db);
     this.stagingDir = options.stagingDir;
     this.modelsDir = options.modelsDir;
     this.onChange = options.onChange;
   }
 
   private row(id: string): Row {
-    const row = this.db.prepare('SELECT * FROM downloads WHERE id = ?').get(id) as unknown as Row | undefined;
+    const row = this.rows.get(id);
     if (!row) throw new RpcError('not_found', `No download ${id}`);
     return row;
   }
@@ -80,23 +65,15 @@ export class DownloadManager {
     };
   }
 
-  private update(
-    id: string,
-    change: Partial<Pick<Row, 'state' | 'received' | 'total' | 'error' | 'path' | 'sha256' | 'verified_against'>>,
-  ): DownloadRecord {
-    const keys = Object.keys(change) as (keyof typeof change)[];
-    this.db
-      .prepare(`UPDATE downloads SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE id = ?`)
-      .run(...keys.map((k) => change[k] ?? null), id);
+  private update(id: string, change: DownloadChange): DownloadRecord {
+    this.rows.update(id, change);
     const record = this.record(this.row(id));
     this.onChange(record);
     return record;
   }
 
   list(): DownloadRecord[] {
-    return (this.db.prepare('SELECT * FROM downloads ORDER BY created_at DESC').all() as unknown as Row[]).map((r) =>
-      this.record(r),
-    );
+    return this.rows.list().map((r) => this.record(r));
   }
 
   start(request: DownloadRequest): DownloadRecord {
@@ -110,25 +87,16 @@ export class DownloadManager {
     if (!/^[^/\\]+\.gguf$/i.test(fileName)) throw new RpcError('bad_input', `"${fileName}" is not a .gguf file name`);
     if (existsSync(join(this.modelsDir, fileName)))
       throw new RpcError('bad_input', `${fileName} is already in the models folder`);
-    const busy = this.db
-      .prepare("SELECT id FROM downloads WHERE file_name = ? AND state IN ('downloading', 'paused')")
-      .get(fileName);
-    if (busy) throw new RpcError('busy', `${fileName} is already being downloaded`);
+    if (this.rows.activeFor(fileName)) throw new RpcError('busy', `${fileName} is already being downloaded`);
     const id = randomUUID();
-    this.db
-      .prepare(
-        'INSERT INTO downloads (id, uri, url, file_name, expected_sha256, expected_size, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(
-        id,
-        request.uri,
-        url,
-        fileName,
-        request.sha256 ?? null,
-        request.sizeBytes ?? null,
-        'downloading',
-        Date.now(),
-      );
+    this.rows.insert({
+      id,
+      uri: request.uri,
+      url,
+      fileName,
+      expectedSha256: request.sha256 ?? null,
+      expectedSize: request.sizeBytes ?? null,
+    });
     this.run(id);
     return this.record(this.row(id));
   }
@@ -227,9 +195,9 @@ export class DownloadManager {
 
   /** After a restart: downloads that were running carry on from their part files. */
   resumeInterrupted(): number {
-    const rows = this.db.prepare("SELECT id FROM downloads WHERE state = 'downloading'").all() as { id: string }[];
-    for (const { id } of rows) this.run(id);
-    return rows.length;
+    const ids = this.rows.runningIds();
+    for (const id of ids) this.run(id);
+    return ids.length;
   }
 
   /** Waits for a download to stop running (done, failed, paused or cancelled). */

@@ -12,6 +12,7 @@ import type { ModelInfo } from '../../../shared/schemas.ts';
 import { checkGguf, GgufError } from './ggufCheck.ts';
 import { scanLmStudio, scanOllama } from './externalStores.ts';
 import { dominantType } from '../fit/localFacts.ts';
+import { ModelStore } from '../store/modelStore.ts';
 
 interface Listed {
   path: string;
@@ -89,7 +90,7 @@ export async function inspectModel(path: string, source: ModelInfo['source'], st
 }
 
 export class ModelLibrary {
-  private readonly db: DatabaseSync;
+  private readonly store: ModelStore;
   private readonly bundledDir: string;
   readonly modelsDir: string;
   private readonly stores: () => StoreDirs;
@@ -98,7 +99,7 @@ export class ModelLibrary {
   private listed = new Map<string, Listed>();
 
   constructor(options: { db: DatabaseSync; bundledDir: string; modelsDir: string; stores?: () => StoreDirs }) {
-    this.db = options.db;
+    this.store = new ModelStore(options.db);
     this.bundledDir = options.bundledDir;
     this.modelsDir = options.modelsDir;
     this.stores = options.stores ?? (() => ({ ollama: [], lmStudio: [] }));
@@ -133,17 +134,10 @@ export class ModelLibrary {
     const candidates: [string, ModelInfo['source'], string?][] = [
       ...(await this.scan(this.bundledDir, 'bundled')),
       ...(await this.scan(this.modelsDir, 'library')),
-      ...(this.db.prepare('SELECT path FROM models ORDER BY added_at').all() as { path: string }[]).map(
-        (r) => [r.path, 'added'] as [string, ModelInfo['source']],
-      ),
+      ...this.store.addedPaths().map((path) => [path, 'added'] as [string, ModelInfo['source']]),
       ...(await this.external()),
     ];
-    const names = new Map(
-      (this.db.prepare('SELECT id, name FROM model_names').all() as { id: string; name: string }[]).map((r) => [
-        r.id,
-        r.name,
-      ]),
-    );
+    const names = this.store.names();
     const seen = new Set<string>();
     const models: ModelInfo[] = [];
     const listed = new Map<string, Listed>();
@@ -162,15 +156,12 @@ export class ModelLibrary {
 
   /** The model's display name: the one given in Edgewise, if any. */
   private named(info: ModelInfo): ModelInfo {
-    const row = this.db.prepare('SELECT name FROM model_names WHERE id = ?').get(info.id) as
-      { name: string } | undefined;
-    return row ? { ...info, name: row.name } : info;
+    const name = this.store.name(info.id);
+    return name !== null ? { ...info, name } : info;
   }
 
   rename(id: string, name: string): void {
-    this.db
-      .prepare('INSERT INTO model_names (id, name) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name')
-      .run(id, name);
+    this.store.setName(id, name);
   }
 
   /**
@@ -187,10 +178,10 @@ export class ModelLibrary {
       throw new RpcError('bad_input', `${ollamaName} belongs to Ollama; remove it with "ollama rm ${ollamaName}".`);
     if (model.source === 'lmstudio')
       throw new RpcError('bad_input', `${model.name} belongs to LM Studio; remove it there (or delete ${model.path}).`);
-    this.db.prepare('DELETE FROM model_names WHERE id = ?').run(id);
+    this.store.forgetName(id);
     this.listed.delete(id);
     if (model.source === 'added') {
-      this.db.prepare('DELETE FROM models WHERE id = ?').run(id);
+      this.store.forgetPath(id);
       return { deleted: false, path: model.path };
     }
     await rm(model.path);
@@ -215,9 +206,7 @@ export class ModelLibrary {
 
   async add(path: string): Promise<ModelInfo> {
     const info = await inspectModel(path, 'added');
-    this.db
-      .prepare('INSERT OR IGNORE INTO models (id, path, added_at) VALUES (?, ?, ?)')
-      .run(info.id, path, Date.now());
+    this.store.addPath(info.id, path);
     return info;
   }
 

@@ -1,8 +1,8 @@
 // The layers the benchmark compares on one model, prompt, thread count and greedy sampling:
 // (a) node-llama-cpp alone, in this process, a plain evaluate loop; (b) Edgewise's engine (worker + RPC).
 import { getLlama, LlamaLogLevel } from 'node-llama-cpp';
-import { EngineHost } from '../engine/engineHost.ts';
-import { forkWorker } from '../engine/workerProcess.ts';
+import { EngineHost } from '../../services/engine/engineHost.ts';
+import { forkWorker } from '../../services/engine/workerProcess.ts';
 import { defaultSampling } from '../../../shared/schemas.ts';
 
 export interface LayerResult {

@@ -7,12 +7,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '../store/database.ts';
-import { ConversationStore } from '../store/conversationStore.ts';
+import { openDatabase } from '../../services/store/database.ts';
+import { ConversationStore } from '../../services/store/conversationStore.ts';
 import { defaultSettings, defaultSampling, type Message } from '../../../shared/schemas.ts';
-import { connect } from '../../server/wsClient.ts';
-import { appRoot } from '../paths.ts';
-import { modelIdFor } from '../library/modelLibrary.ts';
+import { connect } from '../../common/wsClient.ts';
+import { appRoot } from '../../services/paths.ts';
+import { modelIdFor } from '../../services/library/modelLibrary.ts';
 
 export interface ScreenOptions {
   /** The model the shell starts with, for (c). */

@@ -1,4 +1,4 @@
-// A contract client over the headless shell's WebSocket, as the UI uses it (tests and the benchmark).
+// A contract client over the headless shell's WebSocket, as the UI uses it (the benchmark tool and tests).
 import WebSocket from 'ws';
 import { createClient, type Client, type RpcMessage } from '../../shared/rpc.ts';
 import type { AppContract } from '../../shared/contract.ts';
