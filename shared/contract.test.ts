@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { appContract } from './contract.ts';
 import { createClient, createDispatcher, type Handlers, type RpcMessage, type Transport } from './rpc.ts';
 import type { AppContract } from './contract.ts';
+import { mergeContracts } from './contract/merge.ts';
+import { chatContract } from './contract/chat.ts';
+import { engineContract } from './contract/engine.ts';
 
 function pair(handlers: Partial<Handlers<AppContract>>) {
   const dispatch = createDispatcher(appContract, handlers as Handlers<AppContract>);
@@ -81,5 +84,25 @@ describe('every call refuses payloads outside its schema', () => {
       });
     }
     expect(reached).toEqual([]);
+  });
+});
+
+describe('the contract is merged from one file per domain', () => {
+  it('keeps every call and event of every domain', () => {
+    for (const domain of [chatContract, engineContract]) {
+      for (const name of Object.keys(domain.calls)) expect(appContract.calls).toHaveProperty([name]);
+      for (const name of Object.keys(domain.events)) expect(appContract.events).toHaveProperty([name]);
+    }
+  });
+  it('refuses a call or an event that two domains declare', () => {
+    const again = { calls: { 'chat.stop': chatContract.calls['chat.stop'] }, events: {} };
+    expect(() => mergeContracts([chatContract, again])).toThrow('The call "chat.stop" is declared by two domains');
+    const event = { calls: {}, events: { 'engine.status': engineContract.events['engine.status'] } };
+    expect(() => mergeContracts([engineContract, event])).toThrow(
+      'The event "engine.status" is declared by two domains',
+    );
+    expect(Object.keys(mergeContracts([chatContract, engineContract]).calls)).toHaveLength(
+      Object.keys(chatContract.calls).length + Object.keys(engineContract.calls).length,
+    );
   });
 });

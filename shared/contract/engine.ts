@@ -1,0 +1,15 @@
+// The engine: which model is loaded, on which backend, and loading another.
+import { z } from 'zod';
+import type { Contract } from '../rpc.ts';
+import { engineStatus, gpuChoice, id } from '../schemas.ts';
+import { empty } from './parts.ts';
+
+export const engineContract = {
+  calls: {
+    'engine.status': { args: empty, result: engineStatus },
+    'engine.load': { args: z.strictObject({ modelId: id, gpu: gpuChoice.optional() }), result: engineStatus },
+  },
+  events: {
+    'engine.status': engineStatus,
+  },
+} as const satisfies Contract;

@@ -1,0 +1,43 @@
+// Three-tier routing: its settings, the local servers found, the history, and the partner-cloud consent.
+import { z } from 'zod';
+import type { Contract } from '../rpc.ts';
+import { id } from '../schemas.ts';
+import { routingSettings, routingUpdate } from '../router/schemas.ts';
+import { empty } from './parts.ts';
+
+export const routingContract = {
+  calls: {
+    'routing.get': { args: empty, result: routingSettings },
+    'routing.set': { args: routingUpdate, result: routingSettings },
+    'routing.detect': {
+      args: empty,
+      result: z.array(
+        z.object({
+          name: z.string(),
+          baseUrl: z.string(),
+          ok: z.boolean(),
+          models: z.array(z.string()),
+          why: z.string().nullable(),
+        }),
+      ),
+    },
+    'routing.history': { args: empty, result: z.record(z.string(), z.number()) },
+    'route.consent': {
+      args: z.strictObject({ messageId: id, answer: z.enum(['yes', 'yes for this conversation', 'no']) }),
+      result: z.object({ ok: z.boolean() }),
+    },
+  },
+  events: {
+    /** A query routed to the partner cloud waits for the user's answer; this is exactly what would be sent. */
+    'route.consent': z.object({
+      conversationId: id,
+      messageId: id,
+      partner: z.string(),
+      host: z.string(),
+      model: z.string(),
+      sends: z.string(),
+      estimatedCostUsd: z.number(),
+      reasons: z.array(z.string()),
+    }),
+  },
+} as const satisfies Contract;
