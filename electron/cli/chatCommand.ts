@@ -7,7 +7,7 @@ import { defaultSampling } from '../../shared/schemas.ts';
 import { EngineHost } from '../services/engine/engineHost.ts';
 import { forkWorker } from '../services/engine/workerProcess.ts';
 import { DEMO_MODEL_FILE, inspectModel } from '../services/library/modelLibrary.ts';
-import { assertFitsInMemory } from '../services/app.ts';
+import { assertFitsInMemory } from '../services/engine/modelLoader.ts';
 import { bundledModelsDir } from '../services/paths.ts';
 import { CliError, exitCodes, gpuOption, numberOption, parseCommandLine } from './args.ts';
 import { TelemetryService } from '../services/telemetry/telemetryService.ts';

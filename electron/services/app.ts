@@ -1,11 +1,11 @@
-// Wires the services together and implements the contract. Every shell (Electron, headless, CLI)
-// builds one of these and only adapts its transport.
+// The composition root: constructs the services, wires them together, and merges each service
+// folder's handlers into the whole contract. Every shell (Electron, headless, CLI) builds one of these
+// and only adapts its transport. No handler logic lives here.
 import { join } from 'node:path';
-import { totalmem } from 'node:os';
 import { createRequire } from 'node:module';
 import { appContract, type AppContract } from '../../shared/contract.ts';
-import { RpcError, type Handlers } from '../../shared/rpc.ts';
-import type { EngineStatus, GpuChoice, ModelInfo } from '../../shared/schemas.ts';
+import type { Handlers } from '../../shared/rpc.ts';
+import type { EngineStatus, GpuChoice } from '../../shared/schemas.ts';
 import { EngineHost } from './engine/engineHost.ts';
 import type { SpawnWorker } from './engine/workerProcess.ts';
 import { ModelLibrary } from './library/modelLibrary.ts';
@@ -21,19 +21,22 @@ import { RoutingService } from './router/routingService.ts';
 import { SecretStore, type Cipher } from './router/secretStore.ts';
 import { ConsentGate } from './router/consentGate.ts';
 import { TelemetryService } from './telemetry/telemetryService.ts';
-import { describeSources, powerSources } from './telemetry/powerSources.ts';
+import { powerSources } from './telemetry/powerSources.ts';
 import type { PowerState } from './telemetry/powerState.ts';
-import { summarize } from './telemetry/summary.ts';
-import { defaultSettings } from '../../shared/schemas.ts';
 import { ComparisonStore } from './store/comparisonStore.ts';
 import { QuantLab } from './quant/quantLab.ts';
 import { sweepPartials } from './quant/quantizer.ts';
 import { physicalCores } from './engine/cpuInfo.ts';
 import { DownloadManager } from './library/downloadManager.ts';
-import { defaultStoreDirs } from './library/externalStores.ts';
-import { z } from 'zod';
-
-const storeSettings = z.object({ ollamaDir: z.string().nullable(), lmStudioDir: z.string().nullable() });
+import { storeChoice, storeDirs } from './library/storeChoice.ts';
+import { modelLoader } from './engine/modelLoader.ts';
+import { engineHandlers } from './engine/engineHandlers.ts';
+import { libraryHandlers } from './library/libraryHandlers.ts';
+import { chatHandlers } from './chat/chatHandlers.ts';
+import { fitHandlers } from './fit/fitHandlers.ts';
+import { routingHandlers } from './router/routingHandlers.ts';
+import { telemetryHandlers } from './telemetry/telemetryHandlers.ts';
+import { quantHandlers } from './quant/quantHandlers.ts';
 
 export interface AppOptions {
   dataDir: string;
@@ -54,34 +57,16 @@ export interface AppOptions {
 
 const version = (createRequire(import.meta.url)(join(appRoot(), 'package.json')) as { version: string }).version;
 
-export function assertFitsInMemory(model: ModelInfo, memory = totalmem()): void {
-  if (model.sizeBytes > memory) {
-    const gb = (n: number) => `${(n / 1024 ** 3).toFixed(1)} GB`;
-    throw new RpcError(
-      'model_load_failed',
-      `${model.name} needs at least ${gb(model.sizeBytes)} for its weights alone, and this machine has ${gb(memory)} of memory. Choose a smaller quantization or model.`,
-    );
-  }
-}
-
 export async function createApp(options: AppOptions) {
   const db = openDatabase(join(options.dataDir, 'edgewise.db'));
   const store = new ConversationStore(db);
   const interrupted = store.markInterrupted();
   const settings = new SettingsStore(db);
-  const storeChoice = () => settings.get('library.stores', storeSettings, { ollamaDir: null, lmStudioDir: null });
-  const stores = (chosen = storeChoice()) => {
-    const defaults = defaultStoreDirs();
-    return {
-      ollama: chosen.ollamaDir ? [chosen.ollamaDir] : defaults.ollama,
-      lmStudio: chosen.lmStudioDir ? [chosen.lmStudioDir] : defaults.lmStudio,
-    };
-  };
   const library = new ModelLibrary({
     db,
     bundledDir: bundledModelsDir(),
     modelsDir: join(options.dataDir, 'models'),
-    stores,
+    stores: () => storeDirs(storeChoice(settings)),
   });
   const catalogData = loadCatalog();
   const downloads = new DownloadManager({
@@ -103,18 +88,9 @@ export async function createApp(options: AppOptions) {
 
   const fit = new FitService({ catalog: catalogData, settings, memory: () => engine.memory() });
 
-  async function loadModel(model: ModelInfo, gpu?: GpuChoice): Promise<EngineStatus> {
-    assertFitsInMemory(model);
-    await fit.assertLoadable(model, defaultSettings.contextSize);
-    return engine.load({ id: model.id, name: model.name, path: model.path }, gpu);
-  }
-
-  async function ensureModel(modelId: string | null): Promise<ModelInfo> {
-    const model = modelId ? await library.get(modelId) : await library.defaultModel();
-    if (!model) throw new RpcError('model_load_failed', 'No model is available: add a .gguf file first.');
-    if (engine.loadedModel?.id !== model.id || engine.status.state !== 'ready') await loadModel(model);
-    return model;
-  }
+  const loader = modelLoader({ engine, library, fit });
+  const loadModel = loader.load;
+  const ensureModel = loader.ensure;
 
   const routing = new RoutingService({ settings, secrets: new SecretStore(options.dataDir, options.cipher ?? null) });
   const consent = new ConsentGate();
@@ -137,95 +113,13 @@ export async function createApp(options: AppOptions) {
 
   const handlers: Handlers<AppContract> = {
     'app.info': () => ({ version, dataDir: options.dataDir, shell: options.shell }),
-    'models.list': () => library.list(),
-    'models.add': ({ path }) => library.add(path),
-    'models.rename': ({ modelId, name }) => {
-      library.rename(modelId, name);
-      options.emit('models.changed', {});
-      return { ok: true as const };
-    },
-    'models.remove': async ({ modelId }) => {
-      if (engine.loadedModel?.id === modelId)
-        throw new RpcError('busy', 'This model is loaded; load another one before removing it.');
-      const removed = await library.remove(modelId);
-      options.emit('models.changed', {});
-      return removed;
-    },
-    'catalog.list': () => catalogData.models,
-    'library.stores': () => {
-      const chosen = storeChoice();
-      return { ...stores(chosen), ...chosen };
-    },
-    'library.setStores': (change) => {
-      settings.set('library.stores', change);
-      options.emit('models.changed', {});
-      return { ok: true as const };
-    },
-    'downloads.list': () => downloads.list(),
-    'downloads.start': ({ uri }) => {
-      const file = catalogData.models.flatMap((m) => m.files).find((f) => f.uri === uri);
-      return downloads.start({
-        uri,
-        fileName: file?.name,
-        sha256: file?.sha256 ?? null,
-        sizeBytes: file?.sizeBytes ?? null,
-      });
-    },
-    'downloads.pause': ({ id }) => downloads.pause(id),
-    'downloads.resume': ({ id }) => downloads.resume(id),
-    'downloads.cancel': ({ id }) => downloads.cancel(id),
-    'engine.status': () => engine.status,
-    'engine.load': async ({ modelId, gpu }) => loadModel(await library.get(modelId), gpu),
-    'conversations.list': ({ query }) => store.list(query),
-    'conversations.create': async ({ title, modelId }) => {
-      if (modelId) await library.get(modelId);
-      return store.create(title ?? 'New conversation', modelId ?? engine.loadedModel?.id ?? null);
-    },
-    'conversations.get': ({ id }) => ({ conversation: store.get(id), messages: store.messages(id) }),
-    'conversations.rename': ({ id, title }) => store.update(id, { title }),
-    'conversations.update': async ({ id, modelId, settings }) => {
-      if (modelId) await library.get(modelId);
-      return store.update(id, { modelId, settings });
-    },
-    'conversations.delete': async ({ id }) => {
-      chat.stop(id);
-      await chat.settled(id);
-      store.delete(id);
-      return { ok: true as const };
-    },
-    'chat.send': ({ conversationId, text }) => chat.send(conversationId, text),
-    'chat.stop': ({ conversationId }) => {
-      chat.stop(conversationId);
-      return { ok: true as const };
-    },
-    'chat.regenerate': ({ conversationId }) => chat.regenerate(conversationId),
-    'chat.escalate': ({ conversationId }) => chat.escalate(conversationId),
-    'chat.edit': ({ conversationId, messageId, text }) => chat.edit(conversationId, messageId, text),
-    'fit.facts': async () => ({
-      catalog: fit.catalogModels(),
-      local: await fit.localModels(await library.list()),
-      devices: await fit.devices(),
-    }),
-    'fit.addDevice': ({ name, memoryBytes, memoryType, vramBytes }) =>
-      fit.addDevice(name, memoryBytes, memoryType, vramBytes),
-    'fit.removeDevice': ({ id }) => fit.removeDevice(id),
-    'telemetry.summary': () => summarize(store.answerStats()),
-    'telemetry.sources': () => describeSources(sources, engine.status.backend, options.powerState),
-    'routing.get': () => routing.get(),
-    'routing.set': (change) => routing.update(change),
-    'routing.detect': () => routing.detect(),
-    'routing.history': () => store.tierCounts(),
-    'route.consent': ({ messageId, answer }) => ({ ok: consent.answer(messageId, answer) }),
-    'quant.levels': ({ modelId }) => lab.levels(modelId),
-    'quant.start': ({ modelId, types }) => lab.startQuantize(modelId, types),
-    'quant.cancel': ({ jobId }) => ({ ok: lab.cancel(jobId) }),
-    'compare.start': (args) => lab.startCompare(args),
-    'compare.cancel': ({ jobId }) => ({ ok: lab.cancel(jobId) }),
-    'compare.list': () => comparisons.list(),
-    'compare.delete': ({ id }) => {
-      comparisons.delete(id);
-      return { ok: true as const };
-    },
+    ...engineHandlers({ engine, library, loader }),
+    ...libraryHandlers({ library, downloads, catalog: catalogData, settings, engine, emit: options.emit }),
+    ...chatHandlers({ store, chat, library, engine }),
+    ...fitHandlers({ fit, library }),
+    ...routingHandlers({ routing, consent, store }),
+    ...telemetryHandlers({ sources, store, engine, powerState: options.powerState }),
+    ...quantHandlers({ lab, comparisons }),
   };
 
   async function start(): Promise<void> {

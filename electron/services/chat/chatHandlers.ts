@@ -1,0 +1,43 @@
+// Conversations and chat: the store keeps them, ChatService runs the answers.
+import type { Handlers } from '../../../shared/rpc.ts';
+import type { chatContract } from '../../../shared/contract/chat.ts';
+import type { ConversationStore } from '../store/conversationStore.ts';
+import type { ModelLibrary } from '../library/modelLibrary.ts';
+import type { EngineHost } from '../engine/engineHost.ts';
+import type { ChatService } from './chatService.ts';
+
+export function chatHandlers(deps: {
+  store: ConversationStore;
+  chat: Pick<ChatService, 'send' | 'stop' | 'settled' | 'regenerate' | 'escalate' | 'edit'>;
+  library: Pick<ModelLibrary, 'get'>;
+  engine: Pick<EngineHost, 'loadedModel'>;
+}): Handlers<typeof chatContract> {
+  const { store, chat, library, engine } = deps;
+  return {
+    'conversations.list': ({ query }) => store.list(query),
+    'conversations.create': async ({ title, modelId }) => {
+      if (modelId) await library.get(modelId);
+      return store.create(title ?? 'New conversation', modelId ?? engine.loadedModel?.id ?? null);
+    },
+    'conversations.get': ({ id }) => ({ conversation: store.get(id), messages: store.messages(id) }),
+    'conversations.rename': ({ id, title }) => store.update(id, { title }),
+    'conversations.update': async ({ id, modelId, settings }) => {
+      if (modelId) await library.get(modelId);
+      return store.update(id, { modelId, settings });
+    },
+    'conversations.delete': async ({ id }) => {
+      chat.stop(id);
+      await chat.settled(id);
+      store.delete(id);
+      return { ok: true as const };
+    },
+    'chat.send': ({ conversationId, text }) => chat.send(conversationId, text),
+    'chat.stop': ({ conversationId }) => {
+      chat.stop(conversationId);
+      return { ok: true as const };
+    },
+    'chat.regenerate': ({ conversationId }) => chat.regenerate(conversationId),
+    'chat.escalate': ({ conversationId }) => chat.escalate(conversationId),
+    'chat.edit': ({ conversationId, messageId, text }) => chat.edit(conversationId, messageId, text),
+  };
+}

@@ -1,0 +1,45 @@
+// Loading a model into the engine, after the checks that keep an impossible load from starting: the
+// weights must fit in memory, and the fit estimate must not rule it out.
+import { totalmem } from 'node:os';
+import { RpcError } from '../../../shared/rpc.ts';
+import { defaultSettings, type EngineStatus, type GpuChoice, type ModelInfo } from '../../../shared/schemas.ts';
+import type { EngineHost } from './engineHost.ts';
+import type { ModelLibrary } from '../library/modelLibrary.ts';
+import type { FitService } from '../fit/fitService.ts';
+
+export function assertFitsInMemory(model: ModelInfo, memory = totalmem()): void {
+  if (model.sizeBytes > memory) {
+    const gb = (n: number) => `${(n / 1024 ** 3).toFixed(1)} GB`;
+    throw new RpcError(
+      'model_load_failed',
+      `${model.name} needs at least ${gb(model.sizeBytes)} for its weights alone, and this machine has ${gb(memory)} of memory. Choose a smaller quantization or model.`,
+    );
+  }
+}
+
+export interface ModelLoader {
+  /** Loads this model, replacing the one loaded. */
+  load(model: ModelInfo, gpu?: GpuChoice): Promise<EngineStatus>;
+  /** The model asked for (or the default one), loaded unless it already is. */
+  ensure(modelId: string | null): Promise<ModelInfo>;
+}
+
+export function modelLoader(deps: {
+  engine: EngineHost;
+  library: Pick<ModelLibrary, 'get' | 'defaultModel'>;
+  fit: Pick<FitService, 'assertLoadable'>;
+}): ModelLoader {
+  const { engine, library, fit } = deps;
+  async function load(model: ModelInfo, gpu?: GpuChoice): Promise<EngineStatus> {
+    assertFitsInMemory(model);
+    await fit.assertLoadable(model, defaultSettings.contextSize);
+    return engine.load({ id: model.id, name: model.name, path: model.path }, gpu);
+  }
+  async function ensure(modelId: string | null): Promise<ModelInfo> {
+    const model = modelId ? await library.get(modelId) : await library.defaultModel();
+    if (!model) throw new RpcError('model_load_failed', 'No model is available: add a .gguf file first.');
+    if (engine.loadedModel?.id !== model.id || engine.status.state !== 'ready') await load(model);
+    return model;
+  }
+  return { load, ensure };
+}
