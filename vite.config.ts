@@ -1,6 +1,6 @@
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
-import { metaContentSecurityPolicy } from './electron/main/csp.ts';
+import { metaContentSecurityPolicy } from './electron/common/csp.ts';
 
 /**
  * The CSP as a <meta> first in the built page's head, besides the header both shells send. Build only:

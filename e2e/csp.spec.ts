@@ -4,7 +4,7 @@ import { test, expect } from '@playwright/test';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { newDataDir, startShell, type Shell } from './headlessShell.ts';
-import { contentSecurityPolicy, metaContentSecurityPolicy } from '../electron/main/csp.ts';
+import { contentSecurityPolicy, metaContentSecurityPolicy } from '../electron/common/csp.ts';
 
 let shell: Shell;
 test.beforeAll(async () => {

@@ -1,6 +1,6 @@
 // The one Content Security Policy for the UI: no inline script, no eval, no remote code, no framing.
-// Both shells serve it (main/ on its session, server/ on each page), so it lives in common/; the
-// headless shell adds its own WebSocket endpoint to connect-src.
+// Both shells serve it (main/ on its session, server/ on each page) and the build puts it in the page, so
+// it lives in common/; the headless shell adds its own WebSocket endpoint to connect-src.
 export function contentSecurityPolicy(connect = ''): string {
   return [
     "default-src 'none'",
