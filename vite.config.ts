@@ -22,5 +22,11 @@ export default defineConfig({
   root: 'renderer',
   base: './',
   plugins: [react(), cspMeta],
-  build: { outDir: '../dist/renderer', emptyOutDir: true, sourcemap: true },
+  build: {
+    outDir: '../dist/renderer',
+    emptyOutDir: true,
+    sourcemap: true,
+    // Fonts (KaTeX's) stay files: the CSP's font-src is 'self', which a data: URL is not.
+    assetsInlineLimit: (file) => (/\.(woff2?|ttf|otf)$/.test(file) ? false : undefined),
+  },
 });

@@ -1,54 +1,43 @@
-// Renders the Markdown tree as React elements: model text never becomes HTML.
-import { parseMarkdown, type Inline } from '../../../shared/markdown.ts';
-import { useMemo, type ReactNode } from 'react';
+// An answer as Markdown (CommonMark + GFM + math): parsed into blocks by shared/markdownBlocks.ts and drawn
+// as React elements, never as HTML. While it streams, finished blocks keep their objects and their memoized
+// views; only the growing last block is parsed and drawn again.
+import { memo, useMemo, useRef } from 'react';
+import { parseMarkdownDocument, type MarkdownBlock, type MarkdownDocument } from '../../../shared/markdownBlocks.ts';
+import { CodeBlock } from './markdown/CodeBlock.tsx';
+import { renderNode } from './markdown/MarkdownNode.tsx';
 
-function inlines(nodes: Inline[]): ReactNode[] {
-  return nodes.map((node, i) => {
-    switch (node.type) {
-      case 'text':
-        return node.text;
-      case 'code':
-        return <code key={i}>{node.text}</code>;
-      case 'strong':
-        return <strong key={i}>{inlines(node.children)}</strong>;
-      case 'em':
-        return <em key={i}>{inlines(node.children)}</em>;
-      case 'link':
-        return (
-          <a key={i} href={node.href} target="_blank" rel="noopener noreferrer">
-            {inlines(node.children)}
-          </a>
-        );
-    }
-  });
-}
+const Block = memo(function Block({ block, settled }: { block: MarkdownBlock; settled: boolean }) {
+  switch (block.kind) {
+    case 'code':
+      return <CodeBlock lang={block.lang} value={block.value} settled={settled || block.closed} />;
+    case 'plain':
+      return (
+        <div className="md-plain">
+          <p className="md-note">{block.note}</p>
+          <pre>{block.text}</pre>
+        </div>
+      );
+    case 'node':
+      return (
+        <>
+          {renderNode(block.node, 0, 0, { settled })}
+          {block.note && <p className="md-note">{block.note}</p>}
+        </>
+      );
+  }
+});
 
-export function Markdown({ text }: { text: string }) {
-  const blocks = useMemo(() => parseMarkdown(text), [text]);
+export function Markdown({ text, streaming = false }: { text: string; streaming?: boolean }) {
+  const previous = useRef<MarkdownDocument | undefined>(undefined);
+  const doc = useMemo(() => parseMarkdownDocument(text, previous.current), [text]);
+  // The next, longer version of this answer starts from this parse.
+  previous.current = doc;
+  const last = doc.blocks.length - 1;
   return (
     <div className="markdown">
-      {blocks.map((block, i) => {
-        switch (block.type) {
-          case 'paragraph':
-            return <p key={i}>{inlines(block.children)}</p>;
-          case 'heading':
-            return (
-              <p key={i} className={`heading h${block.level}`}>
-                {inlines(block.children)}
-              </p>
-            );
-          case 'code':
-            return (
-              <pre key={i} data-lang={block.lang}>
-                <code>{block.text}</code>
-              </pre>
-            );
-          case 'list': {
-            const items = block.items.map((item, j) => <li key={j}>{inlines(item)}</li>);
-            return block.ordered ? <ol key={i}>{items}</ol> : <ul key={i}>{items}</ul>;
-          }
-        }
-      })}
+      {doc.blocks.map((block, i) => (
+        <Block key={i} block={block} settled={!streaming || i < last} />
+      ))}
     </div>
   );
 }

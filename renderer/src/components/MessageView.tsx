@@ -74,8 +74,14 @@ export const MessageView = memo(function MessageView({ message }: { message: Mes
           </button>
         </form>
       ) : (
+        // An assistant's reasoning ("Thinking", issue 14) will sit above this body, outside message-text,
+        // so the answer's own text and its figures stay as they are.
         <div className="body" data-testid="message-text">
-          {message.role === 'assistant' ? <Markdown text={message.text} /> : message.text}
+          {message.role === 'assistant' ? (
+            <Markdown text={message.text} streaming={message.status === 'streaming'} />
+          ) : (
+            message.text
+          )}
         </div>
       )}
       {message.role === 'user' && !editing && !busy && (

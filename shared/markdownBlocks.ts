@@ -1,0 +1,144 @@
+// Model output as a list of top-level blocks, each parsed once: CommonMark + GFM + math through micromark
+// into mdast. While an answer streams only its last block grows, so each update re-parses from the start
+// of the previous last block and keeps every block before it (same objects, so a memoized view of a
+// finished block never renders again).
+import type { RootContent, Nodes } from 'mdast';
+import type { InlineMath } from 'mdast-util-math';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { gfmFromMarkdown } from 'mdast-util-gfm';
+import { mathFromMarkdown } from 'mdast-util-math';
+import { gfm } from 'micromark-extension-gfm';
+import { math } from 'micromark-extension-math';
+import { MAX_NESTING, MAX_TABLE_COLUMNS, prepareProse, splitSegments, type PreparedProse } from './markdownSource.ts';
+
+export type MarkdownBlock =
+  | { kind: 'node'; node: RootContent; note?: string }
+  | { kind: 'code'; lang: string; value: string; closed: boolean }
+  | { kind: 'plain'; text: string; note: string };
+
+/** One prose segment's parse: its blocks and the line each starts on (for re-parsing from the last). */
+interface ProseParse {
+  source: string;
+  prepared: string;
+  blocks: MarkdownBlock[];
+  /** Offset in `prepared` where the last block starts. */
+  lastStart: number;
+  /** Whether nesting was cut (the last block is then the plain rest, not a parsed block). */
+  deep: boolean;
+}
+
+export interface MarkdownDocument {
+  text: string;
+  blocks: MarkdownBlock[];
+  /** Per segment start: the parse kept for the next, longer version of the text. */
+  parses: Map<number, ProseParse | MarkdownBlock>;
+}
+
+const options = {
+  extensions: [gfm(), math()],
+  mdastExtensions: [gfmFromMarkdown(), mathFromMarkdown()],
+};
+
+/** `$$x$$` inside a line parses as inline math; it is meant as a display formula. */
+function markDisplayMath(node: Nodes, prepared: string, base: number): void {
+  if (node.type === 'inlineMath') {
+    const start = (node.position?.start.offset ?? 0) + base;
+    (node as InlineMath & { data: { display?: boolean } }).data = { display: prepared.startsWith('$$', start) };
+  } else if ('children' in node) for (const child of node.children) markDisplayMath(child, prepared, base);
+}
+
+function toBlocks(prepared: PreparedProse, from: number): { blocks: MarkdownBlock[]; last: number } {
+  const text = prepared.text.slice(from);
+  const root = fromMarkdown(text, options);
+  const lineBase = prepared.text.slice(0, from).split('\n').length - 1;
+  const blocks: MarkdownBlock[] = [];
+  let last = from;
+  for (const node of root.children) {
+    if (node.type === 'definition') continue; // shown through the links that use it
+    if (text.includes('$')) markDisplayMath(node, prepared.text, from);
+    const startLine = (node.position?.start.line ?? 1) + lineBase;
+    const endLine = (node.position?.end.line ?? 1) + lineBase;
+    let note: string | undefined;
+    if (node.type === 'table')
+      for (let line = startLine; line <= endLine; line++) {
+        const columns = prepared.cutRows.get(line);
+        if (columns) {
+          note = `This table has ${columns.toLocaleString('en-US')} columns; the first ${MAX_TABLE_COLUMNS} are shown.`;
+          break;
+        }
+      }
+    blocks.push(note ? { kind: 'node', node, note } : { kind: 'node', node });
+    last = from + (node.position?.start.offset ?? 0);
+  }
+  return { blocks, last };
+}
+
+function parseProse(source: string, previous: ProseParse | undefined): ProseParse {
+  const prepared = prepareProse(source);
+  let kept: MarkdownBlock[] = [];
+  let from = 0;
+  // Growing text: everything before the previous last block is final, as long as that part is unchanged.
+  if (
+    previous &&
+    !previous.deep &&
+    previous.blocks.length > 1 &&
+    prepared.text.startsWith(previous.prepared.slice(0, previous.lastStart))
+  ) {
+    kept = previous.blocks.slice(0, -1);
+    // From the start of the last block's line, so its indentation is read again.
+    from = previous.prepared.lastIndexOf('\n', previous.lastStart - 1) + 1;
+  }
+  const { blocks, last } = toBlocks(prepared, from);
+  const all = kept.concat(blocks);
+  if (prepared.deepLine !== null) {
+    const rest = source.split('\n').slice(prepared.deepLine).join('\n');
+    all.push({
+      kind: 'plain',
+      text: rest,
+      note: `Nested more than ${MAX_NESTING} levels deep: the rest is shown as plain text.`,
+    });
+  }
+  return {
+    source,
+    prepared: prepared.text,
+    blocks: all,
+    lastStart: blocks.length ? last : from,
+    deep: prepared.deepLine !== null,
+  };
+}
+
+/** Parses `text`, reusing what `previous` (an earlier version of the same answer) already parsed. */
+export function parseMarkdownDocument(text: string, previous?: MarkdownDocument): MarkdownDocument {
+  const normalized = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+  const parses: MarkdownDocument['parses'] = new Map();
+  const blocks: MarkdownBlock[] = [];
+  for (const segment of splitSegments(normalized)) {
+    const before = previous?.parses.get(segment.start);
+    if (segment.kind === 'code') {
+      const block: MarkdownBlock =
+        before &&
+        'kind' in before &&
+        before.kind === 'code' &&
+        before.value === segment.value &&
+        before.closed === segment.closed
+          ? before
+          : { kind: 'code', lang: segment.lang, value: segment.value, closed: segment.closed };
+      parses.set(segment.start, block);
+      blocks.push(block);
+      continue;
+    }
+    const prior = before && 'source' in before ? before : undefined;
+    const parse = prior?.source === segment.text ? prior : parseProse(segment.text, prior);
+    parses.set(segment.start, parse);
+    blocks.push(...parse.blocks);
+  }
+  return { text: normalized, blocks, parses };
+}
+
+/** Only web links are followed; everything else (javascript:, data:, vbscript:, file:, relative) is text.
+ * Read as a browser's URL parser reads it: tabs and newlines anywhere, and spaces and control characters at
+ * either end, do not count. */
+export function safeHref(href: string): string | null {
+  const cleaned = href.replace(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '');
+  return /^https?:\/\/[^/?#\\]/i.test(cleaned) ? cleaned : null;
+}
