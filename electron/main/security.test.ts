@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAppUrl, isExternalLinkAllowed, secureWebPreferences } from './security.ts';
+import { isAppUrl, isExternalLinkAllowed, isPermissionAllowed, secureWebPreferences } from './security.ts';
 import { contentSecurityPolicy } from '../common/csp.ts';
 
 describe('Electron security rules', () => {
@@ -37,6 +37,11 @@ describe('Electron security rules', () => {
     // Elsewhere paths are case-sensitive, so the comparison stays exact.
     expect(isAppUrl('file:///C:/x/index.html', 'file:///c:/x/index.html', 'linux')).toBe(false);
     expect(isAppUrl('file:///opt/E/index.html', 'file:///opt/E/index.html', 'darwin')).toBe(true);
+  });
+  it('permissions are denied but writing to the clipboard after a click (Copy on a code block)', () => {
+    expect(isPermissionAllowed('clipboard-sanitized-write')).toBe(true);
+    for (const permission of ['clipboard-read', 'media', 'geolocation', 'notifications', 'openExternal', 'fullscreen'])
+      expect(isPermissionAllowed(permission), permission).toBe(false);
   });
   it('the CSP allows no inline or remote script', () => {
     const csp = contentSecurityPolicy();

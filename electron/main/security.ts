@@ -69,9 +69,15 @@ export function isTrustedSender(
   );
 }
 
+/** The one permission the page has: writing text to the clipboard in answer to a click (a code block's
+ * Copy button); Chromium asks for it as 'clipboard-sanitized-write'. Reading the clipboard stays denied. */
+export function isPermissionAllowed(permission: string): boolean {
+  return permission === 'clipboard-sanitized-write';
+}
+
 export function applySessionRules(session: Session): void {
-  session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+  session.setPermissionRequestHandler((_wc, permission, callback) => callback(isPermissionAllowed(permission)));
+  session.setPermissionCheckHandler((_wc, permission) => isPermissionAllowed(permission));
   session.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy()] } });
   });
