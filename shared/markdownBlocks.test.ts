@@ -90,6 +90,19 @@ describe('parseMarkdownDocument', () => {
     expect(node.kind === 'node' && JSON.stringify(node.node)).toContain('**bold never closed');
   });
 
+  it('prices are not math: a space inside a single dollar, or a digit after the closing one', () => {
+    const doc = parseMarkdownDocument('It costs $5 and $10, or $x$ and $y$2, but $a + b$ is math.');
+    const para = doc.blocks[0]!;
+    if (para.kind !== 'node' || para.node.type !== 'paragraph') throw new Error('not a paragraph');
+    const math = para.node.children.filter((c) => c.type === 'inlineMath');
+    expect(math.map((m) => [m.value, (m.data as { literal?: string }).literal])).toEqual([
+      ['5 and ', '$5 and $'],
+      ['x', undefined],
+      ['y', '$y$'],
+      ['a + b', undefined],
+    ]);
+  });
+
   it('$$…$$ inside a line is display math, $…$ inline', () => {
     const doc = parseMarkdownDocument('Inline $a$ and \\[ b \\] here');
     const para = doc.blocks[0]!;

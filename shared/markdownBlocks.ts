@@ -39,12 +39,23 @@ const options = {
   mdastExtensions: [gfmFromMarkdown(), mathFromMarkdown()],
 };
 
-/** `$$x$$` inside a line parses as inline math; it is meant as a display formula. */
-function markDisplayMath(node: Nodes, prepared: string, base: number): void {
+/** What the renderer needs beyond mdast for inline math: `$$x$$` inside a line is meant as a display
+ * formula, and `$5 and $10` is prices, not math (Pandoc's rule: no space just inside a single dollar, no
+ * digit just after the closing one), shown as the text it was. */
+export interface InlineMathData {
+  display: boolean;
+  literal?: string;
+}
+
+function markInlineMath(node: Nodes, prepared: string, base: number): void {
   if (node.type === 'inlineMath') {
     const start = (node.position?.start.offset ?? 0) + base;
-    (node as InlineMath & { data: { display?: boolean } }).data = { display: prepared.startsWith('$$', start) };
-  } else if ('children' in node) for (const child of node.children) markDisplayMath(child, prepared, base);
+    const end = (node.position?.end.offset ?? 0) + base;
+    const source = prepared.slice(start, end);
+    const display = source.startsWith('$$');
+    const prices = !display && (/^\$\s|\s\$$/.test(source) || /\d/.test(prepared[end] ?? ''));
+    (node as InlineMath & { data: InlineMathData }).data = prices ? { display, literal: source } : { display };
+  } else if ('children' in node) for (const child of node.children) markInlineMath(child, prepared, base);
 }
 
 function toBlocks(prepared: PreparedProse, from: number): { blocks: MarkdownBlock[]; last: number } {
@@ -55,7 +66,7 @@ function toBlocks(prepared: PreparedProse, from: number): { blocks: MarkdownBloc
   let last = from;
   for (const node of root.children) {
     if (node.type === 'definition') continue; // shown through the links that use it
-    if (text.includes('$')) markDisplayMath(node, prepared.text, from);
+    if (text.includes('$')) markInlineMath(node, prepared.text, from);
     const startLine = (node.position?.start.line ?? 1) + lineBase;
     const endLine = (node.position?.end.line ?? 1) + lineBase;
     let note: string | undefined;

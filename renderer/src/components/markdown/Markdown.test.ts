@@ -184,6 +184,11 @@ describe('Markdown renders GFM, code and math', () => {
     expect(typeset(katex, 'x'.repeat(6000), false, holder)).toMatch(/longer than 5,000 characters/);
   });
 
+  it('prices stay text, not math', () => {
+    const html = render('It costs $5 and $10.');
+    expect(html).toBe('<div class="markdown"><p>It costs $5 and $10.</p></div>');
+  });
+
   it('KaTeX with trust off makes no link, image or raw HTML from a formula', () => {
     const katex = mathRenderer.get() as MathRenderer;
     for (const tex of [

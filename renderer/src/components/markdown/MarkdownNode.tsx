@@ -3,7 +3,7 @@
 // loaded (their alt text and address are shown instead).
 import type { ReactNode } from 'react';
 import type { Nodes, PhrasingContent, RootContent, TableRow } from 'mdast';
-import { safeHref } from '../../../../shared/markdownBlocks.ts';
+import { safeHref, type InlineMathData } from '../../../../shared/markdownBlocks.ts';
 import { CodeBlock } from './CodeBlock.tsx';
 import { MathFormula } from './MathFormula.tsx';
 
@@ -82,10 +82,10 @@ export function renderNode(node: Nodes, key: number, depth: number, ctx: Context
       return <CodeBlock key={key} lang={node.lang ?? ''} value={node.value} settled={ctx.settled} />;
     case 'math':
       return <MathFormula key={key} tex={node.value} display />;
-    case 'inlineMath':
-      return (
-        <MathFormula key={key} tex={node.value} display={!!(node.data as { display?: boolean } | undefined)?.display} />
-      );
+    case 'inlineMath': {
+      const data = node.data as InlineMathData | undefined;
+      return data?.literal ?? <MathFormula key={key} tex={node.value} display={!!data?.display} />;
+    }
     case 'html':
       // Raw HTML from the model is shown as what it is: text.
       return depth === 0 ? (
