@@ -135,16 +135,22 @@ test('a table, highlighted code with a working Copy button, and math', async ({ 
   await expect(math.nth(1)).toHaveAttribute('data-state', 'typeset');
   await expect(math.nth(1).locator('.katex-display')).toBeVisible();
   // KaTeX's own font, from the app's bundle (the CSP allows fonts from 'self' only).
-  expect(await page.evaluate(() => document.fonts.check('16px KaTeX_Main'))).toBe(true);
+  await expect
+    .poll(() =>
+      page.evaluate(() =>
+        [...document.fonts].some((f) => f.family.replace(/"/g, '') === 'KaTeX_Main' && f.status === 'loaded'),
+      ),
+    )
+    .toBe(true);
   await expect(math.nth(2)).toHaveAttribute('data-state', 'source');
   await expect(math.nth(2)).toHaveText('$\\frac{1}{$');
 
+  await answer.scrollIntoViewIfNeeded();
+  await answer.screenshot({ path: 'docs/markdown.png' });
   await block.getByRole('button', { name: 'Copy code' }).click();
   await expect(block.getByRole('button', { name: 'Copied' })).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(code);
 
-  await answer.scrollIntoViewIfNeeded();
-  await answer.screenshot({ path: 'docs/markdown.png' });
   expect(violations).toEqual([]);
 });
 

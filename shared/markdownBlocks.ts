@@ -65,7 +65,6 @@ function toBlocks(prepared: PreparedProse, from: number): { blocks: MarkdownBloc
   const blocks: MarkdownBlock[] = [];
   let last = from;
   for (const node of root.children) {
-    if (node.type === 'definition') continue; // shown through the links that use it
     if (text.includes('$')) markInlineMath(node, prepared.text, from);
     const startLine = (node.position?.start.line ?? 1) + lineBase;
     const endLine = (node.position?.end.line ?? 1) + lineBase;
