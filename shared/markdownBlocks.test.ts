@@ -83,6 +83,11 @@ describe('parseMarkdownDocument', () => {
     expect(closed.blocks[0]).toBe(open.blocks[0]);
   });
 
+  it('a fence line still arriving updates the language', () => {
+    const partial = parseMarkdownDocument('```py');
+    expect(parseMarkdownDocument('```python', partial).blocks[0]).toMatchObject({ kind: 'code', lang: 'python' });
+  });
+
   it('unbalanced Markdown renders as text and nothing is lost', () => {
     const doc = parseMarkdownDocument('**bold never closed and `code never closed and [link](http://x');
     expect(kinds(doc.blocks)).toEqual(['paragraph']);

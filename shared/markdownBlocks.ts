@@ -129,6 +129,7 @@ export function parseMarkdownDocument(text: string, previous?: MarkdownDocument)
         before &&
         'kind' in before &&
         before.kind === 'code' &&
+        before.lang === segment.lang &&
         before.value === segment.value &&
         before.closed === segment.closed
           ? before
