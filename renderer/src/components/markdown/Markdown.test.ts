@@ -8,6 +8,7 @@ import { Markdown } from '../Markdown.tsx';
 import { highlighter, MAX_HIGHLIGHT } from './highlight.ts';
 import { katexOptions, mathRenderer, typeset, type MathRenderer } from './math.ts';
 import { MAX_CODE_SHOWN } from './CodeBlock.tsx';
+import { MAX_TABLE_ROWS } from './MarkdownNode.tsx';
 
 const render = (text: string, streaming = false) => renderToStaticMarkup(createElement(Markdown, { text, streaming }));
 
@@ -168,6 +169,12 @@ describe('Markdown renders GFM, code and math', () => {
     expect(quotes.split('<blockquote>').length - 1).toBeLessThanOrEqual(32);
     expect(quotes).toContain('Nested more than 32 levels deep');
     expect(quotes).toContain('level 999');
+  });
+
+  it('a table of 1,500 rows shows its first 1,000 with a note', () => {
+    const html = render(`| n |\n|---|\n${Array.from({ length: 1500 }, (_, i) => `| ${i} |`).join('\n')}`);
+    expect(html.split('<tr>').length - 1).toBe(1 + MAX_TABLE_ROWS);
+    expect(html).toContain('This table has 1,500 rows; the first 1,000 are shown.');
   });
 
   it('math shows its source until typeset; KaTeX reads good formulas and rejects bad ones', () => {
