@@ -16,7 +16,7 @@ export type MarkdownBlock =
   | { kind: 'code'; lang: string; value: string; closed: boolean }
   | { kind: 'plain'; text: string; note: string };
 
-/** One prose segment's parse: its blocks and the line each starts on (for re-parsing from the last). */
+/** One prose segment's parse, kept so that a longer version of it re-parses only from its last block. */
 interface ProseParse {
   source: string;
   prepared: string;
@@ -61,16 +61,20 @@ function markInlineMath(node: Nodes, prepared: string, base: number): void {
 function toBlocks(prepared: PreparedProse, from: number): { blocks: MarkdownBlock[]; last: number } {
   const text = prepared.text.slice(from);
   const root = fromMarkdown(text, options);
-  const lineBase = prepared.text.slice(0, from).split('\n').length - 1;
+  // Line numbers only matter for tables whose rows were cut; counting them costs a pass over the text.
+  const lineBase = prepared.cutRows.size ? prepared.text.slice(0, from).split('\n').length - 1 : 0;
+  const hasMath = text.includes('$');
   const blocks: MarkdownBlock[] = [];
   let last = from;
   for (const node of root.children) {
-    if (text.includes('$')) markInlineMath(node, prepared.text, from);
-    const startLine = (node.position?.start.line ?? 1) + lineBase;
-    const endLine = (node.position?.end.line ?? 1) + lineBase;
+    if (hasMath) markInlineMath(node, prepared.text, from);
     let note: string | undefined;
-    if (node.type === 'table')
-      for (let line = startLine; line <= endLine; line++) {
+    if (node.type === 'table' && prepared.cutRows.size)
+      for (
+        let line = (node.position?.start.line ?? 1) + lineBase;
+        line <= (node.position?.end.line ?? 1) + lineBase;
+        line++
+      ) {
         const columns = prepared.cutRows.get(line);
         if (columns) {
           note = `This table has ${columns.toLocaleString('en-US')} columns; the first ${MAX_TABLE_COLUMNS} are shown.`;
