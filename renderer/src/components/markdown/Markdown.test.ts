@@ -181,7 +181,7 @@ describe('Markdown renders GFM, code and math', () => {
     const html = render('Inline $x^2$ and\n\n$$\n\\frac{1}{2}\n$$');
     expect(html).toContain('<code class="math-source">$x^2$</code>');
     expect(html).toContain(
-      '<div class="math math-display" data-testid="math" data-state="pending"><code class="math-source">$$\\frac{1}{2}$$</code>',
+      '<span class="math math-display" data-testid="math" data-state="pending"><code class="math-source">$$\\frac{1}{2}$$</code>',
     );
     const katex = mathRenderer.get() as MathRenderer;
     expect(katex.renderToString('\\frac{1}{2}', katexOptions(true))).toContain('class="katex-display"');

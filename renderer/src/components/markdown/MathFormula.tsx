@@ -13,9 +13,9 @@ export const MathFormula = memo(function MathFormula({ tex, display }: { tex: st
     setState({ typeset: error === null, error });
   }, [katex, tex, display]);
   const source = display ? `$$${tex}$$` : `$${tex}$`;
-  const Tag = display ? 'div' : 'span';
+  // A span even for display math (shown as a block by CSS): `$$x$$` can sit inside a paragraph.
   return (
-    <Tag
+    <span
       className={display ? 'math math-display' : 'math math-inline'}
       data-testid="math"
       data-state={state.error ? 'source' : state.typeset ? 'typeset' : 'pending'}
@@ -26,6 +26,6 @@ export const MathFormula = memo(function MathFormula({ tex, display }: { tex: st
         </code>
       )}
       <span ref={holder} />
-    </Tag>
+    </span>
   );
 });
