@@ -70,6 +70,42 @@ describe('parseMarkdownDocument', () => {
     expect(stripPositions(streamed.blocks)).toEqual(stripPositions(full.blocks));
   });
 
+  it('a long list grows item by item: earlier items keep their objects, and the end matches a full parse', () => {
+    const list = [
+      'Steps:',
+      '',
+      ...Array.from({ length: 40 }, (_, i) => `${i + 1}. Step **${i + 1}** with \`code\` and $x_${i}$`),
+      '    - a nested point',
+      '',
+      '    continued after a blank line',
+      '41. last',
+      '',
+      '- a new bullet list',
+      '- second',
+      '* a different marker starts another list',
+      '',
+      'After the lists.',
+    ].join('\n');
+    let doc: MarkdownDocument | undefined;
+    let firstItem: unknown;
+    for (let i = 1; i <= list.length; i += 5) {
+      doc = parseMarkdownDocument(list.slice(0, i), doc);
+      const block = doc.blocks[1];
+      if (block?.kind === 'node' && block.node.type === 'list' && block.node.children.length > 3) {
+        firstItem ??= block.node.children[0];
+        expect(block.node.children[0]).toBe(firstItem);
+      }
+    }
+    expect(firstItem).toBeDefined();
+    const streamed = parseMarkdownDocument(list, doc);
+    expect(stripPositions(streamed.blocks)).toEqual(stripPositions(parseMarkdownDocument(list).blocks));
+    const sizes = streamed.blocks.map((b) =>
+      b.kind === 'node' && b.node.type === 'list' ? b.node.children.length : 0,
+    );
+    expect(sizes).toEqual([0, 41, 2, 1, 0]);
+    expect(kinds(streamed.blocks)).toEqual(['paragraph', 'list', 'list', 'list', 'paragraph']);
+  });
+
   it('an unclosed fence mid-stream is a code block that is not closed yet, and settles when it closes', () => {
     const open = parseMarkdownDocument('Look:\n\n```js\nconst a = 1;\nconst b');
     expect(open.blocks.at(-1)).toMatchObject({

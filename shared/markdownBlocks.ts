@@ -23,6 +23,8 @@ interface ProseParse {
   blocks: MarkdownBlock[];
   /** Offset in `prepared` where the last block starts. */
   lastStart: number;
+  /** Offset in `prepared` where the last block's last item starts, when that block is a list. */
+  lastItemStart: number | null;
   /** Whether nesting was cut (the last block is then the plain rest, not a parsed block). */
   deep: boolean;
 }
@@ -58,14 +60,22 @@ function markInlineMath(node: Nodes, prepared: string, base: number): void {
   } else if ('children' in node) for (const child of node.children) markInlineMath(child, prepared, base);
 }
 
-function toBlocks(prepared: PreparedProse, from: number): { blocks: MarkdownBlock[]; last: number } {
+/** Where the next parse may start: the last block, or the last item of a top-level list that is last. */
+interface Resume {
+  /** Offset in the prepared text where the last block starts. */
+  lastStart: number;
+  /** Offset where the last item of the last block starts, when that block is a list of two items or more. */
+  lastItemStart: number | null;
+}
+
+function toBlocks(prepared: PreparedProse, from: number): { blocks: MarkdownBlock[] } & Resume {
   const text = prepared.text.slice(from);
   const root = fromMarkdown(text, options);
   // Line numbers only matter for tables whose rows were cut; counting them costs a pass over the text.
   const lineBase = prepared.cutRows.size ? prepared.text.slice(0, from).split('\n').length - 1 : 0;
   const hasMath = text.includes('$');
   const blocks: MarkdownBlock[] = [];
-  let last = from;
+  let lastStart = from;
   for (const node of root.children) {
     if (hasMath) markInlineMath(node, prepared.text, from);
     let note: string | undefined;
@@ -82,31 +92,80 @@ function toBlocks(prepared: PreparedProse, from: number): { blocks: MarkdownBloc
         }
       }
     blocks.push(note ? { kind: 'node', node, note } : { kind: 'node', node });
-    last = from + (node.position?.start.offset ?? 0);
+    lastStart = from + (node.position?.start.offset ?? 0);
   }
-  return { blocks, last };
+  const lastNode = root.children.at(-1);
+  const lastItem = lastNode?.type === 'list' && lastNode.children.length > 1 ? lastNode.children.at(-1) : undefined;
+  return { blocks, lastStart, lastItemStart: lastItem ? from + (lastItem.position?.start.offset ?? 0) : null };
+}
+
+/** The marker of the list item starting at `offset` ("-", "*", "+", or the delimiter of "1." / "1)"). */
+function markerAt(text: string, offset: number): string {
+  return (
+    /^ {0,3}(?:[-*+]|\d{1,9}[.)])/
+      .exec(text.slice(offset, offset + 16))?.[0]
+      .trim()
+      .slice(-1) ?? ''
+  );
+}
+
+const lineStart = (text: string, offset: number) => text.lastIndexOf('\n', offset - 1) + 1;
+
+/**
+ * A growing list is one block that can grow long (a 300-item list is tens of KB): parse it again only from
+ * its last item, and join the items. Its first items are final for the same reason earlier blocks are; the
+ * items render the same whether the list is tight or loose (see MarkdownNode), so joining loses nothing.
+ */
+function resumeList(prepared: PreparedProse, previous: ProseParse) {
+  const list = previous.blocks.at(-1);
+  if (previous.lastItemStart === null || list?.kind !== 'node' || list.node.type !== 'list') return null;
+  if (!prepared.text.startsWith(previous.prepared.slice(0, previous.lastItemStart))) return null;
+  const tail = toBlocks(prepared, lineStart(prepared.text, previous.lastItemStart));
+  const first = tail.blocks[0];
+  if (
+    first?.kind !== 'node' ||
+    first.node.type !== 'list' ||
+    first.node.ordered !== list.node.ordered ||
+    markerAt(prepared.text, previous.lastItemStart) !== markerAt(prepared.text, previous.lastStart)
+  )
+    return null;
+  const joined: MarkdownBlock = {
+    kind: 'node',
+    node: {
+      ...list.node,
+      spread: list.node.spread || first.node.spread,
+      children: list.node.children.slice(0, -1).concat(first.node.children),
+    },
+  };
+  const rest = tail.blocks.slice(1);
+  return {
+    blocks: previous.blocks.slice(0, -1).concat(joined, rest),
+    lastStart: rest.length ? tail.lastStart : previous.lastStart,
+    // The joined list's last item (when the list is still last), found through the tail's own parse.
+    lastItemStart: rest.length ? tail.lastItemStart : (tail.lastItemStart ?? previous.lastItemStart),
+  };
 }
 
 function parseProse(source: string, previous: ProseParse | undefined): ProseParse {
   const prepared = prepareProse(source);
-  let kept: MarkdownBlock[] = [];
-  let from = 0;
+  let parsed: { blocks: MarkdownBlock[] } & Resume;
+  const list = previous && !previous.deep ? resumeList(prepared, previous) : null;
+  if (list) parsed = list;
   // Growing text: everything before the previous last block is final, as long as that part is unchanged.
-  if (
+  else if (
     previous &&
     !previous.deep &&
     previous.blocks.length > 1 &&
     prepared.text.startsWith(previous.prepared.slice(0, previous.lastStart))
   ) {
-    kept = previous.blocks.slice(0, -1);
     // From the start of the last block's line, so its indentation is read again.
-    from = previous.prepared.lastIndexOf('\n', previous.lastStart - 1) + 1;
-  }
-  const { blocks, last } = toBlocks(prepared, from);
-  const all = kept.concat(blocks);
+    const tail = toBlocks(prepared, lineStart(previous.prepared, previous.lastStart));
+    parsed = { ...tail, blocks: previous.blocks.slice(0, -1).concat(tail.blocks) };
+  } else parsed = toBlocks(prepared, 0);
+  const blocks = parsed.blocks;
   if (prepared.deepLine !== null) {
     const rest = source.split('\n').slice(prepared.deepLine).join('\n');
-    all.push({
+    blocks.push({
       kind: 'plain',
       text: rest,
       note: `Nested more than ${MAX_NESTING} levels deep: the rest is shown as plain text.`,
@@ -115,8 +174,9 @@ function parseProse(source: string, previous: ProseParse | undefined): ProsePars
   return {
     source,
     prepared: prepared.text,
-    blocks: all,
-    lastStart: blocks.length ? last : from,
+    blocks,
+    lastStart: parsed.lastStart,
+    lastItemStart: parsed.lastItemStart,
     deep: prepared.deepLine !== null,
   };
 }

@@ -1,8 +1,8 @@
 // The mdast tree as React elements, one node type at a time. Nothing here creates HTML from model text:
 // raw HTML is shown as text, links are kept only for http(s) and open outside the app, images are never
 // loaded (their alt text and address are shown instead).
-import type { ReactNode } from 'react';
-import type { Nodes, PhrasingContent, RootContent, TableRow } from 'mdast';
+import { memo, type ReactNode } from 'react';
+import type { ListItem, Nodes, PhrasingContent, RootContent, TableRow } from 'mdast';
 import { safeHref, type InlineMathData } from '../../../../shared/markdownBlocks.ts';
 import { CodeBlock } from './CodeBlock.tsx';
 import { MathFormula } from './MathFormula.tsx';
@@ -41,6 +41,10 @@ function tableRow(
   );
 }
 
+const Item = memo(function Item({ node, depth, settled }: { node: ListItem; depth: number; settled: boolean }) {
+  return renderNode(node, 0, depth, { settled });
+});
+
 export function renderNode(node: Nodes, key: number, depth: number, ctx: Context): ReactNode {
   if (depth > MAX_DEPTH)
     return (
@@ -62,7 +66,10 @@ export function renderNode(node: Nodes, key: number, depth: number, ctx: Context
     case 'blockquote':
       return <blockquote key={key}>{children(node, depth, ctx)}</blockquote>;
     case 'list': {
-      const items = children(node, depth, ctx);
+      // A growing list keeps its finished items' objects (markdownBlocks.ts), so they skip rendering.
+      const items = node.children.map((item, i) => (
+        <Item key={i} node={item} depth={depth + 1} settled={ctx.settled} />
+      ));
       return node.ordered ? (
         <ol key={key} start={node.start != null && node.start !== 1 ? node.start : undefined}>
           {items}
