@@ -20,7 +20,8 @@ function CopyButton({ value }: { value: string }) {
       className="code-copy"
       aria-label={state === 'copied' ? 'Copied' : 'Copy code'}
       onClick={() =>
-        void navigator.clipboard.writeText(value).then(
+        // No clipboard API outside a secure context (the headless shell opened from another machine).
+        void (navigator.clipboard?.writeText(value) ?? Promise.reject(new Error('no clipboard'))).then(
           () => setState('copied'),
           () => setState('failed'),
         )
