@@ -35,10 +35,13 @@ const hostile = () =>
     `![pixel](${serverUrl.replace('/v1', '')}/pixel.png)`,
   ].join('\n\n');
 
-/** An OpenAI-compatible stream of `text`, in small pieces the way a model sends tokens. */
-function streamAnswer(text: string, write: (data: string) => void) {
-  for (let i = 0; i < text.length; i += 6)
+/** An OpenAI-compatible stream of `text`, in small pieces a few milliseconds apart, the way a model sends
+ * tokens: the page renders the answer as it grows (fences and formulas arrive half-written). */
+async function streamAnswer(text: string, write: (data: string) => void) {
+  for (let i = 0; i < text.length; i += 6) {
     write(JSON.stringify({ choices: [{ index: 0, delta: { content: text.slice(i, i + 6) }, finish_reason: null }] }));
+    await new Promise((r) => setTimeout(r, 5));
+  }
   write(
     JSON.stringify({
       choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
@@ -63,7 +66,7 @@ test.beforeAll(async () => {
     let body = '';
     for await (const chunk of req) body += chunk;
     res.writeHead(200, { 'Content-Type': 'text/event-stream' });
-    streamAnswer(body.includes('hostile') ? hostile() : rich, (data) => res.write(`data: ${data}\n\n`));
+    await streamAnswer(body.includes('hostile') ? hostile() : rich, (data) => res.write(`data: ${data}\n\n`));
     res.end();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
