@@ -10,6 +10,7 @@ import { fitContract } from './contract/fit.ts';
 import { routingContract } from './contract/routing.ts';
 import { telemetryContract } from './contract/telemetry.ts';
 import { quantContract } from './contract/quant.ts';
+import { dataContract } from './contract/data.ts';
 
 export const appContract = mergeContracts([
   appInfoContract,
@@ -20,6 +21,7 @@ export const appContract = mergeContracts([
   routingContract,
   telemetryContract,
   quantContract,
+  dataContract,
 ]);
 
 export type AppContract = typeof appContract;

@@ -2,7 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { gpuChoice, type GpuChoice } from '../../shared/schemas.ts';
 
-export const exitCodes = { ok: 0, badInput: 2, loadFailed: 3, engineCrashed: 4 } as const;
+export const exitCodes = { ok: 0, badInput: 2, loadFailed: 3, engineCrashed: 4, dataLocked: 5 } as const;
 
 export class CliError extends Error {
   readonly exitCode: number;

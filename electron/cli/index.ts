@@ -9,6 +9,7 @@ import { benchCommand, benchUsage } from './benchCommand.ts';
 import { quantizeCommand, quantizeUsage } from './quantizeCommand.ts';
 import { compareCommand, compareUsage } from './compareCommand.ts';
 import { modelsCommand, modelsUsage } from './modelsCommand.ts';
+import { backupCommand, backupUsage } from './backupCommand.ts';
 import { CliError, exitCodes } from './args.ts';
 
 const usage = `Edgewise: offline chat with GGUF models.
@@ -22,8 +23,9 @@ ${benchUsage}
 ${quantizeUsage}
 ${compareUsage}
 ${modelsUsage}
+${backupUsage}
 
-Exit codes: 0 done, 2 bad input, 3 model failed to load, 4 engine crashed.`;
+Exit codes: 0 done, 2 bad input, 3 model failed to load, 4 engine crashed, 5 the data folder is in use by another Edgewise.`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -46,6 +48,8 @@ async function main(argv: string[]): Promise<number> {
       return compareCommand(rest);
     case 'models':
       return modelsCommand(rest);
+    case 'backup':
+      return backupCommand(rest);
     case undefined:
     case '--help':
     case '-h':

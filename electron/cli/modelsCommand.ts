@@ -10,11 +10,29 @@ import { defaultDataDir } from '../services/paths.ts';
 import { RpcError } from '../../shared/rpc.ts';
 import type { DownloadRecord } from '../../shared/catalog.ts';
 import { CliError, exitCodes, parseCommandLine } from './args.ts';
+import { DataLockedError } from '../services/dataLock.ts';
 
 export const modelsUsage = `Usage: edgewise models list [--catalog] [--json]
        edgewise models pull ID|URI        (a catalog id such as qwen3-0.6b or qwen3-0.6b:Q8_0, hf:user/repo/file.gguf, or an http(s) URL)
        edgewise models import PATH [--copy]
        edgewise models rm ID`;
+
+/** Listing works beside a running app; changing the library needs the data folder to itself. */
+async function openApp(access: 'read' | 'write') {
+  try {
+    return await createApp({
+      dataDir: defaultDataDir(),
+      spawn: forkWorker,
+      emit: () => {},
+      shell: 'headless',
+      dataAccess: access,
+      ownerName: 'edgewise models',
+    });
+  } catch (error) {
+    if (error instanceof DataLockedError) throw new CliError(exitCodes.dataLocked, error.message);
+    throw error;
+  }
+}
 
 const mb = (n: number) => `${(n / 1e6).toFixed(n < 1e7 ? 2 : 0)} MB`;
 
@@ -30,7 +48,9 @@ export async function modelsCommand(argv: string[]): Promise<number> {
     modelsUsage,
   );
   const { values, positionals } = parsed;
-  const app = await createApp({ dataDir: defaultDataDir(), spawn: forkWorker, emit: () => {}, shell: 'headless' });
+  const app = await openApp(sub === 'list' ? 'read' : 'write');
+  const health = app.data.status();
+  if (health.message) console.error(`edgewise: ${health.message}`);
   try {
     const h = app.handlers;
     switch (sub) {

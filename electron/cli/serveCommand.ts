@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { startServer } from '../server/server.ts';
 import { appRoot, defaultDataDir } from '../services/paths.ts';
 import { startFailureLine } from '../services/engine/enginePackages.ts';
+import { DataLockedError } from '../services/dataLock.ts';
 import { CliError, exitCodes, gpuOption, numberOption, parseCommandLine } from './args.ts';
 
 export const serveUsage =
@@ -33,6 +34,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     );
   }
   const server = await startServer({
+    ownerName: 'edgewise serve',
     dataDir: defaultDataDir(),
     port: numberOption(values.port, 'port', 0, 65535, true) ?? 0,
     host,
@@ -41,10 +43,15 @@ export async function serveCommand(argv: string[]): Promise<number> {
     modelPath: values.model ? resolve(values.model) : undefined,
     rendererDir: join(appRoot(), 'dist', 'renderer'),
     apiKey: values['api-key'],
+  }).catch((error: unknown) => {
+    if (error instanceof DataLockedError) throw new CliError(exitCodes.dataLocked, error.message);
+    throw error;
   });
   console.log(`Edgewise is serving at ${server.url}`);
   console.log(`OpenAI-compatible API: ${new URL('/v1', server.url).href} (API key: ${server.apiKey})`);
   console.log(`Data: ${defaultDataDir()}`);
+  const health = server.app.data.status();
+  if (health.message) console.warn(`Warning: ${health.message}`);
   if (server.app.interrupted > 0)
     console.log(`${server.app.interrupted} answer(s) interrupted by the last shutdown were kept.`);
   let stopping = false;

@@ -9,7 +9,8 @@ import type { EngineStatus, GpuChoice } from '../../shared/schemas.ts';
 import { EngineHost } from './engine/engineHost.ts';
 import type { SpawnWorker } from './engine/workerProcess.ts';
 import { ModelLibrary } from './library/modelLibrary.ts';
-import { openDatabase } from './store/database.ts';
+import { openDataService, type DataAccess } from './store/dataService.ts';
+import { dataHandlers } from './store/dataHandlers.ts';
 import { ConversationStore } from './store/conversationStore.ts';
 import { ChatService } from './chat/chatService.ts';
 import type { AppEmit } from './events.ts';
@@ -53,14 +54,24 @@ export interface AppOptions {
   crashLimit?: number;
   /** Encrypts API keys at rest (Electron's safeStorage); without it they sit in a 0600 file. */
   cipher?: Cipher | null;
+  /** write (the default) takes the data folder's lock or fails; read works beside another owner. */
+  dataAccess?: DataAccess;
+  /** How the data folder's lock names this process to a second one ("edgewise serve", say). */
+  ownerName?: string;
 }
 
 const version = (createRequire(import.meta.url)(join(appRoot(), 'package.json')) as { version: string }).version;
 
 export async function createApp(options: AppOptions) {
-  const db = openDatabase(join(options.dataDir, 'edgewise.db'));
+  const data = await openDataService({
+    dataDir: options.dataDir,
+    shell: options.ownerName ?? (options.shell === 'electron' ? 'the Edgewise app' : 'headless Edgewise'),
+    access: options.dataAccess ?? 'write',
+  });
+  const db = data.db;
   const store = new ConversationStore(db);
-  const interrupted = store.markInterrupted();
+  // Only the folder's owner may decide that an answer in progress was interrupted.
+  const interrupted = data.owner ? store.markInterrupted() : 0;
   const settings = new SettingsStore(db);
   const library = new ModelLibrary({
     db,
@@ -120,6 +131,7 @@ export async function createApp(options: AppOptions) {
     ...routingHandlers({ routing, consent, store }),
     ...telemetryHandlers({ sources, store, engine, powerState: options.powerState }),
     ...quantHandlers({ lab, comparisons }),
+    ...dataHandlers({ data, chat, emit: options.emit }),
   };
 
   async function start(): Promise<void> {
@@ -136,7 +148,7 @@ export async function createApp(options: AppOptions) {
     lab.dispose();
     await downloads.dispose();
     await engine.dispose();
-    db.close();
+    data.close();
   }
 
   return {
@@ -154,6 +166,7 @@ export async function createApp(options: AppOptions) {
     comparisons,
     downloads,
     db,
+    data,
     interrupted,
     ensureModel,
     start,

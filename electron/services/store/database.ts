@@ -5,13 +5,23 @@ import { dirname } from 'node:path';
 import { migrations } from './migrations.ts';
 
 export function openDatabase(path: string): DatabaseSync {
+  const db = openUnmigrated(path);
+  migrate(db);
+  return db;
+}
+
+/** Opens (or creates) the file with the app's settings but leaves the schema as it is. */
+export function openUnmigrated(path: string): DatabaseSync {
   mkdirSync(dirname(path), { recursive: true });
   const db = new DatabaseSync(path);
   db.exec(
     'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;',
   );
-  migrate(db);
   return db;
+}
+
+export function schemaVersion(db: DatabaseSync): number {
+  return (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
 }
 
 export function migrate(db: DatabaseSync): void {
