@@ -7,6 +7,8 @@ import { RoutingView } from './RoutingView.tsx';
 import { QuantView } from './QuantView.tsx';
 import { ModelsView } from './ModelsView.tsx';
 import { ConsentDialog } from './ConsentDialog.tsx';
+import { DataBanner } from './DataBanner.tsx';
+import { BackupsView } from './BackupsView.tsx';
 
 export function App() {
   const notice = useAppStore((s) => s.notice);
@@ -30,6 +32,7 @@ export function App() {
             </button>
           </div>
         )}
+        <DataBanner />
         {view === 'chat' ? (
           <ChatView />
         ) : view === 'fit' ? (
@@ -38,6 +41,8 @@ export function App() {
           <QuantView />
         ) : view === 'models' ? (
           <ModelsView />
+        ) : view === 'backups' ? (
+          <BackupsView />
         ) : (
           <RoutingView />
         )}

@@ -28,6 +28,9 @@ export function Sidebar() {
         <button role="tab" aria-selected={view === 'routing'} onClick={() => appActions.show('routing')}>
           Routing
         </button>
+        <button role="tab" aria-selected={view === 'backups'} onClick={() => appActions.show('backups')}>
+          Backups
+        </button>
       </div>
       <button
         className="primary"

@@ -3,7 +3,7 @@
 import { create } from 'zustand';
 import { rpc } from '../rpc/client.ts';
 
-export type View = 'chat' | 'fit' | 'models' | 'quant' | 'routing';
+export type View = 'chat' | 'fit' | 'models' | 'quant' | 'routing' | 'backups';
 
 interface AppState {
   connected: boolean;

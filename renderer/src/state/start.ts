@@ -8,6 +8,7 @@ import { engineActions } from './engineStore.ts';
 import { modelsActions } from './modelsStore.ts';
 import { routingActions } from './routingStore.ts';
 import { telemetryActions } from './telemetryStore.ts';
+import { backupsActions } from './backupsStore.ts';
 
 export function start(): void {
   const client = connectClient((up) => {
@@ -20,6 +21,7 @@ export function start(): void {
         chatActions.load(),
         telemetryActions.load(),
         routingActions.load(),
+        backupsActions.loadHealth(),
       ]);
     } else client.failPending(new RpcError('internal', 'Lost the connection to Edgewise; reconnecting…'));
   });
