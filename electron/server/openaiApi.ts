@@ -49,18 +49,31 @@ function sendError(res: ServerResponse, error: ApiError) {
     res.end();
     return;
   }
+  // A body cut off unread leaves the rest of it on the connection: answer, then close it.
+  if (error.status === 413) res.setHeader('Connection', 'close');
   sendJson(res, error.status, { error: { message: error.message, type: error.type, param: null, code: null } });
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES)
-      throw new ApiError(413, 'invalid_request_error', 'The request body is larger than 1 MB.');
-    chunks.push(chunk as Buffer);
-  }
+  // Refused before reading a byte when the client says up front that the body is too large.
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES)
+    throw new ApiError(413, 'invalid_request_error', 'The request body is larger than 1 MB.');
+  // Read with listeners, not for-await: leaving a for-await loop destroys the socket, and the client
+  // would get a reset instead of the 413 below.
+  const chunks = await new Promise<Buffer[]>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      req.off('data', onData);
+      req.pause();
+      reject(new ApiError(413, 'invalid_request_error', 'The request body is larger than 1 MB.'));
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(chunks));
+    req.once('error', reject);
+  });
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch {
@@ -108,7 +121,11 @@ async function chatCompletions(req: IncomingMessage, res: ServerResponse, app: A
     throw new ApiError(
       400,
       'invalid_request_error',
-      parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+      // The first few issues say enough; a 30,000-item array of wrong types would otherwise echo them all.
+      parsed.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
+        .join('; ') + (parsed.error.issues.length > 5 ? ` (and ${parsed.error.issues.length - 5} more)` : ''),
     );
   }
   const body = parsed.data;

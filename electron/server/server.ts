@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { appContract } from '../../shared/contract.ts';
-import { createDispatcher, isRpcMessage, type RpcMessage } from '../../shared/rpc.ts';
+import { createDispatcher, type RpcMessage } from '../../shared/rpc.ts';
 import { contentSecurityPolicy } from '../common/csp.ts';
 import { createApp, type App, type AppOptions } from '../services/app.ts';
 import { forkWorker } from '../services/engine/workerProcess.ts';
@@ -13,6 +13,7 @@ import type { AppEmit } from '../services/events.ts';
 import { allowedHosts, hostAllowed, originAllowed, tokenMatches } from './httpGuards.ts';
 import { serveStatic } from './staticFiles.ts';
 import { handleOpenAi } from './openaiApi.ts';
+import { httpLimits, MAX_UNREAD_BYTES, serveSocket } from './abuseLimits.ts';
 
 const MAX_MESSAGE_BYTES = 1 << 20;
 
@@ -43,13 +44,17 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const sockets = new Set<WebSocket>();
   const emit: AppEmit = (name, payload) => {
     const data = JSON.stringify({ t: 'event', name, payload } satisfies RpcMessage);
-    for (const socket of sockets) if (socket.readyState === socket.OPEN) socket.send(data);
+    for (const socket of sockets) {
+      // A client that stopped reading is cut off rather than buffered for without end.
+      if (socket.bufferedAmount > MAX_UNREAD_BYTES) socket.terminate();
+      else if (socket.readyState === socket.OPEN) socket.send(data);
+    }
   };
   const app = await createApp({ ...options, spawn: options.spawn ?? forkWorker, emit, shell: 'headless' });
   const dispatch = createDispatcher(appContract, app.handlers);
 
   let allowed = new Set<string>();
-  const server = createServer((req, res) => {
+  const server = createServer(httpLimits, (req, res) => {
     if (!hostAllowed(req.headers.host, allowed)) {
       res.writeHead(421, { 'Content-Type': 'text/plain' }).end('Refused: unexpected Host header');
       return;
@@ -84,18 +89,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
-      ws.on('message', (data) => {
-        let message: unknown;
-        try {
-          message = JSON.parse(data.toString());
-        } catch {
-          return;
-        }
-        if (!isRpcMessage(message)) return;
-        void dispatch(message, (reply) => {
-          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
-        });
-      });
+      serveSocket(ws, dispatch);
     });
   });
 

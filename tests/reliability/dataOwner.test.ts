@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createApp } from '../../electron/services/app.ts';
 import { forkWorker } from '../../electron/services/engine/workerProcess.ts';
 import { acquireDataLock, DataLockedError, readLock } from '../../electron/services/dataLock.ts';
-import { connect } from '../../electron/server/wsClient.ts';
+import { connect } from '../../electron/common/wsClient.ts';
 import { demoModel, repoRoot, tempDir } from '../fixtures.ts';
 
 const cli = join(repoRoot, 'electron/cli/index.ts');
