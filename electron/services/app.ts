@@ -11,7 +11,7 @@ import type { SpawnWorker } from './engine/workerProcess.ts';
 import { ModelLibrary } from './library/modelLibrary.ts';
 import { openDataService, type DataAccess } from './store/dataService.ts';
 import { dataHandlers } from './store/dataHandlers.ts';
-import { ConversationStore } from './store/conversationStore.ts';
+import { SavingStore } from './store/savingStore.ts';
 import { ChatService } from './chat/chatService.ts';
 import type { AppEmit } from './events.ts';
 import { appRoot, bundledModelsDir, referenceTextPath } from './paths.ts';
@@ -69,7 +69,10 @@ export async function createApp(options: AppOptions) {
     access: options.dataAccess ?? 'write',
   });
   const db = data.db;
-  const store = new ConversationStore(db);
+  const store = new SavingStore(db, (why) => {
+    data.saveFailed(why);
+    options.emit('data.health', data.status());
+  });
   // Only the folder's owner may decide that an answer in progress was interrupted.
   const interrupted = data.owner ? store.markInterrupted() : 0;
   const settings = new SettingsStore(db);
@@ -148,6 +151,7 @@ export async function createApp(options: AppOptions) {
     lab.dispose();
     await downloads.dispose();
     await engine.dispose();
+    store.dispose();
     data.close();
   }
 

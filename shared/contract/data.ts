@@ -19,5 +19,7 @@ export const dataContract = {
   events: {
     /** The database was replaced by a backup: every view reloads what it shows. */
     'data.restored': z.object({ id: z.string() }),
+    /** Saving started failing (a full disk, say) or works again. */
+    'data.health': dataHealth,
   },
 } as const satisfies Contract;

@@ -56,17 +56,16 @@ afterAll(async () => {
   }
 });
 
-const auth = { Authorization: `Bearer ${apiKey!}` };
 const models = async () => {
   const started = Date.now();
   const res = await fetch(`${base}/v1/models`, { headers: { Authorization: `Bearer ${apiKey}` } });
   expect(res.status).toBe(200);
   return Date.now() - started;
 };
-const post = (body: string | Uint8Array, headers: Record<string, string> = {}) =>
+const post = (body: string, headers: Record<string, string> = {}) =>
   fetch(`${base}/v1/chat/completions`, {
     method: 'POST',
-    headers: { ...auth, Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json', ...headers },
+    headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json', ...headers },
     body,
   });
 

@@ -30,6 +30,8 @@ export const backupsActions = {
       subscribed = true;
       // Every view shows the old database's rows until it reloads them; a reload is the honest way.
       rpc().on('data.restored', () => location.reload());
+      // A new failure to save is shown even if an earlier banner was dismissed.
+      rpc().on('data.health', (health) => useBackups.setState({ health, dismissed: false }));
     }
     const health = await guarded(() => rpc().call('data.health', {}));
     if (health) useBackupsStore.setState({ health });
