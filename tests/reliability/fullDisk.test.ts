@@ -85,7 +85,7 @@ describe('a full disk', () => {
       expect(message.status).toBe('done');
       // The user was told, with the reason.
       expect(health.at(-1)?.saveError).toMatch(/disk is full/);
-      expect(app.handlers['data.health']({}).saveError).toMatch(/disk is full/);
+      expect(app.data.status().saveError).toMatch(/disk is full/);
       // What was saved before is still there and readable.
       const onDisk = app.store.message(assistantMessage.id);
       expect(onDisk.text.startsWith(savedBefore)).toBe(true);

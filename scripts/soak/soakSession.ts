@@ -1,0 +1,192 @@
+// A scripted session against the real headless shell (`edgewise serve`, a separate process), run for
+// N minutes: chats stopped and regenerated, conversation switches, model switches, exports, and the
+// engine worker killed every half minute; the server's and worker's memory and descriptors and the
+// database's size sampled every 10 s, then judged by their fitted slopes.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { connect } from '../../electron/server/wsClient.ts';
+import type { Message } from '../../shared/schemas.ts';
+import { judge, type Limit, type Verdict } from './growth.ts';
+import { childPids, openFds, rssBytes, sqliteBytes } from './probe.ts';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const models = join(repoRoot, '..', 'shared', 'models');
+const MB = 1024 * 1024;
+
+export const limits: Record<string, Limit> = {
+  serverRssMb: { perHour: 60, atLeast: 24 },
+  workerRssMb: { perHour: 60, atLeast: 24 },
+  serverFds: { perHour: 30, atLeast: 6 },
+  workerFds: { perHour: 30, atLeast: 6 },
+  sqliteMb: { perHour: 20, atLeast: 2 },
+};
+
+export interface Sample {
+  t: number;
+  serverRssMb: number | null;
+  workerRssMb: number | null;
+  serverFds: number | null;
+  workerFds: number | null;
+  sqliteMb: number;
+}
+
+export interface SoakResult {
+  minutes: number;
+  cycles: number;
+  answers: number;
+  kills: number;
+  /** Calls that failed because a kill landed mid-call (expected), and any other failure (not). */
+  expectedErrors: number;
+  otherErrors: string[];
+  samples: Sample[];
+  verdicts: Record<string, Verdict>;
+  ok: boolean;
+}
+
+function startServe(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    process.execPath,
+    [
+      join(repoRoot, 'electron/cli/index.ts'),
+      'serve',
+      '--gpu',
+      'cpu',
+      '--model',
+      join(models, 'TinyStories-656K-Q8_0.gguf'),
+    ],
+    { env: { ...process.env, EDGEWISE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const url = /serving at (\S+)/.exec(output)?.[1];
+      if (url && output.includes('Model ready')) resolve({ child, url });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`edgewise serve exited (${code}): ${output}`)));
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function runSoak(options: { minutes: number; sampleEveryS?: number; log?: (line: string) => void }) {
+  const log = options.log ?? (() => {});
+  const dataDir = mkdtempSync(join(tmpdir(), 'edgewise-soak-'));
+  const { child, url } = await startServe(dataDir);
+  const serverPid = child.pid!;
+  const { client, close } = await connect(url);
+  const done = new Map<string, (m: Message) => void>();
+  client.on('chat.done', ({ message }) => done.get(message.id)?.(message));
+  const finished = (id: string) =>
+    new Promise<Message | null>((resolve) => {
+      const timer = setTimeout(() => resolve(null), 60_000);
+      done.set(id, (m) => {
+        clearTimeout(timer);
+        done.delete(id);
+        resolve(m);
+      });
+    });
+
+  const started = Date.now();
+  const samples: Sample[] = [];
+  const sample = () => {
+    const workers = childPids(serverPid);
+    const sum = (values: (number | null)[]) =>
+      values.length && values.every((v) => v !== null) ? values.reduce<number>((a, b) => a + b!, 0) : null;
+    const workerRss = sum(workers.map(rssBytes));
+    const s: Sample = {
+      t: (Date.now() - started) / 1000,
+      serverRssMb: (rssBytes(serverPid) ?? NaN) / MB,
+      workerRssMb: workerRss === null ? null : workerRss / MB,
+      serverFds: openFds(serverPid),
+      workerFds: sum(workers.map(openFds)),
+      sqliteMb: sqliteBytes(join(dataDir, 'edgewise.db')) / MB,
+    };
+    samples.push(s);
+    log(
+      `${s.t.toFixed(0).padStart(5)} s  server ${s.serverRssMb?.toFixed(1)} MB, ${s.serverFds} fds;  worker ${s.workerRssMb?.toFixed(1) ?? '—'} MB, ${s.workerFds ?? '—'} fds;  sqlite ${s.sqliteMb.toFixed(2)} MB`,
+    );
+  };
+  sample();
+  const sampler = setInterval(sample, (options.sampleEveryS ?? 10) * 1000);
+
+  const result = { cycles: 0, answers: 0, kills: 0, expectedErrors: 0, otherErrors: [] as string[] };
+  const attempt = async <T>(work: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await work();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === 'engine_crashed' || code === 'model_load_failed' || code === 'busy') result.expectedErrors++;
+      else if (result.otherErrors.length < 20) result.otherErrors.push((error as Error).message);
+      return null;
+    }
+  };
+  try {
+    const second = await client.call('models.add', { path: join(models, 'stories260K.gguf') });
+    const first = (await client.call('models.list', {})).find((m) => m.path.endsWith('TinyStories-656K-Q8_0.gguf'))!;
+    const kept: string[] = [];
+    let lastKill = Date.now();
+    const deadline = started + options.minutes * 60_000;
+    while (Date.now() < deadline) {
+      result.cycles++;
+      const c = await client.call('conversations.create', { title: `soak ${result.cycles}` });
+      kept.push(c.id);
+      const modelId = result.cycles % 3 === 0 ? second.id : first.id; // a model switch every third cycle
+      await attempt(() =>
+        client.call('conversations.update', {
+          id: c.id,
+          modelId,
+          settings: { ...c.settings, sampling: { ...c.settings.sampling, maxTokens: 96 } },
+        }),
+      );
+      const sent = await attempt(() => client.call('chat.send', { conversationId: c.id, text: 'Once upon a time' }));
+      if (sent) {
+        const answer = finished(sent.assistantMessage.id);
+        await sleep(40);
+        await client.call('chat.stop', { conversationId: c.id });
+        if (await answer) result.answers++;
+        const again = await attempt(() => client.call('chat.regenerate', { conversationId: c.id }));
+        if (again && (await finished(again.assistantMessage.id))) result.answers++;
+      }
+      // Conversation switches, and an export (the renderer's export is this whole read, serialized).
+      await client.call('conversations.list', {});
+      for (const id of kept.slice(-3)) JSON.stringify(await client.call('conversations.get', { id }));
+      await client.call('telemetry.summary', {});
+      if (kept.length > 6) await client.call('conversations.delete', { id: kept.shift()! });
+      if (Date.now() - lastKill > 30_000) {
+        const worker = childPids(serverPid)[0];
+        if (worker) {
+          process.kill(worker, 'SIGKILL');
+          result.kills++;
+        }
+        lastKill = Date.now();
+        await sleep(500);
+      }
+    }
+  } finally {
+    clearInterval(sampler);
+    sample();
+    close();
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  const verdicts: Record<string, Verdict> = {};
+  for (const [name, limit] of Object.entries(limits)) {
+    const points = samples.filter(
+      (s) => typeof s[name as keyof Sample] === 'number' && !Number.isNaN(s[name as keyof Sample]),
+    );
+    verdicts[name] = judge(
+      { t: points.map((s) => s.t), v: points.map((s) => s[name as keyof Sample] as number) },
+      limit,
+    );
+  }
+  const ok = Object.values(verdicts).every((v) => !v.growing) && result.otherErrors.length === 0;
+  return { minutes: options.minutes, ...result, samples, verdicts, ok } satisfies SoakResult;
+}
