@@ -1,6 +1,7 @@
 // Readings of a running process from /proc (Linux): resident memory, open file descriptors, and its
 // children (the engine worker). Elsewhere the figures are unavailable and say so.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
 
 export function rssBytes(pid: number): number | null {
   try {
@@ -28,9 +29,18 @@ export function childPids(pid: number): number[] {
   }
 }
 
-/** The database with its WAL: what the data takes on disk. */
-export function sqliteBytes(dbPath: string): number {
-  let total = 0;
-  for (const suffix of ['', '-wal', '-shm']) if (existsSync(dbPath + suffix)) total += statSync(dbPath + suffix).size;
-  return total;
+/** The database's size in pages, read through a read-only connection (so pages still in the WAL count). */
+export function sqlitePages(dbPath: string): number {
+  const db = new DatabaseSync(dbPath, { readOnly: true });
+  try {
+    const { page_count } = db.prepare('PRAGMA page_count').get() as { page_count: number };
+    const { page_size } = db.prepare('PRAGMA page_size').get() as { page_size: number };
+    return page_count * page_size;
+  } finally {
+    db.close();
+  }
+}
+
+export function walBytes(dbPath: string): number {
+  return existsSync(`${dbPath}-wal`) ? statSync(`${dbPath}-wal`).size : 0;
 }

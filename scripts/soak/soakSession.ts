@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { connect } from '../../electron/server/wsClient.ts';
 import type { Message } from '../../shared/schemas.ts';
 import { judge, type Limit, type Verdict } from './growth.ts';
-import { childPids, openFds, rssBytes, sqliteBytes } from './probe.ts';
+import { childPids, openFds, rssBytes, sqlitePages, walBytes } from './probe.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const models = join(repoRoot, '..', 'shared', 'models');
@@ -22,6 +22,8 @@ export const limits: Record<string, Limit> = {
   serverFds: { perHour: 30, atLeast: 6 },
   workerFds: { perHour: 30, atLeast: 6 },
   sqliteMb: { perHour: 20, atLeast: 2 },
+  // The WAL grows to about 4 MB (1,000 pages) before SQLite checkpoints and reuses it.
+  walMb: { perHour: 20, atLeast: 6 },
 };
 
 export interface Sample {
@@ -30,7 +32,9 @@ export interface Sample {
   workerRssMb: number | null;
   serverFds: number | null;
   workerFds: number | null;
+  /** The database's own size (its pages, wherever they are), and the WAL file's. */
   sqliteMb: number;
+  walMb: number;
 }
 
 export interface SoakResult {
@@ -92,12 +96,13 @@ export async function runSoak(options: { minutes: number; sampleEveryS?: number;
       });
     });
 
+  const result = { cycles: 0, answers: 0, kills: 0, expectedErrors: 0, otherErrors: [] as string[] };
   const started = Date.now();
   const samples: Sample[] = [];
   const sample = () => {
     const workers = childPids(serverPid);
     const sum = (values: (number | null)[]) =>
-      values.length && values.every((v) => v !== null) ? values.reduce<number>((a, b) => a + b!, 0) : null;
+      values.length > 0 && values.every((v) => v !== null) ? values.reduce<number>((a, b) => a + b!, 0) : null;
     const workerRss = sum(workers.map(rssBytes));
     const s: Sample = {
       t: (Date.now() - started) / 1000,
@@ -105,17 +110,24 @@ export async function runSoak(options: { minutes: number; sampleEveryS?: number;
       workerRssMb: workerRss === null ? null : workerRss / MB,
       serverFds: openFds(serverPid),
       workerFds: sum(workers.map(openFds)),
-      sqliteMb: sqliteBytes(join(dataDir, 'edgewise.db')) / MB,
+      sqliteMb: sqlitePages(join(dataDir, 'edgewise.db')) / MB,
+      walMb: walBytes(join(dataDir, 'edgewise.db')) / MB,
     };
     samples.push(s);
     log(
-      `${s.t.toFixed(0).padStart(5)} s  server ${s.serverRssMb?.toFixed(1)} MB, ${s.serverFds} fds;  worker ${s.workerRssMb?.toFixed(1) ?? '—'} MB, ${s.workerFds ?? '—'} fds;  sqlite ${s.sqliteMb.toFixed(2)} MB`,
+      `${s.t.toFixed(0).padStart(5)} s  server ${s.serverRssMb?.toFixed(1)} MB, ${s.serverFds} fds;  worker ${s.workerRssMb?.toFixed(1) ?? '—'} MB, ${s.workerFds ?? '—'} fds;  sqlite ${s.sqliteMb.toFixed(2)} MB + WAL ${s.walMb.toFixed(2)} MB`,
     );
   };
   sample();
   const sampler = setInterval(sample, (options.sampleEveryS ?? 10) * 1000);
+  // The worker killed every 30 s, whatever the session is doing at that moment.
+  const killer = setInterval(() => {
+    const worker = childPids(serverPid)[0];
+    if (!worker) return;
+    process.kill(worker, 'SIGKILL');
+    result.kills++;
+  }, 30_000);
 
-  const result = { cycles: 0, answers: 0, kills: 0, expectedErrors: 0, otherErrors: [] as string[] };
   const attempt = async <T>(work: () => Promise<T>): Promise<T | null> => {
     try {
       return await work();
@@ -130,7 +142,6 @@ export async function runSoak(options: { minutes: number; sampleEveryS?: number;
     const second = await client.call('models.add', { path: join(models, 'stories260K.gguf') });
     const first = (await client.call('models.list', {})).find((m) => m.path.endsWith('TinyStories-656K-Q8_0.gguf'))!;
     const kept: string[] = [];
-    let lastKill = Date.now();
     const deadline = started + options.minutes * 60_000;
     while (Date.now() < deadline) {
       result.cycles++;
@@ -141,7 +152,7 @@ export async function runSoak(options: { minutes: number; sampleEveryS?: number;
         client.call('conversations.update', {
           id: c.id,
           modelId,
-          settings: { ...c.settings, sampling: { ...c.settings.sampling, maxTokens: 96 } },
+          settings: { ...c.settings, sampling: { ...c.settings.sampling, maxTokens: 32 } },
         }),
       );
       const sent = await attempt(() => client.call('chat.send', { conversationId: c.id, text: 'Once upon a time' }));
@@ -158,18 +169,10 @@ export async function runSoak(options: { minutes: number; sampleEveryS?: number;
       for (const id of kept.slice(-3)) JSON.stringify(await client.call('conversations.get', { id }));
       await client.call('telemetry.summary', {});
       if (kept.length > 6) await client.call('conversations.delete', { id: kept.shift()! });
-      if (Date.now() - lastKill > 30_000) {
-        const worker = childPids(serverPid)[0];
-        if (worker) {
-          process.kill(worker, 'SIGKILL');
-          result.kills++;
-        }
-        lastKill = Date.now();
-        await sleep(500);
-      }
     }
   } finally {
     clearInterval(sampler);
+    clearInterval(killer);
     sample();
     close();
     const exited = new Promise((r) => child.once('exit', r));

@@ -18,8 +18,8 @@ describe('soak', () => {
     const result = await runSoak({ minutes: 2, log: (line) => console.log(line) });
     console.log(JSON.stringify({ ...result, samples: result.samples.length }));
     expect(result.otherErrors).toEqual([]);
-    expect(result.answers).toBeGreaterThan(10);
-    expect(result.kills).toBeGreaterThanOrEqual(2);
+    expect(result.answers).toBeGreaterThanOrEqual(4);
+    expect(result.kills).toBeGreaterThanOrEqual(3);
     expect(result.samples.length).toBeGreaterThanOrEqual(12);
     for (const [name, verdict] of Object.entries(result.verdicts)) expect(verdict.growing, name).toBe(false);
   }, 240_000);
