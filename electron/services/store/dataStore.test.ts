@@ -72,6 +72,11 @@ async function reopen(dir: string) {
   const messages = conversations.reduce((n, c) => n + store.messages(c.id).length, 0);
   const check = opened.db.prepare('PRAGMA integrity_check').get() as { integrity_check: string };
   opened.db.close();
+  console.log(
+    `damage: ${expect.getState().currentTestName?.split(' > ').at(-1)?.split(':')[0]}: found ${opened.health.found ?? 'nothing'}; ` +
+      `${conversations.length}/${CONVERSATIONS} conversations, ${messages}/${CONVERSATIONS * MESSAGES_EACH} messages back` +
+      `${opened.health.restoredFrom ? ' (from a backup + salvage)' : ''}; unreadable ${JSON.stringify(opened.health.unreadable)}`,
+  );
   return { ...opened, conversations, messages, integrity: check.integrity_check };
 }
 
