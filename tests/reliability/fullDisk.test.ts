@@ -4,13 +4,16 @@
 // freed the finished answer is saved and the app works again without a restart.
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { createApp } from '../../electron/services/app.ts';
 import { forkWorker } from '../../electron/services/engine/workerProcess.ts';
 import type { DataHealth } from '../../shared/data.ts';
-import { demoModel, tempDir } from '../fixtures.ts';
+import { openDatabase } from '../../electron/services/store/database.ts';
+import { DownloadManager } from '../../electron/services/library/downloadManager.ts';
+import { demoModel, f16Model, tempDir } from '../fixtures.ts';
+import { startModelServer } from '../modelServer.ts';
 
 const mountPoint = join(tempDir(), 'tiny');
 mkdirSync(mountPoint);
@@ -26,13 +29,18 @@ afterAll(() => {
   if (!skipWhy) execFileSync('umount', ['-l', mountPoint]);
 });
 
-/** Writes zeros until the filesystem says ENOSPC. */
-function fill(path: string): number {
+/** Writes zeros until the filesystem says ENOSPC, or until only `leave` bytes are free. */
+function fill(path: string, leave = 0): number {
   const fd = openSync(path, 'w');
-  const block = Buffer.alloc(64 * 1024);
+  const block = Buffer.alloc(16 * 1024);
   let written = 0;
+  const free = () => {
+    const s = statfsSync(mountPoint);
+    return s.bavail * s.bsize;
+  };
   try {
-    for (;;) written += writeSync(fd, block);
+    while (free() > leave + block.length) written += writeSync(fd, block);
+    if (leave === 0) for (;;) written += writeSync(fd, block);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
   } finally {
@@ -109,4 +117,35 @@ describe('a full disk', () => {
     expect((db.prepare('PRAGMA integrity_check').get() as { integrity_check: string }).integrity_check).toBe('ok');
     db.close();
   }, 120_000);
+
+  it('mid-download: the download fails saying why, its partial file is removed, and it resumes once space is freed', async (ctx) => {
+    if (skipWhy) return ctx.skip(skipWhy);
+    const dataDir = join(mountPoint, 'download');
+    const server = await startModelServer(f16Model);
+    const db = openDatabase(join(dataDir, 'edgewise.db'));
+    const manager = new DownloadManager({
+      db,
+      stagingDir: join(dataDir, 'downloads'),
+      modelsDir: join(dataDir, 'models'),
+      onChange: () => {},
+    });
+    const filler = join(mountPoint, 'filler');
+    try {
+      fill(filler, 400 * 1024); // 0.4 MB left for a 1.36 MB file
+      const failed = await manager.settled(manager.start({ uri: server.url('TinyStories-656K.f16.gguf') }).id);
+      expect(failed.state).toBe('failed');
+      expect(failed.error).toMatch(/ENOSPC|no space left|disk is full/i);
+      expect(readdirSync(join(dataDir, 'downloads'))).toEqual([]);
+      expect(existsSync(join(dataDir, 'models', 'TinyStories-656K.f16.gguf'))).toBe(false);
+      rmSync(filler);
+      manager.resume(failed.id);
+      const done = await manager.settled(failed.id);
+      expect(done).toMatchObject({ state: 'done', sha256: server.sha256, received: server.size });
+    } finally {
+      rmSync(filler, { force: true });
+      await manager.dispose();
+      db.close();
+      await server.close();
+    }
+  }, 60_000);
 });

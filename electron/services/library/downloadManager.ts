@@ -7,6 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { DownloadRecord } from '../../../shared/catalog.ts';
+import { diskFailure } from '../store/savingStore.ts';
 import { RpcError } from '../../../shared/rpc.ts';
 import { download, DownloadError, resolveModelUrl } from './downloader.ts';
 import { DownloadStore, type DownloadChange, type DownloadRow as Row } from '../store/downloadStore.ts';
@@ -127,7 +128,12 @@ export class DownloadManager {
             signal: controller.signal,
             onProgress: (p) => {
               this.live.set(id, { bytesPerSec: p.bytesPerSec, secondsLeft: p.secondsLeft });
-              this.update(id, { received: p.received, total: p.total });
+              // Progress is only shown; when the disk is full, the download's own write fails next.
+              try {
+                this.update(id, { received: p.received, total: p.total });
+              } catch (error) {
+                if (!diskFailure(error)) throw error;
+              }
             },
           },
         );
@@ -148,18 +154,34 @@ export class DownloadManager {
         } else if (job.next === 'paused') {
           this.update(id, { state: 'paused' });
         } else {
-          const resumable = error instanceof DownloadError && error.resumable;
+          // A full disk is not resumed from: the part file goes, giving the space back.
+          const noSpace = /ENOSPC/.test((error as Error).message);
+          const resumable = error instanceof DownloadError && error.resumable && !noSpace;
           if (!resumable) await rm(this.partPath(id), { force: true });
-          this.update(id, {
-            state: 'failed',
-            error: `${row.file_name}: ${(error as Error).message}${resumable ? ' (resume continues from where it stopped)' : ''}`,
-          });
+          await this.whenWritable(() =>
+            this.update(id, {
+              state: 'failed',
+              error: `${row.file_name}: ${(error as Error).message}${resumable ? ' (resume continues from where it stopped)' : ''}`,
+            }),
+          );
         }
       } finally {
         this.running.delete(id);
         this.live.delete(id);
       }
     })();
+  }
+
+  /** Retries a write the full disk refused: the removed part file frees its space once its stream closes. */
+  private async whenWritable(write: () => void): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return write();
+      } catch (error) {
+        if (!diskFailure(error) || attempt >= 50) throw error;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
   }
 
   async pause(id: string): Promise<DownloadRecord> {
