@@ -61,7 +61,7 @@ function startServe(dataDir: string): Promise<{ child: ChildProcess; url: string
       '--model',
       join(models, 'TinyStories-656K-Q8_0.gguf'),
     ],
-    { env: { ...process.env, EDGEWISE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { env: { ...process.env, EDGEWISE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true },
   );
   let output = '';
   return new Promise((resolve, reject) => {
