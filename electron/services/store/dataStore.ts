@@ -48,7 +48,9 @@ function account(finding: Finding, movedTo: string, from: string | null, salvage
       ? `Edgewise started from the backup ${from}.`
       : 'No usable backup was found, so Edgewise started a new database.',
   ];
-  if (salvage) {
+  if (salvage && Object.keys(salvage.copied).length === 0)
+    parts.push('Nothing in the damaged file could be read as SQLite tables.');
+  else if (salvage) {
     const c = salvage.copied;
     const unreadable = Object.values(salvage.unreadable).reduce((a, b) => a + b, 0);
     parts.push(
