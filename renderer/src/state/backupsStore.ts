@@ -22,17 +22,17 @@ export const useBackupsStore = create<BackupsState>(() => ({
   done: null,
 }));
 
-let subscribed = false;
+const subscribe = subscribeOnce(() => {
+  // Every view shows the old database's rows until it reloads them; a reload is the honest way.
+  rpc().on('data.restored', () => location.reload());
+  // A new failure to save is shown even if an earlier banner was dismissed.
+  rpc().on('data.health', (health) => useBackupsStore.setState({ health, dismissed: false }));
+});
 
 export const backupsActions = {
+  /** Runs on every connection: what the start-up checks found, and saving failures from then on. */
   async loadHealth() {
-    if (!subscribed) {
-      subscribed = true;
-      // Every view shows the old database's rows until it reloads them; a reload is the honest way.
-      rpc().on('data.restored', () => location.reload());
-      // A new failure to save is shown even if an earlier banner was dismissed.
-      rpc().on('data.health', (health) => useBackups.setState({ health, dismissed: false }));
-    }
+    subscribe();
     const health = await guarded(() => rpc().call('data.health', {}));
     if (health) useBackupsStore.setState({ health });
   },
