@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connect } from '../../electron/server/wsClient.ts';
+import { connect } from '../../electron/common/wsClient.ts';
 import type { Message } from '../../shared/schemas.ts';
 import { judge, type Limit, type Verdict } from './growth.ts';
 import { childPids, openFds, rssBytes, sqlitePages, walBytes } from './probe.ts';
