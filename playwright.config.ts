@@ -2,6 +2,8 @@ import { defineConfig } from '@playwright/test';
 
 export default defineConfig({
   testDir: 'e2e',
+  // No shell, engine worker or Chromium left running, no temporary folder left (tests/setup/run.ts).
+  globalSetup: './e2e/runChecks.ts',
   timeout: 90_000,
   expect: { timeout: 20_000 },
   workers: 1,

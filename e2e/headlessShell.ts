@@ -1,9 +1,7 @@
 // Starts the real headless shell (`edgewise serve`) on a throwaway data folder and waits for it to
 // say it is serving and that its model is ready.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { removeTempDirs, tempDir } from '../tests/fixtures.ts';
 
 export interface Shell {
   url: string;
@@ -15,8 +13,18 @@ export interface Shell {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
+let removeOnExit = false;
+
+/**
+ * A throwaway data folder. Under Vitest it is removed like any tempDir() (tests/setup/eachFile.ts); a
+ * Playwright worker removes its folders when it exits, after its specs' afterAll stopped their shells.
+ */
 export function newDataDir(): string {
-  return mkdtempSync(join(tmpdir(), 'edgewise-e2e-'));
+  if (!removeOnExit) {
+    removeOnExit = true;
+    process.once('exit', () => removeTempDirs(0));
+  }
+  return tempDir('edgewise-e2e-');
 }
 
 export function startShell(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<Shell> {

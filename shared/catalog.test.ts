@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { catalog } from '../shared/catalog.ts';
-import { repoRoot } from './fixtures.ts';
+import { catalog } from './catalog.ts';
+import { repoRoot } from '../tests/fixtures.ts';
 
 describe('models/catalog.json', () => {
   const data = JSON.parse(readFileSync(join(repoRoot, 'models', 'catalog.json'), 'utf8'));

@@ -5,12 +5,12 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { createApp, type App } from '../app.ts';
-import { forkWorker } from '../engine/workerProcess.ts';
-import { startServer, type RunningServer } from '../../server/server.ts';
-import { streamRemote } from './remoteClient.ts';
-import type { Message } from '../../../shared/schemas.ts';
-import { demoModel, tempDir } from '../../../tests/fixtures.ts';
+import { createApp, type App } from '../electron/services/app.ts';
+import { forkWorker } from '../electron/services/engine/workerProcess.ts';
+import { startServer, type RunningServer } from '../electron/server/server.ts';
+import { streamRemote } from '../electron/services/router/remoteClient.ts';
+import type { Message } from '../shared/schemas.ts';
+import { demoModel, tempDir } from './fixtures.ts';
 
 const PRIVATE_KEY = 'private-key-0123456789';
 const PARTNER_KEY = 'sk-partner-PLANTED-SECRET-42';

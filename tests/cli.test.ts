@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { demoModel, repoRoot, stories260k, tempDir } from '../../tests/fixtures.ts';
+import { demoModel, repoRoot, stories260k, tempDir } from './fixtures.ts';
 
 function edgewise(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

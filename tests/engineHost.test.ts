@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EngineHost } from './engineHost.ts';
-import { forkWorker } from './workerProcess.ts';
-import { defaultSampling, type EngineStatus } from '../../../shared/schemas.ts';
-import { demoModel, tempDir } from '../../../tests/fixtures.ts';
+import { EngineHost } from '../electron/services/engine/engineHost.ts';
+import { forkWorker } from '../electron/services/engine/workerProcess.ts';
+import { defaultSampling, type EngineStatus } from '../shared/schemas.ts';
+import { demoModel, tempDir } from './fixtures.ts';
 
 const demo = { id: 'demo', name: 'TinyStories 656K', path: demoModel };
 const greedy = { ...defaultSampling, temperature: 0, repeatPenalty: 1, maxTokens: 24 };

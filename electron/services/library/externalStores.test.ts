@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultStoreDirs, scanLmStudio, scanOllama } from '../electron/services/library/externalStores.ts';
-import { ModelLibrary } from '../electron/services/library/modelLibrary.ts';
-import { openDatabase } from '../electron/services/store/database.ts';
-import { demoModel, f16Model, stories260k, tempDir } from './fixtures.ts';
+import { defaultStoreDirs, scanLmStudio, scanOllama } from './externalStores.ts';
+import { ModelLibrary } from './modelLibrary.ts';
+import { openDatabase } from '../store/database.ts';
+import { demoModel, f16Model, stories260k, tempDir } from '../../../tests/fixtures.ts';
 
 /** An Ollama store as `ollama pull` leaves it: a manifest per name:tag, blobs named by sha256. */
 function ollamaTree(root: string) {

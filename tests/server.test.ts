@@ -3,8 +3,8 @@ import { request } from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { startServer, type RunningServer } from './server.ts';
-import { tempDir } from '../../tests/fixtures.ts';
+import { startServer, type RunningServer } from '../electron/server/server.ts';
+import { tempDir } from './fixtures.ts';
 
 function get(port: number, path: string, headers: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve, reject) => {

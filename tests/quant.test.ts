@@ -4,11 +4,11 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { demoModel, f16Model, repoRoot, sharedModels, stories260k, tempDir } from '../../../tests/fixtures.ts';
-import { compareModels } from './comparison.ts';
-import { quantizeModel, QuantizeError, sweepPartials } from './quantizer.ts';
-import { percentile } from './quality.ts';
-import { comparisonCsv } from '../../../shared/quant.ts';
+import { demoModel, f16Model, repoRoot, sharedModels, stories260k, tempDir } from './fixtures.ts';
+import { compareModels } from '../electron/services/quant/comparison.ts';
+import { quantizeModel, QuantizeError, sweepPartials } from '../electron/services/quant/quantizer.ts';
+import { percentile } from '../electron/services/quant/quality.ts';
+import { comparisonCsv } from '../shared/quant.ts';
 
 const reference = JSON.parse(
   readFileSync(join(import.meta.dirname, 'fixtures', 'llama-cpp-reference.json'), 'utf8'),

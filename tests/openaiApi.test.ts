@@ -1,8 +1,8 @@
 // The /v1 API through the official openai client, against the real engine and model.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
-import { startServer, type RunningServer } from './server.ts';
-import { demoModel, tempDir } from '../../tests/fixtures.ts';
+import { startServer, type RunningServer } from '../electron/server/server.ts';
+import { demoModel, tempDir } from './fixtures.ts';
 
 let server: RunningServer;
 let client: OpenAI;

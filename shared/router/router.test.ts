@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { detectPrivate, ibanValid, luhnValid } from '../shared/router/privacy.ts';
-import { complexityOf } from '../shared/router/complexity.ts';
-import { route, type RouteInput } from '../shared/router/router.ts';
-import { evaluate, type LabelledPrompt } from '../shared/router/evaluate.ts';
-import { repoRoot } from './fixtures.ts';
+import { detectPrivate, ibanValid, luhnValid } from './privacy.ts';
+import { complexityOf } from './complexity.ts';
+import { route, type RouteInput } from './router.ts';
+import { evaluate, type LabelledPrompt } from './evaluate.ts';
+import { repoRoot } from '../../tests/fixtures.ts';
 
 const base: Omit<RouteInput, 'query'> = {
   battery: { percent: 80, charging: true },
@@ -100,50 +99,5 @@ describe('router', () => {
     expect(e.correct / e.total).toBeGreaterThan(0.85);
     // misses must err on the safe side: a query kept on the device, never one sent further than expected
     for (const m of e.misses) expect(m.got).toBe('device');
-  });
-});
-
-describe('edgewise route', () => {
-  it('--json prints the decision without running a model', () => {
-    const out = execFileSync(
-      process.execPath,
-      [
-        join(repoRoot, 'electron/cli/index.ts'),
-        'route',
-        '--json',
-        '--battery',
-        '15',
-        '--tiers',
-        'device,partner',
-        '--policy',
-        'auto',
-        'Prove that the square root of 2 is irrational.',
-      ],
-      { encoding: 'utf8' },
-    );
-    const d = JSON.parse(out);
-    expect(d).toMatchObject({
-      tier: 'partner',
-      consentRequired: true,
-      signals: { privacy: { detected: [] }, battery: { percent: 15, charging: false }, connectivity: { online: true } },
-    });
-    expect(typeof d.signals.complexity).toBe('number');
-    expect(d.reasons.length).toBeGreaterThan(0);
-    const offline = JSON.parse(
-      execFileSync(
-        process.execPath,
-        [
-          join(repoRoot, 'electron/cli/index.ts'),
-          'route',
-          '--json',
-          '--offline',
-          '--tiers',
-          'device,private,partner',
-          'Prove it.',
-        ],
-        { encoding: 'utf8' },
-      ),
-    );
-    expect(offline.tier).toBe('device');
   });
 });

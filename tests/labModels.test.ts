@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { demoModel, f16Model, repoRoot, stories260k, tempDir } from '../../tests/fixtures.ts';
+import { demoModel, f16Model, repoRoot, stories260k, tempDir } from './fixtures.ts';
 
 function edgewise(
   args: string[],

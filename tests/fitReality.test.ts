@@ -3,14 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { estimate, kvCacheBytes } from '../../../shared/fit/estimator.ts';
+import { estimate, kvCacheBytes } from '../shared/fit/estimator.ts';
 import { totalmem } from 'node:os';
-import { verdictFor } from '../../../shared/fit/devices.ts';
-import { EngineHost } from '../engine/engineHost.ts';
-import { forkWorker } from '../engine/workerProcess.ts';
-import { readLocalFacts } from './localFacts.ts';
-import { thisMachine } from './thisMachine.ts';
-import { demoModel, f16Model, repoRoot, stories260k } from '../../../tests/fixtures.ts';
+import { verdictFor } from '../shared/fit/devices.ts';
+import { EngineHost } from '../electron/services/engine/engineHost.ts';
+import { forkWorker } from '../electron/services/engine/workerProcess.ts';
+import { readLocalFacts } from '../electron/services/fit/localFacts.ts';
+import { thisMachine } from '../electron/services/fit/thisMachine.ts';
+import { demoModel, f16Model, repoRoot, stories260k } from './fixtures.ts';
 
 function measure(path: string, contextSize: number): { deltaBytes: number; refused: string | null } {
   const out = execFileSync(

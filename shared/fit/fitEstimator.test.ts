@@ -1,20 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { catalog } from '../shared/catalog.ts';
-import { customDevice, presetDevices, verdictFor } from '../shared/fit/devices.ts';
-import {
-  computeBytes,
-  estimate,
-  globalLayers,
-  kvCacheBytes,
-  runtimeBytes,
-  weightsBytes,
-} from '../shared/fit/estimator.ts';
-import { bestFit, buildMatrix, catalogFitModels, recommendableQuants, tierOf } from '../shared/fit/matrix.ts';
-import { quantLevel } from '../shared/fit/quantLevels.ts';
+import { catalog } from '../catalog.ts';
+import { customDevice, presetDevices, verdictFor } from './devices.ts';
+import { computeBytes, estimate, globalLayers, kvCacheBytes, runtimeBytes, weightsBytes } from './estimator.ts';
+import { bestFit, buildMatrix, catalogFitModels, recommendableQuants, tierOf } from './matrix.ts';
+import { quantLevel } from './quantLevels.ts';
 
 const models = catalog.parse(
-  JSON.parse(readFileSync(new URL('../models/catalog.json', import.meta.url), 'utf8')),
+  JSON.parse(readFileSync(new URL('../../models/catalog.json', import.meta.url), 'utf8')),
 ).models;
 const facts = (id: string) => models.find((m) => m.id === id)!.facts!;
 const GiB = 1024 ** 3;
