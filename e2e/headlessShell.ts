@@ -47,6 +47,7 @@ export function startShell(dataDir: string, env: NodeJS.ProcessEnv = {}): Promis
           apiKey: /API key: (\S+)\)/.exec(output)?.[1] ?? '',
           stop: (signal = 'SIGTERM') =>
             new Promise((done) => {
+              if (child.exitCode !== null || child.signalCode !== null) return done();
               child.once('exit', () => done());
               child.kill(signal);
             }),
