@@ -147,12 +147,19 @@ export async function benchCommand(argv: string[]): Promise<number> {
   );
 
   let screen:
-    (ScreenResult & { fireThreads: number; demoSweep: { threads: number; decodeTokensPerSec: number }[] }) | null =
-    null;
-  let screenError: string | null = null;
-  if (!values['no-screen']) {
+    | (Omit<ScreenResult, 'startup' | 'notMeasured'> & {
+        startup: ScreenResult['startup'] | null;
+        fireThreads: number;
+        demoSweep: { threads: number; decodeTokensPerSec: number }[];
+      })
+    | null = null;
+  // Each part that could not be measured says so, with why; the others are still measured and reported.
+  const notMeasured: string[] = [];
+  if (values['no-screen']) notMeasured.push('(c), start-up, the UI under fire and scrolling: --no-screen');
+  else {
+    let c: ScreenResult | null = null;
     try {
-      const c = await benchScreen({
+      c = await benchScreen({
         modelPath,
         fireModelPath: demoModel(),
         threads,
@@ -160,6 +167,10 @@ export async function benchCommand(argv: string[]): Promise<number> {
         tokens,
         fireTokens: 0,
       });
+    } catch (error) {
+      notMeasured.push(`(c) and start-up: ${(error as Error).message}`);
+    }
+    try {
       // Under fire: the demo model at its own fastest thread count, so tokens come as fast as they can.
       const demo = quick
         ? { fastest: { threads: 1 }, results: [] as LayerResult[] }
@@ -172,8 +183,9 @@ export async function benchCommand(argv: string[]): Promise<number> {
         tokens: 0,
         fireTokens,
       });
+      notMeasured.push(...fire.notMeasured);
       screen = {
-        ...c,
+        ...(c ?? { startup: null, c: null }),
         fire: fire.fire,
         scroll: fire.scroll,
         fireThreads: demo.fastest.threads,
@@ -183,7 +195,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
         })),
       };
     } catch (error) {
-      screenError = (error as Error).message;
+      notMeasured.push(`the UI under fire and scrolling: ${(error as Error).message}`);
+      if (c) screen = { ...c, fireThreads: 0, demoSweep: [] };
     }
   }
   const c = screen?.c ?? null;
@@ -191,7 +204,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
     say(
       `  (c) screen, ${threads} thread(s): decode ${c.decodeTokensPerSecOnScreen.toFixed(1)} tok/s painted (${c.engineDecodeTokensPerSec.toFixed(1)} emitted by the engine in the shell), TTFT ${c.screenTtftMs.toFixed(1)} ms on screen (${c.sendToFirstDeltaMs.toFixed(1)} ms from send to first delta in the back end; ${c.coldScreenTtftMs.toFixed(0)} ms for a conversation's first answer)`,
     );
-  else if (screenError) say(`  (c) not measured: ${screenError}`);
+  for (const part of notMeasured) say(`  not measured: ${part}`);
 
   const ba = b.decodeTokensPerSec / a.decodeTokensPerSec;
   const ca = c ? c.decodeTokensPerSecOnScreen / a.decodeTokensPerSec : null;
@@ -297,16 +310,17 @@ export async function benchCommand(argv: string[]): Promise<number> {
       ? { ...screen.fire, model: DEMO_MODEL_FILE, threads: screen.fireThreads, demoSweep: screen.demoSweep }
       : null,
     scroll: screen?.scroll ?? null,
-    notMeasured: screenError ? [`(c), start-up and the UI under fire: ${screenError}`] : [],
+    notMeasured: [...notMeasured, ...(ca === null ? ['ratios.ca: (c) was not measured, see above'] : [])],
     targets,
   };
   say(
     `  b/a = ${ba.toFixed(3)}${ca !== null ? `, c/a = ${ca.toFixed(3)}` : ''}; read bandwidth (weights × tok/s): ${(result.readBandwidthBytesPerSec.a / 1e9).toFixed(2)} GB/s (a), ${(result.readBandwidthBytesPerSec.b / 1e9).toFixed(2)} GB/s (b)`,
   );
   if (screen) {
-    say(
-      `  start-up: serving after ${screen.startup.serveMs.toFixed(0)} ms, model ready after ${screen.startup.modelReadyMs.toFixed(0)} ms, UI interactive after ${screen.startup.interactiveMs.toFixed(0)} ms`,
-    );
+    if (screen.startup)
+      say(
+        `  start-up: serving after ${screen.startup.serveMs.toFixed(0)} ms, model ready after ${screen.startup.modelReadyMs.toFixed(0)} ms, UI interactive after ${screen.startup.interactiveMs.toFixed(0)} ms`,
+      );
     if (screen.fire)
       say(
         `  under fire: ${screen.fire.tokens} tokens in ${screen.fire.seconds.toFixed(1)} s (${screen.fire.answers} answers, ${screen.fireThreads} thread(s)); long tasks > 50 ms: ${screen.fire.longTasks} (longest ${screen.fire.longestTaskMs.toFixed(0)} ms); dropped frames ${screen.fire.droppedFrames} of ${screen.fire.frames}; JS heap ${(screen.fire.heapGrowthBytes / 1e6).toFixed(1)} MB larger`,

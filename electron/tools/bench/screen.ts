@@ -48,6 +48,8 @@ export interface ScreenResult {
     frames: number;
     heapGrowthBytes: number;
   };
+  /** What this run could not measure, each with why (the rest is still reported). */
+  notMeasured: string[];
   scroll: null | {
     messages: number;
     renderedArticles: number;
@@ -158,6 +160,15 @@ const pageProbe = `
 const probeOn = 'probe.longTasks = []; probe.frames = []; probe.paints = []; probe.on = true';
 const probeOff = '(() => { probe.on = false; return { ...probe }; })()';
 const heapUsed = 'performance.memory?.usedJSHeapSize ?? 0';
+/** For an error message: the open conversation, how many messages are in the DOM, and the scroll. */
+const whatIsShown = `(() => {
+  const list = document.querySelector('[data-testid="messages"]');
+  const current = document.querySelector('[data-testid="conversation"].current')?.textContent ?? 'none';
+  return 'open: ' + current + ', articles: ' + (list?.querySelectorAll('article').length ?? 0) +
+    ', scrollTop ' + Math.round(list?.scrollTop ?? 0) + ' of ' + Math.round(list?.scrollHeight ?? 0);
+})()`;
+/** The longest any one answer may take before the run gives up on it. */
+const ANSWER_LIMIT_MS = 300_000;
 interface Probe {
   longTasks: number[];
   frames: number[];
@@ -200,19 +211,38 @@ export async function benchScreen(options: ScreenOptions): Promise<ScreenResult>
     const conversations = await client.call('conversations.list', {});
     const byTitle = (title: string) => conversations.find((c) => c.title === title)!;
     /** Resolves with the answer when the back end says it is done (events go to every client). */
-    const done = (conversationId: string) =>
-      new Promise<Message>((resolve) => {
+    const done = (conversationId: string, title: string) =>
+      new Promise<Message>((resolve, reject) => {
+        // A bound, not a measurement: an answer that never ends must fail the run, not hang it.
+        const timer = setTimeout(() => {
+          off();
+          reject(new Error(`no answer in "${title}" ended within ${ANSWER_LIMIT_MS / 1000} s`));
+        }, ANSWER_LIMIT_MS);
         const off = client.on('chat.done', (event) => {
           if (event.conversationId === conversationId) {
+            clearTimeout(timer);
             off();
             resolve(event.message);
           }
         });
       });
 
+    /**
+     * Opens a conversation and waits until the page shows it as the current one. The list reorders
+     * after every answer (most recent first), and a message typed before the page has switched would
+     * go to the conversation open before.
+     */
+    const open = async (title: string) => {
+      await page.getByRole('button', { name: title, exact: true }).click();
+      await page
+        .locator('[data-testid="conversation"].current')
+        .getByRole('button', { name: title, exact: true })
+        .waitFor();
+    };
+
     /** Sends the prompt until at least `tokens` have streamed (an answer may end early at end-of-text). */
     const answer = async (title: string, tokens: number) => {
-      await page.getByRole('button', { name: title, exact: true }).click();
+      await open(title);
       await page.evaluate(probeOn);
       const heapBefore = (await page.evaluate(heapUsed)) as number;
       const t0 = performance.now();
@@ -221,7 +251,7 @@ export async function benchScreen(options: ScreenOptions): Promise<ScreenResult>
       let stats;
       while (streamed < tokens) {
         await page.getByLabel('Message').fill(options.prompt);
-        const answered = done(byTitle(title).id);
+        const answered = done(byTitle(title).id, title);
         await page.getByLabel('Message').press('Enter');
         stats = (await answered).stats!;
         streamed += stats.outputTokens;
@@ -251,52 +281,60 @@ export async function benchScreen(options: ScreenOptions): Promise<ScreenResult>
         tokens: stats.outputTokens,
       };
     }
-    if (options.fireTokens === 0)
-      return {
-        startup: { serveMs: shell.serveMs, modelReadyMs: shell.modelReadyMs, interactiveMs },
-        c,
-        fire: null,
-        scroll: null,
+    const startup = { serveMs: shell.serveMs, modelReadyMs: shell.modelReadyMs, interactiveMs };
+    if (options.fireTokens === 0) return { startup, c, fire: null, scroll: null, notMeasured: [] };
+
+    const notMeasured: string[] = [];
+    let fire: ScreenResult['fire'] = null;
+    try {
+      const run = await answer('bench: under fire', options.fireTokens);
+      fire = {
+        tokens: run.streamed,
+        answers: run.answers,
+        seconds: run.seconds,
+        longTasks: run.probe.longTasks.filter((d) => d > 50).length,
+        longestTaskMs: Math.max(0, ...run.probe.longTasks),
+        ...frameStats(run.probe.frames),
+        heapGrowthBytes: run.heapGrowthBytes,
       };
-
-    const fire = await answer('bench: under fire', options.fireTokens);
-    await page.getByRole('button', { name: 'bench: 500 messages', exact: true }).click();
-    const openStart = performance.now();
-    await page.getByText('Answer 250.').waitFor();
-    const openMs = performance.now() - openStart;
-    await page.evaluate(probeOn);
-    const list = page.getByTestId('messages');
-    for (let i = 0; i < 60; i++) {
-      await list.evaluate((el) => {
-        el.scrollTop -= 1200;
-      });
-      await page.evaluate('new Promise(requestAnimationFrame)');
+    } catch (error) {
+      notMeasured.push(`the UI under fire: ${(error as Error).message}`);
     }
-    await page.getByText('Question 1:', { exact: false }).first().waitFor();
-    const scrollProbe = (await page.evaluate(probeOff)) as Probe;
-    const renderedArticles = await page.locator('[data-testid="messages"] article').count();
-
-    return {
-      startup: { serveMs: shell.serveMs, modelReadyMs: shell.modelReadyMs, interactiveMs },
-      c,
-      fire: {
-        tokens: fire.streamed,
-        answers: fire.answers,
-        seconds: fire.seconds,
-        longTasks: fire.probe.longTasks.filter((d) => d > 50).length,
-        longestTaskMs: Math.max(0, ...fire.probe.longTasks),
-        ...frameStats(fire.probe.frames),
-        heapGrowthBytes: fire.heapGrowthBytes,
-      },
-      scroll: {
+    let scroll: ScreenResult['scroll'] = null;
+    try {
+      const openStart = performance.now();
+      await open('bench: 500 messages');
+      await page
+        .getByText('Answer 250.')
+        .waitFor()
+        .catch(async (error: Error) => {
+          const shown = await page.evaluate(whatIsShown).catch(() => 'unknown');
+          throw new Error(`the last answer of 500 messages was not shown (${shown}): ${error.message}`);
+        });
+      const openMs = performance.now() - openStart;
+      await page.evaluate(probeOn);
+      const list = page.getByTestId('messages');
+      for (let i = 0; i < 60; i++) {
+        await list.evaluate((el) => {
+          el.scrollTop -= 1200;
+        });
+        await page.evaluate('new Promise(requestAnimationFrame)');
+      }
+      await page.getByText('Question 1:', { exact: false }).first().waitFor();
+      const scrollProbe = (await page.evaluate(probeOff)) as Probe;
+      const renderedArticles = await page.locator('[data-testid="messages"] article').count();
+      scroll = {
         messages: 500,
         renderedArticles,
         openMs,
         longTasks: scrollProbe.longTasks.filter((d) => d > 50).length,
         longestTaskMs: Math.max(0, ...scrollProbe.longTasks),
         droppedFrames: frameStats(scrollProbe.frames).droppedFrames,
-      },
-    };
+      };
+    } catch (error) {
+      notMeasured.push(`scrolling 500 messages: ${(error as Error).message}`);
+    }
+    return { startup, c, fire, scroll, notMeasured };
   } finally {
     close();
     await browser.close();

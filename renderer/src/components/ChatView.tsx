@@ -37,7 +37,14 @@ export function ChatView() {
       </div>
       {showSettings && currentId && <SettingsPanel />}
       {showTelemetry && <TelemetryPanel />}
-      <VirtualList items={messages} keyOf={(m) => m.id} render={(m) => <MessageView message={m} />} testId="messages">
+      {/* keyed by conversation: another conversation opens at its end, not where the last one was scrolled */}
+      <VirtualList
+        key={currentId ?? ''}
+        items={messages}
+        keyOf={(m) => m.id}
+        render={(m) => <MessageView message={m} />}
+        testId="messages"
+      >
         {messages.length === 0 && <FirstRunCard />}
         {messages.length === 0 && (
           <p className="empty">Start a story, e.g. “Once upon a time”. Everything runs on this machine.</p>

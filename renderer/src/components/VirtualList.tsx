@@ -22,6 +22,9 @@ export function VirtualList<T>({
   const scroller = useRef<HTMLDivElement>(null);
   const heights = useRef(new Map<string, number>());
   const atBottom = useRef(true);
+  // Where the last stick-to-bottom put the list. Only a scroll above it is the user's: one measured
+  // after the content grew (a taller answer, a stats line) is still ours, and must not unstick the list.
+  const pinnedTop = useRef(0);
   const [viewport, setViewport] = useState({ top: 0, height: 800 });
   const [, remeasured] = useState(0);
   const observer = useRef<ResizeObserver | null>(null);
@@ -56,7 +59,10 @@ export function VirtualList<T>({
   // After every render: if the user was at the bottom, stay there (new tokens, new messages).
   useLayoutEffect(() => {
     const el = scroller.current;
-    if (el && atBottom.current) el.scrollTop = el.scrollHeight;
+    if (el && atBottom.current) {
+      el.scrollTop = el.scrollHeight;
+      pinnedTop.current = el.scrollTop;
+    }
   });
 
   return (
@@ -66,7 +72,9 @@ export function VirtualList<T>({
       ref={scroller}
       onScroll={(e) => {
         const el = e.currentTarget;
-        atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+        atBottom.current =
+          (atBottom.current && el.scrollTop >= pinnedTop.current - 1) ||
+          el.scrollHeight - el.scrollTop - el.clientHeight < 40;
         setViewport({ top: el.scrollTop, height: el.clientHeight });
       }}
     >
