@@ -21,17 +21,22 @@ afterAll(async () => {
 function manager(dataDir = tempDir('edgewise-dl-')) {
   const db = openDatabase(join(dataDir, 'edgewise.db'));
   const seen: string[] = [];
+  const changed = new Set<() => void>();
   const m = new DownloadManager({
     db,
     stagingDir: join(dataDir, 'downloads'),
     modelsDir: join(dataDir, 'models'),
-    onChange: (r) => seen.push(r.state),
+    onChange: (r) => {
+      seen.push(r.state);
+      for (const listener of changed) listener();
+    },
   });
   return {
     m,
     db,
     dataDir,
     seen,
+    changed,
     models: () => (existsSync(join(dataDir, 'models')) ? readdirSync(join(dataDir, 'models')) : []),
     parts: () => (existsSync(join(dataDir, 'downloads')) ? readdirSync(join(dataDir, 'downloads')) : []),
   };
@@ -42,8 +47,17 @@ const rangesSince = (n: number) =>
     .slice(n)
     .filter((r) => r.method === 'GET')
     .map((r) => r.range);
-async function untilReceived(m: DownloadManager, id: string, bytes: number) {
-  while ((m.list().find((d) => d.id === id)?.received ?? 0) < bytes) await new Promise((r) => setTimeout(r, 20));
+/** Resolves when the manager reports at least `bytes` received for the download. */
+function untilReceived({ m, changed }: ReturnType<typeof manager>, id: string, bytes: number) {
+  return new Promise<void>((resolve) => {
+    const check = () => {
+      if ((m.list().find((d) => d.id === id)?.received ?? 0) < bytes) return;
+      changed.delete(check);
+      resolve();
+    };
+    changed.add(check);
+    check();
+  });
 }
 
 describe('model downloads', () => {
@@ -111,14 +125,15 @@ describe('model downloads', () => {
 
   it('pauses and resumes, and cancels leaving nothing behind', async () => {
     server.fault({ bytesPerTick: 32_768 }, true);
-    const { m, models, parts } = manager();
+    const downloads = manager();
+    const { m, models, parts } = downloads;
     const one = m.start({ uri: server.url('paused.gguf'), sha256: server.sha256 });
     const two = m.start({ uri: server.url('cancelled.gguf') });
-    await untilReceived(m, one.id, 100_000);
+    await untilReceived(downloads, one.id, 100_000);
     const paused = await m.pause(one.id);
     expect(paused.state).toBe('paused');
     expect(parts()).toContain(`${one.id}.part`);
-    await untilReceived(m, two.id, 50_000);
+    await untilReceived(downloads, two.id, 50_000);
     expect((await m.cancel(two.id)).state).toBe('cancelled');
     expect(parts()).not.toContain(`${two.id}.part`);
     server.fault({}, true);

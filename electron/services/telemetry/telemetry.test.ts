@@ -5,7 +5,7 @@ import { readLinuxBattery, readRapl, raplJoules } from './linuxPower.ts';
 import { parseIoreg } from './macPower.ts';
 import { parseCim } from './windowsPower.ts';
 import { powerSources } from './powerSources.ts';
-import { TelemetryService } from './telemetryService.ts';
+import { TelemetryService, type Sample } from './telemetryService.ts';
 import { tempDir } from '../../../tests/fixtures.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
@@ -102,21 +102,34 @@ describe('telemetry service', () => {
       'power_supply/BAT0/status': 'Discharging\n',
       'power_supply/BAT0/power_now': '5000000\n',
     });
+    // Waits on the sampler itself (it asks for usage at every sample), not on the clock, and checks the
+    // energy against the samples' own times, so a slow or busy machine changes the span, not the verdict.
+    let samplesStarted = 0;
+    let fourTaken = () => {};
+    const taken = new Promise<void>((resolve) => (fourTaken = resolve));
+    const emitted: Sample[] = [];
     const service = new TelemetryService({
       sources: powerSources('linux', root),
-      usage: async () => null,
-      emit: () => {},
+      usage: async () => {
+        if (++samplesStarted === 5) fourTaken(); // a sample starts only when the one before has ended
+        return null;
+      },
+      emit: (batch) => emitted.push(...batch),
     });
     const run = await service.start('m1');
     expect(run.baselineW).toBe(5);
     writeFileSync(join(root, 'power_supply/BAT0/power_now'), '15000000\n'); // 10 W above idle while "generating"
     run.setTokens(100);
-    await new Promise((r) => setTimeout(r, 1100));
+    await taken;
     const summary = run.finish(100);
     expect(summary.powerSource).toBe('battery discharge rate');
-    // 10 W over the span between the first and last sample (about 0.75 s at 4 Hz)
-    expect(summary.energyJoules!).toBeGreaterThan(5);
-    expect(summary.energyJoules!).toBeLessThan(11);
+    // 10 W over the span between the first and last sample
+    const points = emitted.filter((s) => s.powerW !== null);
+    expect(points.length).toBeGreaterThanOrEqual(3);
+    expect(points.every((s) => s.powerW === 15)).toBe(true);
+    const span = (points.at(-1)!.atMs - points[0]!.atMs) / 1000;
+    expect(span).toBeGreaterThan(0);
+    expect(summary.energyJoules!).toBeCloseTo(10 * span, 6);
     expect(summary.energyPerTokenMj).toBeCloseTo((summary.energyJoules! / 100) * 1000, 6);
     expect(summary.powerMethod).toMatch(/idle baseline 5\.00 W/);
   });
