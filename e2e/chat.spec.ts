@@ -5,9 +5,11 @@ import { newDataDir, startShell, workerPid, type Shell } from './headlessShell.t
 test.describe.configure({ mode: 'serial' });
 
 let shell: Shell;
-const dataDir = newDataDir();
+let dataDir: string;
 
 test.beforeAll(async () => {
+  // made here, not at load: Playwright also loads this file in its runner, which runs no test
+  dataDir = newDataDir();
   shell = await startShell(dataDir);
 });
 test.afterAll(async () => {
