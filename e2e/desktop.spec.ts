@@ -11,9 +11,10 @@ const binary = electronBinary();
 test.skip(binary.why !== undefined, binary.why);
 
 let app: ElectronApplication;
-const dataDir = newDataDir();
 
 test.beforeAll(async () => {
+  // made here, not at load: Playwright also loads this file in its runner, which runs no test
+  const dataDir = newDataDir();
   app = await _electron.launch({
     executablePath: binary.path,
     args: [resolve('.')],

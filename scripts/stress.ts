@@ -2,10 +2,10 @@
 // a row (3 unless told), with a CPU-bound neighbour busy on every core, as on a CI machine that other
 // work shares. Prints each run's failures (test, file, first line of the error) and exits 1 if any.
 // Build, typecheck, lint and format checks are left out: they do not depend on load. Full logs go to
-// test-results/stress/.
+// stress-results/.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -16,7 +16,8 @@ if (!Number.isInteger(runs) || runs < 1) {
   console.error(`--runs must be a whole number of at least 1 (got ${values.runs})`);
   process.exit(2);
 }
-const logs = join(root, 'test-results', 'stress');
+// not under test-results/: Playwright empties that folder when it starts
+const logs = join(root, 'stress-results');
 mkdirSync(logs, { recursive: true });
 
 const neighbours: ChildProcess[] = [];
@@ -30,7 +31,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.exit(130);
   });
 for (let i = 0; i < availableParallelism(); i++)
-  neighbours.push(spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+  neighbours.push(spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore', windowsHide: true }));
 
 interface Failure {
   tool: string;
@@ -52,14 +53,13 @@ function run(command: string, args: string[], log: string, env: NodeJS.ProcessEn
       cwd: root,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
     });
-    const out: Buffer[] = [];
-    child.stdout!.on('data', (c: Buffer) => out.push(c));
-    child.stderr!.on('data', (c: Buffer) => out.push(c));
-    child.on('close', (code) => {
-      writeFileSync(log, Buffer.concat(out));
-      resolve(code ?? 1);
-    });
+    // written as it comes, so a run stopped early still shows how far it got
+    const out = createWriteStream(log);
+    child.stdout!.pipe(out, { end: false });
+    child.stderr!.pipe(out, { end: false });
+    child.on('close', (code) => out.end(() => resolve(code ?? 1)));
   });
 }
 

@@ -2,11 +2,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { demoModel, tempDir } from '../../../tests/fixtures.ts';
-import { EngineHost } from './engineHost.ts';
-import { messageTransport, workerEntry, type SpawnWorker } from './workerProcess.ts';
-import { installCommand, installedVersions, missingPackages, startFailureLine } from './enginePackages.ts';
-import { RpcError } from '../../../shared/rpc.ts';
+import { demoModel, tempDir } from './fixtures.ts';
+import { EngineHost } from '../electron/services/engine/engineHost.ts';
+import { messageTransport, workerEntry, type SpawnWorker } from '../electron/services/engine/workerProcess.ts';
+import {
+  installCommand,
+  installedVersions,
+  missingPackages,
+  startFailureLine,
+} from '../electron/services/engine/enginePackages.ts';
+import { RpcError } from '../shared/rpc.ts';
 
 // The real worker and the real node-llama-cpp, on a machine whose engine package is not installed: a
 // resolve hook (Node's module.registerHooks) makes every @node-llama-cpp/* package unresolvable in the
