@@ -17,11 +17,11 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { openDataStore } from './dataStore.ts';
-import { ConversationStore } from './conversationStore.ts';
-import { createBackup, listBackups } from './backups.ts';
-import { migrations } from './migrations.ts';
-import { tempDir } from '../../../tests/fixtures.ts';
+import { openDataStore } from '../electron/services/store/dataStore.ts';
+import { ConversationStore } from '../electron/services/store/conversationStore.ts';
+import { createBackup, listBackups } from '../electron/services/store/backups.ts';
+import { migrations } from '../electron/services/store/migrations.ts';
+import { tempDir } from './fixtures.ts';
 
 const CONVERSATIONS = 40;
 const MESSAGES_EACH = 12;
