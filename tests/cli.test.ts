@@ -136,6 +136,46 @@ describe('edgewise fit', () => {
   });
 });
 
+describe('edgewise fit speed', () => {
+  it('--json gives each model predictedDecodeTokensPerSec and predictedTtftMs, and each device bandwidthBytesPerSec', async () => {
+    const dataDir = tempDir('edgewise-cli-fit-');
+    const run = (args: string[]) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          [join(repoRoot, 'electron/cli/index.ts'), ...args],
+          { env: { ...process.env, EDGEWISE_DATA_DIR: dataDir } },
+          (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+        );
+      });
+    const args = ['fit', '--gpu', 'cpu', '--ctx', '2048', '--model', demoModel, '--json'];
+    const { code, stdout } = await run([...args, '--reading-speed', '15']);
+    expect(code).toBe(0);
+    const matrix = JSON.parse(stdout);
+    expect(matrix.controls).toMatchObject({ readingSpeed: 15, promptTokens: 100 });
+    const air = matrix.devices.find((d: { name: string }) => d.name === '16 GB MacBook Air');
+    expect(air.bandwidthBytesPerSec).toBe(120e9); // Apple's M4 figure
+    const machine = matrix.devices.at(-1);
+    // measured by the bandwidth probe, not looked up, and said so
+    expect(machine.bandwidthBytesPerSec).toBeGreaterThan(0.1e9);
+    expect(machine.speedSource).toMatch(/memory probe .* GB\/s/);
+    const models = matrix.rows.flatMap((r: { cells: { models: unknown[] }[] }) => r.cells.flatMap((c) => c.models));
+    for (const m of models) {
+      expect(m.predictedDecodeTokensPerSec).toBeGreaterThan(0);
+      expect(m.predictedTtftMs).toBeGreaterThan(0);
+      expect(m.tooSlow).toBe(m.verdict !== 'no' && m.speed.decodeTokensPerSec < 15);
+    }
+    const demo = matrix.rows[0].cells.at(-1).models.find((m: { id: string }) => m.id === demoModel);
+    expect(demo.predictedDecodeTokensPerSec).toBeCloseTo(1 / demo.speed.secondsPerToken, 0);
+    // the probe's figure is cached per machine: a second run reads the same one
+    const again = JSON.parse((await run(args)).stdout);
+    expect(again.devices.at(-1).bandwidthBytesPerSec).toBe(machine.bandwidthBytesPerSec);
+    const table = await run(['fit', '--gpu', 'cpu']);
+    expect(table.stdout).toMatch(/Predicted speed on This machine .*a prediction/);
+    expect(table.stdout).toMatch(/~[\d.]+ tok\/s, first token ~/);
+  });
+});
+
 describe('edgewise telemetry', () => {
   it('--json prints one reading of every source, each a value or unavailable with the reason', async () => {
     const { code, stdout } = await edgewise(['telemetry', '--json']);

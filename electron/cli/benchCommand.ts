@@ -7,7 +7,7 @@ import { cpus, totalmem } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { benchEngine, benchInProcess, type LayerResult } from '../tools/bench/layers.ts';
 import { benchScreen, type ScreenResult } from '../tools/bench/screen.ts';
-import { makeSyntheticModel, parseParameterCount } from '../tools/bench/syntheticModel.ts';
+import { makeSyntheticModel, parseParameterCount } from '../services/quant/syntheticModel.ts';
 import { physicalCores } from '../services/engine/cpuInfo.ts';
 import { DEMO_MODEL_FILE } from '../services/library/modelLibrary.ts';
 import { appRoot, bundledModelsDir } from '../services/paths.ts';

@@ -12,6 +12,8 @@ import { bundledModelsDir } from '../services/paths.ts';
 import { CliError, exitCodes, gpuOption, numberOption, parseCommandLine } from './args.ts';
 import { TelemetryService } from '../services/telemetry/telemetryService.ts';
 import { powerSources } from '../services/telemetry/powerSources.ts';
+import { physicalCores } from '../services/engine/cpuInfo.ts';
+import { openFitService } from './fitCommand.ts';
 
 export const chatUsage = `Usage: edgewise chat [--model PATH] [--system TEXT] [--temperature N] [--max-tokens N] [--seed N]
                      [--context-size N] [--threads N] [--gpu auto|cpu|metal|cuda|vulkan] [--raw] [--json] PROMPT`;
@@ -69,6 +71,13 @@ export async function chatCommand(argv: string[]): Promise<number> {
   const onSigint = () => controller.abort();
   process.on('SIGINT', onSigint);
   try {
+    // Warn before loading a model predicted under the reading speed (from this machine's cached speed facts).
+    const { fit, close } = openFitService(engine, threads ?? physicalCores());
+    const loadWarning = await fit
+      .loadCheck(model, contextSize)
+      .catch(() => null)
+      .finally(close);
+    if (loadWarning) process.stderr.write(`Warning: ${loadWarning}\n`);
     const status = await engine.load({ id: model.id, name: model.name, path: model.path }).catch((error: Error) => {
       throw new CliError(exitCodes.loadFailed, error.message);
     });
@@ -116,6 +125,7 @@ export async function chatCommand(argv: string[]): Promise<number> {
           powerSource: energy.powerSource,
           powerUnavailable: energy.powerUnavailable,
           engineOutputTokens: result.engineOutputTokens,
+          loadWarning,
         }) + '\n',
       );
     } else {

@@ -1,20 +1,44 @@
 // `edgewise fit`: which model sizes fit which devices, as a table or as JSON.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { presetDevices } from '../../shared/fit/devices.ts';
+import { speedLabel } from '../../shared/fit/speed.ts';
+import { physicalCores } from '../services/engine/cpuInfo.ts';
+import { FitService } from '../services/fit/fitService.ts';
+import { DEMO_MODEL_FILE } from '../services/library/modelLibrary.ts';
+import { bundledModelsDir, defaultDataDir } from '../services/paths.ts';
+import { openDatabase } from '../services/store/database.ts';
+import { SettingsStore } from '../services/store/settingsStore.ts';
 import { buildMatrix, catalogFitModels, type FitModel, type Matrix } from '../../shared/fit/matrix.ts';
 import { kvTypes, quantLevels, type KvType } from '../../shared/fit/quantLevels.ts';
 import { EngineHost } from '../services/engine/engineHost.ts';
 import { forkWorker } from '../services/engine/workerProcess.ts';
 import { loadCatalog } from '../services/library/catalogFile.ts';
 import { readLocalFacts } from '../services/fit/localFacts.ts';
-import { thisMachine } from '../services/fit/thisMachine.ts';
 import { CliError, exitCodes, gpuOption, numberOption, parseCommandLine } from './args.ts';
 
 export const fitUsage = `Usage: edgewise fit [--quant ${quantLevels.map((q) => q.name).join('|')}] [--ctx N] [--kv-type f16|q8_0]
-                    [--model PATH]... [--gpu auto|cpu|metal|cuda|vulkan] [--json]`;
+                    [--model PATH]... [--gpu auto|cpu|metal|cuda|vulkan] [--threads N] [--prompt-tokens N]
+                    [--reading-speed TOK/S] [--measure] [--json]
+       (--measure times the engine on this machine, a few seconds to a minute, and caches it per machine;
+        until then this machine's speed is predicted from a memory-bandwidth probe)`;
 
 const gb = (n: number) => (n / 1024 ** 3).toFixed(1);
 const mark = { fits: 'fits ', tight: 'tight', no: '  -  ' } as const;
+
+/** The fit service over the user's data folder (its settings hold the cached speed facts of this machine). */
+export function openFitService(engine: EngineHost, threads: number): { fit: FitService; close: () => void } {
+  const db = openDatabase(join(defaultDataDir(), 'edgewise.db'));
+  const fit = new FitService({
+    catalog: loadCatalog(),
+    settings: new SettingsStore(db),
+    memory: () => engine.memory(),
+    engineThreads: threads,
+    probeDir: join(defaultDataDir(), 'probe-models'),
+    tokenizerFrom: join(bundledModelsDir(), DEMO_MODEL_FILE),
+    timer: (path, t, prompt, decode, max) => engine.speedProbe(path, t, prompt, decode, max),
+  });
+  return { fit, close: () => db.close() };
+}
 
 export async function fitCommand(argv: string[]): Promise<number> {
   const { values } = parseCommandLine(
@@ -27,11 +51,17 @@ export async function fitCommand(argv: string[]): Promise<number> {
         'kv-type': { type: 'string', default: 'f16' },
         model: { type: 'string', multiple: true },
         gpu: { type: 'string' },
+        threads: { type: 'string' },
+        'prompt-tokens': { type: 'string' },
+        'reading-speed': { type: 'string' },
+        measure: { type: 'boolean' },
         json: { type: 'boolean' },
       },
     },
     fitUsage,
   );
+  const threads = numberOption(values.threads, 'threads', 1, 256, true) ?? physicalCores();
+  const promptTokens = numberOption(values['prompt-tokens'], 'prompt-tokens', 1, 131072, true) ?? 100;
   if (!quantLevels.some((q) => q.name === values.quant)) {
     throw new CliError(
       exitCodes.badInput,
@@ -52,16 +82,25 @@ export async function fitCommand(argv: string[]): Promise<number> {
     }
   }
   const engine = new EngineHost({ spawn: forkWorker, onStatus: () => {}, gpu: gpuOption(values.gpu) ?? 'auto' });
+  const { fit, close } = openFitService(engine, threads);
   let machine;
   try {
-    machine = thisMachine(await engine.memory());
+    if (values.measure) {
+      process.stderr.write(`Measuring this machine's engine speed at 1-${threads} thread(s) (cached per machine)…\n`);
+      await fit.measure();
+    }
+    machine = await fit.machine();
   } finally {
     await engine.dispose();
+    close();
   }
+  const readingSpeed = numberOption(values['reading-speed'], 'reading-speed', 0.1, 10_000, false);
   const matrix = buildMatrix(models, [...presetDevices, machine], {
     quant: values.quant,
     ctx,
     kvType: values['kv-type'] as KvType,
+    promptTokens,
+    ...(readingSpeed ? { readingSpeed } : {}),
   });
   process.stdout.write(values.json ? JSON.stringify(matrix, null, 2) + '\n' : table(matrix));
   return exitCodes.ok;
@@ -90,6 +129,19 @@ function table(m: Matrix): string {
       ]),
     );
   }
-  for (const d of m.devices) lines.push('', `${d.name}: ${d.explanation}`);
+  const machine = m.devices.length - 1;
+  lines.push(
+    '',
+    `Predicted speed on ${m.devices[machine]!.name} (a prediction, not a measurement; decode with the context full):`,
+  );
+  for (const row of m.rows) {
+    for (const x of row.cells[machine]?.models ?? []) {
+      if (x.verdict === 'no') continue;
+      lines.push(
+        `  ${x.name.padEnd(28)} ${x.quantization.padEnd(8)} ${speedLabel(x.speed)}${x.tooSlow ? '  (slower than the reading speed)' : ''}`,
+      );
+    }
+  }
+  for (const d of m.devices) lines.push('', `${d.name}: ${d.explanation}`, `  Speed facts: ${d.speedSource}`);
   return lines.join('\n') + '\n';
 }

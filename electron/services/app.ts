@@ -8,7 +8,7 @@ import type { Handlers } from '../../shared/rpc.ts';
 import type { EngineStatus, GpuChoice } from '../../shared/schemas.ts';
 import { EngineHost } from './engine/engineHost.ts';
 import type { SpawnWorker } from './engine/workerProcess.ts';
-import { ModelLibrary } from './library/modelLibrary.ts';
+import { DEMO_MODEL_FILE, ModelLibrary } from './library/modelLibrary.ts';
 import { openDataService, type DataAccess } from './store/dataService.ts';
 import { dataHandlers } from './store/dataHandlers.ts';
 import { SavingStore } from './store/savingStore.ts';
@@ -100,7 +100,16 @@ export async function createApp(options: AppOptions) {
     onStatus: (status: EngineStatus) => options.emit('engine.status', status),
   });
 
-  const fit = new FitService({ catalog: catalogData, settings, memory: () => engine.memory() });
+  const fit = new FitService({
+    catalog: catalogData,
+    settings,
+    memory: () => engine.memory(),
+    engineThreads: options.threads ?? physicalCores(),
+    probeDir: join(options.dataDir, 'probe-models'),
+    tokenizerFrom: join(bundledModelsDir(), DEMO_MODEL_FILE),
+    timer: (path, threads, promptTokens, decodeTokens, maxSeconds) =>
+      engine.speedProbe(path, threads, promptTokens, decodeTokens, maxSeconds),
+  });
 
   const loader = modelLoader({ engine, library, fit });
   const loadModel = loader.load;

@@ -7,7 +7,11 @@ import { empty } from './parts.ts';
 export const engineContract = {
   calls: {
     'engine.status': { args: empty, result: engineStatus },
-    'engine.load': { args: z.strictObject({ modelId: id, gpu: gpuChoice.optional() }), result: engineStatus },
+    /** warning: said when the model fits but is predicted under the reading speed (fit.loadCheck says it first). */
+    'engine.load': {
+      args: z.strictObject({ modelId: id, gpu: gpuChoice.optional() }),
+      result: engineStatus.extend({ warning: z.string().nullable().optional() }),
+    },
   },
   events: {
     'engine.status': engineStatus,

@@ -2,9 +2,10 @@
 import type { z } from 'zod';
 import type { fitModelSchema } from './archFacts.ts';
 import type { Catalog } from '../catalog.ts';
-import { budgetOf, verdictFor, type Device, type Verdict } from './devices.ts';
+import { budgetOf, efficiencyOf, speedFactsOf, verdictFor, type Device, type Verdict } from './devices.ts';
 import { estimate, type Estimate } from './estimator.ts';
 import { quantLevels, type KvType } from './quantLevels.ts';
+import { defaultPromptTokens, defaultReadingSpeed, predictSpeed, type SpeedPrediction } from './speed.ts';
 
 /** A file on disk carries its own tensor bytes and quantization, which replace the chosen level. */
 export type FitModel = z.infer<typeof fitModelSchema>;
@@ -20,6 +21,10 @@ export interface FitControls {
   quant: string;
   ctx: number;
   kvType: KvType;
+  /** Tokens per second below which a model that fits is called too slow (default 10). */
+  readingSpeed?: number;
+  /** Prompt length for the predicted time to first token (default 100). */
+  promptTokens?: number;
 }
 
 export const tiers = [
@@ -43,6 +48,12 @@ export interface CellModel extends Estimate {
   verdict: Verdict;
   marginBytes: number;
   reason: string;
+  /** Predicted, not measured: decode speed with the KV cache full at the chosen context. */
+  predictedDecodeTokensPerSec: number;
+  predictedTtftMs: number;
+  speed: SpeedPrediction;
+  /** Fits in memory but is predicted under the reading speed. */
+  tooSlow: boolean;
 }
 export interface Cell {
   device: string;
@@ -51,7 +62,19 @@ export interface Cell {
 }
 export interface Matrix {
   controls: FitControls;
-  devices: { id: string; name: string; memoryBytes: number; budgetBytes: number; explanation: string }[];
+  devices: {
+    id: string;
+    name: string;
+    memoryBytes: number;
+    budgetBytes: number;
+    explanation: string;
+    bandwidthBytesPerSec: number;
+    computeFlops: number;
+    speedKind: string;
+    speedSource: string;
+    /** The engine's own rates on this machine, when measured; the rest are predicted from published peaks. */
+    measuredSpeed: Device['measuredSpeed'] | null;
+  }[];
   rows: { tier: string; cells: Cell[] }[];
 }
 
@@ -63,7 +86,29 @@ export function fitModel(model: FitModel, d: Device, controls: FitControls): Cel
     quantization,
     weightsBytes: model.weightsBytes,
   });
-  return { id: model.id, name: model.name, quantization, ...e, ...verdictFor(e.totalBytes, d) };
+  const speed = predictSpeed(
+    {
+      facts: model.facts,
+      weightsBytes: e.weightsBytes,
+      contextTokens: controls.ctx,
+      kvType: controls.kvType,
+      promptTokens: controls.promptTokens ?? defaultPromptTokens,
+    },
+    speedFactsOf(d),
+    efficiencyOf(d),
+  );
+  const fit = verdictFor(e.totalBytes, d);
+  return {
+    id: model.id,
+    name: model.name,
+    quantization,
+    ...e,
+    ...fit,
+    predictedDecodeTokensPerSec: Number(speed.decodeTokensPerSec.toPrecision(3)),
+    predictedTtftMs: Number(speed.ttftMs.toPrecision(3)),
+    speed,
+    tooSlow: fit.verdict !== 'no' && speed.decodeTokensPerSec < (controls.readingSpeed ?? defaultReadingSpeed),
+  };
 }
 
 /** Green when every model of the tier fits, gray when none runs at all, yellow otherwise. */
@@ -82,6 +127,11 @@ export function buildMatrix(models: FitModel[], devices: Device[], controls: Fit
       memoryBytes: d.memoryBytes,
       budgetBytes: Math.round(budgetOf(d)),
       explanation: d.explanation,
+      bandwidthBytesPerSec: speedFactsOf(d).bandwidthBytesPerSec,
+      computeFlops: speedFactsOf(d).computeFlops,
+      speedKind: speedFactsOf(d).kind,
+      speedSource: speedFactsOf(d).source,
+      measuredSpeed: d.measuredSpeed ?? null,
     })),
     rows: tiers.map(({ tier }) => {
       const inTier = models.filter((m) => tierOf(m.facts.parameters) === tier);
@@ -105,13 +155,28 @@ export function recommendableQuants(model: FitModel): string[] {
   return quantLevels.filter((q) => model.quantizationAware || q.bitsPerWeight >= 4.5).map((q) => q.name);
 }
 
-/** The largest model that fits comfortably on the device, at the highest precision that does. */
-export function bestFit(models: FitModel[], d: Device, ctx: number, kvType: KvType): CellModel | null {
+export interface BestFit extends CellModel {
+  /** Why this one: it fits with room to spare and is predicted at or above the reading speed. */
+  why: string;
+}
+
+/**
+ * The most capable model that fits comfortably and is predicted to run at or above the reading speed:
+ * the largest such model, at the highest precision that still does. Null, with nothing fast enough.
+ */
+export function bestFit(
+  models: FitModel[],
+  d: Device,
+  ctx: number,
+  kvType: KvType,
+  readingSpeed = defaultReadingSpeed,
+): BestFit | null {
   let best: { fit: CellModel; parameters: number } | null = null;
   for (const m of models) {
     for (const quant of recommendableQuants(m)) {
-      const fit = fitModel(m, d, { quant, ctx, kvType });
+      const fit = fitModel(m, d, { quant, ctx, kvType, readingSpeed });
       if (fit.verdict !== 'fits') continue;
+      if (fit.tooSlow) continue;
       const better =
         !best ||
         m.facts.parameters > best.parameters ||
@@ -119,5 +184,18 @@ export function bestFit(models: FitModel[], d: Device, ctx: number, kvType: KvTy
       if (better) best = { fit, parameters: m.facts.parameters };
     }
   }
-  return best?.fit ?? null;
+  if (!best) return null;
+  const f = best.fit;
+  const skipped = models.filter(
+    (m) =>
+      m.facts.parameters > best.parameters &&
+      recommendableQuants(m).some((quant) => {
+        const x = fitModel(m, d, { quant, ctx, kvType, readingSpeed });
+        return x.verdict === 'fits' && x.tooSlow;
+      }),
+  ).length;
+  return {
+    ...f,
+    why: `the largest model that fits with a fifth of the budget to spare and is predicted at ${f.predictedDecodeTokensPerSec} tok/s, at or above your reading speed of ${readingSpeed} tok/s${skipped > 0 ? `; ${skipped} larger model${skipped > 1 ? 's' : ''} fit${skipped > 1 ? '' : 's'} in memory but would be slower than that` : ''}`,
+  };
 }

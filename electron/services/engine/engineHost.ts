@@ -205,6 +205,19 @@ export class EngineHost {
     return this.client!.call('memory', { gpu: this.options.gpu ?? 'auto' });
   }
 
+  /** Times a prompt and a few decoded tokens on another model file, in this worker (fit's speed probe). */
+  async speedProbe(path: string, threads: number, promptTokens: number, decodeTokens: number, maxSeconds?: number) {
+    await this.start();
+    return this.client!.call('speedProbe', {
+      path,
+      gpu: this.options.gpu ?? 'auto',
+      threads,
+      promptTokens,
+      decodeTokens,
+      ...(maxSeconds ? { maxSeconds } : {}),
+    });
+  }
+
   /** The worker's memory, CPU time and context fill; null when no worker runs. */
   async usage(): Promise<{
     pid: number;

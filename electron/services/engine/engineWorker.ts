@@ -19,6 +19,7 @@ import { physicalCores } from './cpuInfo.ts';
 import { assertTokenizable, vocabularyGuard, type VocabularyGuard } from './vocabularyGuard.ts';
 import { PlainChatWrapper } from './plainChatWrapper.ts';
 import { installedVersions, missingEngineMessage, missingPackages, resolvable } from './enginePackages.ts';
+import { timeModel } from './speedTiming.ts';
 
 interface ParentPort {
   postMessage(message: unknown): void;
@@ -306,6 +307,10 @@ const handlers: Handlers<WorkerContract> = {
   abort({ requestId }) {
     running.get(requestId)?.abort();
     return { ok: true as const };
+  },
+
+  async speedProbe({ path, gpu, threads: probeThreads, promptTokens, decodeTokens, maxSeconds }) {
+    return timeModel(await obtainLlama(gpu), path, probeThreads, promptTokens, decodeTokens, maxSeconds);
   },
 };
 

@@ -18,8 +18,8 @@ export function assertFitsInMemory(model: ModelInfo, memory = totalmem()): void 
 }
 
 export interface ModelLoader {
-  /** Loads this model, replacing the one loaded. */
-  load(model: ModelInfo, gpu?: GpuChoice): Promise<EngineStatus>;
+  /** Loads this model, replacing the one loaded; warning: it is predicted under the reading speed. */
+  load(model: ModelInfo, gpu?: GpuChoice): Promise<EngineStatus & { warning: string | null }>;
   /** The model asked for (or the default one), loaded unless it already is. */
   ensure(modelId: string | null): Promise<ModelInfo>;
 }
@@ -27,13 +27,14 @@ export interface ModelLoader {
 export function modelLoader(deps: {
   engine: EngineHost;
   library: Pick<ModelLibrary, 'get' | 'defaultModel'>;
-  fit: Pick<FitService, 'assertLoadable'>;
+  fit: Pick<FitService, 'assertLoadable' | 'loadCheck'>;
 }): ModelLoader {
   const { engine, library, fit } = deps;
-  async function load(model: ModelInfo, gpu?: GpuChoice): Promise<EngineStatus> {
+  async function load(model: ModelInfo, gpu?: GpuChoice): Promise<EngineStatus & { warning: string | null }> {
     assertFitsInMemory(model);
     await fit.assertLoadable(model, defaultSettings.contextSize);
-    return engine.load({ id: model.id, name: model.name, path: model.path }, gpu);
+    const warning = await fit.loadCheck(model, defaultSettings.contextSize).catch(() => null);
+    return { ...(await engine.load({ id: model.id, name: model.name, path: model.path }, gpu)), warning };
   }
   async function ensure(modelId: string | null): Promise<ModelInfo> {
     const model = modelId ? await library.get(modelId) : await library.defaultModel();

@@ -73,6 +73,19 @@ export const workerContract = {
       }),
     },
     abort: { args: z.object({ requestId: z.string() }), result: z.object({ ok: z.literal(true) }) },
+    /** Times a prompt and a few decoded tokens on a model of its own, apart from the loaded one (fit's speed probe). */
+    speedProbe: {
+      args: z.object({
+        path: z.string(),
+        gpu: gpuChoice,
+        threads: z.number().int().min(1),
+        promptTokens: z.number().int().min(1).max(4096),
+        decodeTokens: z.number().int().min(2).max(1024),
+        /** Stop decoding after this long (at least 3 tokens): an oversubscribed thread count can take seconds a token. */
+        maxSeconds: z.number().positive().optional(),
+      }),
+      result: z.object({ ttftMs: z.number(), secondsPerToken: z.number(), promptTokens: z.number() }),
+    },
   },
   events: {
     loadProgress: z.object({ progress: z.number() }),

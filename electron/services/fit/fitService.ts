@@ -4,22 +4,49 @@ import { stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { RpcError } from '../../../shared/rpc.ts';
 import type { Catalog } from '../../../shared/catalog.ts';
-import { customDevice, device, presetDevices, verdictFor, type Device } from '../../../shared/fit/devices.ts';
+import {
+  customDevice,
+  device,
+  presetDevices,
+  verdictFor,
+  type CustomSpeed,
+  type Device,
+} from '../../../shared/fit/devices.ts';
 import { estimate } from '../../../shared/fit/estimator.ts';
 import { catalogFitModels, type FitModel } from '../../../shared/fit/matrix.ts';
+import { defaultReadingSpeed } from '../../../shared/fit/speed.ts';
 import type { ModelInfo } from '../../../shared/schemas.ts';
 import type { MachineMemory } from '../engine/workerContract.ts';
 import type { SettingsStore } from '../store/settingsStore.ts';
 import { readLocalFacts, type LocalFacts } from './localFacts.ts';
 import { thisMachine } from './thisMachine.ts';
+import {
+  ensureProbeModels,
+  machineKey,
+  machineSpeed,
+  probeBandwidth,
+  probeEngine,
+  type MachineSpeed,
+  type Timer,
+} from './speedProbe.ts';
+import { loadWarning } from '../../../shared/fit/loadWarning.ts';
 
 export interface FitServiceOptions {
   catalog: Catalog;
   settings: SettingsStore;
   memory: () => Promise<MachineMemory>;
+  /** The thread count the engine runs with: this machine's predictions use the rates measured at it. */
+  engineThreads: number;
+  /** Where the speed probe keeps its two small models, and the tokenizer they borrow. */
+  probeDir: string;
+  tokenizerFrom: string;
+  /** Times a model file in the engine worker (EngineHost.speedProbe). */
+  timer: Timer;
 }
 
 const customDevices = z.array(device);
+const speeds = z.record(z.string(), machineSpeed);
+const readingSpeedSchema = z.number().min(0.1).max(10_000);
 const gb = (n: number) => `${(n / 1024 ** 3).toFixed(2)} GB`;
 
 export class FitService {
@@ -59,17 +86,75 @@ export class FitService {
   }
 
   async devices(): Promise<Device[]> {
-    const machine = thisMachine(await this.options.memory());
-    return [...presetDevices, ...this.customDevices(), machine];
+    return [...presetDevices, ...this.customDevices(), await this.machine()];
+  }
+
+  async machine(): Promise<Device> {
+    return thisMachine(await this.options.memory(), this.speed(), this.options.engineThreads);
+  }
+
+  /** This machine's cached speed facts; the bandwidth probe (under a second) runs the first time. */
+  speed(): MachineSpeed {
+    const all = this.options.settings.get('fit.machineSpeed', speeds, {});
+    const key = machineKey();
+    if (all[key]) return all[key];
+    const fresh = { key, measuredAt: new Date().toISOString(), bandwidthBytesPerSec: probeBandwidth(), engine: [] };
+    this.options.settings.set('fit.machineSpeed', { ...all, [key]: fresh });
+    return fresh;
+  }
+
+  /** Measures the engine's own rates at 1..threads threads (seconds to a minute) and caches them. */
+  async measure(): Promise<Device[]> {
+    const models = await ensureProbeModels(this.options.probeDir, this.options.tokenizerFrom);
+    const counts = Array.from({ length: Math.max(1, this.options.engineThreads) }, (_, i) => i + 1);
+    const engine = await probeEngine(this.options.timer, models, counts);
+    const all = this.options.settings.get('fit.machineSpeed', speeds, {});
+    const key = machineKey();
+    const measured = { key, measuredAt: new Date().toISOString(), bandwidthBytesPerSec: probeBandwidth(), engine };
+    this.options.settings.set('fit.machineSpeed', { ...all, [key]: measured });
+    return this.devices();
+  }
+
+  readingSpeed(): number {
+    return this.options.settings.get('fit.readingSpeed', readingSpeedSchema, defaultReadingSpeed);
+  }
+
+  setReadingSpeed(tokensPerSec: number): number {
+    this.options.settings.set('fit.readingSpeed', tokensPerSec);
+    return tokensPerSec;
+  }
+
+  /**
+   * Said before a load: the model fits but is predicted under the reading speed, or the context does
+   * not fit; with what to choose instead. Null when neither.
+   */
+  async loadCheck(model: ModelInfo, contextSize: number): Promise<string | null> {
+    const local = await this.localFacts(model.path).catch(() => null);
+    if (!local) return null;
+    const machine = await this.machine();
+    const me = {
+      id: model.id,
+      name: model.name,
+      facts: local.facts,
+      weightsBytes: local.weightsBytes,
+      quantization: local.quantization,
+    };
+    return loadWarning(me, machine, contextSize, this.readingSpeed(), this.catalogModels());
   }
 
   customDevices(): Device[] {
     return this.options.settings.get('fit.customDevices', customDevices, []);
   }
 
-  addDevice(name: string, memoryBytes: number, memoryType: Device['memoryType'], vramBytes: number | null): Device[] {
+  addDevice(
+    name: string,
+    memoryBytes: number,
+    memoryType: Device['memoryType'],
+    vramBytes: number | null,
+    speed: CustomSpeed = {},
+  ): Device[] {
     if (memoryType === 'discrete' && !vramBytes) throw new RpcError('bad_input', 'A discrete GPU needs its VRAM size.');
-    const added = customDevice(name, memoryBytes, memoryType, memoryType === 'discrete' ? vramBytes : null);
+    const added = customDevice(name, memoryBytes, memoryType, memoryType === 'discrete' ? vramBytes : null, speed);
     const list = this.customDevices()
       .filter((d) => d.id !== added.id)
       .concat(added);
@@ -87,7 +172,7 @@ export class FitService {
   async assertLoadable(model: ModelInfo, contextSize: number): Promise<void> {
     const local = await this.localFacts(model.path).catch(() => null);
     if (!local) return; // inspectModel already vetted the file; let the engine give its own answer
-    const machine = thisMachine(await this.options.memory());
+    const machine = await this.machine();
     const e = estimate(local.facts, { contextSize, kvType: 'f16', weightsBytes: local.weightsBytes });
     const { verdict, marginBytes } = verdictFor(e.totalBytes, machine);
     if (verdict === 'no') {

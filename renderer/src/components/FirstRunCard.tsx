@@ -15,7 +15,7 @@ export function FirstRunCard() {
   }, [onlyDemo]);
   const best = useMemo(() => {
     const machine = facts?.devices.find((d) => d.id === 'this-machine');
-    return facts && machine ? bestFit(facts.catalog, machine, 8192, 'f16') : null;
+    return facts && machine ? bestFit(facts.catalog, machine, 8192, 'f16', facts.readingSpeed) : null;
   }, [facts]);
   if (!onlyDemo || !best) return null;
   return (

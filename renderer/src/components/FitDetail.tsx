@@ -1,6 +1,8 @@
-import { budgetOf, type Device } from '../../../shared/fit/devices.ts';
+import { budgetOf, efficiencyOf, speedFactsOf, type Device } from '../../../shared/fit/devices.ts';
 import type { CellModel } from '../../../shared/fit/matrix.ts';
+import { roundSeconds, roundTokens } from '../../../shared/fit/speed.ts';
 import { gb } from '../format.ts';
+import { SpeedArithmetic } from './FitSpeedArithmetic.tsx';
 
 export function FitDetail({ cell, device, tier }: { cell: CellModel[]; device: Device; tier: string }) {
   const budget = budgetOf(device);
@@ -27,6 +29,8 @@ export function FitDetail({ cell, device, tier }: { cell: CellModel[]; device: D
               <th>Budget</th>
               <th>Verdict</th>
               <th>Margin</th>
+              <th>Predicted decode</th>
+              <th>Predicted first token</th>
             </tr>
           </thead>
           <tbody>
@@ -49,6 +53,10 @@ export function FitDetail({ cell, device, tier }: { cell: CellModel[]; device: D
                   {m.verdict === 'no' ? 'does not fit' : m.verdict}
                 </td>
                 <td>{m.marginBytes >= 0 ? `${gb(m.marginBytes)} free` : `${gb(-m.marginBytes)} short`}</td>
+                <td data-testid="predicted-decode">
+                  ~{roundTokens(m.predictedDecodeTokensPerSec)} tok/s{m.tooSlow && ' ⏳ too slow'}
+                </td>
+                <td>~{roundSeconds(m.predictedTtftMs / 1000)}</td>
               </tr>
             ))}
           </tbody>
@@ -60,6 +68,7 @@ export function FitDetail({ cell, device, tier }: { cell: CellModel[]; device: D
         buffers: one batch of logits plus the attention mask, as llama.cpp allocates them with flash attention. Runtime:
         llama.cpp's own code and tables, measured. A model "fits" when a fifth of the budget stays free.
       </p>
+      <SpeedArithmetic models={cell} speed={speedFactsOf(device)} efficiency={efficiencyOf(device)} />
     </div>
   );
 }

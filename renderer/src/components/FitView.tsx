@@ -1,16 +1,18 @@
-import { useEffect, useMemo, useState } from 'react';
-import { budgetOf, type Device } from '../../../shared/fit/devices.ts';
-import { bestFit, buildMatrix, type CellModel } from '../../../shared/fit/matrix.ts';
+import { useEffect, useMemo } from 'react';
+import { budgetOf } from '../../../shared/fit/devices.ts';
+import { bestFit, buildMatrix, type Cell, type CellModel } from '../../../shared/fit/matrix.ts';
 import { quantLevels, type KvType } from '../../../shared/fit/quantLevels.ts';
+import { speedLabel } from '../../../shared/fit/speed.ts';
 import { fitActions, useFitStore } from '../state/fitStore.ts';
 import { FitDetail } from './FitDetail.tsx';
+import { DeviceForm } from './FitDeviceForm.tsx';
 import { gb } from '../format.ts';
 
 const contexts = [2048, 4096, 8192, 16384, 32768, 65536, 131072];
 const verdictText = { fits: 'fits', tight: 'tight', no: 'does not fit' } as const;
 
 export function FitView() {
-  const { facts, controls, selected } = useFitStore();
+  const { facts, controls, selected, measuring } = useFitStore();
   useEffect(() => {
     void fitActions.load();
   }, []);
@@ -18,8 +20,9 @@ export function FitView() {
   const matrix = useMemo(() => buildMatrix(models, facts?.devices ?? [], controls), [models, facts, controls]);
   const machine = facts?.devices.find((d) => d.id === 'this-machine');
   const best = useMemo(
-    () => (machine && facts ? bestFit(facts.catalog, machine, controls.ctx, controls.kvType) : null),
-    [facts, machine, controls.ctx, controls.kvType],
+    () =>
+      machine && facts ? bestFit(facts.catalog, machine, controls.ctx, controls.kvType, controls.readingSpeed) : null,
+    [facts, machine, controls.ctx, controls.kvType, controls.readingSpeed],
   );
   if (!facts)
     return (
@@ -72,13 +75,42 @@ export function FitView() {
             <option value="q8_0">q8_0</option>
           </select>
         </label>
-        {best && (
+        <label>
+          Reading speed (tok/s)
+          <input
+            aria-label="Reading speed (tokens per second)"
+            type="number"
+            min="0.1"
+            max="10000"
+            step="any"
+            value={controls.readingSpeed ?? 10}
+            onChange={(e) => void fitActions.setReadingSpeed(Number(e.target.value))}
+          />
+        </label>
+        <button type="button" onClick={() => void fitActions.measure()} disabled={measuring}>
+          {measuring ? 'Measuring this machine…' : 'Measure this machine'}
+        </button>
+        {machine && (
           <p className="best-fit" data-testid="best-fit">
-            Best fit for this machine: <strong>{best.name}</strong> at {best.quantization} ({gb(best.totalBytes)} of{' '}
-            {gb(budgetOf(machine!))})
+            {best ? (
+              <>
+                Best fit for this machine: <strong>{best.name}</strong> at {best.quantization} ({gb(best.totalBytes)} of{' '}
+                {gb(budgetOf(machine))}, predicted {speedLabel(best.speed)}): {best.why}.
+              </>
+            ) : (
+              <>
+                Best fit for this machine: none. No catalog model fits with room to spare and is predicted at or above{' '}
+                {controls.readingSpeed ?? 10} tok/s here; lower the reading speed or the context to see the nearest.
+              </>
+            )}
           </p>
         )}
       </div>
+      <p className="explain">
+        Speeds are predictions: decoding with the context full, and the first token after a{' '}
+        {controls.promptTokens ?? 100}-token prompt. ⏳ marks a model that fits in memory but would be slower than your
+        reading speed. Click a cell for the arithmetic.
+      </p>
       <table className="fit-matrix">
         <thead>
           <tr>
@@ -99,21 +131,11 @@ export function FitView() {
               <th scope="row">{row.tier}</th>
               {row.cells.map((c) => (
                 <td key={c.device}>
-                  <button
-                    className={`fit-cell ${c.verdict}`}
-                    data-testid="fit-cell"
-                    data-tier={row.tier}
-                    data-device={c.device}
-                    data-verdict={c.verdict}
-                    aria-pressed={selected?.tier === row.tier && selected.device === c.device}
-                    onClick={() => fitActions.select(row.tier, c.device)}
-                  >
-                    <span className="verdict">{verdictText[c.verdict]}</span>
-                    {c.models.slice(0, 4).map((m) => (
-                      <ModelChip key={m.id} model={m} />
-                    ))}
-                    {c.models.length > 4 && <span className="more">+{c.models.length - 4} more</span>}
-                  </button>
+                  <MatrixCell
+                    cell={c}
+                    tier={row.tier}
+                    pressed={selected?.tier === row.tier && selected.device === c.device}
+                  />
                 </td>
               ))}
             </tr>
@@ -126,73 +148,47 @@ export function FitView() {
   );
 }
 
-function ModelChip({ model }: { model: CellModel }) {
-  return <span className={`chip ${model.verdict}`}>{model.name}</span>;
+/** The largest model of the cell that runs at all: its predicted speed stands for the cell. */
+function representative(c: Cell): CellModel | null {
+  const running = c.models.filter((m) => m.verdict !== 'no');
+  return running.reduce<CellModel | null>((a, m) => (!a || m.weightsBytes > a.weightsBytes ? m : a), null);
 }
 
-function DeviceForm({ devices }: { devices: Device[] }) {
-  const [name, setName] = useState('');
-  const [memory, setMemory] = useState('24');
-  const [type, setType] = useState<Device['memoryType']>('unified');
-  const [vram, setVram] = useState('8');
-  const custom = devices.filter((d) => d.custom);
+function MatrixCell({ cell: c, tier, pressed }: { cell: Cell; tier: string; pressed: boolean }) {
+  const shown = representative(c);
+  // Shaded when models fit in memory but every one of them would be slower than the reading speed.
+  const tooSlow = shown !== null && c.models.filter((m) => m.verdict !== 'no').every((m) => m.tooSlow);
   return (
-    <form
-      className="device-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void fitActions.addDevice(name.trim(), type, Number(memory), type === 'discrete' ? Number(vram) : null);
-        setName('');
-      }}
+    <button
+      className={`fit-cell ${c.verdict}${tooSlow ? ' too-slow' : ''}`}
+      data-testid="fit-cell"
+      data-tier={tier}
+      data-device={c.device}
+      data-verdict={c.verdict}
+      data-too-slow={tooSlow ? 'true' : 'false'}
+      aria-pressed={pressed}
+      onClick={() => fitActions.select(tier, c.device)}
     >
-      <strong>Add a device</strong>
-      <input
-        aria-label="Device name"
-        placeholder="My laptop"
-        value={name}
-        required
-        onChange={(e) => setName(e.target.value)}
-      />
-      <label>
-        Memory (GB){' '}
-        <input
-          aria-label="Device memory (GB)"
-          type="number"
-          min="1"
-          max="4096"
-          step="any"
-          value={memory}
-          onChange={(e) => setMemory(e.target.value)}
-        />
-      </label>
-      <select aria-label="Memory type" value={type} onChange={(e) => setType(e.target.value as Device['memoryType'])}>
-        <option value="unified">Unified memory (Apple Silicon)</option>
-        <option value="discrete">Discrete GPU with VRAM</option>
-        <option value="ram">CPU only</option>
-      </select>
-      {type === 'discrete' && (
-        <label>
-          VRAM (GB){' '}
-          <input
-            aria-label="VRAM (GB)"
-            type="number"
-            min="1"
-            max="1024"
-            step="any"
-            value={vram}
-            onChange={(e) => setVram(e.target.value)}
-          />
-        </label>
-      )}
-      <button type="submit">Add device</button>
-      {custom.map((d) => (
-        <span key={d.id} className="custom-device">
-          {d.name}{' '}
-          <button type="button" aria-label={`Remove ${d.name}`} onClick={() => void fitActions.removeDevice(d.id)}>
-            ×
-          </button>
+      <span className="verdict">{verdictText[c.verdict]}</span>
+      {shown && (
+        <span className="speed" data-testid="cell-speed" title={`Predicted for ${shown.name} at ${shown.quantization}`}>
+          predicted {speedLabel(shown.speed)}
         </span>
+      )}
+      {tooSlow && <span className="too-slow-note">⏳ slower than your reading speed</span>}
+      {c.models.slice(0, 4).map((m) => (
+        <ModelChip key={m.id} model={m} />
       ))}
-    </form>
+      {c.models.length > 4 && <span className="more">+{c.models.length - 4} more</span>}
+    </button>
+  );
+}
+
+function ModelChip({ model }: { model: CellModel }) {
+  return (
+    <span className={`chip ${model.verdict}`}>
+      {model.tooSlow && <span aria-label="too slow">⏳ </span>}
+      {model.name}
+    </span>
   );
 }

@@ -3,6 +3,7 @@
 // Ollama and LM Studio already downloaded, used in place.
 import { useEffect, useState } from 'react';
 import { fitModel } from '../../../shared/fit/matrix.ts';
+import { speedLabel } from '../../../shared/fit/speed.ts';
 import type { DownloadRecord } from '../../../shared/catalog.ts';
 import type { ModelInfo } from '../../../shared/schemas.ts';
 import { modelsActions, useModelsStore } from '../state/modelsStore.ts';
@@ -35,6 +36,7 @@ function Catalog() {
             <th>file</th>
             <th>size</th>
             <th>this machine</th>
+            <th>predicted speed here</th>
             <th />
           </tr>
         </thead>
@@ -104,6 +106,21 @@ function Catalog() {
                         data-testid="fit-badge"
                       >
                         {cell.verdict}
+                      </span>
+                    )}
+                  </td>
+                  <td>
+                    {cell && cell.verdict !== 'no' ? (
+                      <span
+                        data-testid="catalog-speed"
+                        title={`A prediction for this machine (${cell.speed.basis === 'measured' ? 'from its measured engine rates' : 'from published peaks and the fitted efficiency'}), decoding with an 8K context full`}
+                      >
+                        {speedLabel(cell.speed)}
+                        {cell.tooSlow && ' ⏳'}
+                      </span>
+                    ) : (
+                      <span className="muted" title="It does not fit here, so no speed is predicted">
+                        —
                       </span>
                     )}
                   </td>

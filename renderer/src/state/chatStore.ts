@@ -161,6 +161,9 @@ export const chatActions = {
   /** Makes a model the open conversation's (when one is open) and loads it into the engine. */
   async setModel(modelId: string) {
     const id = useChatStore.getState().currentId;
+    // Warn first: a model predicted under the reading speed, or a context that will not fit, and what instead.
+    const check = await guarded(() => rpc().call('fit.loadCheck', { modelId }));
+    if (check?.warning && !window.confirm(`${check.warning}\n\nLoad it anyway?`)) return;
     await guarded(async () => {
       if (id) await rpc().call('conversations.update', { id, modelId });
       await rpc().call('engine.load', { modelId });

@@ -15,18 +15,34 @@ interface FitState {
   facts: Facts | null;
   controls: FitControls;
   selected: { tier: string; device: string } | null;
+  measuring: boolean;
 }
 
 export const useFitStore = create<FitState>(() => ({
   facts: null,
-  controls: { quant: 'Q4_K_M', ctx: 8192, kvType: 'f16' },
+  controls: { quant: 'Q4_K_M', ctx: 8192, kvType: 'f16', readingSpeed: 10 },
   selected: null,
+  measuring: false,
 }));
 
 export const fitActions = {
   async load() {
     const facts = await guarded(() => rpc().call('fit.facts', {}));
-    if (facts) useFitStore.setState({ facts });
+    if (facts) useFitStore.setState((s) => ({ facts, controls: { ...s.controls, readingSpeed: facts.readingSpeed } }));
+  },
+  /** The reading speed shades cells at once and is kept in the back end's settings. */
+  async setReadingSpeed(tokensPerSec: number) {
+    if (!(tokensPerSec >= 0.1 && tokensPerSec <= 10_000)) return;
+    fitActions.setControls({ readingSpeed: tokensPerSec });
+    await guarded(() => rpc().call('fit.setReadingSpeed', { tokensPerSec }));
+  },
+  async measure() {
+    useFitStore.setState({ measuring: true });
+    try {
+      if (await guarded(() => rpc().call('fit.measure', {}))) await fitActions.load();
+    } finally {
+      useFitStore.setState({ measuring: false });
+    }
   },
   setControls(change: Partial<FitControls>) {
     useFitStore.setState((s) => ({ controls: { ...s.controls, ...change } }));
@@ -34,13 +50,22 @@ export const fitActions = {
   select(tier: string, device: string) {
     useFitStore.setState({ selected: { tier, device } });
   },
-  async addDevice(name: string, memoryType: Device['memoryType'], memoryGb: number, vramGb: number | null) {
+  async addDevice(
+    name: string,
+    memoryType: Device['memoryType'],
+    memoryGb: number,
+    vramGb: number | null,
+    speed: { bandwidthGBs: number | null; computeTflops: number | null; chipId: string | null },
+  ) {
     const added = await guarded(() =>
       rpc().call('fit.addDevice', {
         name,
         memoryType,
         memoryBytes: memoryGb * 1024 ** 3,
         vramBytes: vramGb ? vramGb * 1024 ** 3 : null,
+        bandwidthBytesPerSec: speed.bandwidthGBs ? speed.bandwidthGBs * 1e9 : null,
+        computeFlops: speed.computeTflops ? speed.computeTflops * 1e12 : null,
+        chipId: speed.chipId,
       }),
     );
     if (added) await fitActions.load();

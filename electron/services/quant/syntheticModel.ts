@@ -4,8 +4,8 @@
 // Written in F16, then quantized with the quantization lab (llama.cpp's own quantizer).
 import { open, readFile, rm } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { checkGguf } from '../../services/library/ggufCheck.ts';
-import { quantizeModel } from '../../services/quant/quantizer.ts';
+import { checkGguf } from '../library/ggufCheck.ts';
+import { quantizeModel } from './quantizer.ts';
 import type { QuantTypeName } from '../../../shared/quant.ts';
 
 export interface SyntheticShape {

@@ -1,0 +1,48 @@
+// Times one model the way the fit speed probe needs it: a prompt of exactly N tokens (time to first
+// token) and then D greedy decoded tokens (seconds per token), in a context of its own that is freed
+// after, so the probe never disturbs the model the user has loaded.
+import type { Llama } from 'node-llama-cpp';
+
+export async function timeModel(
+  llama: Llama,
+  path: string,
+  threads: number,
+  promptTokens: number,
+  decodeTokens: number,
+  maxSeconds = Infinity,
+): Promise<{ ttftMs: number; secondsPerToken: number; promptTokens: number }> {
+  const model = await llama.loadModel({ modelPath: path });
+  try {
+    const context = await model.createContext({
+      contextSize: Math.min(model.trainContextSize, Math.max(256, promptTokens + decodeTokens + 16)),
+      threads,
+      sequences: 1,
+    });
+    try {
+      // The same text for every model, cut to exactly N tokens of this model's vocabulary.
+      const text = 'Once upon a time, a little girl named Lily went to the park with her friend Ben. ';
+      let input = model.tokenize(text);
+      while (input.length < promptTokens) input = [...input, ...model.tokenize(text)];
+      input = input.slice(0, promptTokens);
+      const sequence = context.getSequence();
+      const started = performance.now();
+      let first = 0;
+      let count = 0;
+      for await (const token of sequence.evaluate(input, { temperature: 0 })) {
+        void token;
+        if (!first) first = performance.now();
+        if (++count >= decodeTokens || (count >= 3 && performance.now() - first > maxSeconds * 1000)) break;
+      }
+      const ended = performance.now();
+      return {
+        ttftMs: first - started,
+        secondsPerToken: (ended - first) / 1000 / Math.max(1, count - 1),
+        promptTokens: input.length,
+      };
+    } finally {
+      await context.dispose();
+    }
+  } finally {
+    await model.dispose();
+  }
+}

@@ -1,0 +1,145 @@
+// Predicted speed against speed measured on this machine, in the same run: the probe's two models (the
+// demo model and a synthetic 160M) give this machine's lines per thread count, and the predictions must
+// land within ±20% of measured decode speed and time to first token, at 1 and 2 threads, for the
+// synthetic 300M model (which the probe never runs) and for the demo model in runs of its own (it is the
+// probe's fixed-cost point, so for it this checks that the probe's figure holds from run to run).
+// Other people share this CPU, so every figure is a median of repeats, and the probe runs and the
+// measured runs are interleaved so that load hits all of them alike. A figure cannot judge a ±20%
+// prediction when its own repeats, or the prediction made through each repeat's probe runs, do not agree
+// to within ±20% (interquartile range over 40% of the median): it is reported as unjudgeable, not passed.
+// The 1-thread figures of the 300M model must always be judged, or the machine is too loaded to check.
+import { describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { predictSpeed } from '../../../shared/fit/speed.ts';
+import { efficiencies } from '../../../shared/fit/calibrate.ts';
+import { EngineHost } from '../engine/engineHost.ts';
+import { forkWorker } from '../engine/workerProcess.ts';
+import { makeSyntheticModel } from '../quant/syntheticModel.ts';
+import { readLocalFacts } from './localFacts.ts';
+import {
+  bytesPerToken,
+  ensureProbeModels,
+  fitLine,
+  median,
+  probeDecode,
+  probePromptTokens,
+  quantile,
+} from './speedProbe.ts';
+import { demoModel } from '../../../tests/fixtures.ts';
+
+/** Kept outside the repository, beside the bench's own synthetic models: made once, in seconds. */
+const cacheDir = process.env.EDGEWISE_MODEL_CACHE ?? join(homedir(), '.cache', 'edgewise-bench');
+
+async function synthetic300M(): Promise<string> {
+  const path = join(cacheDir, 'synthetic-300M-Q4_0.gguf');
+  mkdirSync(cacheDir, { recursive: true });
+  if (!existsSync(path))
+    await makeSyntheticModel({ parameters: 300e6, type: 'Q4_0', tokenizerFrom: demoModel, out: path, threads: 2 });
+  return path;
+}
+
+const decode = {
+  small: probeDecode.small,
+  large: probeDecode.large,
+  demo: probeDecode.small,
+  big: probeDecode.large,
+};
+const repeats = 5;
+type Run = { ttftMs: number; secondsPerToken: number };
+
+describe('predicted speed against this machine', () => {
+  it('predicts decode speed and time to first token within ±20% for the demo and a 300M model, at 1 and 2 threads', async () => {
+    const probe = await ensureProbeModels(join(cacheDir, 'probe'), demoModel);
+    const big = await synthetic300M();
+    const engine = new EngineHost({ spawn: forkWorker, onStatus: () => {}, gpu: 'cpu' });
+    const rows: string[] = [];
+    const misses: string[] = [];
+    const judged: string[] = [];
+    try {
+      for (const threads of [1, 2]) {
+        const runs: Record<keyof typeof decode, Run[]> = { small: [], large: [], demo: [], big: [] };
+        const paths = { small: probe.small, large: probe.large, demo: demoModel, big };
+        for (let r = 0; r < repeats; r++) {
+          for (const name of ['small', 'large', 'demo', 'big'] as const) {
+            const d = decode[name];
+            runs[name].push(await engine.speedProbe(paths[name], threads, probePromptTokens, d.tokens, d.maxSeconds));
+          }
+        }
+        const med = (name: keyof typeof decode) => ({
+          secondsPerToken: median(runs[name].map((x) => x.secondsPerToken)),
+          ttftMs: median(runs[name].map((x) => x.ttftMs)),
+        });
+        const spread = (xs: number[]) => quantile(xs, 0.75) / quantile(xs, 0.25) - 1;
+        const point = async (name: 'small' | 'large') => ({
+          ...(await bytesPerToken(paths[name], probePromptTokens + decode[name].tokens / 2)),
+          ...med(name),
+        });
+        const line = fitLine(threads, await point('small'), await point('large'));
+        // The probe's own noise: the line through each repeat's pair of probe runs, one per repeat.
+        const bytesOf = { small: await point('small'), large: await point('large') };
+        const repeatLines = runs.small.map((s, i) =>
+          fitLine(threads, { ...bytesOf.small, ...s }, { ...bytesOf.large, ...runs.large[i]! }),
+        );
+        rows.push(
+          `${threads} thread(s): probe: fixed ${(line.fixedSecondsPerToken * 1000).toFixed(2)} ms/token, ${(line.effectiveBytesPerSec / 1e9).toFixed(2)} GB/s effective, ${(line.effectiveFlops / 1e9).toFixed(1)} GFLOP/s, start ${(line.startSeconds * 1000).toFixed(2)} ms`,
+        );
+        for (const name of ['demo', 'big'] as const) {
+          const local = await readLocalFacts(paths[name]);
+          const predict = (measured: typeof line) =>
+            predictSpeed(
+              {
+                facts: local.facts,
+                weightsBytes: local.weightsBytes,
+                contextTokens: probePromptTokens + decode[name].tokens / 2,
+                kvType: 'f16',
+                promptTokens: probePromptTokens,
+              },
+              { kind: 'cpu', bandwidthBytesPerSec: 1, computeFlops: 1, source: 'probe', measured },
+              efficiencies().cpu,
+            );
+          const p = predict(line);
+          const perRepeat = repeatLines.map(predict);
+          const m = med(name);
+          const label = name === 'demo' ? 'TinyStories 656K Q8_0' : 'synthetic 300M Q4_0';
+          const figures = [
+            {
+              what: 'decode',
+              error: p.decodeTokensPerSec * m.secondsPerToken - 1,
+              noise: spread(runs[name].map((x) => x.secondsPerToken)),
+              probeNoise: spread(perRepeat.map((x) => x.secondsPerToken)),
+              text: `decode predicted ${p.decodeTokensPerSec.toFixed(1)} tok/s, measured ${(1 / m.secondsPerToken).toFixed(1)}`,
+            },
+            {
+              what: 'TTFT',
+              error: p.ttftMs / m.ttftMs - 1,
+              noise: spread(runs[name].map((x) => x.ttftMs)),
+              probeNoise: spread(perRepeat.map((x) => x.ttftMs)),
+              text: `TTFT (${probePromptTokens} tokens) predicted ${p.ttftMs.toFixed(1)} ms, measured ${m.ttftMs.toFixed(1)} ms`,
+            },
+          ];
+          for (const f of figures) {
+            const id = `${name} ${f.what} at ${threads} thread(s)`;
+            // Judged only when both the measurement and the prediction (through the probe's runs) repeat
+            // to within ±20%; otherwise neither side is known well enough for a ±20% verdict.
+            const judgeable = f.noise <= 0.4 && f.probeNoise <= 0.4;
+            rows.push(
+              `  ${label}: ${f.text} (${(f.error * 100).toFixed(1)}%; IQR of repeats: measured ${(f.noise * 100).toFixed(0)}%, predicted ${(f.probeNoise * 100).toFixed(0)}%${judgeable ? '' : ': too noisy to judge ±20%'})`,
+            );
+            if (!judgeable) continue;
+            judged.push(id);
+            if (Math.abs(f.error) > 0.2) misses.push(id);
+          }
+        }
+      }
+    } finally {
+      await engine.dispose();
+      console.log(rows.join('\n'));
+    }
+    expect(judged, rows.join('\n')).toEqual(
+      expect.arrayContaining(['big decode at 1 thread(s)', 'big TTFT at 1 thread(s)']),
+    );
+    expect(misses, rows.join('\n')).toEqual([]);
+  }, 900_000);
+});
