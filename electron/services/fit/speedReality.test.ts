@@ -10,7 +10,7 @@
 // The 1-thread figures of the 300M model must always be judged, or the machine is too loaded to check.
 import { describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { cpus, homedir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { predictSpeed } from '../../../shared/fit/speed.ts';
 import { efficiencies } from '../../../shared/fit/calibrate.ts';
@@ -49,97 +49,110 @@ const decode = {
 const repeats = 5;
 type Run = { ttftMs: number; secondsPerToken: number };
 
+// Timings on an oversubscribed CPU measure other people's work: with a 1-minute load average above the
+// core count, the check is skipped and says why (EDGEWISE_SPEED_CHECK=1 runs it anyway).
+const load = loadavg()[0]!;
+const busy = load > cpus().length && process.env.EDGEWISE_SPEED_CHECK !== '1';
+if (busy)
+  console.log(
+    `Skipping the on-machine speed check: load average ${load.toFixed(1)} on ${cpus().length} cores, so the timings would be other processes' (EDGEWISE_SPEED_CHECK=1 runs it anyway).`,
+  );
+
 describe('predicted speed against this machine', () => {
-  it('predicts decode speed and time to first token within ±20% for the demo and a 300M model, at 1 and 2 threads', async () => {
-    const probe = await ensureProbeModels(join(cacheDir, 'probe'), demoModel);
-    const big = await synthetic300M();
-    const engine = new EngineHost({ spawn: forkWorker, onStatus: () => {}, gpu: 'cpu' });
-    const rows: string[] = [];
-    const misses: string[] = [];
-    const judged: string[] = [];
-    try {
-      for (const threads of [1, 2]) {
-        const runs: Record<keyof typeof decode, Run[]> = { small: [], large: [], demo: [], big: [] };
-        const paths = { small: probe.small, large: probe.large, demo: demoModel, big };
-        for (let r = 0; r < repeats; r++) {
-          for (const name of ['small', 'large', 'demo', 'big'] as const) {
-            const d = decode[name];
-            runs[name].push(await engine.speedProbe(paths[name], threads, probePromptTokens, d.tokens, d.maxSeconds));
+  it.skipIf(busy)(
+    'predicts decode speed and time to first token within ±20% for the demo and a 300M model, at 1 and 2 threads',
+    async () => {
+      const probe = await ensureProbeModels(join(cacheDir, 'probe'), demoModel);
+      const big = await synthetic300M();
+      const engine = new EngineHost({ spawn: forkWorker, onStatus: () => {}, gpu: 'cpu' });
+      const rows: string[] = [];
+      const misses: string[] = [];
+      const judged: string[] = [];
+      try {
+        for (const threads of [1, 2]) {
+          const runs: Record<keyof typeof decode, Run[]> = { small: [], large: [], demo: [], big: [] };
+          const paths = { small: probe.small, large: probe.large, demo: demoModel, big };
+          for (let r = 0; r < repeats; r++) {
+            for (const name of ['small', 'large', 'demo', 'big'] as const) {
+              const d = decode[name];
+              runs[name].push(await engine.speedProbe(paths[name], threads, probePromptTokens, d.tokens, d.maxSeconds));
+            }
           }
-        }
-        const med = (name: keyof typeof decode) => ({
-          secondsPerToken: median(runs[name].map((x) => x.secondsPerToken)),
-          ttftMs: median(runs[name].map((x) => x.ttftMs)),
-        });
-        const spread = (xs: number[]) => quantile(xs, 0.75) / quantile(xs, 0.25) - 1;
-        const point = async (name: 'small' | 'large') => ({
-          ...(await bytesPerToken(paths[name], probePromptTokens + decode[name].tokens / 2)),
-          ...med(name),
-        });
-        const line = fitLine(threads, await point('small'), await point('large'));
-        // The probe's own noise: the line through each repeat's pair of probe runs, one per repeat.
-        const bytesOf = { small: await point('small'), large: await point('large') };
-        const repeatLines = runs.small.map((s, i) =>
-          fitLine(threads, { ...bytesOf.small, ...s }, { ...bytesOf.large, ...runs.large[i]! }),
-        );
-        rows.push(
-          `${threads} thread(s): probe: fixed ${(line.fixedSecondsPerToken * 1000).toFixed(2)} ms/token, ${(line.effectiveBytesPerSec / 1e9).toFixed(2)} GB/s effective, ${(line.effectiveFlops / 1e9).toFixed(1)} GFLOP/s, start ${(line.startSeconds * 1000).toFixed(2)} ms`,
-        );
-        for (const name of ['demo', 'big'] as const) {
-          const local = await readLocalFacts(paths[name]);
-          const predict = (measured: typeof line) =>
-            predictSpeed(
+          const med = (name: keyof typeof decode) => ({
+            secondsPerToken: median(runs[name].map((x) => x.secondsPerToken)),
+            ttftMs: median(runs[name].map((x) => x.ttftMs)),
+          });
+          const spread = (xs: number[]) => quantile(xs, 0.75) / quantile(xs, 0.25) - 1;
+          const point = async (name: 'small' | 'large') => ({
+            ...(await bytesPerToken(paths[name], probePromptTokens + decode[name].tokens / 2)),
+            ...med(name),
+          });
+          const line = fitLine(threads, await point('small'), await point('large'));
+          // The probe's own noise: the line through each repeat's pair of probe runs, one per repeat.
+          const bytesOf = { small: await point('small'), large: await point('large') };
+          const repeatLines = runs.small.map((s, i) =>
+            fitLine(threads, { ...bytesOf.small, ...s }, { ...bytesOf.large, ...runs.large[i]! }),
+          );
+          rows.push(
+            `${threads} thread(s): probe: fixed ${(line.fixedSecondsPerToken * 1000).toFixed(2)} ms/token, ${(line.effectiveBytesPerSec / 1e9).toFixed(2)} GB/s effective, ${(line.effectiveFlops / 1e9).toFixed(1)} GFLOP/s, start ${(line.startSeconds * 1000).toFixed(2)} ms`,
+          );
+          for (const name of ['demo', 'big'] as const) {
+            const local = await readLocalFacts(paths[name]);
+            const predict = (measured: typeof line) =>
+              predictSpeed(
+                {
+                  facts: local.facts,
+                  weightsBytes: local.weightsBytes,
+                  contextTokens: probePromptTokens + decode[name].tokens / 2,
+                  kvType: 'f16',
+                  promptTokens: probePromptTokens,
+                },
+                { kind: 'cpu', bandwidthBytesPerSec: 1, computeFlops: 1, source: 'probe', measured },
+                efficiencies().cpu,
+              );
+            const p = predict(line);
+            const perRepeat = repeatLines.map(predict);
+            const m = med(name);
+            const label = name === 'demo' ? 'TinyStories 656K Q8_0' : 'synthetic 300M Q4_0';
+            const figures = [
               {
-                facts: local.facts,
-                weightsBytes: local.weightsBytes,
-                contextTokens: probePromptTokens + decode[name].tokens / 2,
-                kvType: 'f16',
-                promptTokens: probePromptTokens,
+                what: 'decode',
+                error: p.decodeTokensPerSec * m.secondsPerToken - 1,
+                noise: spread(runs[name].map((x) => x.secondsPerToken)),
+                probeNoise: spread(perRepeat.map((x) => x.secondsPerToken)),
+                text: `decode predicted ${p.decodeTokensPerSec.toFixed(1)} tok/s, measured ${(1 / m.secondsPerToken).toFixed(1)}`,
               },
-              { kind: 'cpu', bandwidthBytesPerSec: 1, computeFlops: 1, source: 'probe', measured },
-              efficiencies().cpu,
-            );
-          const p = predict(line);
-          const perRepeat = repeatLines.map(predict);
-          const m = med(name);
-          const label = name === 'demo' ? 'TinyStories 656K Q8_0' : 'synthetic 300M Q4_0';
-          const figures = [
-            {
-              what: 'decode',
-              error: p.decodeTokensPerSec * m.secondsPerToken - 1,
-              noise: spread(runs[name].map((x) => x.secondsPerToken)),
-              probeNoise: spread(perRepeat.map((x) => x.secondsPerToken)),
-              text: `decode predicted ${p.decodeTokensPerSec.toFixed(1)} tok/s, measured ${(1 / m.secondsPerToken).toFixed(1)}`,
-            },
-            {
-              what: 'TTFT',
-              error: p.ttftMs / m.ttftMs - 1,
-              noise: spread(runs[name].map((x) => x.ttftMs)),
-              probeNoise: spread(perRepeat.map((x) => x.ttftMs)),
-              text: `TTFT (${probePromptTokens} tokens) predicted ${p.ttftMs.toFixed(1)} ms, measured ${m.ttftMs.toFixed(1)} ms`,
-            },
-          ];
-          for (const f of figures) {
-            const id = `${name} ${f.what} at ${threads} thread(s)`;
-            // Judged only when both the measurement and the prediction (through the probe's runs) repeat
-            // to within ±20%; otherwise neither side is known well enough for a ±20% verdict.
-            const judgeable = f.noise <= 0.4 && f.probeNoise <= 0.4;
-            rows.push(
-              `  ${label}: ${f.text} (${(f.error * 100).toFixed(1)}%; IQR of repeats: measured ${(f.noise * 100).toFixed(0)}%, predicted ${(f.probeNoise * 100).toFixed(0)}%${judgeable ? '' : ': too noisy to judge ±20%'})`,
-            );
-            if (!judgeable) continue;
-            judged.push(id);
-            if (Math.abs(f.error) > 0.2) misses.push(id);
+              {
+                what: 'TTFT',
+                error: p.ttftMs / m.ttftMs - 1,
+                noise: spread(runs[name].map((x) => x.ttftMs)),
+                probeNoise: spread(perRepeat.map((x) => x.ttftMs)),
+                text: `TTFT (${probePromptTokens} tokens) predicted ${p.ttftMs.toFixed(1)} ms, measured ${m.ttftMs.toFixed(1)} ms`,
+              },
+            ];
+            for (const f of figures) {
+              const id = `${name} ${f.what} at ${threads} thread(s)`;
+              // Judged only when both the measurement and the prediction (through the probe's runs) repeat
+              // to within ±20%; otherwise neither side is known well enough for a ±20% verdict.
+              const judgeable = f.noise <= 0.4 && f.probeNoise <= 0.4;
+              rows.push(
+                `  ${label}: ${f.text} (${(f.error * 100).toFixed(1)}%; IQR of repeats: measured ${(f.noise * 100).toFixed(0)}%, predicted ${(f.probeNoise * 100).toFixed(0)}%${judgeable ? '' : ': too noisy to judge ±20%'})`,
+              );
+              if (!judgeable) continue;
+              judged.push(id);
+              if (Math.abs(f.error) > 0.2) misses.push(id);
+            }
           }
         }
+      } finally {
+        await engine.dispose();
+        console.log(rows.join('\n'));
       }
-    } finally {
-      await engine.dispose();
-      console.log(rows.join('\n'));
-    }
-    expect(judged, rows.join('\n')).toEqual(
-      expect.arrayContaining(['big decode at 1 thread(s)', 'big TTFT at 1 thread(s)']),
-    );
-    expect(misses, rows.join('\n')).toEqual([]);
-  }, 900_000);
+      expect(judged, rows.join('\n')).toEqual(
+        expect.arrayContaining(['big decode at 1 thread(s)', 'big TTFT at 1 thread(s)']),
+      );
+      expect(misses, rows.join('\n')).toEqual([]);
+    },
+    900_000,
+  );
 });
