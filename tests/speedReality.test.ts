@@ -12,12 +12,12 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync } from 'node:fs';
 import { cpus, homedir, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { predictSpeed } from '../../../shared/fit/speed.ts';
-import { efficiencies } from '../../../shared/fit/calibrate.ts';
-import { EngineHost } from '../engine/engineHost.ts';
-import { forkWorker } from '../engine/workerProcess.ts';
-import { makeSyntheticModel } from '../quant/syntheticModel.ts';
-import { readLocalFacts } from './localFacts.ts';
+import { predictSpeed } from '../shared/fit/speed.ts';
+import { efficiencies } from '../shared/fit/calibrate.ts';
+import { EngineHost } from '../electron/services/engine/engineHost.ts';
+import { forkWorker } from '../electron/services/engine/workerProcess.ts';
+import { makeSyntheticModel } from '../electron/services/quant/syntheticModel.ts';
+import { readLocalFacts } from '../electron/services/fit/localFacts.ts';
 import {
   bytesPerToken,
   ensureProbeModels,
@@ -26,8 +26,8 @@ import {
   probeDecode,
   probePromptTokens,
   quantile,
-} from './speedProbe.ts';
-import { demoModel } from '../../../tests/fixtures.ts';
+} from '../electron/services/fit/speedProbe.ts';
+import { demoModel } from './fixtures.ts';
 
 /** Kept outside the repository, beside the bench's own synthetic models: made once, in seconds. */
 const cacheDir = process.env.EDGEWISE_MODEL_CACHE ?? join(homedir(), '.cache', 'edgewise-bench');
