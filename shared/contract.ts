@@ -11,6 +11,7 @@ import { routingContract } from './contract/routing.ts';
 import { telemetryContract } from './contract/telemetry.ts';
 import { quantContract } from './contract/quant.ts';
 import { dataContract } from './contract/data.ts';
+import { conversationsContract } from './contract/conversations.ts';
 
 export const appContract = mergeContracts([
   appInfoContract,
@@ -22,6 +23,7 @@ export const appContract = mergeContracts([
   telemetryContract,
   quantContract,
   dataContract,
+  conversationsContract,
 ]);
 
 export type AppContract = typeof appContract;

@@ -10,6 +10,7 @@ import { quantizeCommand, quantizeUsage } from './quantizeCommand.ts';
 import { compareCommand, compareUsage } from './compareCommand.ts';
 import { modelsCommand, modelsUsage } from './modelsCommand.ts';
 import { backupCommand, backupUsage } from './backupCommand.ts';
+import { exportCommand, exportUsage, importCommand, importUsage } from './transferCommands.ts';
 import { CliError, exitCodes } from './args.ts';
 
 const usage = `Edgewise: offline chat with GGUF models.
@@ -24,6 +25,8 @@ ${quantizeUsage}
 ${compareUsage}
 ${modelsUsage}
 ${backupUsage}
+${exportUsage}
+${importUsage}
 
 Exit codes: 0 done, 2 bad input, 3 model failed to load, 4 engine crashed, 5 the data folder is in use by another Edgewise.`;
 
@@ -50,6 +53,10 @@ async function main(argv: string[]): Promise<number> {
       return modelsCommand(rest);
     case 'backup':
       return backupCommand(rest);
+    case 'export':
+      return exportCommand(rest);
+    case 'import':
+      return importCommand(rest);
     case undefined:
     case '--help':
     case '-h':

@@ -38,6 +38,10 @@ import { fitHandlers } from './fit/fitHandlers.ts';
 import { routingHandlers } from './router/routingHandlers.ts';
 import { telemetryHandlers } from './telemetry/telemetryHandlers.ts';
 import { quantHandlers } from './quant/quantHandlers.ts';
+import { conversationsHandlers } from './conversations/conversationsHandlers.ts';
+import { Exporter } from './conversations/exporter.ts';
+import { TransferStore } from './store/transferStore.ts';
+import { SearchStore } from './store/searchStore.ts';
 
 export interface AppOptions {
   dataDir: string;
@@ -144,6 +148,11 @@ export async function createApp(options: AppOptions) {
     ...telemetryHandlers({ sources, store, engine, powerState: options.powerState }),
     ...quantHandlers({ lab, comparisons }),
     ...dataHandlers({ data, chat, emit: options.emit }),
+    ...conversationsHandlers({
+      exporter: new Exporter(new TransferStore(db), version),
+      search: new SearchStore(db),
+      emit: options.emit,
+    }),
   };
 
   async function start(): Promise<void> {

@@ -57,4 +57,45 @@ export const migrations: string[] = [
      id TEXT PRIMARY KEY,
      name TEXT NOT NULL
    );`,
+  // Full-text search. A plain FTS5 table (it keeps its own copy of the text) keyed by search_rows, whose
+  // INTEGER PRIMARY KEY is stable: an external-content index on messages' implicit rowid could drift
+  // after a VACUUM. Triggers keep it in step inside every write's own transaction.
+  `CREATE TABLE search_rows (
+     rowid INTEGER PRIMARY KEY,
+     conversation_id TEXT NOT NULL,
+     message_id TEXT UNIQUE
+   );
+   CREATE UNIQUE INDEX search_rows_title ON search_rows(conversation_id) WHERE message_id IS NULL;
+   CREATE VIRTUAL TABLE search_index USING fts5(body, tokenize = 'unicode61 remove_diacritics 2');
+   CREATE TRIGGER messages_search_insert AFTER INSERT ON messages BEGIN
+     INSERT INTO search_rows (conversation_id, message_id) VALUES (new.conversation_id, new.id);
+     INSERT INTO search_index (rowid, body) VALUES ((SELECT rowid FROM search_rows WHERE message_id = new.id), new.text);
+   END;
+   CREATE TRIGGER messages_search_update AFTER UPDATE OF text ON messages BEGIN
+     UPDATE search_index SET body = new.text WHERE rowid = (SELECT rowid FROM search_rows WHERE message_id = new.id);
+   END;
+   CREATE TRIGGER messages_search_delete AFTER DELETE ON messages BEGIN
+     DELETE FROM search_index WHERE rowid = (SELECT rowid FROM search_rows WHERE message_id = old.id);
+     DELETE FROM search_rows WHERE message_id = old.id;
+   END;
+   CREATE TRIGGER conversations_search_insert AFTER INSERT ON conversations BEGIN
+     INSERT INTO search_rows (conversation_id, message_id) VALUES (new.id, NULL);
+     INSERT INTO search_index (rowid, body)
+       VALUES ((SELECT rowid FROM search_rows WHERE conversation_id = new.id AND message_id IS NULL), new.title);
+   END;
+   CREATE TRIGGER conversations_search_update AFTER UPDATE OF title ON conversations BEGIN
+     UPDATE search_index SET body = new.title
+       WHERE rowid = (SELECT rowid FROM search_rows WHERE conversation_id = new.id AND message_id IS NULL);
+   END;
+   CREATE TRIGGER conversations_search_delete AFTER DELETE ON conversations BEGIN
+     DELETE FROM search_index
+       WHERE rowid = (SELECT rowid FROM search_rows WHERE conversation_id = old.id AND message_id IS NULL);
+     DELETE FROM search_rows WHERE conversation_id = old.id AND message_id IS NULL;
+   END;
+   INSERT INTO search_rows (conversation_id, message_id) SELECT id, NULL FROM conversations ORDER BY created_at;
+   INSERT INTO search_rows (conversation_id, message_id) SELECT conversation_id, id FROM messages ORDER BY created_at, seq;
+   INSERT INTO search_index (rowid, body)
+     SELECT r.rowid, COALESCE(m.text, c.title) FROM search_rows r
+       LEFT JOIN messages m ON m.id = r.message_id
+       LEFT JOIN conversations c ON c.id = r.conversation_id AND r.message_id IS NULL;`,
 ];

@@ -1,0 +1,90 @@
+// Reading conversations out whole for export, and writing an import in one transaction. Ids already in
+// the database (or repeated inside the file) get new ones: an import never overwrites anything.
+import type { DatabaseSync } from 'node:sqlite';
+import { randomUUID } from 'node:crypto';
+import type { ExportedConversation, ImportResult } from '../../../shared/exportFormat.ts';
+import { RpcError } from '../../../shared/rpc.ts';
+import { ConversationStore } from './conversationStore.ts';
+import { transaction } from './database.ts';
+
+export class TransferStore {
+  private readonly db: DatabaseSync;
+  private readonly conversations: ConversationStore;
+  constructor(db: DatabaseSync) {
+    this.db = db;
+    this.conversations = new ConversationStore(db);
+  }
+
+  /** One conversation, or all of them (most recent first), with messages in order. */
+  read(conversationId?: string): ExportedConversation[] {
+    const list = conversationId ? [this.conversations.get(conversationId)] : this.conversations.list();
+    const updated = this.db.prepare('SELECT id, updated_at FROM messages WHERE conversation_id = ?');
+    return list.map((c) => {
+      const times = new Map(
+        (updated.all(c.id) as { id: string; updated_at: number }[]).map((r) => [r.id, Number(r.updated_at)]),
+      );
+      return {
+        ...c,
+        messages: this.conversations.messages(c.id).map(({ conversationId: _, ...m }) => ({
+          ...m,
+          updatedAt: times.get(m.id) ?? m.createdAt,
+        })),
+      };
+    });
+  }
+
+  write(conversations: ExportedConversation[]): ImportResult {
+    const taken = new Set<string>();
+    let remappedIds = 0;
+    const conversationExists = this.db.prepare('SELECT 1 FROM conversations WHERE id = ?');
+    const messageExists = this.db.prepare('SELECT 1 FROM messages WHERE id = ?');
+    const fresh = (id: string, exists: ReturnType<DatabaseSync['prepare']>) => {
+      if (!taken.has(id) && !exists.get(id)) {
+        taken.add(id);
+        return id;
+      }
+      remappedIds++;
+      const next = randomUUID();
+      taken.add(next);
+      return next;
+    };
+    const insertConversation = this.db.prepare(
+      'INSERT INTO conversations (id, title, model_id, settings, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    const insertMessage = this.db.prepare(
+      `INSERT INTO messages (id, conversation_id, seq, role, text, status, stats, error, trace, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    let messages = 0;
+    const ids: string[] = [];
+    try {
+      transaction(this.db, () => {
+        for (const c of conversations) {
+          const cid = fresh(c.id, conversationExists);
+          ids.push(cid);
+          insertConversation.run(cid, c.title, c.modelId, JSON.stringify(c.settings), c.createdAt, c.updatedAt);
+          c.messages.forEach((m, index) => {
+            insertMessage.run(
+              fresh(m.id, messageExists),
+              cid,
+              index + 1,
+              m.role,
+              m.text,
+              // An answer that was streaming in the exporting app will never finish here.
+              m.status === 'streaming' ? 'interrupted' : m.status,
+              m.stats ? JSON.stringify(m.stats) : null,
+              m.error,
+              m.trace ? JSON.stringify(m.trace) : null,
+              m.createdAt,
+              m.updatedAt ?? m.createdAt,
+            );
+            messages++;
+          });
+        }
+      });
+    } catch (error) {
+      throw new RpcError('internal', `The import was rolled back, nothing was saved: ${(error as Error).message}`);
+    }
+    return { conversations: conversations.length, messages, remappedIds, ids };
+  }
+}

@@ -1,0 +1,65 @@
+// Reading an export file the user hands us: every way it can be wrong gets its own plain reason, and
+// nothing is imported unless the whole file is right.
+import {
+  EXPORT_FORMAT,
+  EXPORT_VERSION,
+  MAX_IMPORT_BYTES,
+  MAX_IMPORT_CONVERSATIONS,
+  MAX_IMPORT_MESSAGES,
+  exportFile,
+  type ExportFile,
+} from './exportFormat.ts';
+
+export class ImportRefused extends Error {}
+
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(bytes < 1024 * 1024 ? 2 : 0)} MiB`;
+
+export function parseExportFile(text: string, byteLength = new TextEncoder().encode(text).length): ExportFile {
+  if (byteLength > MAX_IMPORT_BYTES)
+    throw new ImportRefused(
+      `The file is ${mib(byteLength)}; Edgewise imports files up to ${mib(MAX_IMPORT_BYTES)}. Export fewer conversations per file.`,
+    );
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    const trimmed = text.trim();
+    const reason =
+      trimmed.startsWith('{') && !trimmed.endsWith('}')
+        ? 'it looks cut off (truncated) before its end'
+        : `it is not JSON (${(error as Error).message})`;
+    throw new ImportRefused(`This is not an Edgewise export file: ${reason}.`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new ImportRefused('This is not an Edgewise export file: it is JSON but not an object.');
+  const head = raw as Record<string, unknown>;
+  if (head.format !== EXPORT_FORMAT)
+    throw new ImportRefused(`This is not an Edgewise export file: its "format" is not "${EXPORT_FORMAT}".`);
+  if (typeof head.version !== 'number' || !Number.isInteger(head.version) || head.version < 1)
+    throw new ImportRefused('The file has no valid format version.');
+  if (head.version > EXPORT_VERSION)
+    throw new ImportRefused(
+      `The file was written by a newer Edgewise (format version ${head.version}; this one reads up to ${EXPORT_VERSION}). Update Edgewise to import it.`,
+    );
+  const list = Array.isArray(head.conversations) ? head.conversations : [];
+  if (list.length > MAX_IMPORT_CONVERSATIONS)
+    throw new ImportRefused(
+      `The file holds ${list.length} conversations; one import takes up to ${MAX_IMPORT_CONVERSATIONS}.`,
+    );
+  let messages = 0;
+  for (const c of list) {
+    const m = (c as { messages?: unknown } | null)?.messages;
+    if (Array.isArray(m)) messages += m.length;
+  }
+  if (messages > MAX_IMPORT_MESSAGES)
+    throw new ImportRefused(
+      `The file holds ${messages.toLocaleString('en')} messages; one import takes up to ${MAX_IMPORT_MESSAGES.toLocaleString('en')}.`,
+    );
+  const parsed = exportFile.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.length ? ` at ${issue.path.join('.')}` : '';
+    throw new ImportRefused(`The file does not match the Edgewise export schema${where}: ${issue.message}.`);
+  }
+  return parsed.data;
+}
