@@ -13,10 +13,12 @@ import { DEMO_MODEL_FILE } from '../services/library/modelLibrary.ts';
 import { appRoot, bundledModelsDir } from '../services/paths.ts';
 import { quantTypeNames, type QuantTypeName } from '../../shared/quant.ts';
 import { CliError, exitCodes, numberOption, parseCommandLine } from './args.ts';
+import { searchBenchCommand, searchBenchUsage } from './searchBenchCommand.ts';
 
 export const benchUsage = `Usage: edgewise bench [--model PATH] [--tokens N] [--fire-tokens N] [--no-screen] [--quick] [--json]
        edgewise bench make-model --params 300M [--type Q4_0] [--tokenizer PATH] [--out PATH] [--json]
-       (without --model, the bench runs on a synthetic 300M Q4_0 model, made once into bench-results/models/)`;
+       (without --model, the bench runs on a synthetic 300M Q4_0 model, made once into bench-results/models/)
+${searchBenchUsage}`;
 const PROMPT = 'Lily and Ben were friends';
 const benchDir = () => join(appRoot(), 'bench-results');
 const demoModel = () => join(bundledModelsDir(), DEMO_MODEL_FILE);
@@ -108,6 +110,7 @@ const target = (name: string, pass: boolean, value: number, cause: string) => ({
 
 export async function benchCommand(argv: string[]): Promise<number> {
   if (argv[0] === 'make-model') return makeModelCommand(argv.slice(1));
+  if (argv[0] === 'search') return searchBenchCommand(argv.slice(1));
   const { values } = parseCommandLine(
     {
       args: argv,

@@ -34,7 +34,11 @@ export async function exportCommand(argv: string[]): Promise<number> {
     {
       args: argv,
       strict: true,
-      options: { conversation: { type: 'string' }, format: { type: 'string', default: 'json' }, out: { type: 'string' } },
+      options: {
+        conversation: { type: 'string' },
+        format: { type: 'string', default: 'json' },
+        out: { type: 'string' },
+      },
     },
     exportUsage,
   );

@@ -120,7 +120,9 @@ describe('export and import on a real SQLite file', () => {
       /newer Edgewise \(format version 99; this one reads up to 1\)/,
     );
     expect(refused(good, MAX_IMPORT_BYTES + 1)).toMatch(/imports files up to 64 MiB/);
-    expect(refused(good.replace('"role": "user"', '"role": "robot"'))).toMatch(/schema at conversations\.\d\.messages\.0\.role/);
+    expect(refused(good.replace('"role": "user"', '"role": "robot"'))).toMatch(
+      /schema at conversations\.\d\.messages\.0\.role/,
+    );
     // A million (empty) messages: small enough in bytes, refused by count before any is checked.
     const huge = JSON.parse(good) as { conversations: { messages: unknown[] }[] };
     huge.conversations[0]!.messages = Array.from({ length: 1_000_000 }, () => ({}));

@@ -45,7 +45,23 @@ describe('full-text search on a real SQLite file', () => {
     const search = new SearchStore(db);
     const a = store.create('Syntax', null);
     store.addMessage(a.id, 'user', 'the NEAR operator and a "quoted" word-with-dashes', 'done');
-    for (const q of ['"', '"quoted', '*', 'NEAR(', 'NEAR', '-dashes', 'a OR', 'AND', '(', ')', ':', '^', 'col:word', '""""', '   ']) {
+    for (const q of [
+      '"',
+      '"quoted',
+      '*',
+      'NEAR(',
+      'NEAR',
+      '-dashes',
+      'a OR',
+      'AND',
+      '(',
+      ')',
+      ':',
+      '^',
+      'col:word',
+      '""""',
+      '   ',
+    ]) {
       expect(() => search.search(q), q).not.toThrow();
     }
     expect(search.search('"quoted')).toHaveLength(1);

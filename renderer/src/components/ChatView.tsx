@@ -5,10 +5,12 @@ import { SettingsPanel } from './SettingsPanel.tsx';
 import { TelemetryPanel } from './TelemetryPanel.tsx';
 import { FirstRunCard } from './FirstRunCard.tsx';
 import { VirtualList } from './VirtualList.tsx';
+import { useConversations, conversationsActions } from '../state/conversationsStore.ts';
 
 export function ChatView() {
   const messages = useChatStore((s) => s.messages);
   const currentId = useChatStore((s) => s.currentId);
+  const focusMessageId = useConversations((s) => s.focusMessageId);
   const [text, setText] = useState('');
   const [showSettings, setShowSettings] = useState(false);
   const [showTelemetry, setShowTelemetry] = useState(true);
@@ -31,6 +33,12 @@ export function ChatView() {
         <button onClick={() => setShowTelemetry(!showTelemetry)} aria-pressed={showTelemetry}>
           Telemetry
         </button>
+        {currentId && (
+          <>
+            <button onClick={() => void conversationsActions.exportTo(currentId, 'json')}>Export JSON</button>
+            <button onClick={() => void conversationsActions.exportTo(currentId, 'md')}>Export Markdown</button>
+          </>
+        )}
         {last?.role === 'assistant' && !streaming && (
           <button onClick={() => void chatActions.regenerate()}>Regenerate</button>
         )}
@@ -44,6 +52,8 @@ export function ChatView() {
         keyOf={(m) => m.id}
         render={(m) => <MessageView message={m} />}
         testId="messages"
+        scrollToKey={focusMessageId}
+        onScrolledTo={conversationsActions.focused}
       >
         {messages.length === 0 && <FirstRunCard />}
         {messages.length === 0 && (

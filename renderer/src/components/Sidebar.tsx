@@ -1,6 +1,8 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { appActions, useAppStore } from '../state/appStore.ts';
 import { chatActions, useChatStore } from '../state/chatStore.ts';
+import { useConversations, conversationsActions } from '../state/conversationsStore.ts';
+import { SearchResults } from './SearchResults.tsx';
 
 export function Sidebar() {
   const conversations = useChatStore((s) => s.conversations);
@@ -9,6 +11,9 @@ export function Sidebar() {
   const view = useAppStore((s) => s.view);
   const [renaming, setRenaming] = useState<string | null>(null);
   const [title, setTitle] = useState('');
+  const fullText = useConversations((s) => s.query);
+  const status = useConversations((s) => s.status);
+  const importInput = useRef<HTMLInputElement>(null);
   return (
     <nav className="sidebar">
       <div className="brand">Edgewise</div>
@@ -48,6 +53,14 @@ export function Sidebar() {
         aria-label="Search conversations"
         onChange={(e) => void chatActions.search(e.target.value)}
       />
+      <input
+        type="search"
+        placeholder="Search all messages"
+        value={fullText}
+        aria-label="Search all messages"
+        onChange={(e) => void conversationsActions.search(e.target.value)}
+      />
+      <SearchResults />
       <ul className="conversations">
         {conversations.map((c) => (
           <li key={c.id} className={c.id === currentId ? 'current' : ''} data-testid="conversation">
@@ -96,6 +109,28 @@ export function Sidebar() {
           </li>
         ))}
       </ul>
+      <div className="transfer">
+        <button onClick={() => void conversationsActions.exportTo(undefined, 'json')}>Export all</button>
+        <button onClick={() => importInput.current?.click()}>Import…</button>
+        <input
+          ref={importInput}
+          type="file"
+          accept=".json,application/json"
+          hidden
+          aria-label="Import conversations from a file"
+          data-testid="import-file"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            e.target.value = '';
+            if (file) void conversationsActions.importFile(file);
+          }}
+        />
+      </div>
+      {status && (
+        <p className="muted" role="status" data-testid="transfer-status">
+          {status}
+        </p>
+      )}
     </nav>
   );
 }

@@ -12,12 +12,17 @@ export function VirtualList<T>({
   render,
   testId,
   children,
+  scrollToKey,
+  onScrolledTo,
 }: {
   items: T[];
   keyOf: (item: T) => string;
   render: (item: T) => ReactNode;
   testId?: string;
   children?: ReactNode;
+  /** An item to bring into view (a search result), then marked until another is chosen. */
+  scrollToKey?: string | null;
+  onScrolledTo?: () => void;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
   const heights = useRef(new Map<string, number>());
@@ -28,6 +33,7 @@ export function VirtualList<T>({
   const [viewport, setViewport] = useState({ top: 0, height: 800 });
   const [, remeasured] = useState(0);
   const observer = useRef<ResizeObserver | null>(null);
+  const [marked, setMarked] = useState<string | null>(null);
 
   useLayoutEffect(() => {
     observer.current = new ResizeObserver((entries) => {
@@ -56,10 +62,26 @@ export function VirtualList<T>({
   start = Math.max(0, start - OVERSCAN);
   end = Math.min(items.length, end + OVERSCAN);
 
-  // After every render: if the user was at the bottom, stay there (new tokens, new messages).
+  // After every render: bring a wanted item into view (first to its estimated place so it is rendered,
+  // then to the element itself); otherwise, if the user was at the bottom, stay there.
   useLayoutEffect(() => {
     const el = scroller.current;
-    if (el && atBottom.current) {
+    if (!el) return;
+    const index = scrollToKey ? items.findIndex((item) => keyOf(item) === scrollToKey) : -1;
+    if (index >= 0) {
+      atBottom.current = false;
+      const row = el.querySelector<HTMLElement>(`[data-key="${CSS.escape(scrollToKey!)}"]`);
+      if (row) {
+        row.scrollIntoView({ block: 'center' });
+        setMarked(scrollToKey!);
+        onScrolledTo?.();
+      } else {
+        el.scrollTop = offsets[index]!;
+        setViewport({ top: el.scrollTop, height: el.clientHeight });
+      }
+      return;
+    }
+    if (atBottom.current) {
       el.scrollTop = el.scrollHeight;
       pinnedTop.current = el.scrollTop;
     }
@@ -86,6 +108,8 @@ export function VirtualList<T>({
           <div
             key={key}
             data-key={key}
+            className={key === marked ? 'found' : undefined}
+            data-found={key === marked || undefined}
             ref={(el) => {
               if (el) observer.current?.observe(el);
             }}
