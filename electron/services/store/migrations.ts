@@ -66,7 +66,7 @@ export const migrations: string[] = [
      message_id TEXT UNIQUE
    );
    CREATE UNIQUE INDEX search_rows_title ON search_rows(conversation_id) WHERE message_id IS NULL;
-   CREATE VIRTUAL TABLE search_index USING fts5(body, tokenize = 'unicode61 remove_diacritics 2');
+   CREATE VIRTUAL TABLE search_index USING fts5(body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4');
    CREATE TRIGGER messages_search_insert AFTER INSERT ON messages BEGIN
      INSERT INTO search_rows (conversation_id, message_id) VALUES (new.conversation_id, new.id);
      INSERT INTO search_index (rowid, body) VALUES ((SELECT rowid FROM search_rows WHERE message_id = new.id), new.text);

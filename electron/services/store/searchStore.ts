@@ -24,16 +24,19 @@ export class SearchStore {
     if (!match) return [];
     const rows = this.db
       .prepare(
+        // The hits are picked and cut to the limit inside FTS5 first; joined afterwards, so the planner
+        // never joins every match of a common word before sorting.
         `SELECT r.conversation_id, r.message_id, c.title, m.role, m.created_at,
-                c.created_at AS conversation_created_at,
-                snippet(search_index, 0, '${MARK_START}', '${MARK_END}', '…', 16) AS snip
-           FROM search_index
-           JOIN search_rows r ON r.rowid = search_index.rowid
+                c.created_at AS conversation_created_at, hits.snip
+           FROM (SELECT rowid, snippet(search_index, 0, '${MARK_START}', '${MARK_END}', '…', 16) AS snip
+                   FROM search_index
+                  WHERE search_index MATCH ?
+                  ORDER BY rowid DESC
+                  LIMIT ?) AS hits
+           JOIN search_rows r ON r.rowid = hits.rowid
            JOIN conversations c ON c.id = r.conversation_id
            LEFT JOIN messages m ON m.id = r.message_id
-          WHERE search_index MATCH ?
-          ORDER BY search_index.rowid DESC
-          LIMIT ?`,
+          ORDER BY hits.rowid DESC`,
       )
       .all(match, limit) as unknown as HitRow[];
     return rows.map((r) => ({
