@@ -14,7 +14,22 @@ export class ImportRefused extends Error {}
 
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(bytes < 1024 * 1024 ? 2 : 0)} MiB`;
 
-export function parseExportFile(text: string, byteLength = new TextEncoder().encode(text).length): ExportFile {
+/** UTF-8 size without TextEncoder or Buffer (shared/ runs on neither platform's globals). */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+export function parseExportFile(text: string, byteLength = utf8Length(text)): ExportFile {
   if (byteLength > MAX_IMPORT_BYTES)
     throw new ImportRefused(
       `The file is ${mib(byteLength)}; Edgewise imports files up to ${mib(MAX_IMPORT_BYTES)}. Export fewer conversations per file.`,
