@@ -12,6 +12,7 @@ import { telemetryContract } from './contract/telemetry.ts';
 import { quantContract } from './contract/quant.ts';
 import { dataContract } from './contract/data.ts';
 import { conversationsContract } from './contract/conversations.ts';
+import { presetsContract } from './contract/presets.ts';
 
 export const appContract = mergeContracts([
   appInfoContract,
@@ -24,6 +25,7 @@ export const appContract = mergeContracts([
   quantContract,
   dataContract,
   conversationsContract,
+  presetsContract,
 ]);
 
 export type AppContract = typeof appContract;

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { RpcError } from '../../shared/rpc.ts';
-import { defaultSampling } from '../../shared/schemas.ts';
+import { defaultSettings } from '../../shared/schemas.ts';
+import { presetNamed } from './presetOption.ts';
 import { EngineHost } from '../services/engine/engineHost.ts';
 import { forkWorker } from '../services/engine/workerProcess.ts';
 import { DEMO_MODEL_FILE, inspectModel } from '../services/library/modelLibrary.ts';
@@ -16,7 +17,7 @@ import { physicalCores } from '../services/engine/cpuInfo.ts';
 import { openFitService } from './fitCommand.ts';
 
 export const chatUsage = `Usage: edgewise chat [--model PATH] [--system TEXT] [--temperature N] [--max-tokens N] [--seed N]
-                     [--context-size N] [--threads N] [--gpu auto|cpu|metal|cuda|vulkan] [--raw] [--json] PROMPT`;
+                     [--context-size N] [--threads N] [--gpu auto|cpu|metal|cuda|vulkan] [--preset NAME] [--raw] [--json] PROMPT`;
 
 export async function chatCommand(argv: string[]): Promise<number> {
   const parsed = parseCommandLine(
@@ -35,6 +36,7 @@ export async function chatCommand(argv: string[]): Promise<number> {
         gpu: { type: 'string' },
         raw: { type: 'boolean' },
         json: { type: 'boolean' },
+        preset: { type: 'string' },
       },
     },
     chatUsage,
@@ -42,13 +44,16 @@ export async function chatCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const prompt = positionals.join(' ');
   if (!prompt.trim()) throw new CliError(exitCodes.badInput, `Give a prompt to answer.\n${chatUsage}`);
+  // A preset gives the starting values; flags given as well win over it.
+  const chosen = values.preset ? presetNamed(values.preset) : null;
+  const base = chosen?.settings ?? defaultSettings;
   const sampling = {
-    ...defaultSampling,
-    temperature: numberOption(values.temperature, 'temperature', 0, 2) ?? defaultSampling.temperature,
-    maxTokens: numberOption(values['max-tokens'], 'max-tokens', 1, 32768, true) ?? defaultSampling.maxTokens,
-    seed: numberOption(values.seed, 'seed', 0, 2 ** 32 - 1, true) ?? null,
+    ...base.sampling,
+    temperature: numberOption(values.temperature, 'temperature', 0, 2) ?? base.sampling.temperature,
+    maxTokens: numberOption(values['max-tokens'], 'max-tokens', 1, 32768, true) ?? base.sampling.maxTokens,
+    seed: numberOption(values.seed, 'seed', 0, 2 ** 32 - 1, true) ?? base.sampling.seed,
   };
-  const contextSize = numberOption(values['context-size'], 'context-size', 128, 131072, true) ?? 2048;
+  const contextSize = numberOption(values['context-size'], 'context-size', 128, 131072, true) ?? base.contextSize;
   const threads = numberOption(values.threads, 'threads', 1, 1024, true) ?? null;
   const gpu = gpuOption(values.gpu) ?? 'auto';
 
@@ -91,7 +96,7 @@ export async function chatCommand(argv: string[]): Promise<number> {
         {
           requestId: randomUUID(),
           mode: values.raw ? 'raw' : 'chat',
-          systemPrompt: values.system ?? '',
+          systemPrompt: values.system ?? base.systemPrompt,
           history: [{ role: 'user', text: prompt }],
           sampling,
           contextSize,
@@ -126,6 +131,7 @@ export async function chatCommand(argv: string[]): Promise<number> {
           powerUnavailable: energy.powerUnavailable,
           engineOutputTokens: result.engineOutputTokens,
           loadWarning,
+          preset: chosen?.name ?? null,
         }) + '\n',
       );
     } else {

@@ -42,6 +42,8 @@ import { conversationsHandlers } from './conversations/conversationsHandlers.ts'
 import { Exporter } from './conversations/exporter.ts';
 import { TransferStore } from './store/transferStore.ts';
 import { SearchStore } from './store/searchStore.ts';
+import { PresetStore } from './store/presetStore.ts';
+import { presetsHandlers } from './conversations/presetsHandlers.ts';
 
 export interface AppOptions {
   dataDir: string;
@@ -138,11 +140,12 @@ export async function createApp(options: AppOptions) {
     referenceText: referenceTextPath(),
   });
 
+  const presets = new PresetStore(db);
   const handlers: Handlers<AppContract> = {
     'app.info': () => ({ version, dataDir: options.dataDir, shell: options.shell }),
     ...engineHandlers({ engine, library, loader }),
     ...libraryHandlers({ library, downloads, catalog: catalogData, settings, engine, emit: options.emit }),
-    ...chatHandlers({ store, chat, library, engine }),
+    ...chatHandlers({ store, chat, library, engine, presets }),
     ...fitHandlers({ fit, library }),
     ...routingHandlers({ routing, consent, store }),
     ...telemetryHandlers({ sources, store, engine, powerState: options.powerState }),
@@ -153,6 +156,7 @@ export async function createApp(options: AppOptions) {
       search: new SearchStore(db),
       emit: options.emit,
     }),
+    ...presetsHandlers({ presets, library }),
   };
 
   async function start(): Promise<void> {

@@ -5,19 +5,23 @@ import type { ConversationStore } from '../store/conversationStore.ts';
 import type { ModelLibrary } from '../library/modelLibrary.ts';
 import type { EngineHost } from '../engine/engineHost.ts';
 import type { ChatService } from './chatService.ts';
+import type { PresetStore } from '../store/presetStore.ts';
 
 export function chatHandlers(deps: {
   store: ConversationStore;
   chat: Pick<ChatService, 'send' | 'stop' | 'settled' | 'regenerate' | 'escalate' | 'edit'>;
   library: Pick<ModelLibrary, 'get'>;
   engine: Pick<EngineHost, 'loadedModel'>;
+  /** A model's default preset: new conversations with it start from its settings. */
+  presets?: Pick<PresetStore, 'forModel'>;
 }): Handlers<typeof chatContract> {
-  const { store, chat, library, engine } = deps;
+  const { store, chat, library, engine, presets } = deps;
   return {
     'conversations.list': ({ query }) => store.list(query),
     'conversations.create': async ({ title, modelId }) => {
       if (modelId) await library.get(modelId);
-      return store.create(title ?? 'New conversation', modelId ?? engine.loadedModel?.id ?? null);
+      const model = modelId ?? engine.loadedModel?.id ?? null;
+      return store.create(title ?? 'New conversation', model, presets?.forModel(model)?.settings);
     },
     'conversations.get': ({ id }) => ({ conversation: store.get(id), messages: store.messages(id) }),
     'conversations.rename': ({ id, title }) => store.update(id, { title }),

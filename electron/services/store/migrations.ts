@@ -98,4 +98,16 @@ export const migrations: string[] = [
      SELECT r.rowid, COALESCE(m.text, c.title) FROM search_rows r
        LEFT JOIN messages m ON m.id = r.message_id
        LEFT JOIN conversations c ON c.id = r.conversation_id AND r.message_id IS NULL;`,
+  // The user's presets (the shipped ones live in shared/presets.ts) and each model's default preset.
+  `CREATE TABLE presets (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+     settings TEXT NOT NULL,
+     thinking INTEGER NOT NULL DEFAULT 0,
+     created_at INTEGER NOT NULL
+   );
+   CREATE TABLE model_presets (
+     model_id TEXT PRIMARY KEY,
+     preset_id TEXT NOT NULL
+   );`,
 ];
