@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { conversationSettings, type ConversationSettings } from '../../../shared/schemas.ts';
 import { chatActions, useChatStore } from '../state/chatStore.ts';
+import { PresetBar } from './PresetBar.tsx';
 
 type NumberKey = Exclude<keyof ConversationSettings['sampling'], 'seed'>;
 const fields: [NumberKey, string, number][] = [
@@ -37,6 +38,7 @@ export function SettingsPanel() {
         save();
       }}
     >
+      <PresetBar draft={draft} modelId={conversation.modelId} onApply={(settings) => setDraft(settings)} />
       <label className="wide">
         System prompt
         <textarea value={draft.systemPrompt} onChange={(e) => setDraft({ ...draft, systemPrompt: e.target.value })} />
