@@ -26,7 +26,7 @@ export function PresetBar({
     <div className="preset-bar wide" data-testid="preset-bar">
       <label>
         Preset
-        <select value={chosen} onChange={(e) => setChosen(e.target.value)}>
+        <select aria-label="Preset" value={chosen} onChange={(e) => setChosen(e.target.value)}>
           <option value="">Choose a preset…</option>
           {presets.map((p) => (
             <option key={p.id} value={p.id}>
