@@ -15,7 +15,8 @@ export function conversationsHandlers(deps: {
     'conversations.export': ({ id, format }) => exporter.export(id, format),
     'conversations.import': ({ content }) => {
       const result = exporter.import(content);
-      for (const id of result.ids) emit('conversations.changed', { id });
+      // One event, not one per conversation: each makes every window reload its list.
+      if (result.ids[0]) emit('conversations.changed', { id: result.ids[0] });
       return result;
     },
     'conversations.search': ({ query, limit }) => search.search(query, limit),
