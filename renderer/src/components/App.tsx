@@ -9,6 +9,7 @@ import { ModelsView } from './ModelsView.tsx';
 import { ConsentDialog } from './ConsentDialog.tsx';
 import { DataBanner } from './DataBanner.tsx';
 import { BackupsView } from './BackupsView.tsx';
+import { Shortcuts } from './Shortcuts.tsx';
 
 export function App() {
   const notice = useAppStore((s) => s.notice);
@@ -47,6 +48,7 @@ export function App() {
           <RoutingView />
         )}
         <ConsentDialog />
+        <Shortcuts />
       </main>
     </div>
   );

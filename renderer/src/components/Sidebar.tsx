@@ -55,7 +55,7 @@ export function Sidebar() {
       />
       <input
         type="search"
-        placeholder="Search all messages"
+        placeholder="Search all messages (Ctrl/⌘+K)"
         value={fullText}
         aria-label="Search all messages"
         onChange={(e) => void conversationsActions.search(e.target.value)}
