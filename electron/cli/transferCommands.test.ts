@@ -5,6 +5,7 @@ import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '../services/store/database.ts';
 import { ConversationStore } from '../services/store/conversationStore.ts';
+import { acquireDataLock } from '../services/dataLock.ts';
 import { repoRoot, tempDir } from '../../tests/fixtures.ts';
 
 function edgewise(dataDir: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -92,6 +93,17 @@ describe('edgewise export and import', () => {
     expect((await edgewise(dataDir, ['import', join(dir, 'missing.json')])).stderr).toMatch(/No file at/);
     expect((await edgewise(dataDir, ['export', '--format', 'pdf'])).stderr).toMatch(/--format must be json or md/);
     expect((await edgewise(dataDir, ['export', '--conversation', 'nope'])).stderr).toMatch(/No conversation nope/);
+
+    // A running app (here: this test process) holds the folder: import is refused with exit code 5.
+    const lock = acquireDataLock(dataDir, 'a running Edgewise');
+    try {
+      const locked = await edgewise(dataDir, ['import', file]);
+      expect(locked.code).toBe(5);
+      expect(locked.stderr).toMatch(/Import… in the running app's sidebar/);
+      expect((await edgewise(dataDir, ['export'])).code).toBe(0);
+    } finally {
+      lock.release();
+    }
 
     const db = openDatabase(join(dataDir, 'edgewise.db'));
     expect(new ConversationStore(db).list()).toHaveLength(2);

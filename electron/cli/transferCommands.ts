@@ -1,5 +1,5 @@
 // `edgewise export` and `edgewise import`: the user's conversations to and from a file, on the data
-// folder directly (no engine, no model), safe beside a running app: SQLite's WAL and one transaction.
+// folder directly (no engine, no model). Export reads beside a running app; import takes the folder's lock.
 import { createRequire } from 'node:module';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -10,6 +10,7 @@ import { Exporter } from '../services/conversations/exporter.ts';
 import { openDatabase } from '../services/store/database.ts';
 import { TransferStore } from '../services/store/transferStore.ts';
 import { appRoot, defaultDataDir } from '../services/paths.ts';
+import { acquireDataLock, DataLockedError, type DataLock } from '../services/dataLock.ts';
 import { CliError, exitCodes, parseCommandLine } from './args.ts';
 
 export const exportUsage = `Usage: edgewise export [--conversation ID] [--format json|md] [--out FILE]
@@ -81,6 +82,15 @@ export async function importCommand(argv: string[]): Promise<number> {
       exitCodes.badInput,
       `Nothing was imported. The file is ${(size / 1024 / 1024).toFixed(0)} MiB; Edgewise imports files up to ${MAX_IMPORT_BYTES / 1024 / 1024} MiB. Export fewer conversations per file.`,
     );
+  // Importing writes: it needs the data folder to itself, as every writing command does.
+  let lock: DataLock;
+  try {
+    lock = acquireDataLock(defaultDataDir(), 'edgewise import');
+  } catch (error) {
+    if (error instanceof DataLockedError)
+      throw new CliError(exitCodes.dataLocked, `${error.message} (Or use Import… in the running app's sidebar.)`);
+    throw error;
+  }
   const { exporter: ex, close } = exporter();
   try {
     const result = ex.import(readFileSync(path, 'utf8'), size);
@@ -94,5 +104,6 @@ export async function importCommand(argv: string[]): Promise<number> {
     return asCliError(error);
   } finally {
     close();
+    lock.release();
   }
 }

@@ -20,7 +20,17 @@ export interface SalvageReport {
 }
 
 /** Parents before children, so foreign keys hold while copying. */
-const ORDER = ['conversations', 'messages', 'models', 'settings', 'comparisons', 'downloads', 'model_names'];
+const ORDER = [
+  'conversations',
+  'messages',
+  'models',
+  'settings',
+  'comparisons',
+  'downloads',
+  'model_names',
+  'presets',
+  'model_presets',
+];
 const PAGE_SIZES = [4096, 1024, 2048, 8192, 16384, 32768, 65536, 512];
 
 function repairedCopy(path: string): { dir: string; file: string } {
