@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openDatabase } from '../services/store/database.ts';
-import { ConversationStore } from '../services/store/conversationStore.ts';
-import { acquireDataLock } from '../services/dataLock.ts';
-import { repoRoot, tempDir } from '../../tests/fixtures.ts';
+import { openDatabase } from '../electron/services/store/database.ts';
+import { ConversationStore } from '../electron/services/store/conversationStore.ts';
+import { acquireDataLock } from '../electron/services/dataLock.ts';
+import { repoRoot, tempDir } from './fixtures.ts';
 
 function edgewise(dataDir: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

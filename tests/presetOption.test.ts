@@ -2,10 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { openDatabase } from '../services/store/database.ts';
-import { PresetStore } from '../services/store/presetStore.ts';
-import { defaultSettings } from '../../shared/schemas.ts';
-import { demoModel, repoRoot, tempDir } from '../../tests/fixtures.ts';
+import { openDatabase } from '../electron/services/store/database.ts';
+import { PresetStore } from '../electron/services/store/presetStore.ts';
+import { defaultSettings } from '../shared/schemas.ts';
+import { demoModel, repoRoot, tempDir } from './fixtures.ts';
 
 function edgewise(dataDir: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
