@@ -6,9 +6,11 @@ import { newDataDir, startShell, type Shell } from './headlessShell.ts';
 test.describe.configure({ mode: 'serial' });
 
 let shell: Shell;
-const dataDir = newDataDir();
+let dataDir: string;
 
 test.beforeAll(async () => {
+  // made here, not at load: Playwright also loads this file in its runner, which runs no test
+  dataDir = newDataDir();
   shell = await startShell(dataDir);
 });
 test.afterAll(async () => {
