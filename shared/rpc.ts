@@ -1,6 +1,7 @@
 // Transport-agnostic RPC: the same contract runs over Electron IPC, a WebSocket and a worker's
 // process channel. Calls are parsed with the contract's schema on the side that serves them.
 import type { z } from 'zod';
+import { errorMessage } from './errors.ts';
 
 export interface CallSpec {
   args: z.ZodType;
@@ -108,7 +109,7 @@ export function createClient<C extends Contract>(transport: Transport): Client<C
 
 export function toWireError(error: unknown): WireError {
   if (error instanceof RpcError) return { code: error.code, message: error.message };
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return { code: 'internal', message };
 }
 

@@ -74,7 +74,11 @@ export const messageStats = z.object({
   /** Why energy could not be measured on this machine. */
   powerUnavailable: z.string().nullable().optional(),
   peakRssBytes: z.number().nullable().optional(),
+  /** The most GPU memory in use on the device while answering; null on the CPU backend. */
+  peakVramBytes: z.number().nullable().optional(),
   meanCpuPercent: z.number().nullable().optional(),
+  /** The context the answer ran in (asked for, capped at the model's training context). */
+  contextSize: z.number().optional(),
 });
 export type MessageStats = z.infer<typeof messageStats>;
 
@@ -142,6 +146,9 @@ export const telemetrySample = z.object({
   cpuPercent: z.number().nullable(),
   contextTokens: z.number().nullable(),
   contextSize: z.number().nullable(),
+  /** GPU memory in use on the whole device, as llama.cpp's backend reports it; null on the CPU backend. */
+  vramUsedBytes: z.number().nullable(),
+  vramTotalBytes: z.number().nullable(),
   batteryPercent: z.number().nullable(),
   charging: z.boolean().nullable(),
   powerW: z.number().nullable(),

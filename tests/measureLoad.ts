@@ -3,6 +3,7 @@
 // case keeps the figures free of earlier allocations.
 import { readFileSync } from 'node:fs';
 import { getLlama, LlamaLogLevel } from 'node-llama-cpp';
+import { errorMessage } from '../shared/errors.ts';
 
 const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))![1]) * 1024;
 const [path, ctxArg, kvArg] = process.argv.slice(2);
@@ -33,6 +34,6 @@ try {
   if (process.env.MEASURE_DEBUG)
     console.error({ load: loaded - before, fill: after - loaded, batch: context.batchSize });
 } catch (error) {
-  refused = (error as Error).message;
+  refused = errorMessage(error);
 }
 process.stdout.write(JSON.stringify({ deltaBytes: after - before, refused }) + '\n');

@@ -1,6 +1,7 @@
 // Parsing and checking CLI options; a wrong value is "bad input" (exit code 2) with a plain message.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { gpuChoice, type GpuChoice } from '../../shared/schemas.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 export const exitCodes = { ok: 0, badInput: 2, loadFailed: 3, engineCrashed: 4, dataLocked: 5 } as const;
 
@@ -43,6 +44,6 @@ export function parseCommandLine<T extends ParseArgsConfig>(config: T, usage: st
   try {
     return parseArgs(config);
   } catch (error) {
-    throw new CliError(exitCodes.badInput, `${(error as Error).message}\n${usage}`);
+    throw new CliError(exitCodes.badInput, `${errorMessage(error)}\n${usage}`);
   }
 }

@@ -14,6 +14,7 @@ import { appRoot, bundledModelsDir } from '../services/paths.ts';
 import { quantTypeNames, type QuantTypeName } from '../../shared/quant.ts';
 import { CliError, exitCodes, numberOption, parseCommandLine } from './args.ts';
 import { searchBenchCommand, searchBenchUsage } from './searchBenchCommand.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 export const benchUsage = `Usage: edgewise bench [--model PATH] [--tokens N] [--fire-tokens N] [--no-screen] [--quick] [--json]
        edgewise bench make-model --params 300M [--type Q4_0] [--tokenizer PATH] [--out PATH] [--json]
@@ -42,7 +43,7 @@ async function makeModelCommand(argv: string[]): Promise<number> {
   try {
     parameters = parseParameterCount(String(values.params ?? ''));
   } catch (error) {
-    throw new CliError(exitCodes.badInput, (error as Error).message);
+    throw new CliError(exitCodes.badInput, errorMessage(error));
   }
   if (parameters < 1e6 || parameters > 100e9)
     throw new CliError(exitCodes.badInput, '--params must be from 1M to 100B');
@@ -198,7 +199,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
         })),
       };
     } catch (error) {
-      notMeasured.push(`the UI under fire and scrolling: ${(error as Error).message}`);
+      notMeasured.push(`the UI under fire and scrolling: ${errorMessage(error)}`);
       if (c) screen = { ...c, fireThreads: 0, demoSweep: [] };
     }
   }

@@ -1,9 +1,8 @@
 // `edgewise chat`: one answer streamed to stdout, or one JSON object with --json.
 import { existsSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
 import { RpcError } from '../../shared/rpc.ts';
-import { defaultSettings } from '../../shared/schemas.ts';
+import { defaultSettings, type ConversationSettings } from '../../shared/schemas.ts';
 import { presetNamed } from './presetOption.ts';
 import { EngineHost } from '../services/engine/engineHost.ts';
 import { forkWorker } from '../services/engine/workerProcess.ts';
@@ -15,6 +14,8 @@ import { TelemetryService } from '../services/telemetry/telemetryService.ts';
 import { powerSources } from '../services/telemetry/powerSources.ts';
 import { physicalCores } from '../services/engine/cpuInfo.ts';
 import { openFitService } from './fitCommand.ts';
+import { answerOnDevice } from '../services/chat/onDeviceAnswer.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 export const chatUsage = `Usage: edgewise chat [--model PATH] [--system TEXT] [--temperature N] [--max-tokens N] [--seed N]
                      [--context-size N] [--threads N] [--gpu auto|cpu|metal|cuda|vulkan] [--preset NAME] [--raw] [--json] PROMPT`;
@@ -44,16 +45,19 @@ export async function chatCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const prompt = positionals.join(' ');
   if (!prompt.trim()) throw new CliError(exitCodes.badInput, `Give a prompt to answer.\n${chatUsage}`);
-  // A preset gives the starting values; flags given as well win over it.
+  // A preset gives the starting values (a new conversation's settings without one); flags given as well win.
   const chosen = values.preset ? presetNamed(values.preset) : null;
   const base = chosen?.settings ?? defaultSettings;
-  const sampling = {
-    ...base.sampling,
-    temperature: numberOption(values.temperature, 'temperature', 0, 2) ?? base.sampling.temperature,
-    maxTokens: numberOption(values['max-tokens'], 'max-tokens', 1, 32768, true) ?? base.sampling.maxTokens,
-    seed: numberOption(values.seed, 'seed', 0, 2 ** 32 - 1, true) ?? base.sampling.seed,
+  const settings: ConversationSettings = {
+    systemPrompt: values.system ?? base.systemPrompt,
+    sampling: {
+      ...base.sampling,
+      temperature: numberOption(values.temperature, 'temperature', 0, 2) ?? base.sampling.temperature,
+      maxTokens: numberOption(values['max-tokens'], 'max-tokens', 1, 32768, true) ?? base.sampling.maxTokens,
+      seed: numberOption(values.seed, 'seed', 0, 2 ** 32 - 1, true) ?? base.sampling.seed,
+    },
+    contextSize: numberOption(values['context-size'], 'context-size', 128, 131072, true) ?? base.contextSize,
   };
-  const contextSize = numberOption(values['context-size'], 'context-size', 128, 131072, true) ?? base.contextSize;
   const threads = numberOption(values.threads, 'threads', 1, 1024, true) ?? null;
   const gpu = gpuOption(values.gpu) ?? 'auto';
 
@@ -68,7 +72,7 @@ export async function chatCommand(argv: string[]): Promise<number> {
     model = await inspectModel(modelPath, values.model ? 'added' : 'bundled');
     assertFitsInMemory(model);
   } catch (error) {
-    throw new CliError(exitCodes.loadFailed, `Cannot use this model: ${(error as Error).message}`);
+    throw new CliError(exitCodes.loadFailed, `Cannot use this model: ${errorMessage(error)}`);
   }
 
   const engine = new EngineHost({ spawn: forkWorker, onStatus: () => {}, gpu, threads });
@@ -79,57 +83,48 @@ export async function chatCommand(argv: string[]): Promise<number> {
     // Warn before loading a model predicted under the reading speed (from this machine's cached speed facts).
     const { fit, close } = openFitService(engine, threads ?? physicalCores());
     const loadWarning = await fit
-      .loadCheck(model, contextSize)
+      .loadCheck(model, settings.contextSize)
       .catch(() => null)
       .finally(close);
     if (loadWarning) process.stderr.write(`Warning: ${loadWarning}\n`);
-    const status = await engine.load({ id: model.id, name: model.name, path: model.path }).catch((error: Error) => {
-      throw new CliError(exitCodes.loadFailed, error.message);
+    const status = await engine.load({ id: model.id, name: model.name, path: model.path }).catch((error: unknown) => {
+      throw new CliError(exitCodes.loadFailed, errorMessage(error));
     });
     const telemetry = new TelemetryService({ sources: powerSources(), usage: () => engine.usage(), emit: () => {} });
-    const run = await telemetry.start('cli');
-    let tokens = 0;
-    let result;
-    let energy;
-    try {
-      result = await engine.generate(
-        {
-          requestId: randomUUID(),
-          mode: values.raw ? 'raw' : 'chat',
-          systemPrompt: values.system ?? base.systemPrompt,
-          history: [{ role: 'user', text: prompt }],
-          sampling,
-          contextSize,
+    const { text, stats, engineOutputTokens } = await answerOnDevice(
+      { engine, telemetry },
+      {
+        id: 'cli',
+        model,
+        settings,
+        history: [{ role: 'user', text: prompt }],
+        mode: values.raw ? 'raw' : 'chat',
+        onDelta: (delta) => {
+          if (!values.json) process.stdout.write(delta);
         },
-        (text, count) => {
-          tokens = count;
-          run.setTokens(count);
-          if (!values.json) process.stdout.write(text);
-        },
-        controller.signal,
-      );
-    } finally {
-      energy = run.finish(tokens);
-    }
+        signal: controller.signal,
+      },
+    );
     if (values.json) {
       process.stdout.write(
         JSON.stringify({
-          text: result.text,
-          model: basename(model.path),
-          backend: status.backend,
-          ttftMs: result.ttftMs,
-          promptTokens: result.promptTokens,
-          outputTokens: result.outputTokens,
-          prefillTokensPerSec: result.prefillTokensPerSec,
-          decodeTokensPerSec: result.decodeTokensPerSec,
-          stopReason: result.stopReason,
-          quantization: model.quantization,
+          text,
+          model: stats.modelFile,
+          backend: stats.backend,
+          ttftMs: stats.ttftMs,
+          promptTokens: stats.promptTokens,
+          outputTokens: stats.outputTokens,
+          prefillTokensPerSec: stats.prefillTokensPerSec,
+          decodeTokensPerSec: stats.decodeTokensPerSec,
+          stopReason: stats.stopReason,
+          quantization: stats.quantization,
           threads: status.threads,
-          energyJoules: energy.energyJoules,
-          energyPerTokenMj: energy.energyPerTokenMj,
-          powerSource: energy.powerSource,
-          powerUnavailable: energy.powerUnavailable,
-          engineOutputTokens: result.engineOutputTokens,
+          contextSize: stats.contextSize,
+          energyJoules: stats.energyJoules,
+          energyPerTokenMj: stats.energyPerTokenMj,
+          powerSource: stats.powerSource,
+          powerUnavailable: stats.powerUnavailable,
+          engineOutputTokens,
           loadWarning,
           preset: chosen?.name ?? null,
         }) + '\n',

@@ -15,6 +15,8 @@ import { forkWorker } from '../services/engine/workerProcess.ts';
 import { loadCatalog } from '../services/library/catalogFile.ts';
 import { readLocalFacts } from '../services/fit/localFacts.ts';
 import { CliError, exitCodes, gpuOption, numberOption, parseCommandLine } from './args.ts';
+import { errorMessage } from '../../shared/errors.ts';
+import { gb } from '../../shared/format.ts';
 
 export const fitUsage = `Usage: edgewise fit [--quant ${quantLevels.map((q) => q.name).join('|')}] [--ctx N] [--kv-type f16|q8_0]
                     [--model PATH]... [--gpu auto|cpu|metal|cuda|vulkan] [--threads N] [--prompt-tokens N]
@@ -22,7 +24,6 @@ export const fitUsage = `Usage: edgewise fit [--quant ${quantLevels.map((q) => q
        (--measure times the engine on this machine, a few seconds to a minute, and caches it per machine;
         until then this machine's speed is predicted from a memory-bandwidth probe)`;
 
-const gb = (n: number) => (n / 1024 ** 3).toFixed(1);
 const mark = { fits: 'fits ', tight: 'tight', no: '  -  ' } as const;
 
 /** The fit service over the user's data folder (its settings hold the cached speed facts of this machine). */
@@ -78,7 +79,7 @@ export async function fitCommand(argv: string[]): Promise<number> {
       const local = await readLocalFacts(resolve(path));
       models.push({ id: resolve(path), name: path, ...local });
     } catch (error) {
-      throw new CliError(exitCodes.badInput, `Cannot read ${path}: ${(error as Error).message}`);
+      throw new CliError(exitCodes.badInput, `Cannot read ${path}: ${errorMessage(error)}`);
     }
   }
   const engine = new EngineHost({ spawn: forkWorker, onStatus: () => {}, gpu: gpuOption(values.gpu) ?? 'auto' });
@@ -117,7 +118,7 @@ function table(m: Matrix): string {
     `Fit at ${m.controls.quant}, ${m.controls.ctx}-token context, ${m.controls.kvType} KV cache ("fits" leaves a fifth of the budget free; "-" does not fit)`,
     '',
     line(['', ...m.devices.map((d) => d.name)]),
-    line(['', ...m.devices.map((d) => `${gb(d.budgetBytes)} of ${gb(d.memoryBytes)} GB usable`)]),
+    line(['', ...m.devices.map((d) => `${gb(d.budgetBytes)} of ${gb(d.memoryBytes)} usable`)]),
   ];
   for (const row of m.rows) {
     lines.push(

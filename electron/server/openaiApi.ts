@@ -4,9 +4,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { RpcError } from '../../shared/rpc.ts';
-import { defaultSampling } from '../../shared/schemas.ts';
+import { defaultSettings, type ConversationSettings } from '../../shared/schemas.ts';
 import type { App } from '../services/app.ts';
+import { answerOnDevice } from '../services/chat/onDeviceAnswer.ts';
 import { tokenMatches } from './httpGuards.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 const MAX_BODY_BYTES = 1 << 20;
 
@@ -111,7 +113,7 @@ export async function handleOpenAi(req: IncomingMessage, res: ServerResponse, ap
         error.code === 'bad_input' ? 400 : error.code === 'not_found' ? 404 : error.code === 'busy' ? 429 : 500;
       return sendError(res, new ApiError(status, error.code, error.message));
     }
-    sendError(res, new ApiError(500, 'internal', (error as Error).message));
+    sendError(res, new ApiError(500, 'internal', errorMessage(error)));
   }
 }
 
@@ -154,48 +156,52 @@ async function chatCompletions(req: IncomingMessage, res: ServerResponse, app: A
   });
   const id = `chatcmpl-${randomUUID()}`;
   const created = Math.floor(Date.now() / 1000);
-  const chunk = (delta: object, finish: string | null, usage?: object) =>
+  const chunk = (delta: object, finish: string | null, usage?: object, stats?: object) =>
     `data: ${JSON.stringify({
       id,
       object: 'chat.completion.chunk',
       created,
       model: model.id,
       choices: usage ? [] : [{ index: 0, delta, finish_reason: finish }],
-      ...(usage ? { usage } : {}),
+      ...(usage ? { usage, edgewise_stats: stats } : {}),
     })}\n\n`;
   if (body.stream) {
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
     res.write(chunk({ role: 'assistant', content: '' }, null));
   }
-  const result = await app.engine.generate(
-    {
-      requestId: randomUUID(),
-      mode: 'chat',
-      systemPrompt,
-      history,
-      contextSize: 2048,
-      sampling: {
-        ...defaultSampling,
-        temperature: body.temperature ?? defaultSampling.temperature,
-        topP: body.top_p ?? defaultSampling.topP,
-        maxTokens: body.max_completion_tokens ?? body.max_tokens ?? defaultSampling.maxTokens,
-        seed: body.seed ?? null,
-      },
+  // A new conversation's settings, changed only where the request says so.
+  const defaults = defaultSettings.sampling;
+  const settings: ConversationSettings = {
+    ...defaultSettings,
+    systemPrompt,
+    sampling: {
+      ...defaults,
+      temperature: body.temperature ?? defaults.temperature,
+      topP: body.top_p ?? defaults.topP,
+      maxTokens: body.max_completion_tokens ?? body.max_tokens ?? defaults.maxTokens,
+      seed: body.seed ?? defaults.seed,
     },
-    (delta) => {
+  };
+  const { text: answer, stats } = await answerOnDevice(app, {
+    id,
+    model,
+    settings,
+    history,
+    onDelta: (delta) => {
       if (body.stream) res.write(chunk({ content: delta }, null));
     },
-    controller.signal,
-  );
-  const finish = result.stopReason === 'maxTokens' ? 'length' : 'stop';
+    signal: controller.signal,
+  });
+  const finish = stats.stopReason === 'maxTokens' ? 'length' : 'stop';
+  // OpenAI's usage, and beside it (as llama-server adds its "timings") the figures the UI shows.
   const usage = {
-    prompt_tokens: result.promptTokens,
-    completion_tokens: result.outputTokens,
-    total_tokens: result.promptTokens + result.outputTokens,
+    prompt_tokens: stats.promptTokens,
+    completion_tokens: stats.outputTokens,
+    total_tokens: stats.promptTokens + stats.outputTokens,
   };
   if (body.stream) {
     res.write(chunk({}, finish));
-    if (body.stream_options?.include_usage) res.write(chunk({}, null, usage));
+    if (body.stream_options?.include_usage) res.write(chunk({}, null, usage, stats));
     res.end('data: [DONE]\n\n');
     return;
   }
@@ -204,7 +210,8 @@ async function chatCompletions(req: IncomingMessage, res: ServerResponse, app: A
     object: 'chat.completion',
     created,
     model: model.id,
-    choices: [{ index: 0, message: { role: 'assistant', content: result.text }, finish_reason: finish }],
+    choices: [{ index: 0, message: { role: 'assistant', content: answer }, finish_reason: finish }],
     usage,
+    edgewise_stats: stats,
   });
 }

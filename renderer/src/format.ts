@@ -1,5 +1,6 @@
-/** Bytes as GB (GiB, the unit memory is sold in), two decimals below 1 GB. */
-export const gb = (n: number) => `${(n / 1024 ** 3).toFixed(n < 1024 ** 3 ? 2 : 1)} GB`;
+import { gb } from '../../shared/format.ts';
+
+export { gb };
 
 /** A number with a fixed count of decimals, in the user's locale. */
 export const fmt = (n: number, digits = 0) =>

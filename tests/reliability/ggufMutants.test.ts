@@ -9,6 +9,7 @@ import { EngineHost } from '../../electron/services/engine/engineHost.ts';
 import { forkWorker } from '../../electron/services/engine/workerProcess.ts';
 import { RpcError } from '../../shared/rpc.ts';
 import { demoModel, f16Model, stories260k, tempDir } from '../fixtures.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 interface Mutant {
   name: string;
@@ -100,10 +101,7 @@ describe('malformed models', () => {
         total++;
         const path = join(dir, `${basename(file, '.gguf')}-${i}.gguf`);
         writeFileSync(path, m.bytes);
-        const verdict = await checkGguf(path).then(
-          () => null,
-          (error: Error) => error.message,
-        );
+        const verdict = await checkGguf(path).then(() => null, errorMessage);
         if (verdict !== null) {
           expect(verdict.length, m.name).toBeGreaterThan(10);
           outcomes.refusedBeforeLoad++;
@@ -115,7 +113,7 @@ describe('malformed models', () => {
           outcomes.loadedHarmlessly++;
         } catch (error) {
           expect(error).toBeInstanceOf(RpcError);
-          if (/crashed/.test((error as Error).message)) outcomes.workerCrashed++;
+          if (/crashed/.test(errorMessage(error))) outcomes.workerCrashed++;
           else outcomes.refusedByLlamaCpp++;
         }
       }

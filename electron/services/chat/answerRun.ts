@@ -1,22 +1,31 @@
 // One answer from start to end: route it (asking consent when the partner is proposed), stream it from
 // the device or a remote tier as batched deltas, save the growing text at least twice a second, and keep
 // whatever was shown when it stops, fails or the engine dies, with its figures and its routing trace.
-import { basename } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { RpcError } from '../../../shared/rpc.ts';
-import type { Conversation, Message, MessageStats, StopReason } from '../../../shared/schemas.ts';
+import type { Conversation, Message, MessageStats, ModelInfo, StopReason } from '../../../shared/schemas.ts';
 import type { Decision, Tier } from '../../../shared/router/router.ts';
 import type { RouteTrace } from '../../../shared/router/schemas.ts';
-import { streamRemote } from '../router/remoteClient.ts';
-import type { RunSummary, TelemetryRun } from '../telemetry/telemetryService.ts';
-import type { ChatServiceOptions } from './chatService.ts';
+import { roughTokenCount, streamRemote } from '../router/remoteClient.ts';
+import type { ConversationStore } from '../store/conversationStore.ts';
+import type { AppEmit } from '../events.ts';
+import type { RoutingService } from '../router/routingService.ts';
+import type { ConsentGate } from '../router/consentGate.ts';
+import { answerOnDevice, type OnDeviceDeps, type Turn } from './onDeviceAnswer.ts';
+import { errorMessage } from '../../../shared/errors.ts';
 
 const DELTA_BATCH_MS = 16;
 const SAVE_EVERY_MS = 500;
 
-export interface Turn {
-  role: 'user' | 'assistant';
-  text: string;
+export type { Turn };
+
+/** The collaborators one answer needs, and no more. */
+export interface AnswerRunDeps extends OnDeviceDeps {
+  store: Pick<ConversationStore, 'saveTrace' | 'saveText' | 'finish'>;
+  emit: AppEmit;
+  /** Loads the conversation's model when the engine holds another one. */
+  ensureModel: (modelId: string | null) => Promise<ModelInfo>;
+  routing: Pick<RoutingService, 'decide' | 'get' | 'endpoint'>;
+  consent: Pick<ConsentGate, 'isRemembered' | 'wait'>;
 }
 
 export interface AnswerRequest {
@@ -29,7 +38,7 @@ export interface AnswerRequest {
 }
 
 export class AnswerRun {
-  private readonly deps: ChatServiceOptions;
+  private readonly deps: AnswerRunDeps;
   private readonly req: AnswerRequest;
   private readonly started = performance.now();
   private text = '';
@@ -40,9 +49,8 @@ export class AnswerRun {
   private batchTimer: NodeJS.Timeout | null = null;
   private lastSave = Date.now();
   private trace: RouteTrace | null = null;
-  private telemetryRun: TelemetryRun | null = null;
 
-  constructor(deps: ChatServiceOptions, req: AnswerRequest) {
+  constructor(deps: AnswerRunDeps, req: AnswerRequest) {
     this.deps = deps;
     this.req = req;
   }
@@ -55,7 +63,7 @@ export class AnswerRun {
       else await this.remotely(tier);
     } catch (error) {
       const code = error instanceof RpcError ? error.code : 'internal';
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       if (code === 'aborted') this.finish('aborted', null, null, 'aborted');
       else this.finish('error', null, message, code === 'engine_crashed' ? 'crashed' : 'error');
     }
@@ -94,7 +102,6 @@ export class AnswerRun {
     this.text += delta;
     this.pending += delta;
     this.outputTokens = tokens;
-    this.telemetryRun?.setTokens(tokens);
     this.batchTimer ??= setTimeout(() => this.flush(), DELTA_BATCH_MS);
     if (Date.now() - this.lastSave >= SAVE_EVERY_MS) {
       this.deps.store.saveText(this.req.messageId, this.text);
@@ -150,8 +157,8 @@ export class AnswerRun {
 
     const partner = routing.get().partner!;
     const host = new URL(partner.baseUrl).host;
-    const sends = [conversation.settings.systemPrompt, ...history.map((t) => t.text)].filter(Boolean).join('\n\n');
-    const estimatedCostUsd = costOf(partner, Math.ceil(sends.length / 4), conversation.settings.sampling.maxTokens);
+    const sends = sentText(conversation.settings.systemPrompt, history);
+    const estimatedCostUsd = costOf(partner, roughTokenCount(sends), conversation.settings.sampling.maxTokens);
     trace.estimatedCostUsd = estimatedCostUsd;
     this.event('consent-asked', `${partner.name} (${host}), ${partner.model}, up to $${estimatedCostUsd.toFixed(4)}`);
     emit('route.consent', {
@@ -174,7 +181,7 @@ export class AnswerRun {
   }
 
   private async onDevice(decision: Decision) {
-    const { engine, routing, telemetry } = this.deps;
+    const { engine, routing } = this.deps;
     const { conversation, history, messageId, signal } = this.req;
     const trace = this.trace!;
     const model = await this.deps.ensureModel(conversation.modelId);
@@ -187,64 +194,33 @@ export class AnswerRun {
       : reachable.includes('partner') && decision.signals.privacy.detected.length === 0
         ? 'partner'
         : null;
-    const run = (this.telemetryRun = await telemetry.start(messageId));
-    let result;
-    let power: RunSummary;
-    try {
-      result = await engine.generate(
-        {
-          requestId: randomUUID(),
-          mode: 'chat',
-          systemPrompt: conversation.settings.systemPrompt,
-          history,
-          sampling: conversation.settings.sampling,
-          contextSize: conversation.settings.contextSize,
-          scoreConfidence: higher !== null,
-        },
-        this.onDelta,
-        signal,
-      );
-    } finally {
-      power = run.finish(this.outputTokens);
-      this.telemetryRun = null;
-    }
-    this.text = result.text;
-    trace.energyJoules = power.energyJoules;
+    const { text, stats } = await answerOnDevice(this.deps, {
+      id: messageId,
+      model,
+      settings: conversation.settings,
+      history,
+      scoreConfidence: higher !== null,
+      onDelta: this.onDelta,
+      signal,
+    });
+    this.text = text;
+    trace.energyJoules = stats.energyJoules ?? null;
     trace.estimatedCostUsd = 0;
-    trace.confidence = result.meanConfidence;
+    trace.confidence = stats.meanConfidence ?? null;
     const threshold = routing.get().confidenceThreshold;
-    if (higher && result.meanConfidence !== null && result.meanConfidence < threshold) {
+    const confidence = stats.meanConfidence ?? null;
+    if (higher && confidence !== null && confidence < threshold) {
       trace.offerEscalation = higher;
       this.event(
         'low-confidence',
-        `mean token confidence ${result.meanConfidence.toFixed(2)} < ${threshold}: offering the ${higher === 'private' ? 'private server' : 'partner cloud'}`,
+        `mean token confidence ${confidence.toFixed(2)} < ${threshold}: offering the ${higher === 'private' ? 'private server' : 'partner cloud'}`,
       );
     }
     this.finish(
-      result.stopReason === 'aborted' ? 'aborted' : 'done',
-      {
-        modelFile: basename(model.path),
-        quantization: model.quantization,
-        backend: engine.status.backend ?? 'cpu',
-        ttftMs: result.ttftMs,
-        promptTokens: result.promptTokens,
-        prefillTokensPerSec: result.prefillTokensPerSec,
-        outputTokens: result.outputTokens,
-        decodeTokensPerSec: result.decodeTokensPerSec,
-        stopReason: result.stopReason,
-        contextShifted: result.contextShifted,
-        meanConfidence: result.meanConfidence,
-        ttftFromSendMs: this.firstShownAt ? this.firstShownAt - this.started : null,
-        energyJoules: power.energyJoules,
-        energyPerTokenMj: power.energyPerTokenMj,
-        powerSource: power.powerSource,
-        powerMethod: power.powerMethod,
-        powerUnavailable: power.powerUnavailable,
-        peakRssBytes: power.peakRssBytes,
-        meanCpuPercent: power.meanCpuPercent,
-      },
+      stats.stopReason === 'aborted' ? 'aborted' : 'done',
+      { ...stats, ttftFromSendMs: this.firstShownAt ? this.firstShownAt - this.started : null },
       null,
-      result.stopReason,
+      stats.stopReason,
     );
   }
 
@@ -271,10 +247,9 @@ export class AnswerRun {
     this.text = result.text;
     const tokens = result.outputTokens ?? deltas;
     const decodeSeconds = this.firstAt ? (performance.now() - this.firstAt) / 1000 : 0;
-    trace.estimatedCostUsd =
-      tier === 'partner'
-        ? costOf(routing.get().partner!, result.promptTokens ?? Math.ceil(this.text.length / 4), tokens)
-        : null;
+    // A partner that reports no usage is billed for what it was sent, so the estimate counts that.
+    const inputTokens = result.promptTokens ?? roughTokenCount(sentText(conversation.settings.systemPrompt, history));
+    trace.estimatedCostUsd = tier === 'partner' ? costOf(routing.get().partner!, inputTokens, tokens) : null;
     this.finish(
       result.stopReason === 'aborted' ? 'aborted' : 'done',
       {
@@ -293,6 +268,11 @@ export class AnswerRun {
       result.stopReason,
     );
   }
+}
+
+/** The text a remote tier is sent: the system prompt and every turn, as the consent prompt shows it. */
+function sentText(systemPrompt: string, history: Turn[]): string {
+  return [systemPrompt, ...history.map((t) => t.text)].filter(Boolean).join('\n\n');
 }
 
 function traceOf(d: Decision): RouteTrace {

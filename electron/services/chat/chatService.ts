@@ -1,24 +1,13 @@
 // One answer at a time per conversation: store the user's turn, then hand the answer to an AnswerRun,
 // which routes it, streams it and saves it. Regenerate, edit and escalate replace the last answer.
 import { RpcError } from '../../../shared/rpc.ts';
-import type { Message, ModelInfo } from '../../../shared/schemas.ts';
-import type { EngineHost } from '../engine/engineHost.ts';
+import type { Message } from '../../../shared/schemas.ts';
 import type { ConversationStore } from '../store/conversationStore.ts';
-import type { AppEmit } from '../events.ts';
-import type { RoutingService } from '../router/routingService.ts';
-import type { ConsentGate } from '../router/consentGate.ts';
-import type { TelemetryService } from '../telemetry/telemetryService.ts';
-import { AnswerRun, type Turn } from './answerRun.ts';
+import { AnswerRun, type AnswerRunDeps, type Turn } from './answerRun.ts';
 
-export interface ChatServiceOptions {
+/** What each answer needs, plus the whole conversation store for the turns around it. */
+export interface ChatServiceOptions extends AnswerRunDeps {
   store: ConversationStore;
-  engine: EngineHost;
-  emit: AppEmit;
-  /** Loads the conversation's model when the engine holds another one. */
-  ensureModel: (modelId: string | null) => Promise<ModelInfo>;
-  routing: RoutingService;
-  consent: ConsentGate;
-  telemetry: TelemetryService;
 }
 
 export class ChatService {
@@ -27,10 +16,6 @@ export class ChatService {
 
   constructor(options: ChatServiceOptions) {
     this.options = options;
-  }
-
-  isBusy(conversationId: string): boolean {
-    return this.active.has(conversationId);
   }
 
   private assertIdle(conversationId: string) {

@@ -2,9 +2,10 @@
 // and recovery when the worker dies: report at once, start a new worker, reload the last good model.
 import { createClient, RpcError, type Client } from '../../../shared/rpc.ts';
 import type { EngineStatus, GpuChoice } from '../../../shared/schemas.ts';
-import type { WorkerContract, GenerateResult, MachineMemory } from './workerContract.ts';
+import type { WorkerContract, GenerateResult, MachineMemory, WorkerUsage } from './workerContract.ts';
 import type { SpawnWorker, WorkerProcess } from './workerProcess.ts';
 import type { z } from 'zod';
+import { errorMessage } from '../../../shared/errors.ts';
 
 type GenerateArgs = z.input<WorkerContract['calls']['generate']['args']>;
 export interface EngineHostOptions {
@@ -34,7 +35,6 @@ export class EngineHost {
   private crashes: number[] = [];
   private disposed = false;
   private tokenListeners = new Map<string, (text: string, tokens: number) => void>();
-  private lastBackend: GenerateBackend | null = null;
   status: EngineStatus = {
     state: 'starting',
     modelId: null,
@@ -52,9 +52,6 @@ export class EngineHost {
     this.options = options;
   }
 
-  get backend(): GenerateBackend | null {
-    return this.lastBackend;
-  }
   get loadedModel(): LoadableModel | null {
     return this.model;
   }
@@ -125,8 +122,15 @@ export class EngineHost {
     );
   }
 
-  async load(model: LoadableModel, gpu?: GpuChoice): Promise<EngineStatus> {
-    const run = async () => {
+  /** Loads and generations share one worker: each waits for the one before it, failed or not. */
+  private withLock<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  load(model: LoadableModel, gpu?: GpuChoice): Promise<EngineStatus> {
+    return this.withLock(async () => {
       await this.start();
       this.loading = model;
       this.setStatus({ state: 'loading', modelId: model.id, modelName: model.name, progress: 0, error: null });
@@ -137,7 +141,6 @@ export class EngineHost {
           threads: this.options.threads ?? null,
         });
         this.model = model;
-        this.lastBackend = { backend: result.backend, trainContextSize: result.trainContextSize };
         this.setStatus({
           state: 'ready',
           backend: result.backend,
@@ -148,7 +151,7 @@ export class EngineHost {
         });
         return this.status;
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         const crashed = error instanceof RpcError && error.code === 'engine_crashed';
         this.model = null;
         if (error instanceof RpcError && error.code === 'engine_missing') {
@@ -168,10 +171,7 @@ export class EngineHost {
       } finally {
         this.loading = null;
       }
-    };
-    const next = this.queue.then(run, run);
-    this.queue = next.catch(() => undefined);
-    return next;
+    });
   }
 
   /** Runs one generation; calls come back in the order they were asked. */
@@ -180,7 +180,7 @@ export class EngineHost {
     onToken: (text: string, tokens: number) => void,
     signal?: AbortSignal,
   ): Promise<GenerateResult> {
-    const run = async () => {
+    return this.withLock(async () => {
       if (signal?.aborted) throw new RpcError('aborted', 'Stopped before it started');
       if (!this.client || !this.model)
         throw new RpcError('model_load_failed', 'No model is loaded: choose a model first.');
@@ -193,10 +193,7 @@ export class EngineHost {
         signal?.removeEventListener('abort', onAbort);
         this.tokenListeners.delete(args.requestId);
       }
-    };
-    const next = this.queue.then(run, run);
-    this.queue = next.catch(() => undefined);
-    return next;
+    });
   }
 
   /** This machine's memory as the engine's backend sees it; does not wait for a generation to end. */
@@ -218,15 +215,8 @@ export class EngineHost {
     });
   }
 
-  /** The worker's memory, CPU time and context fill; null when no worker runs. */
-  async usage(): Promise<{
-    pid: number;
-    rssBytes: number;
-    cpuUserUs: number;
-    cpuSystemUs: number;
-    contextTokens: number;
-    contextSize: number;
-  } | null> {
+  /** The worker's memory, CPU time, context fill and the GPU's memory in use; null when no worker runs. */
+  async usage(): Promise<({ pid: number } & WorkerUsage) | null> {
     const client = this.client;
     const pid = this.worker?.pid;
     if (!client || pid === undefined) return null;
@@ -252,9 +242,4 @@ export class EngineHost {
     ]);
     worker.kill();
   }
-}
-
-export interface GenerateBackend {
-  backend: NonNullable<EngineStatus['backend']>;
-  trainContextSize: number;
 }

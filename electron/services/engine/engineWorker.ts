@@ -160,7 +160,6 @@ async function releaseModel() {
 
 const handlers: Handlers<WorkerContract> = {
   async load({ path, gpu, threads: wanted }) {
-    const started = performance.now();
     if (wanted) threads = wanted;
     await releaseModel();
     const l = await obtainLlama(gpu);
@@ -178,9 +177,6 @@ const handlers: Handlers<WorkerContract> = {
       backend: backendOf(l),
       gpuDevices: l.gpu === false ? [] : await l.getGpuDeviceNames(),
       threads,
-      loadMs: performance.now() - started,
-      trainContextSize: model.trainContextSize,
-      hasChatTemplate: hasTemplate,
     };
   },
 
@@ -189,14 +185,18 @@ const handlers: Handlers<WorkerContract> = {
     return { ok: true as const };
   },
 
-  usage() {
+  async usage() {
     const cpu = process.cpuUsage();
+    // The device's memory in use as the backend reports it (all processes on that GPU, not only ours).
+    const vram = llama && llama.gpu !== false ? await llama.getVramState() : null;
     return {
       rssBytes: process.memoryUsage.rss(),
       cpuUserUs: cpu.user,
       cpuSystemUs: cpu.system,
       contextTokens: sequence?.nextTokenIndex ?? 0,
       contextSize: context?.contextSize ?? 0,
+      vramUsedBytes: vram?.used ?? null,
+      vramTotalBytes: vram?.total ?? null,
     };
   },
 
@@ -297,6 +297,7 @@ const handlers: Handlers<WorkerContract> = {
         outputTokens,
         decodeTokensPerSec: decodeSeconds > 0 && outputTokens > 1 ? (outputTokens - 1) / decodeSeconds : 0,
         contextShifted,
+        contextSize: sequence.context.contextSize,
       };
       return result;
     } finally {

@@ -6,10 +6,10 @@ import { defaultSettings, type EngineStatus, type GpuChoice, type ModelInfo } fr
 import type { EngineHost } from './engineHost.ts';
 import type { ModelLibrary } from '../library/modelLibrary.ts';
 import type { FitService } from '../fit/fitService.ts';
+import { gb } from '../../../shared/format.ts';
 
 export function assertFitsInMemory(model: ModelInfo, memory = totalmem()): void {
   if (model.sizeBytes > memory) {
-    const gb = (n: number) => `${(n / 1024 ** 3).toFixed(1)} GB`;
     throw new RpcError(
       'model_load_failed',
       `${model.name} needs at least ${gb(model.sizeBytes)} for its weights alone, and this machine has ${gb(memory)} of memory. Choose a smaller quantization or model.`,

@@ -8,9 +8,6 @@ export const loadResult = z.object({
   backend: backendName,
   gpuDevices: z.array(z.string()),
   threads: z.number(),
-  loadMs: z.number(),
-  trainContextSize: z.number(),
-  hasChatTemplate: z.boolean(),
 });
 
 export const machineMemory = z.object({
@@ -24,6 +21,18 @@ export const machineMemory = z.object({
 });
 export type MachineMemory = z.infer<typeof machineMemory>;
 
+export const workerUsage = z.object({
+  rssBytes: z.number(),
+  cpuUserUs: z.number(),
+  cpuSystemUs: z.number(),
+  contextTokens: z.number(),
+  contextSize: z.number(),
+  vramUsedBytes: z.number().nullable(),
+  vramTotalBytes: z.number().nullable(),
+});
+
+export type WorkerUsage = z.infer<typeof workerUsage>;
+
 export const generateResult = z.object({
   text: z.string(),
   stopReason,
@@ -33,6 +42,8 @@ export const generateResult = z.object({
   outputTokens: z.number(),
   decodeTokensPerSec: z.number(),
   contextShifted: z.boolean(),
+  /** The context the answer ran in: the size asked for, capped at what the model was trained on. */
+  contextSize: z.number(),
   /** node-llama-cpp's own count of output tokens (its token meter) over the same run. */
   engineOutputTokens: z.number(),
   /** Mean probability the model gave its own answer tokens (when asked for); low means unsure. */
@@ -61,17 +72,9 @@ export const workerContract = {
     },
     /** Memory of this machine as the engine's backend sees it (VRAM, or unified memory on a Mac). */
     memory: { args: z.object({ gpu: gpuChoice }), result: machineMemory },
-    /** The worker's own memory and CPU time, and how full the context is: read by telemetry at 4 Hz. */
-    usage: {
-      args: z.object({}),
-      result: z.object({
-        rssBytes: z.number(),
-        cpuUserUs: z.number(),
-        cpuSystemUs: z.number(),
-        contextTokens: z.number(),
-        contextSize: z.number(),
-      }),
-    },
+    /** The worker's own memory and CPU time, how full the context is, and the GPU's memory in use (as
+     *  llama.cpp's backend reports it; null on the CPU backend): read by telemetry at 4 Hz. */
+    usage: { args: z.object({}), result: workerUsage },
     abort: { args: z.object({ requestId: z.string() }), result: z.object({ ok: z.literal(true) }) },
     /** Times a prompt and a few decoded tokens on a model of its own, apart from the loaded one (fit's speed probe). */
     speedProbe: {

@@ -18,6 +18,7 @@ import { defaultReadingSpeed } from '../../../shared/fit/speed.ts';
 import type { ModelInfo } from '../../../shared/schemas.ts';
 import type { MachineMemory } from '../engine/workerContract.ts';
 import type { SettingsStore } from '../store/settingsStore.ts';
+import { gb } from '../../../shared/format.ts';
 import { readLocalFacts, type LocalFacts } from './localFacts.ts';
 import { thisMachine } from './thisMachine.ts';
 import {
@@ -47,7 +48,6 @@ export interface FitServiceOptions {
 const customDevices = z.array(device);
 const speeds = z.record(z.string(), machineSpeed);
 const readingSpeedSchema = z.number().min(0.1).max(10_000);
-const gb = (n: number) => `${(n / 1024 ** 3).toFixed(2)} GB`;
 
 export class FitService {
   private readonly options: FitServiceOptions;

@@ -5,8 +5,7 @@ import type { SpeedKind } from '../../../shared/fit/speed.ts';
 import type { MachineMemory } from '../engine/workerContract.ts';
 import type { MachineSpeed } from './speedProbe.ts';
 import { physicalCores } from '../engine/cpuInfo.ts';
-
-const gb = (n: number) => `${(n / 1024 ** 3).toFixed(1)} GB`;
+import { gb } from '../../../shared/format.ts';
 
 /**
  * This machine's speed facts: the bandwidth probe's figure, and the engine's own rates at the thread

@@ -11,6 +11,7 @@ import { diskFailure } from '../store/savingStore.ts';
 import { RpcError } from '../../../shared/rpc.ts';
 import { download, DownloadError, resolveModelUrl } from './downloader.ts';
 import { DownloadStore, type DownloadChange, type DownloadRow as Row } from '../store/downloadStore.ts';
+import { errorMessage } from '../../../shared/errors.ts';
 
 /** Why a running download was stopped: by the user (pause, cancel), or because the app is closing. */
 type Stop = 'paused' | 'cancelled' | 'shutdown' | null;
@@ -82,7 +83,7 @@ export class DownloadManager {
     try {
       url = resolveModelUrl(request.uri);
     } catch (error) {
-      throw new RpcError('bad_input', (error as Error).message);
+      throw new RpcError('bad_input', errorMessage(error));
     }
     const fileName = request.fileName ?? decodeURIComponent(basename(new URL(url).pathname));
     if (!/^[^/\\]+\.gguf$/i.test(fileName)) throw new RpcError('bad_input', `"${fileName}" is not a .gguf file name`);
@@ -161,7 +162,7 @@ export class DownloadManager {
           await this.whenWritable(() =>
             this.update(id, {
               state: 'failed',
-              error: `${row.file_name}: ${(error as Error).message}${resumable ? ' (resume continues from where it stopped)' : ''}`,
+              error: `${row.file_name}: ${errorMessage(error)}${resumable ? ' (resume continues from where it stopped)' : ''}`,
             }),
           );
         }

@@ -14,6 +14,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { checkGguf } from './ggufCheck.ts';
+import { errorMessage } from '../../../shared/errors.ts';
 
 export class DownloadError extends Error {
   /** Whether the ".part" file was kept, so a resume continues where this stopped. */
@@ -185,7 +186,7 @@ export async function download(
       if (options.signal.aborted) throw new DownloadError('paused or cancelled', true);
       const retryable = error instanceof DownloadError ? error.resumable : true;
       if (!retryable || attempt >= (options.retries ?? 4)) {
-        throw error instanceof DownloadError ? error : new DownloadError((error as Error).message, true);
+        throw error instanceof DownloadError ? error : new DownloadError(errorMessage(error), true);
       }
       await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
     }
@@ -204,10 +205,7 @@ export async function download(
     await checkGguf(target.partPath);
   } catch (error) {
     await rm(target.partPath, { force: true });
-    throw new DownloadError(
-      `the downloaded file is not a usable GGUF (${(error as Error).message}): it was deleted`,
-      false,
-    );
+    throw new DownloadError(`the downloaded file is not a usable GGUF (${errorMessage(error)}): it was deleted`, false);
   }
   await rename(target.partPath, target.finalPath).catch(async () => {
     // Across file systems a rename fails; copy under a temporary name, then rename in place.

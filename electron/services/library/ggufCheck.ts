@@ -3,6 +3,7 @@
 // since offsets and sizes are u64 and a crafted file can overflow a double).
 import { open, type FileHandle } from 'node:fs/promises';
 import { ggmlTypes } from '../../../shared/ggmlTypes.ts';
+import { errorMessage } from '../../../shared/errors.ts';
 
 export class GgufError extends Error {
   constructor(message: string) {
@@ -158,7 +159,7 @@ export async function checkGguf(path: string): Promise<GgufSummary> {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new GgufError(`No file at ${path}`);
     if (code === 'EISDIR') throw new GgufError(`${path} is a folder, not a GGUF file`);
-    throw new GgufError(`Cannot open ${path}: ${(error as Error).message}`);
+    throw new GgufError(`Cannot open ${path}: ${errorMessage(error)}`);
   }
   try {
     const stats = await file.stat();

@@ -13,6 +13,7 @@ import { checkGguf, GgufError } from './ggufCheck.ts';
 import { scanLmStudio, scanOllama } from './externalStores.ts';
 import { dominantType } from '../fit/localFacts.ts';
 import { ModelStore } from '../store/modelStore.ts';
+import { errorMessage } from '../../../shared/errors.ts';
 
 interface Listed {
   path: string;
@@ -59,7 +60,7 @@ export async function inspectModel(path: string, source: ModelInfo['source'], st
   } catch (error) {
     throw new RpcError(
       'bad_input',
-      `${basename(path)}: node-llama-cpp cannot read this GGUF file (${(error as Error).message})`,
+      `${basename(path)}: node-llama-cpp cannot read this GGUF file (${errorMessage(error)})`,
     );
   }
   const metadata = info.metadata as Record<string, any>;

@@ -7,6 +7,7 @@ import { closeSync, openSync, readFileSync, readSync, writeSync } from 'node:fs'
 import { createHash } from 'node:crypto';
 import { getLlama, LlamaLogLevel, type LlamaContextSequence, type LlamaModel, type Token } from 'node-llama-cpp';
 import { chunkPlan, klDivergence, logSoftmax, QualityTally } from './quality.ts';
+import { errorMessage } from '../../../shared/errors.ts';
 
 export interface VariantJob {
   file: string;
@@ -194,7 +195,7 @@ process.on('disconnect', () => process.exit(0));
 main().then(
   () => process.exit(0),
   async (error: unknown) => {
-    await send({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
+    await send({ kind: 'error', message: errorMessage(error) });
     process.exit(1);
   },
 );

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import koffi from 'koffi';
+import { errorMessage } from '../../../shared/errors.ts';
 
 /** node-llama-cpp's prebuilt binary packages for this platform, the plain CPU one first. */
 function binaryPackages(platform = process.platform, arch = process.arch): string[] {
@@ -84,9 +85,7 @@ export function openLibllama(path = findLibllama()): Libllama {
     try {
       return lib.func(declaration);
     } catch (error) {
-      throw new Error(
-        `${path} has no ${name} (${(error as Error).message}); this node-llama-cpp build cannot quantize`,
-      );
+      throw new Error(`${path} has no ${name} (${errorMessage(error)}); this node-llama-cpp build cannot quantize`);
     }
   };
   const defaults = symbol(

@@ -19,6 +19,7 @@ import {
   QuantizeError,
   quantizeModel,
 } from './quantizer.ts';
+import { errorMessage } from '../../../shared/errors.ts';
 
 export interface QuantLabOptions {
   library: ModelLibrary;
@@ -36,7 +37,7 @@ function toRpcError(error: unknown): RpcError {
       error.code === 'bad_input' ? 'bad_input' : error.code === 'cancelled' ? 'aborted' : 'internal',
       error.message,
     );
-  return new RpcError('internal', error instanceof Error ? error.message : String(error));
+  return new RpcError('internal', errorMessage(error));
 }
 
 export class QuantLab {

@@ -5,6 +5,7 @@
 import { writeSync } from 'node:fs';
 import { getLlama, LlamaLogLevel } from 'node-llama-cpp';
 import { openLibllama } from './llamaLibrary.ts';
+import { errorMessage } from '../../../shared/errors.ts';
 
 export type QuantizeReport =
   | { kind: 'progress'; done: number; total: number; tensor: string }
@@ -27,7 +28,7 @@ async function main(): Promise<number> {
   try {
     library = openLibllama();
   } catch (error) {
-    report({ kind: 'error', text: (error as Error).message });
+    report({ kind: 'error', text: errorMessage(error) });
     return 3;
   }
   let errorText = '';
@@ -55,7 +56,7 @@ async function main(): Promise<number> {
     const model = await llama.loadModel({ modelPath: output });
     await model.dispose();
   } catch (error) {
-    report({ kind: 'error', text: `the quantized file does not load: ${(error as Error).message}` });
+    report({ kind: 'error', text: `the quantized file does not load: ${errorMessage(error)}` });
     return 1;
   }
   report({ kind: 'loaded' });
@@ -65,7 +66,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    report({ kind: 'error', text: error instanceof Error ? error.message : String(error) });
+    report({ kind: 'error', text: errorMessage(error) });
     process.exit(1);
   },
 );

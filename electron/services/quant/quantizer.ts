@@ -10,6 +10,7 @@ import { readLocalFacts } from '../fit/localFacts.ts';
 import { checkGguf, GgufError } from '../library/ggufCheck.ts';
 import type { QuantizeReport } from './quantizeWorker.ts';
 import { runChildJob } from './childJob.ts';
+import { errorMessage } from '../../../shared/errors.ts';
 
 export const PARTIAL_SUFFIX = '.partial';
 
@@ -152,7 +153,7 @@ export async function quantizeModel(options: QuantizeOptions): Promise<QuantizeR
     await rename(partial, out);
   } catch (error) {
     await rm(partial, { force: true });
-    throw new QuantizeError('failed', `the quantized file did not pass the GGUF check: ${(error as Error).message}`);
+    throw new QuantizeError('failed', `the quantized file did not pass the GGUF check: ${errorMessage(error)}`);
   }
   return {
     path: out,

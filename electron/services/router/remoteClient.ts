@@ -21,6 +21,14 @@ export interface RemoteResult {
   stopReason: 'eos' | 'maxTokens' | 'aborted';
 }
 
+/**
+ * Tokens in a text by the rule of thumb of about four characters a token (English, BPE vocabularies):
+ * an estimate, used for cost only where the server reports no usage figures.
+ */
+export function roughTokenCount(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
 export class RemoteError extends Error {
   readonly kind: 'unreachable' | 'auth' | 'rate_limit' | 'timeout' | 'server' | 'bad_request';
   constructor(kind: RemoteError['kind'], message: string) {

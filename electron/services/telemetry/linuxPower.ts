@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { reading, unavailable, type Reading } from './reading.ts';
+import { errorMessage } from '../../../shared/errors.ts';
 
 const readNumber = (path: string) => Number(readFileSync(path, 'utf8').trim());
 
@@ -41,7 +42,7 @@ export function readRapl(root = '/sys/class/powercap'): Reading<RaplCounter> {
     return unavailable(
       code === 'EACCES'
         ? `RAPL counters need root to read (${join(dir, 'energy_uj')} is root-only)`
-        : `RAPL counter unreadable (${code ?? (error as Error).message})`,
+        : `RAPL counter unreadable (${code ?? errorMessage(error)})`,
     );
   }
 }

@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { reading, unavailable, type Reading } from './reading.ts';
 import type { BatteryState } from './linuxPower.ts';
+import { errorMessage } from '../../../shared/errors.ts';
 
 const run = promisify(execFile);
 
@@ -39,6 +40,6 @@ export async function readMacBattery(): Promise<Reading<BatteryState>> {
     const { stdout } = await run('ioreg', ['-rn', 'AppleSmartBattery'], { timeout: 2000, windowsHide: true });
     return parseIoreg(stdout);
   } catch (error) {
-    return unavailable(`ioreg failed: ${(error as Error).message}`);
+    return unavailable(`ioreg failed: ${errorMessage(error)}`);
   }
 }

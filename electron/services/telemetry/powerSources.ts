@@ -50,6 +50,16 @@ export function powerSources(platform: NodeJS.Platform = process.platform, sysRo
   };
 }
 
+/** VRAM is measured in the engine worker (llama.cpp's backend reports the device's memory in use). */
+function vramSource(backend: string | null): SourceStatus {
+  if (!backend) return { available: false, detail: 'no model is loaded yet' };
+  if (backend === 'cpu') return { available: false, detail: 'the model runs on the CPU backend, which uses no VRAM' };
+  return {
+    available: true,
+    detail: `GPU memory in use on the whole device, as llama.cpp's ${backend} backend reports it, sampled while generating`,
+  };
+}
+
 /** What the telemetry panel can show on this machine, and why the rest is unavailable. */
 export async function describeSources(
   sources: PowerSources,
@@ -68,10 +78,7 @@ export async function describeSources(
             available: false,
             detail: `${energy.reason}; ${battery.ok ? 'the battery reports no power figure' : battery.reason}`,
           },
-    vram:
-      backend && backend !== 'cpu'
-        ? { available: true, detail: backend }
-        : { available: false, detail: 'no GPU in use: the model runs on the CPU' },
+    vram: vramSource(backend),
     powerState: describePowerState(state, sources.platform),
   };
 }

@@ -4,19 +4,13 @@
 import { raplJoules, type RaplCounter } from './linuxPower.ts';
 import type { PowerSources } from './powerSources.ts';
 import type { TelemetrySample } from '../../../shared/schemas.ts';
+import type { WorkerUsage as EngineUsage } from '../engine/workerContract.ts';
 
 export const SAMPLE_MS = 250;
 const BATCH_EVERY = 2; // samples per event: two events a second
 const BASELINE_MS = 200;
 
-export interface WorkerUsage {
-  pid: number;
-  rssBytes: number;
-  cpuUserUs: number;
-  cpuSystemUs: number;
-  contextTokens: number;
-  contextSize: number;
-}
+export type WorkerUsage = { pid: number } & EngineUsage;
 
 export type Sample = TelemetrySample;
 
@@ -28,6 +22,8 @@ export interface RunSummary {
   powerMethod: string | null;
   powerUnavailable: string | null;
   peakRssBytes: number | null;
+  /** The most GPU memory in use on the device during the answer; null where the backend has none. */
+  peakVramBytes: number | null;
   meanCpuPercent: number | null;
   samples: number;
   /** CPU time the sampler itself spent, as a share of one core over the run. */
@@ -117,6 +113,8 @@ export class TelemetryRun {
         cpuPercent,
         contextTokens: usage?.contextTokens ?? null,
         contextSize: usage?.contextSize ?? null,
+        vramUsedBytes: usage?.vramUsedBytes ?? null,
+        vramTotalBytes: usage?.vramTotalBytes ?? null,
         batteryPercent: battery.ok ? battery.value.percent : null,
         charging: battery.ok ? battery.value.charging : null,
         powerW,
@@ -162,6 +160,7 @@ export class TelemetryRun {
     this.flush();
     const seconds = (this.now() - this.startedAt) / 1000;
     const rss = this.samples.map((s) => s.rssBytes).filter((v): v is number => v !== null);
+    const vram = this.samples.map((s) => s.vramUsedBytes).filter((v): v is number => v !== null);
     const cpu = this.samples.map((s) => s.cpuPercent).filter((v): v is number => v !== null);
     let energyJoules: number | null = null;
     let powerSource: string | null = null;
@@ -195,6 +194,7 @@ export class TelemetryRun {
       powerUnavailable: energyJoules === null ? powerUnavailable : null,
       energyPerTokenMj: energyJoules !== null && outputTokens > 0 ? (energyJoules / outputTokens) * 1000 : null,
       peakRssBytes: rss.length ? Math.max(...rss) : null,
+      peakVramBytes: vram.length ? Math.max(...vram) : null,
       meanCpuPercent: cpu.length ? cpu.reduce((a, b) => a + b, 0) / cpu.length : null,
       samples: this.samples.length,
       samplerCpuShare: seconds > 0 ? this.samplerUs / 1e6 / seconds : 0,

@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { reading, unavailable, type Reading } from './reading.ts';
 import type { BatteryState } from './linuxPower.ts';
+import { errorMessage } from '../../../shared/errors.ts';
 
 const run = promisify(execFile);
 export const cimScript =
@@ -42,6 +43,6 @@ export async function readWindowsBattery(): Promise<Reading<BatteryState>> {
     });
     return parseCim(stdout.trim());
   } catch (error) {
-    return unavailable(`PowerShell CIM query failed: ${(error as Error).message}`);
+    return unavailable(`PowerShell CIM query failed: ${errorMessage(error)}`);
   }
 }

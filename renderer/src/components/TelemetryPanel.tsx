@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { useChatStore } from '../state/chatStore.ts';
 import { telemetryActions, useTelemetryStore } from '../state/telemetryStore.ts';
 import { SpeedChart } from './SpeedChart.tsx';
-import { fmt } from '../format.ts';
+import { fmt, gb } from '../format.ts';
 
 const mb = (n: number) => `${fmt(n / 1024 ** 2)} MB`;
 
@@ -87,7 +87,18 @@ export function TelemetryPanel() {
           }
           why="sampled while generating"
         />
-        <Figure label="VRAM" value={sources?.vram.available ? sources.vram.detail : null} why={sources?.vram.detail} />
+        <Figure
+          label="VRAM"
+          testId="tm-vram"
+          value={
+            latest?.vramUsedBytes != null
+              ? `${mb(latest.vramUsedBytes)}${latest.vramTotalBytes != null ? ` of ${gb(latest.vramTotalBytes)}` : ''}`
+              : stats?.peakVramBytes != null
+                ? `${mb(stats.peakVramBytes)} peak`
+                : null
+          }
+          why={sources?.vram.available === false ? sources.vram.detail : 'sampled while generating'}
+        />
         <Figure
           label="CPU"
           value={

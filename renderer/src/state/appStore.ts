@@ -2,6 +2,7 @@
 // call. guarded() is how every store turns a failed call into that notice.
 import { create } from 'zustand';
 import { rpc } from '../rpc/client.ts';
+import { errorMessage } from '../../../shared/errors.ts';
 
 export type View = 'chat' | 'fit' | 'models' | 'quant' | 'routing' | 'backups';
 
@@ -18,7 +19,7 @@ export async function guarded<T>(work: () => Promise<T>): Promise<T | undefined>
   try {
     return await work();
   } catch (error) {
-    useAppStore.setState({ notice: error instanceof Error ? error.message : String(error) });
+    useAppStore.setState({ notice: errorMessage(error) });
     return undefined;
   }
 }

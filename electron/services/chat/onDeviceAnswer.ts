@@ -1,0 +1,95 @@
+// The one way an answer is made on this device, for every shell: the chat UI (AnswerRun), `edgewise chat`
+// and `/v1/chat/completions` all call answerOnDevice. It builds the engine request from conversation
+// settings, samples telemetry around it and returns the figures as MessageStats, so the CLI's --json,
+// the API's usage and the UI's figures come from the same request and the same arithmetic.
+import { basename } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { ConversationSettings, MessageStats } from '../../../shared/schemas.ts';
+import type { EngineHost } from '../engine/engineHost.ts';
+import type { TelemetryService } from '../telemetry/telemetryService.ts';
+
+export interface Turn {
+  role: 'user' | 'assistant';
+  text: string;
+}
+
+/** What an on-device answer needs: the engine holding the model, and the telemetry sampler. */
+export interface OnDeviceDeps {
+  engine: Pick<EngineHost, 'generate' | 'status'>;
+  telemetry: Pick<TelemetryService, 'start'>;
+}
+
+export interface OnDeviceRequest {
+  /** Names the answer's telemetry samples (the message id in the UI). */
+  id: string;
+  /** The model the engine has loaded for this answer. */
+  model: { path: string; quantization: string };
+  settings: ConversationSettings;
+  history: Turn[];
+  /** "raw" continues the text without a chat template (`edgewise chat --raw`). */
+  mode?: 'chat' | 'raw';
+  /** Scores the answer's mean token confidence (costs a re-evaluation of up to 128 tokens). */
+  scoreConfidence?: boolean;
+  onDelta?: (text: string, outputTokens: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface OnDeviceAnswer {
+  text: string;
+  stats: MessageStats;
+  /** node-llama-cpp's own count of output tokens, a cross-check on stats.outputTokens. */
+  engineOutputTokens: number;
+}
+
+export async function answerOnDevice(deps: OnDeviceDeps, req: OnDeviceRequest): Promise<OnDeviceAnswer> {
+  const { engine, telemetry } = deps;
+  const { settings } = req;
+  let outputTokens = 0;
+  const run = await telemetry.start(req.id);
+  let result;
+  let power;
+  try {
+    result = await engine.generate(
+      {
+        requestId: randomUUID(),
+        mode: req.mode ?? 'chat',
+        systemPrompt: settings.systemPrompt,
+        history: req.history,
+        sampling: settings.sampling,
+        contextSize: settings.contextSize,
+        scoreConfidence: req.scoreConfidence ?? false,
+      },
+      (text, tokens) => {
+        outputTokens = tokens;
+        run.setTokens(tokens);
+        req.onDelta?.(text, tokens);
+      },
+      req.signal,
+    );
+  } finally {
+    power = run.finish(outputTokens);
+  }
+  const stats: MessageStats = {
+    modelFile: basename(req.model.path),
+    quantization: req.model.quantization,
+    backend: engine.status.backend ?? 'cpu',
+    ttftMs: result.ttftMs,
+    promptTokens: result.promptTokens,
+    prefillTokensPerSec: result.prefillTokensPerSec,
+    outputTokens: result.outputTokens,
+    decodeTokensPerSec: result.decodeTokensPerSec,
+    stopReason: result.stopReason,
+    contextShifted: result.contextShifted,
+    contextSize: result.contextSize,
+    meanConfidence: result.meanConfidence,
+    energyJoules: power.energyJoules,
+    energyPerTokenMj: power.energyPerTokenMj,
+    powerSource: power.powerSource,
+    powerMethod: power.powerMethod,
+    powerUnavailable: power.powerUnavailable,
+    peakRssBytes: power.peakRssBytes,
+    peakVramBytes: power.peakVramBytes,
+    meanCpuPercent: power.meanCpuPercent,
+  };
+  return { text: result.text, stats, engineOutputTokens: result.engineOutputTokens };
+}
