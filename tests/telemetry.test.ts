@@ -1,6 +1,6 @@
 // Telemetry beside a real generation: the sampler's rate and cost, and its figures against node-llama-cpp's.
 import { describe, expect, it } from 'vitest';
-import { powerSources } from '../electron/services/telemetry/powerSources.ts';
+import { describeSources, powerSources } from '../electron/services/telemetry/powerSources.ts';
 import { TelemetryService, type Sample } from '../electron/services/telemetry/telemetryService.ts';
 import { EngineHost } from '../electron/services/engine/engineHost.ts';
 import { forkWorker } from '../electron/services/engine/workerProcess.ts';
@@ -38,7 +38,14 @@ describe('telemetry service with a real engine', () => {
     const seconds = (stamps.at(-1)! - stamps[0]!) / 1000;
     expect(samples.length).toBeGreaterThanOrEqual(Math.floor(seconds * 4) - 1);
     expect(
-      samples.every((s) => s.rssBytes! > 10e6 && s.contextSize! > 0 && s.contextTokens! <= s.contextSize!),
+      samples.every(
+        (s) =>
+          s.rssBytes! > 10e6 &&
+          s.contextSize! > 0 &&
+          s.contextTokens! <= s.contextSize! &&
+          s.vramUsedBytes === null && // the CPU backend has no VRAM to measure
+          s.vramTotalBytes === null,
+      ),
       JSON.stringify(samples.slice(0, 2)),
     ).toBe(true);
     expect(new Set(samples.map((s) => s.tokensPerSec?.toFixed(1))).size).toBeGreaterThan(1);
@@ -58,4 +65,47 @@ describe('telemetry service with a real engine', () => {
     expect(emitted.length).toBe(before); // idle: no sampling
     await engine.dispose();
   }, 60_000);
+
+  it('on a Vulkan driver that reports no memory in use (llvmpipe), sends no VRAM figure and says why', async () => {
+    const linux = powerSources('linux', tempDir());
+    // Vulkan on Mesa's software device (llvmpipe), whose driver reports 0 bytes in use with a model
+    // loaded (no memory-budget query): no figure is made up, and the panel is told why.
+    process.env.GGML_VK_VISIBLE_DEVICES = '0';
+    const engine = new EngineHost({ spawn: forkWorker, onStatus: () => {}, gpu: 'vulkan' });
+    try {
+      expect((await engine.load({ id: 'demo', name: 'demo', path: demoModel })).backend).toBe('vulkan');
+      const emitted: Sample[][] = [];
+      const service = new TelemetryService({
+        sources: linux,
+        usage: () => engine.usage(),
+        emit: (s) => emitted.push(s),
+      });
+      const run = await service.start('m4');
+      const result = await engine.generate(
+        {
+          requestId: 'v',
+          mode: 'raw',
+          systemPrompt: '',
+          history: [{ role: 'user', text: 'Once upon a time' }],
+          contextSize: 512,
+          sampling: { ...defaultSampling, temperature: 0, maxTokens: 200 },
+        },
+        (_text, tokens) => run.setTokens(tokens),
+      );
+      const summary = run.finish(result.outputTokens);
+      const samples = emitted.flat();
+      expect(samples.length).toBeGreaterThan(0);
+      expect(samples.every((s) => s.vramUsedBytes === null && s.vramTotalBytes === null)).toBe(true);
+      expect(summary.peakVramBytes).toBeNull();
+      const usage = await engine.usage();
+      expect(usage!.vramUsedBytes).toBeNull();
+      expect((await describeSources(linux, 'vulkan', undefined, usage!.vramUsedBytes)).vram).toMatchObject({
+        available: false,
+        detail: expect.stringMatching(/vulkan device reports no memory in use.*memory-budget/),
+      });
+    } finally {
+      delete process.env.GGML_VK_VISIBLE_DEVICES;
+      await engine.dispose();
+    }
+  }, 90_000);
 });

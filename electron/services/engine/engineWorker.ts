@@ -188,7 +188,10 @@ const handlers: Handlers<WorkerContract> = {
   async usage() {
     const cpu = process.cpuUsage();
     // The device's memory in use as the backend reports it (all processes on that GPU, not only ours).
-    const vram = llama && llama.gpu !== false ? await llama.getVramState() : null;
+    // A driver without a memory-budget query (Mesa's llvmpipe) reports 0 in use with a model loaded:
+    // that is no measurement, so it is sent as none.
+    const state = llama && llama.gpu !== false ? await llama.getVramState() : null;
+    const vram = state && state.used > 0 ? state : null;
     return {
       rssBytes: process.memoryUsage.rss(),
       cpuUserUs: cpu.user,

@@ -51,9 +51,14 @@ export function powerSources(platform: NodeJS.Platform = process.platform, sysRo
 }
 
 /** VRAM is measured in the engine worker (llama.cpp's backend reports the device's memory in use). */
-function vramSource(backend: string | null): SourceStatus {
+function vramSource(backend: string | null, vramUsedBytes: number | null | undefined): SourceStatus {
   if (!backend) return { available: false, detail: 'no model is loaded yet' };
   if (backend === 'cpu') return { available: false, detail: 'the model runs on the CPU backend, which uses no VRAM' };
+  if (vramUsedBytes === null)
+    return {
+      available: false,
+      detail: `the ${backend} device reports no memory in use with a model loaded: its driver has no memory-budget query (as on software devices such as llvmpipe)`,
+    };
   return {
     available: true,
     detail: `GPU memory in use on the whole device, as llama.cpp's ${backend} backend reports it, sampled while generating`,
@@ -65,6 +70,8 @@ export async function describeSources(
   sources: PowerSources,
   backend: string | null,
   powerState?: () => PowerState,
+  /** The GPU memory in use now, as the engine worker measured it (null: its backend reports none). */
+  vramUsedBytes?: number | null,
 ): Promise<{ battery: SourceStatus; power: SourceStatus; vram: SourceStatus; powerState: SourceStatus }> {
   const [battery, energy] = [await sources.battery(), sources.energy()];
   const state = powerState?.();
@@ -78,7 +85,7 @@ export async function describeSources(
             available: false,
             detail: `${energy.reason}; ${battery.ok ? 'the battery reports no power figure' : battery.reason}`,
           },
-    vram: vramSource(backend),
+    vram: vramSource(backend, vramUsedBytes),
     powerState: describePowerState(state, sources.platform),
   };
 }

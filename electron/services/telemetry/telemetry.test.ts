@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { readLinuxBattery, readRapl, raplJoules } from './linuxPower.ts';
 import { parseIoreg } from './macPower.ts';
 import { parseCim } from './windowsPower.ts';
-import { powerSources } from './powerSources.ts';
+import { describeSources, powerSources } from './powerSources.ts';
 import { TelemetryService, type Sample } from './telemetryService.ts';
 import { tempDir } from '../../../tests/fixtures.ts';
 
@@ -152,5 +152,21 @@ describe('telemetry service', () => {
     expect(summary.energyJoules).toBeCloseTo(3, 6);
     expect(summary.energyPerTokenMj).toBeCloseTo(100, 6);
     expect(summary.powerSource).toMatch(/RAPL intel-rapl:0/);
+  });
+
+  it('VRAM: the figure where the backend measures it, otherwise why there is none', async () => {
+    const linux = powerSources('linux', tempDir());
+    expect((await describeSources(linux, 'cpu')).vram).toEqual({
+      available: false,
+      detail: 'the model runs on the CPU backend, which uses no VRAM',
+    });
+    expect((await describeSources(linux, 'cuda', undefined, 3 * 1024 ** 3)).vram).toMatchObject({
+      available: true,
+      detail: expect.stringMatching(/as llama\.cpp's cuda backend reports it/),
+    });
+    expect((await describeSources(linux, 'vulkan', undefined, null)).vram).toMatchObject({
+      available: false,
+      detail: expect.stringMatching(/vulkan device reports no memory in use.*memory-budget/),
+    });
   });
 });

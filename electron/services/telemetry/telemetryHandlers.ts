@@ -10,12 +10,16 @@ import { summarize } from './summary.ts';
 export function telemetryHandlers(deps: {
   sources: PowerSources;
   store: Pick<ConversationStore, 'answerStats'>;
-  engine: Pick<EngineHost, 'status'>;
+  engine: Pick<EngineHost, 'status' | 'usage'>;
   powerState?: () => PowerState;
 }): Handlers<typeof telemetryContract> {
   const { sources, store, engine, powerState } = deps;
   return {
     'telemetry.summary': () => summarize(store.answerStats()),
-    'telemetry.sources': () => describeSources(sources, engine.status.backend, powerState),
+    'telemetry.sources': async () => {
+      // VRAM in use now, as the engine worker measures it: null where its backend reports none.
+      const vramUsedBytes = (await engine.usage().catch(() => null))?.vramUsedBytes ?? null;
+      return describeSources(sources, engine.status.backend, powerState, vramUsedBytes);
+    },
   };
 }
