@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp, type App } from '../electron/services/app.ts';
 import { forkWorker } from '../electron/services/engine/workerProcess.ts';
 import { startServer, type RunningServer } from '../electron/server/server.ts';
-import { streamRemote } from '../electron/services/router/remoteClient.ts';
+import { roughTokenCount, streamRemote } from '../electron/services/router/remoteClient.ts';
 import type { Message } from '../shared/schemas.ts';
 import { demoModel, tempDir } from './fixtures.ts';
 
@@ -18,6 +18,8 @@ let privateServer: RunningServer;
 let partner: Server;
 let partnerHits = 0;
 let partnerUrl = '';
+/** When set, the partner answers without usage figures (it drops the request's stream_options). */
+let partnerOmitsUsage = false;
 let app: App;
 let dataDir: string;
 const events: { name: string; payload: any }[] = [];
@@ -63,20 +65,35 @@ beforeAll(async () => {
       res.writeHead(401).end('{"error":{"message":"bad key"}}');
       return;
     }
-    const upstream = httpRequest(
-      {
-        host: '127.0.0.1',
-        port: privateServer.port,
-        method: req.method,
-        path: req.url!.replace(/^\/partner/, '/v1'),
-        headers: { ...req.headers, host: `127.0.0.1:${privateServer.port}`, authorization: `Bearer ${PRIVATE_KEY}` },
-      },
-      (up) => {
-        res.writeHead(up.statusCode!, up.headers);
-        up.pipe(res);
-      },
-    );
-    req.pipe(upstream);
+    const forward = (body: Buffer | null) => {
+      const upstream = httpRequest(
+        {
+          host: '127.0.0.1',
+          port: privateServer.port,
+          method: req.method,
+          path: req.url!.replace(/^\/partner/, '/v1'),
+          headers: {
+            ...req.headers,
+            ...(body ? { 'content-length': String(body.length) } : {}),
+            host: `127.0.0.1:${privateServer.port}`,
+            authorization: `Bearer ${PRIVATE_KEY}`,
+          },
+        },
+        (up) => {
+          res.writeHead(up.statusCode!, up.headers);
+          up.pipe(res);
+        },
+      );
+      if (body) upstream.end(body);
+      else req.pipe(upstream);
+    };
+    if (!partnerOmitsUsage || req.method !== 'POST') return forward(null);
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const { stream_options: _dropped, ...rest } = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      forward(Buffer.from(JSON.stringify(rest)));
+    });
   });
   await new Promise<void>((r) => partner.listen(0, '127.0.0.1', () => r()));
   partnerUrl = `http://127.0.0.1:${(partner.address() as AddressInfo).port}/partner`;
@@ -316,4 +333,37 @@ describe('routing with consent', () => {
     expect(statSync(join(dataDir, 'secrets.json')).mode & 0o777).toBe(0o600);
     expect(app.handlers['routing.history']({})).toMatchObject({ device: expect.any(Number), partner: 1, private: 2 });
   });
+
+  it('a partner answer without usage figures is costed from what was sent, not from the answer', async () => {
+    app.handlers['routing.set']({ private: null } as never);
+    partnerOmitsUsage = true;
+    try {
+      const conversation = app.store.create('costed', null);
+      app.store.update(conversation.id, {
+        settings: {
+          ...conversation.settings,
+          systemPrompt: 'You are a careful senior engineer. '.repeat(10),
+          sampling: { ...conversation.settings.sampling, maxTokens: 16 },
+        },
+      });
+      const { assistantMessage } = app.chat.send(
+        conversation.id,
+        'Implement a thread-safe LRU cache in Go with unit tests.',
+      );
+      const request = await next('route.consent', (p) => p.messageId === assistantMessage.id);
+      app.handlers['route.consent']({ messageId: assistantMessage.id, answer: 'yes' });
+      const done = await next('chat.done', (p) => p.message.id === assistantMessage.id);
+      expect(done.message.trace.answeredBy.tier).toBe('partner');
+      expect(done.message.stats.promptTokens).toBe(0); // the partner said nothing about its input
+      const sentTokens = roughTokenCount(request.sends);
+      expect(sentTokens).toBeGreaterThan(roughTokenCount(done.message.text));
+      // $3 per million input tokens, $15 per million output tokens (the prices set above)
+      expect(done.message.trace.estimatedCostUsd).toBeCloseTo(
+        (sentTokens * 3 + done.message.stats.outputTokens * 15) / 1e6,
+        12,
+      );
+    } finally {
+      partnerOmitsUsage = false;
+    }
+  }, 60_000);
 });
