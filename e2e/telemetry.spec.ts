@@ -51,6 +51,10 @@ test('the telemetry panel updates while an answer streams, and the answer keeps 
   await expect(answer.getByTestId('stats')).toContainText('energy unavailable');
   await expect(page.getByTestId('tm-power')).toContainText('unavailable: no RAPL power counters');
   await expect(page.getByTestId('tm-battery')).toContainText('unavailable: no battery');
+  // --gpu cpu: no VRAM figure, and the reason (never the backend's name as if it were a measurement)
+  await expect(page.getByTestId('tm-vram')).toContainText(
+    'unavailable: the model runs on the CPU backend, which uses no VRAM',
+  );
   await expect(panel).toContainText(/TTFT on screen\s*\d+ ms/);
   await expect(page.getByTestId('tm-summary')).toContainText('TinyStories-656K-Q8_0.gguf');
   await page.setViewportSize({ width: 1200, height: 800 });

@@ -28,16 +28,22 @@ const subscribe = subscribeOnce(() => {
       return { samples };
     });
   });
-  // Each finished answer adds to the medians.
-  rpc().on('chat.done', () => void telemetryActions.refreshSummary());
+  // Each finished answer adds to the medians; what is measurable (VRAM above all) depends on the model.
+  rpc().on('chat.done', () => {
+    void telemetryActions.refreshSummary();
+    void telemetryActions.refreshSources();
+  });
 });
 
 export const telemetryActions = {
   async load() {
     subscribe();
+    await telemetryActions.refreshSources();
+    await telemetryActions.refreshSummary();
+  },
+  async refreshSources() {
     const sources = await guarded(() => rpc().call('telemetry.sources', {}));
     if (sources) useTelemetryStore.setState({ sources });
-    await telemetryActions.refreshSummary();
   },
   async refreshSummary() {
     const summary = await guarded(() => rpc().call('telemetry.summary', {}));
