@@ -16,8 +16,6 @@ import { errorMessage } from '../../../shared/errors.ts';
 const DELTA_BATCH_MS = 16;
 const SAVE_EVERY_MS = 500;
 
-export type { Turn };
-
 /** The collaborators one answer needs, and no more. */
 export interface AnswerRunDeps extends OnDeviceDeps {
   store: Pick<ConversationStore, 'saveTrace' | 'saveText' | 'finish'>;
@@ -206,9 +204,9 @@ export class AnswerRun {
     this.text = text;
     trace.energyJoules = stats.energyJoules ?? null;
     trace.estimatedCostUsd = 0;
-    trace.confidence = stats.meanConfidence ?? null;
-    const threshold = routing.get().confidenceThreshold;
     const confidence = stats.meanConfidence ?? null;
+    trace.confidence = confidence;
+    const threshold = routing.get().confidenceThreshold;
     if (higher && confidence !== null && confidence < threshold) {
       trace.offerEscalation = higher;
       this.event(

@@ -3,7 +3,8 @@
 import { RpcError } from '../../../shared/rpc.ts';
 import type { Message } from '../../../shared/schemas.ts';
 import type { ConversationStore } from '../store/conversationStore.ts';
-import { AnswerRun, type AnswerRunDeps, type Turn } from './answerRun.ts';
+import { AnswerRun, type AnswerRunDeps } from './answerRun.ts';
+import type { Turn } from './onDeviceAnswer.ts';
 
 /** What each answer needs, plus the whole conversation store for the turns around it. */
 export interface ChatServiceOptions extends AnswerRunDeps {
