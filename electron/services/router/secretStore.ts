@@ -7,6 +7,7 @@
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RpcError } from '../../../shared/rpc.ts';
+import { errorMessage } from '../../../shared/errors.ts';
 
 export interface Cipher {
   encrypt(plain: string): string;
@@ -69,7 +70,7 @@ export function openEntry(name: string, entry: SecretEntry, cipher: Cipher | nul
   } catch (error) {
     throw new RpcError(
       'bad_input',
-      `The ${label(name)} API key could not be decrypted with this computer's keychain (${(error as Error).message}). Enter it again in Routing settings.`,
+      `The ${label(name)} API key could not be decrypted with this computer's keychain (${errorMessage(error)}). Enter it again in Routing settings.`,
     );
   }
 }
