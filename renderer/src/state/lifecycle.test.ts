@@ -54,6 +54,8 @@ const sample = (messageId: string, tokens: number): TelemetrySample => ({
   cpuPercent: null,
   contextTokens: null,
   contextSize: null,
+  vramUsedBytes: null,
+  vramTotalBytes: null,
   batteryPercent: null,
   charging: null,
   powerW: null,
