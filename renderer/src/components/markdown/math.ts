@@ -2,6 +2,7 @@
 // the style object, which the CSP's style-src 'self' allows, unlike style attributes in markup).
 import type { KatexOptions } from 'katex';
 import { lazyModule } from './lazyModule.ts';
+import { errorMessage } from '../../../../shared/errors.ts';
 
 /** Longer formulas stay source: KaTeX's time grows with them and no real answer needs more. */
 export const MAX_FORMULA = 5_000;
@@ -24,6 +25,6 @@ export function typeset(katex: MathRenderer, tex: string, displayMode: boolean, 
     return null;
   } catch (error) {
     holder.textContent = '';
-    return error instanceof Error ? error.message : String(error);
+    return errorMessage(error);
   }
 }
