@@ -8,6 +8,7 @@ import { findBackup, listBackups } from '../services/store/backups.ts';
 import { DATABASE_FILE, moveAside } from '../services/store/dataStore.ts';
 import { migrations } from '../services/store/migrations.ts';
 import { CliError, exitCodes, parseCommandLine } from './args.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 export const backupUsage = `Usage: edgewise backup list [--json]
        edgewise backup restore ID        (the current database is moved aside first, never deleted)`;
@@ -40,7 +41,7 @@ export function backupCommand(argv: string[]): number {
     try {
       chosen = findBackup(dataDir, id);
     } catch (error) {
-      throw new CliError(exitCodes.badInput, (error as Error).message);
+      throw new CliError(exitCodes.badInput, errorMessage(error));
     }
     if (chosen.schemaVersion > migrations.length)
       throw new CliError(exitCodes.badInput, `Backup ${id} comes from a newer Edgewise; this one cannot open it.`);

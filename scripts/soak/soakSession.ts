@@ -11,6 +11,7 @@ import { connect } from '../../electron/common/wsClient.ts';
 import type { Message } from '../../shared/schemas.ts';
 import { judge, type Limit, type Verdict } from './growth.ts';
 import { childPids, openFds, rssBytes, sqlitePages, walBytes } from './probe.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const models = join(repoRoot, '..', 'shared', 'models');
@@ -134,7 +135,7 @@ export async function runSoak(options: { minutes: number; sampleEveryS?: number;
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === 'engine_crashed' || code === 'model_load_failed' || code === 'busy') result.expectedErrors++;
-      else if (result.otherErrors.length < 20) result.otherErrors.push((error as Error).message);
+      else if (result.otherErrors.length < 20) result.otherErrors.push(errorMessage(error));
       return null;
     }
   };

@@ -14,6 +14,7 @@ import { openDatabase } from '../../electron/services/store/database.ts';
 import { DownloadManager } from '../../electron/services/library/downloadManager.ts';
 import { demoModel, f16Model, tempDir } from '../fixtures.ts';
 import { startModelServer } from '../modelServer.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 const mountPoint = join(tempDir(), 'tiny');
 mkdirSync(mountPoint);
@@ -21,7 +22,7 @@ let mounted: string | null = null;
 try {
   execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mountPoint], { stdio: 'pipe' });
 } catch (error) {
-  mounted = `mounting a tmpfs is not permitted here: ${(error as { stderr?: Buffer }).stderr?.toString().trim() || (error as Error).message}`;
+  mounted = `mounting a tmpfs is not permitted here: ${(error as { stderr?: Buffer }).stderr?.toString().trim() || errorMessage(error)}`;
 }
 const skipWhy = mounted;
 

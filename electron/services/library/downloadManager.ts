@@ -156,7 +156,7 @@ export class DownloadManager {
           this.update(id, { state: 'paused' });
         } else {
           // A full disk is not resumed from: the part file goes, giving the space back.
-          const noSpace = /ENOSPC/.test((error as Error).message);
+          const noSpace = /ENOSPC/.test(errorMessage(error));
           const resumable = error instanceof DownloadError && error.resumable && !noSpace;
           if (!resumable) await rm(this.partPath(id), { force: true });
           await this.whenWritable(() =>

@@ -5,6 +5,7 @@ import { backup, DatabaseSync } from 'node:sqlite';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackupInfo } from '../../../shared/data.ts';
+import { errorMessage } from '../../../shared/errors.ts';
 
 export type { BackupInfo };
 
@@ -118,7 +119,7 @@ export async function createBackup(
     };
   } catch (error) {
     rmSync(partial, { force: true });
-    throw new Error(`The backup failed: ${(error as Error).message}`);
+    throw new Error(`The backup failed: ${errorMessage(error)}`);
   }
 }
 

@@ -3,6 +3,7 @@
 // schema version. SQLite itself would only fail later, on the first page it happens to read.
 import { DatabaseSync } from 'node:sqlite';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { errorMessage } from '../../../shared/errors.ts';
 
 export type DamageKind = 'not_a_database' | 'truncated' | 'integrity' | 'foreign_keys' | 'newer_schema' | 'unreadable';
 
@@ -55,7 +56,7 @@ function checkFile(path: string): Finding | null {
 }
 
 function describeError(error: unknown): Finding {
-  const message = (error as Error).message;
+  const message = errorMessage(error);
   if (/not a database/i.test(message)) return { kind: 'not_a_database', detail: message };
   if (/malformed|corrupt/i.test(message)) return { kind: 'integrity', detail: message };
   return { kind: 'unreadable', detail: message };

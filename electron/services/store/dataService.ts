@@ -10,6 +10,7 @@ import { backupsDir, createBackup, findBackup, listBackups } from './backups.ts'
 import { DATABASE_FILE, openDataStore } from './dataStore.ts';
 import { migrate } from './database.ts';
 import { migrations } from './migrations.ts';
+import { errorMessage } from '../../../shared/errors.ts';
 
 /** write: take the folder's lock or fail; read: take it if free, else open without maintaining. */
 export type DataAccess = 'write' | 'read';
@@ -83,7 +84,7 @@ export class DataService {
     try {
       chosen = findBackup(this.dataDir, id);
     } catch (error) {
-      throw new RpcError('not_found', (error as Error).message);
+      throw new RpcError('not_found', errorMessage(error));
     }
     if (chosen.schemaVersion > migrations.length)
       throw new RpcError('bad_input', `Backup ${id} comes from a newer Edgewise (schema ${chosen.schemaVersion}).`);

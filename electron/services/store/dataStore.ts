@@ -10,6 +10,7 @@ import { migrations } from './migrations.ts';
 import { inspectDatabase, type Finding } from './dataCheck.ts';
 import { backupDue, createBackup, newestUsableBackup } from './backups.ts';
 import { salvageInto, type SalvageReport } from './salvage.ts';
+import { errorMessage } from '../../../shared/errors.ts';
 
 export const DATABASE_FILE = 'edgewise.db';
 
@@ -94,7 +95,7 @@ async function recover(dataDir: string, path: string, finding: Finding): Promise
   try {
     salvage = salvageInto(db, movedTo);
   } catch (error) {
-    why = (error as Error).message;
+    why = errorMessage(error);
   }
   const health: DataHealth = {
     state: 'recovered',

@@ -6,6 +6,7 @@ import type { Message, MessageStats } from '../../../shared/schemas.ts';
 import type { RouteTrace } from '../../../shared/router/schemas.ts';
 import { RpcError } from '../../../shared/rpc.ts';
 import { ConversationStore } from './conversationStore.ts';
+import { errorMessage } from '../../../shared/errors.ts';
 
 const RETRY_MS = 1000;
 /** SQLite's primary result codes for a write the disk refused: IOERR, FULL, READONLY. */
@@ -15,7 +16,7 @@ export function diskFailure(error: unknown): string | null {
   const code = (error as { errcode?: number }).errcode;
   if (typeof code !== 'number' || !DISK_CODES.has(code & 0xff)) return null;
   const what = (code & 0xff) === 13 ? 'the disk is full' : 'the disk refused the write';
-  return `${what} (${(error as Error).message})`;
+  return `${what} (${errorMessage(error)})`;
 }
 
 export interface SaveReporter {
