@@ -172,7 +172,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
         fireTokens: 0,
       });
     } catch (error) {
-      notMeasured.push(`(c) and start-up: ${(error as Error).message}`);
+      notMeasured.push(`(c) and start-up: ${errorMessage(error)}`);
     }
     try {
       // Under fire: the demo model at its own fastest thread count, so tokens come as fast as they can.

@@ -13,6 +13,7 @@ import { defaultSettings, defaultSampling, type Message } from '../../../shared/
 import { connect } from '../../common/wsClient.ts';
 import { appRoot } from '../../services/paths.ts';
 import { modelIdFor } from '../../services/library/modelLibrary.ts';
+import { errorMessage } from '../../../shared/errors.ts';
 
 export interface ScreenOptions {
   /** The model the shell starts with, for (c). */
@@ -298,7 +299,7 @@ export async function benchScreen(options: ScreenOptions): Promise<ScreenResult>
         heapGrowthBytes: run.heapGrowthBytes,
       };
     } catch (error) {
-      notMeasured.push(`the UI under fire: ${(error as Error).message}`);
+      notMeasured.push(`the UI under fire: ${errorMessage(error)}`);
     }
     let scroll: ScreenResult['scroll'] = null;
     try {
@@ -332,7 +333,7 @@ export async function benchScreen(options: ScreenOptions): Promise<ScreenResult>
         droppedFrames: frameStats(scrollProbe.frames).droppedFrames,
       };
     } catch (error) {
-      notMeasured.push(`scrolling 500 messages: ${(error as Error).message}`);
+      notMeasured.push(`scrolling 500 messages: ${errorMessage(error)}`);
     }
     return { startup, c, fire, scroll, notMeasured };
   } finally {
