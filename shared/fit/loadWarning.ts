@@ -5,8 +5,7 @@ import type { Device } from './devices.ts';
 import { bestFit, fitModel, type FitModel } from './matrix.ts';
 import type { KvType } from './quantLevels.ts';
 import { roundTokens } from './speed.ts';
-
-const gb = (n: number) => `${(n / 1024 ** 3).toFixed(1)} GB`;
+import { gb } from '../format.ts';
 
 export function loadWarning(
   model: FitModel,
