@@ -9,6 +9,7 @@ import {
   exportFile,
   type ExportFile,
 } from './exportFormat.ts';
+import { errorMessage } from './errors.ts';
 
 export class ImportRefused extends Error {}
 
@@ -42,7 +43,7 @@ export function parseExportFile(text: string, byteLength = utf8Length(text)): Ex
     const reason =
       trimmed.startsWith('{') && !trimmed.endsWith('}')
         ? 'it looks cut off (truncated) before its end'
-        : `it is not JSON (${(error as Error).message})`;
+        : `it is not JSON (${errorMessage(error)})`;
     throw new ImportRefused(`This is not an Edgewise export file: ${reason}.`);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))

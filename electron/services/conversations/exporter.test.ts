@@ -9,6 +9,7 @@ import { defaultSettings } from '../../../shared/schemas.ts';
 import { EXPORT_VERSION, MAX_IMPORT_BYTES, type ExportFile } from '../../../shared/exportFormat.ts';
 import type { RouteTrace } from '../../../shared/router/schemas.ts';
 import { tempDir } from '../../../tests/fixtures.ts';
+import { errorMessage } from '../../../shared/errors.ts';
 
 const stats = {
   modelFile: 'TinyStories-656K-Q8_0.gguf',
@@ -108,7 +109,7 @@ describe('export and import on a real SQLite file', () => {
       try {
         exporter.import(text, bytes);
       } catch (error) {
-        return (error as Error).message;
+        return errorMessage(error);
       }
       throw new Error('accepted');
     };

@@ -6,6 +6,7 @@ import type { ExportedConversation, ImportResult } from '../../../shared/exportF
 import { RpcError } from '../../../shared/rpc.ts';
 import { ConversationStore } from './conversationStore.ts';
 import { transaction } from './database.ts';
+import { errorMessage } from '../../../shared/errors.ts';
 
 export class TransferStore {
   private readonly db: DatabaseSync;
@@ -83,7 +84,7 @@ export class TransferStore {
         }
       });
     } catch (error) {
-      throw new RpcError('internal', `The import was rolled back, nothing was saved: ${(error as Error).message}`);
+      throw new RpcError('internal', `The import was rolled back, nothing was saved: ${errorMessage(error)}`);
     }
     return { conversations: conversations.length, messages, remappedIds, ids };
   }
