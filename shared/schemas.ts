@@ -79,6 +79,12 @@ export const messageStats = z.object({
   meanCpuPercent: z.number().nullable().optional(),
   /** The context the answer ran in (asked for, capped at the model's training context). */
   contextSize: z.number().optional(),
+  /** Speculative decoding: how tokens were guessed ahead ('prompt' lookup or a 'draft' model), if at all. */
+  speculation: z.enum(['prompt', 'draft']).nullable().optional(),
+  /** Guessed tokens the model confirmed, and those it refuted; the rate is confirmed / (confirmed + refuted). */
+  draftAcceptedTokens: z.number().nullable().optional(),
+  draftRejectedTokens: z.number().nullable().optional(),
+  acceptanceRate: z.number().nullable().optional(),
 });
 export type MessageStats = z.infer<typeof messageStats>;
 
@@ -122,6 +128,33 @@ export const modelInfo = z.object({
 });
 export type ModelInfo = z.infer<typeof modelInfo>;
 
+/**
+ * How the engine's thread count was chosen: set by the user (flag or setting), measured on this machine
+ * at the model's first load (decode steps timed at each candidate count), or remembered from that.
+ */
+export const threadChoice = z.object({
+  threads: z.number().int().min(1),
+  source: z.enum(['override', 'measured', 'remembered']),
+  /** Median decode speed at each candidate count, in the order measured; empty for an override. */
+  measurements: z.array(z.object({ threads: z.number().int(), tokensPerSec: z.number(), samples: z.number().int() })),
+  /** When the measurement was taken (ms since 1970); null for an override. */
+  measuredAt: z.number().nullable(),
+  /** How long the measurement took. */
+  calibrationMs: z.number().nullable(),
+});
+export type ThreadChoice = z.infer<typeof threadChoice>;
+
+/**
+ * Speculative decoding: tokens guessed ahead and checked by the model in one batch (greedy output stays
+ * the same). 'prompt' guesses from the conversation's own text; 'draft' from a smaller model with the
+ * same vocabulary.
+ */
+export const speculation = z.object({
+  kind: z.enum(['off', 'prompt', 'draft']),
+  draftModelPath: z.string().nullable(),
+});
+export type Speculation = z.infer<typeof speculation>;
+
 export const engineState = z.enum(['starting', 'idle', 'loading', 'ready', 'crashed', 'error']);
 export const engineStatus = z.object({
   state: engineState,
@@ -130,6 +163,8 @@ export const engineStatus = z.object({
   backend: backendName.nullable(),
   gpuDevices: z.array(z.string()),
   threads: z.number().nullable(),
+  /** Why that thread count: measured, remembered or chosen by the user (absent before a load). */
+  threadChoice: threadChoice.nullable().optional(),
   progress: z.number().min(0).max(1).nullable(),
   error: z.string().nullable(),
   restarts: z.number(),
@@ -149,6 +184,8 @@ export const telemetrySample = z.object({
   /** GPU memory in use on the whole device, as llama.cpp's backend reports it; null on the CPU backend. */
   vramUsedBytes: z.number().nullable(),
   vramTotalBytes: z.number().nullable(),
+  /** Speculative decoding: share of this answer's guessed tokens the model kept so far; null without guesses. */
+  draftAcceptanceRate: z.number().nullable().optional(),
   batteryPercent: z.number().nullable(),
   charging: z.boolean().nullable(),
   powerW: z.number().nullable(),

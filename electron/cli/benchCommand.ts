@@ -2,12 +2,14 @@
 // (a) node-llama-cpp alone in process, (b) Edgewise's engine worker, (c) the headless shell with the UI
 // in Chromium, plus start-up, a thread sweep, 10,000 tokens streamed under watch and a 500-message
 // scroll. `edgewise bench make-model` writes the synthetic model the targets are measured on.
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { benchEngine, benchInProcess, type LayerResult } from '../tools/bench/layers.ts';
+import { benchEngine, benchInProcess, engineThreadChoice, type LayerResult } from '../tools/bench/layers.ts';
 import { benchScreen, type ScreenResult } from '../tools/bench/screen.ts';
 import { makeSyntheticModel, parseParameterCount } from '../services/quant/syntheticModel.ts';
+import { benchSpeculative } from '../tools/bench/speculative.ts';
+import { benchPeer } from '../tools/bench/peer/peerBench.ts';
 import { physicalCores } from '../services/engine/cpuInfo.ts';
 import { DEMO_MODEL_FILE } from '../services/library/modelLibrary.ts';
 import { appRoot, bundledModelsDir } from '../services/paths.ts';
@@ -15,8 +17,11 @@ import { quantTypeNames, type QuantTypeName } from '../../shared/quant.ts';
 import { CliError, exitCodes, numberOption, parseCommandLine } from './args.ts';
 import { searchBenchCommand, searchBenchUsage } from './searchBenchCommand.ts';
 import { errorMessage } from '../../shared/errors.ts';
+import { describeThreadChoice } from '../../shared/format.ts';
 
 export const benchUsage = `Usage: edgewise bench [--model PATH] [--tokens N] [--fire-tokens N] [--no-screen] [--quick] [--json]
+       edgewise bench --peer [--model PATH] [--threads N] [--tokens N] [--repetitions N] [--json]
+       edgewise bench --speculative [--model PATH] [--draft PATH] [--threads N] [--tokens N] [--repetitions N] [--json]
        edgewise bench make-model --params 300M [--type Q4_0] [--tokenizer PATH] [--out PATH] [--json]
        (without --model, the bench runs on a synthetic 300M Q4_0 model, made once into bench-results/models/)
 ${searchBenchUsage}`;
@@ -102,6 +107,81 @@ async function sweep(
   return { results, fastest: results.reduce((a, b) => (b.decodeTokensPerSec > a.decodeTokensPerSec ? b : a)) };
 }
 
+async function peerCommand(
+  values: { model?: string; threads?: string; tokens?: string; repetitions?: string; json?: boolean },
+  say: (line: string) => void,
+): Promise<number> {
+  const modelPath = values.model ? resolve(values.model) : await syntheticModel(say);
+  if (!existsSync(modelPath)) throw new CliError(exitCodes.badInput, `--model ${modelPath} does not exist`);
+  const threads = numberOption(values.threads, 'threads', 1, 1024, true) ?? 1;
+  const tokens = numberOption(values.tokens, 'tokens', 8, 4096, true) ?? 128;
+  const repetitions = numberOption(values.repetitions, 'repetitions', 3, 100, true) ?? 3;
+  say(
+    `Peer benchmark: ${basename(modelPath)}, "${PROMPT}", ${tokens} tokens, greedy, ${threads} thread(s), ${repetitions} alternating repetitions`,
+  );
+  const dataDir = mkdtempSync(join(tmpdir(), 'edgewise-peer-'));
+  try {
+    const result = await benchPeer({ modelPath, prompt: PROMPT, threads, tokens, repetitions, dataDir, say });
+    for (const t of result.targets)
+      say(`  ${t.pass ? 'PASS' : 'FAIL'} ${t.name}: ${t.value}${t.cause ? ` (${t.cause})` : ''}`);
+    const out = {
+      at: new Date().toISOString(),
+      machine: { cpu: cpus()[0]?.model ?? 'unknown', physicalCores: physicalCores(), ramBytes: totalmem() },
+      model: { file: basename(modelPath), sizeBytes: statSync(modelPath).size },
+      ...result,
+    };
+    mkdirSync(benchDir(), { recursive: true });
+    const file = join(benchDir(), `peer-${out.at.replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
+    if (values.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    else say(`Saved ${file}`);
+    return exitCodes.ok;
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function speculativeCommand(
+  values: { model?: string; draft?: string; threads?: string; tokens?: string; repetitions?: string; json?: boolean },
+  say: (line: string) => void,
+): Promise<number> {
+  const modelPath = resolve(String(values.model ?? demoModel()));
+  const draftModelPath = values.draft ? resolve(values.draft) : null;
+  for (const path of [modelPath, draftModelPath])
+    if (path && !existsSync(path)) throw new CliError(exitCodes.badInput, `${path} does not exist`);
+  const threads = numberOption(values.threads, 'threads', 1, 1024, true) ?? 1;
+  const tokens = numberOption(values.tokens, 'tokens', 8, 4096, true) ?? 128;
+  const repetitions = numberOption(values.repetitions, 'repetitions', 1, 100, true) ?? 5;
+  say(
+    `Speculative decoding: ${basename(modelPath)}${draftModelPath ? `, draft ${basename(draftModelPath)}` : ''}, ${tokens} tokens, greedy, ${threads} thread(s), ${repetitions} alternating repetitions`,
+  );
+  const result = await benchSpeculative({
+    modelPath,
+    draftModelPath,
+    seedPrompt: PROMPT,
+    tokens,
+    threads,
+    repetitions,
+    say,
+  });
+  for (const s of result.summary)
+    say(
+      `  ${s.kind}: median ${s.medianDecodeTokensPerSec.toFixed(1)} tok/s${s.speedup ? `, ×${s.speedup.median.toFixed(2)} of off (${s.speedup.min.toFixed(2)}–${s.speedup.max.toFixed(2)})` : ''}${s.acceptanceRate !== null ? `, ${(s.acceptanceRate * 100).toFixed(0)}% of guesses kept` : ''}${s.kind === 'off' ? '' : s.identicalOutput ? ', same text as off' : ', TEXT DIFFERS FROM OFF'}`,
+    );
+  const out = {
+    at: new Date().toISOString(),
+    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: physicalCores() },
+    model: basename(modelPath),
+    ...result,
+  };
+  mkdirSync(benchDir(), { recursive: true });
+  const file = join(benchDir(), `speculative-${out.at.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
+  if (values.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+  else say(`Saved ${file}`);
+  return result.summary.every((s) => s.identicalOutput) ? exitCodes.ok : 1;
+}
+
 const target = (name: string, pass: boolean, value: number, cause: string) => ({
   name,
   pass,
@@ -123,6 +203,11 @@ export async function benchCommand(argv: string[]): Promise<number> {
         'no-screen': { type: 'boolean' },
         quick: { type: 'boolean' },
         json: { type: 'boolean' },
+        speculative: { type: 'boolean' },
+        peer: { type: 'boolean' },
+        draft: { type: 'string' },
+        threads: { type: 'string' },
+        repetitions: { type: 'string' },
       },
     },
     benchUsage,
@@ -131,6 +216,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const say = (line: string) => {
     if (!values.json) console.log(line);
   };
+  if (values.speculative) return speculativeCommand(values, say);
+  if (values.peer) return peerCommand(values, say);
   const modelPath = values.model ? resolve(String(values.model)) : quick ? demoModel() : await syntheticModel(say);
   if (!existsSync(modelPath)) throw new CliError(exitCodes.badInput, `--model ${modelPath} does not exist`);
   const tokens = numberOption(values.tokens, 'tokens', 8, 4096, true) ?? 128;
@@ -140,7 +227,11 @@ export async function benchCommand(argv: string[]): Promise<number> {
 
   say(`Benchmark: ${basename(modelPath)}, "${PROMPT}", ${tokens} tokens, greedy, CPU`);
   const main = await sweep(modelPath, tokens, maxThreads, say, basename(modelPath));
-  const atDefault = main.results.find((r) => r.threads === cores) ?? main.results[0]!;
+  // The default is what the engine measures for itself on a first load, taken right after the sweep.
+  const choice = quick ? null : await engineThreadChoice(modelPath);
+  if (choice) say(`  engine default: ${describeThreadChoice(choice)} (in ${choice.calibrationMs} ms)`);
+  const defaultThreads = choice?.threads ?? cores;
+  const atDefault = main.results.find((r) => r.threads === defaultThreads) ?? main.results[0]!;
   // (a), (b) and (c) at the same thread count: the fastest, where any overhead shows most.
   const threads = main.fastest.threads;
   // (a) again at that count, right before (b), so the two are measured side by side.
@@ -262,7 +353,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
             'default threads fastest or within 3%',
             atDefault.decodeTokensPerSec >= 0.97 * main.fastest.decodeTokensPerSec,
             atDefault.decodeTokensPerSec / main.fastest.decodeTokensPerSec,
-            `the default (${cores} threads, the physical cores) is slower than ${main.fastest.threads} thread(s) on this model and machine`,
+            `the engine's measured default (${defaultThreads} threads: ${choice ? describeThreadChoice(choice) : ''}) ran slower in the sweep than ${main.fastest.threads} thread(s): the machine's load changed between its sub-second measurement and the sweep, or the two differ by less than their noise`,
           ),
         ]),
   ];
@@ -307,7 +398,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
       threads: r.threads,
       decodeTokensPerSec: Number(r.decodeTokensPerSec.toFixed(1)),
     })),
-    defaultThreads: cores,
+    defaultThreads,
+    threadChoice: choice,
     fastestThreads: main.fastest.threads,
     startup: screen?.startup ?? null,
     underFire: screen?.fire

@@ -1,6 +1,7 @@
 // `edgewise chat`: one answer streamed to stdout, or one JSON object with --json.
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
 import { RpcError } from '../../shared/rpc.ts';
 import { defaultSettings, type ConversationSettings } from '../../shared/schemas.ts';
 import { presetNamed } from './presetOption.ts';
@@ -8,7 +9,10 @@ import { EngineHost } from '../services/engine/engineHost.ts';
 import { forkWorker } from '../services/engine/workerProcess.ts';
 import { DEMO_MODEL_FILE, inspectModel } from '../services/library/modelLibrary.ts';
 import { assertFitsInMemory } from '../services/engine/modelLoader.ts';
-import { bundledModelsDir } from '../services/paths.ts';
+import { bundledModelsDir, defaultDataDir } from '../services/paths.ts';
+import { openDatabase } from '../services/store/database.ts';
+import { SettingsStore } from '../services/store/settingsStore.ts';
+import { ThreadCalibrationStore } from '../services/store/threadCalibrationStore.ts';
 import { CliError, exitCodes, gpuOption, numberOption, parseCommandLine } from './args.ts';
 import { TelemetryService } from '../services/telemetry/telemetryService.ts';
 import { powerSources } from '../services/telemetry/powerSources.ts';
@@ -75,7 +79,16 @@ export async function chatCommand(argv: string[]): Promise<number> {
     throw new CliError(exitCodes.loadFailed, `Cannot use this model: ${errorMessage(error)}`);
   }
 
-  const engine = new EngineHost({ spawn: forkWorker, onStatus: () => {}, gpu, threads });
+  // The app's own data: the thread count set in the app, and each model's measured one (measured once).
+  const db = openDatabase(join(defaultDataDir(), 'edgewise.db'));
+  const setting = new SettingsStore(db).get('engine.threads', z.number().int().min(1).nullable(), null);
+  const engine = new EngineHost({
+    spawn: forkWorker,
+    onStatus: () => {},
+    gpu,
+    threads: threads ?? setting,
+    threadMemory: new ThreadCalibrationStore(db),
+  });
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.on('SIGINT', onSigint);
@@ -119,6 +132,7 @@ export async function chatCommand(argv: string[]): Promise<number> {
           stopReason: stats.stopReason,
           quantization: stats.quantization,
           threads: status.threads,
+          threadChoice: status.threadChoice,
           contextSize: stats.contextSize,
           energyJoules: stats.energyJoules,
           energyPerTokenMj: stats.energyPerTokenMj,
@@ -146,5 +160,6 @@ export async function chatCommand(argv: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSigint);
     await engine.dispose();
+    db.close();
   }
 }

@@ -16,6 +16,7 @@ import { ChatService } from './chat/chatService.ts';
 import type { AppEmit } from './events.ts';
 import { appRoot, bundledModelsDir, referenceTextPath } from './paths.ts';
 import { SettingsStore } from './store/settingsStore.ts';
+import { ThreadCalibrationStore } from './store/threadCalibrationStore.ts';
 import { FitService } from './fit/fitService.ts';
 import { loadCatalog } from './library/catalogFile.ts';
 import { RoutingService } from './router/routingService.ts';
@@ -44,6 +45,9 @@ import { TransferStore } from './store/transferStore.ts';
 import { SearchStore } from './store/searchStore.ts';
 import { PresetStore } from './store/presetStore.ts';
 import { presetsHandlers } from './conversations/presetsHandlers.ts';
+import { z } from 'zod';
+
+const threadSetting = z.number().int().min(1).nullable();
 
 export interface AppOptions {
   dataDir: string;
@@ -98,10 +102,12 @@ export async function createApp(options: AppOptions) {
       if (record.state === 'done') options.emit('models.changed', {});
     },
   });
+  const userThreads = () => options.threads ?? settings.get('engine.threads', threadSetting, null);
   const engine = new EngineHost({
     spawn: options.spawn,
     gpu: options.gpu,
-    threads: options.threads,
+    threads: userThreads,
+    threadMemory: new ThreadCalibrationStore(db),
     crashLimit: options.crashLimit,
     onStatus: (status: EngineStatus) => options.emit('engine.status', status),
   });
@@ -143,7 +149,7 @@ export async function createApp(options: AppOptions) {
   const presets = new PresetStore(db);
   const handlers: Handlers<AppContract> = {
     'app.info': () => ({ version, dataDir: options.dataDir, shell: options.shell }),
-    ...engineHandlers({ engine, library, loader }),
+    ...engineHandlers({ engine, library, loader, settings }),
     ...libraryHandlers({ library, downloads, catalog: catalogData, settings, engine, emit: options.emit }),
     ...chatHandlers({ store, chat, library, engine, presets }),
     ...fitHandlers({ fit, library }),

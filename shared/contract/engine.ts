@@ -12,6 +12,11 @@ export const engineContract = {
       args: z.strictObject({ modelId: id, gpu: gpuChoice.optional() }),
       result: engineStatus.extend({ warning: z.string().nullable().optional() }),
     },
+    /** The thread count chosen by the user (null: measured per model on this machine); a --threads flag wins. */
+    'engine.setThreads': {
+      args: z.strictObject({ threads: z.number().int().min(1).max(1024).nullable() }),
+      result: engineStatus,
+    },
   },
   events: {
     'engine.status': engineStatus,

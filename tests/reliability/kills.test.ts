@@ -12,6 +12,14 @@ import { newDataDir, startShell, type Shell } from '../../e2e/headlessShell.ts';
 import { tempDir } from '../fixtures.ts';
 import { connect } from '../../electron/common/wsClient.ts';
 import type { EngineStatus } from '../../shared/schemas.ts';
+import { physicalCores } from '../../electron/services/engine/cpuInfo.ts';
+import { openDatabase } from '../../electron/services/store/database.ts';
+import { SettingsStore } from '../../electron/services/store/settingsStore.ts';
+
+// Kills must land mid-answer: these tests run at the physical cores (the default before thread counts
+// were measured), where the demo model's answers last long enough; at the measured count (1 thread on a
+// 2-core machine) a whole answer can end within the random wait before the kill.
+const killThreads = physicalCores();
 
 let seed = 20261124;
 const random = () => {
@@ -57,6 +65,7 @@ describe('crashes and kills', () => {
       spawn: forkWorker,
       shell: 'headless',
       gpu: 'cpu',
+      threads: killThreads,
       crashLimit: 100, // kills on purpose, not a crash loop
       emit: (name, payload: any) => {
         if (name === 'chat.delta') streams.get(payload.messageId)?.add(payload.delta);
@@ -134,6 +143,9 @@ describe('crashes and kills', () => {
 
   it('the headless shell killed mid-answer 10 times: restarts with every message, the partial answer kept', async () => {
     const dataDir = newDataDir();
+    const settings = openDatabase(join(dataDir, 'edgewise.db'));
+    new SettingsStore(settings).set('engine.threads', killThreads);
+    settings.close();
     let expected = 0;
     let previous: { conversationId: string; messageId: string; stream: Stream; killAt: number } | null = null;
     const kept: number[] = [];

@@ -4,8 +4,9 @@
 // the API's usage and the UI's figures come from the same request and the same arithmetic.
 import { basename } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { ConversationSettings, MessageStats } from '../../../shared/schemas.ts';
+import type { ConversationSettings, MessageStats, Speculation } from '../../../shared/schemas.ts';
 import type { EngineHost } from '../engine/engineHost.ts';
+import type { GenerateResult } from '../engine/workerContract.ts';
 import type { TelemetryService } from '../telemetry/telemetryService.ts';
 
 export interface Turn {
@@ -30,6 +31,8 @@ export interface OnDeviceRequest {
   mode?: 'chat' | 'raw';
   /** Scores the answer's mean token confidence (costs a re-evaluation of up to 128 tokens). */
   scoreConfidence?: boolean;
+  /** Speculative decoding for this answer (prompt lookup or a draft model); off when absent. */
+  speculation?: Speculation;
   onDelta?: (text: string, outputTokens: number) => void;
   signal?: AbortSignal;
 }
@@ -39,6 +42,17 @@ export interface OnDeviceAnswer {
   stats: MessageStats;
   /** node-llama-cpp's own count of output tokens, a cross-check on stats.outputTokens. */
   engineOutputTokens: number;
+}
+
+function speculationStats(guessed: GenerateResult['speculation']): Partial<MessageStats> {
+  if (!guessed) return {};
+  const checked = guessed.validated + guessed.refuted;
+  return {
+    speculation: guessed.kind,
+    draftAcceptedTokens: guessed.validated,
+    draftRejectedTokens: guessed.refuted,
+    acceptanceRate: checked > 0 ? guessed.validated / checked : null,
+  };
 }
 
 export async function answerOnDevice(deps: OnDeviceDeps, req: OnDeviceRequest): Promise<OnDeviceAnswer> {
@@ -58,6 +72,7 @@ export async function answerOnDevice(deps: OnDeviceDeps, req: OnDeviceRequest): 
         sampling: settings.sampling,
         contextSize: settings.contextSize,
         scoreConfidence: req.scoreConfidence ?? false,
+        ...(req.speculation ? { speculation: req.speculation } : {}),
       },
       (text, tokens) => {
         outputTokens = tokens;
@@ -82,6 +97,7 @@ export async function answerOnDevice(deps: OnDeviceDeps, req: OnDeviceRequest): 
     contextShifted: result.contextShifted,
     contextSize: result.contextSize,
     meanConfidence: result.meanConfidence,
+    ...speculationStats(result.speculation),
     energyJoules: power.energyJoules,
     energyPerTokenMj: power.energyPerTokenMj,
     powerSource: power.powerSource,

@@ -1,7 +1,7 @@
 // Owns the worker process and its lifecycle: start, load with progress, generate (one at a time),
 // and recovery when the worker dies: report at once, start a new worker, reload the last good model.
 import { createClient, RpcError, type Client } from '../../../shared/rpc.ts';
-import type { EngineStatus, GpuChoice } from '../../../shared/schemas.ts';
+import type { EngineStatus, GpuChoice, ThreadChoice } from '../../../shared/schemas.ts';
 import type { WorkerContract, GenerateResult, MachineMemory, WorkerUsage } from './workerContract.ts';
 import type { SpawnWorker, WorkerProcess } from './workerProcess.ts';
 import type { z } from 'zod';
@@ -12,9 +12,16 @@ export interface EngineHostOptions {
   spawn: SpawnWorker;
   onStatus: (status: EngineStatus) => void;
   gpu?: GpuChoice;
-  threads?: number | null;
+  /** The user's thread count (a flag, or a setting read at each load); it always wins over a measurement. */
+  threads?: number | null | (() => number | null);
+  /** Thread counts measured per model file on this machine, so that a model is measured on its first load only. */
+  threadMemory?: ThreadMemory;
   /** Crashes in a minute after which the worker is not restarted (a crash loop); 5 unless set. */
   crashLimit?: number;
+}
+export interface ThreadMemory {
+  recall(modelPath: string, gpu: GpuChoice): ThreadChoice | null;
+  remember(modelPath: string, gpu: GpuChoice, choice: ThreadChoice): void;
 }
 export interface LoadableModel {
   id: string;
@@ -42,6 +49,7 @@ export class EngineHost {
     backend: null,
     gpuDevices: [],
     threads: null,
+    threadChoice: null,
     progress: null,
     error: null,
     restarts: 0,
@@ -135,17 +143,24 @@ export class EngineHost {
       this.loading = model;
       this.setStatus({ state: 'loading', modelId: model.id, modelName: model.name, progress: 0, error: null });
       try {
+        const wanted = this.options.threads;
+        const threads = (typeof wanted === 'function' ? wanted() : wanted) ?? null;
+        const memory = this.options.threadMemory;
+        const backend = gpu ?? this.options.gpu ?? 'auto';
         const result = await this.client!.call('load', {
           path: model.path,
-          gpu: gpu ?? this.options.gpu ?? 'auto',
-          threads: this.options.threads ?? null,
+          gpu: backend,
+          threads,
+          remembered: threads === null ? (memory?.recall(model.path, backend) ?? null) : null,
         });
+        if (result.threadChoice.source === 'measured') memory?.remember(model.path, backend, result.threadChoice);
         this.model = model;
         this.setStatus({
           state: 'ready',
           backend: result.backend,
           gpuDevices: result.gpuDevices,
           threads: result.threads,
+          threadChoice: result.threadChoice,
           progress: 1,
           error: null,
         });

@@ -13,9 +13,11 @@ import {
   type LlamaModel,
 } from 'node-llama-cpp';
 import { createDispatcher, RpcError, type Handlers, type RpcMessage, type Transport } from '../../../shared/rpc.ts';
-import type { BackendName, GpuChoice, Sampling } from '../../../shared/schemas.ts';
+import type { BackendName, GpuChoice, Sampling, Speculation, ThreadChoice } from '../../../shared/schemas.ts';
 import { workerContract, type GenerateResult, type WorkerContract } from './workerContract.ts';
 import { physicalCores } from './cpuInfo.ts';
+import { calibrateThreads, candidateThreads } from './threadCalibration.ts';
+import { disposeDraft, speculationKey, tokenPredictor } from './speculation.ts';
 import { assertTokenizable, vocabularyGuard, type VocabularyGuard } from './vocabularyGuard.ts';
 import { PlainChatWrapper } from './plainChatWrapper.ts';
 import { installedVersions, missingEngineMessage, missingPackages, resolvable } from './enginePackages.ts';
@@ -56,6 +58,7 @@ let llamaGpu: GpuChoice | null = null;
 let model: LlamaModel | null = null;
 let context: LlamaContext | null = null;
 let sequence: LlamaContextSequence | null = null;
+let sequenceKey = 'off';
 let eosText = '';
 let threads = physicalCores();
 let guard: VocabularyGuard | null = null;
@@ -111,15 +114,26 @@ function backendOf(l: Llama): BackendName {
   return l.gpu === false ? 'cpu' : l.gpu;
 }
 
-/** One context with one sequence, reused across answers so a shared prompt prefix is not evaluated twice. */
-async function ensureSequence(contextSize: number): Promise<LlamaContextSequence> {
-  if (!model) throw new RpcError('bad_input', 'No model is loaded');
+/**
+ * One context with one sequence, reused across answers so a shared prompt prefix is not evaluated twice.
+ * A sequence's token predictor is fixed when it is made, so another kind of speculation makes a new one.
+ */
+async function ensureSequence(contextSize: number, spec: Speculation | undefined): Promise<LlamaContextSequence> {
+  if (!model || !llama) throw new RpcError('bad_input', 'No model is loaded');
   const size = Math.min(contextSize, model.trainContextSize);
-  if (context && sequence && context.contextSize === size) return sequence;
-  await context?.dispose();
-  context = null;
-  context = await model.createContext({ contextSize: size, threads, sequences: 1 });
-  sequence = context.getSequence();
+  const key = speculationKey(spec);
+  if (context && sequence && context.contextSize === size && sequenceKey === key) return sequence;
+  // First the predictor: a refused draft model leaves the current sequence (and its cached prompt) as it is.
+  const predictor = await tokenPredictor(llama, model, spec, size, threads);
+  if (context && context.contextSize === size) sequence?.dispose();
+  else {
+    await context?.dispose();
+    context = null;
+    context = await model.createContext({ contextSize: size, threads, sequences: 1 });
+  }
+  sequence = null;
+  sequence = context.getSequence({ tokenPredictor: predictor });
+  sequenceKey = key;
   return sequence;
 }
 
@@ -150,6 +164,7 @@ async function answerConfidence(sequence: LlamaContextSequence, outputTokens: nu
 }
 
 async function releaseModel() {
+  await disposeDraft();
   await context?.dispose();
   await model?.dispose();
   context = null;
@@ -159,14 +174,21 @@ async function releaseModel() {
 }
 
 const handlers: Handlers<WorkerContract> = {
-  async load({ path, gpu, threads: wanted }) {
-    if (wanted) threads = wanted;
+  async load({ path, gpu, threads: wanted, remembered }) {
     await releaseModel();
     const l = await obtainLlama(gpu);
+    // The pool node-llama-cpp splits among contexts must hold the largest count a context may ask for.
+    if (wanted && l.maxThreads < wanted) l.maxThreads = wanted;
     model = await l.loadModel({
       modelPath: path,
       onLoadProgress: (progress) => emit('loadProgress', { progress }),
     });
+    const choice: ThreadChoice = wanted
+      ? { threads: wanted, source: 'override', measurements: [], measuredAt: null, calibrationMs: null }
+      : remembered
+        ? { ...remembered, source: 'remembered' }
+        : await calibrateThreads(model, candidateThreads(physicalCores()));
+    threads = choice.threads;
     const tokenizer = model.fileInfo.metadata?.tokenizer?.ggml as { model?: unknown; tokens?: unknown } | undefined;
     guard = vocabularyGuard(tokenizer?.model, tokenizer?.tokens);
     const hasTemplate = typeof model.fileInfo.metadata?.tokenizer?.chat_template === 'string';
@@ -177,6 +199,7 @@ const handlers: Handlers<WorkerContract> = {
       backend: backendOf(l),
       gpuDevices: l.gpu === false ? [] : await l.getGpuDeviceNames(),
       threads,
+      threadChoice: choice,
     };
   },
 
@@ -200,6 +223,8 @@ const handlers: Handlers<WorkerContract> = {
       contextSize: context?.contextSize ?? 0,
       vramUsedBytes: vram?.used ?? null,
       vramTotalBytes: vram?.total ?? null,
+      draftValidated: sequence?.tokenPredictions.validated ?? 0,
+      draftRefuted: sequence?.tokenPredictions.refuted ?? 0,
     };
   },
 
@@ -217,10 +242,11 @@ const handlers: Handlers<WorkerContract> = {
     };
   },
 
-  async generate({ requestId, mode, systemPrompt, history, sampling, contextSize, scoreConfidence }) {
+  async generate({ requestId, mode, systemPrompt, history, sampling, contextSize, scoreConfidence, speculation }) {
     assertTokenizable(guard, systemPrompt, 'the system prompt');
     for (const t of history) assertTokenizable(guard, t.text, t.role === 'user' ? 'this message' : 'an earlier answer');
-    const sequence = await ensureSequence(contextSize);
+    const sequence = await ensureSequence(contextSize, speculation);
+    const predictionsBefore = { ...sequence.tokenPredictions };
     const controller = new AbortController();
     running.set(requestId, controller);
     const started = performance.now();
@@ -287,6 +313,15 @@ const handlers: Handlers<WorkerContract> = {
       const ttft = firstTokenAt ? firstTokenAt - started : finished - started;
       const decodeSeconds = firstTokenAt ? (finished - firstTokenAt) / 1000 : 0;
       const engineOutputTokens = sequence.tokenMeter.usedOutputTokens - outputBefore;
+      const predictions = sequence.tokenPredictions;
+      const guessed =
+        speculation && speculation.kind !== 'off'
+          ? {
+              kind: speculation.kind,
+              validated: predictions.validated - predictionsBefore.validated,
+              refuted: predictions.refuted - predictionsBefore.refuted,
+            }
+          : null;
       const meanConfidence =
         scoreConfidence && stop !== 'abort' ? await answerConfidence(sequence, outputTokens) : null;
       const result: GenerateResult = {
@@ -301,6 +336,7 @@ const handlers: Handlers<WorkerContract> = {
         decodeTokensPerSec: decodeSeconds > 0 && outputTokens > 1 ? (outputTokens - 1) / decodeSeconds : 0,
         contextShifted,
         contextSize: sequence.context.contextSize,
+        speculation: guessed,
       };
       return result;
     } finally {

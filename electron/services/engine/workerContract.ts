@@ -1,6 +1,6 @@
 // The calls between the engine host and its worker process, on the same RPC layer as the UI.
 import { z } from 'zod';
-import { backendName, gpuChoice, sampling, stopReason } from '../../../shared/schemas.ts';
+import { backendName, gpuChoice, sampling, speculation, stopReason, threadChoice } from '../../../shared/schemas.ts';
 
 export const turn = z.object({ role: z.enum(['user', 'assistant']), text: z.string() });
 
@@ -8,6 +8,7 @@ export const loadResult = z.object({
   backend: backendName,
   gpuDevices: z.array(z.string()),
   threads: z.number(),
+  threadChoice,
 });
 
 export const machineMemory = z.object({
@@ -29,6 +30,9 @@ export const workerUsage = z.object({
   contextSize: z.number(),
   vramUsedBytes: z.number().nullable(),
   vramTotalBytes: z.number().nullable(),
+  /** Speculative decoding on the sequence so far (node-llama-cpp's counts): guesses confirmed and refuted. */
+  draftValidated: z.number(),
+  draftRefuted: z.number(),
 });
 
 export type WorkerUsage = z.infer<typeof workerUsage>;
@@ -48,13 +52,22 @@ export const generateResult = z.object({
   engineOutputTokens: z.number(),
   /** Mean probability the model gave its own answer tokens (when asked for); low means unsure. */
   meanConfidence: z.number().nullable(),
+  /** Guessed tokens in this answer: confirmed and refuted by the model; null without speculation. */
+  speculation: z.object({ kind: z.enum(['prompt', 'draft']), validated: z.number(), refuted: z.number() }).nullable(),
 });
 export type GenerateResult = z.infer<typeof generateResult>;
 
 export const workerContract = {
   calls: {
     load: {
-      args: z.object({ path: z.string(), gpu: gpuChoice, threads: z.number().int().min(1).nullable() }),
+      args: z.object({
+        path: z.string(),
+        gpu: gpuChoice,
+        /** The user's choice: always wins. */
+        threads: z.number().int().min(1).nullable(),
+        /** A measurement of this model on this machine from an earlier load: used instead of measuring again. */
+        remembered: threadChoice.nullable().optional(),
+      }),
       result: loadResult,
     },
     unload: { args: z.object({}), result: z.object({ ok: z.literal(true) }) },
@@ -67,6 +80,7 @@ export const workerContract = {
         sampling,
         contextSize: z.number().int(),
         scoreConfidence: z.boolean().optional(),
+        speculation: speculation.optional(),
       }),
       result: generateResult,
     },

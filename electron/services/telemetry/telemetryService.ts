@@ -51,6 +51,8 @@ export class TelemetryRun {
   private samples: Sample[] = [];
   private samplerUs = 0;
   private busy = false;
+  /** Speculation counts when this answer's sampling began: the live rate is over this answer's guesses. */
+  private draftBase: { validated: number; refuted: number } | null = null;
   readonly baselineW: number | null;
   private readonly counterStart: RaplCounter | null;
   private readonly powerReason: string | null;
@@ -73,6 +75,15 @@ export class TelemetryRun {
 
   private now() {
     return this.options.now ? this.options.now() : performance.now();
+  }
+
+  private acceptance(validated: number, refuted: number): number | null {
+    // A new sequence (another kind of speculation) starts its counts again from zero.
+    if (!this.draftBase || validated < this.draftBase.validated || refuted < this.draftBase.refuted)
+      this.draftBase = this.draftBase ? { validated: 0, refuted: 0 } : { validated, refuted };
+    const kept = validated - this.draftBase.validated;
+    const checked = kept + refuted - this.draftBase.refuted;
+    return checked > 0 ? kept / checked : null;
   }
 
   /** Tokens produced so far (called from the token stream; cheap). */
@@ -104,6 +115,7 @@ export class TelemetryRun {
             : null;
       const powerW = this.powerNow(battery.ok ? battery.value : null, elapsed);
       const excess = powerW !== null && this.baselineW !== null ? Math.max(0, powerW - this.baselineW) : null;
+      const draftAcceptanceRate = usage ? this.acceptance(usage.draftValidated, usage.draftRefuted) : null;
       const s: Sample = {
         messageId: this.messageId,
         atMs: Math.round(at - this.startedAt),
@@ -115,6 +127,7 @@ export class TelemetryRun {
         contextSize: usage?.contextSize ?? null,
         vramUsedBytes: usage?.vramUsedBytes ?? null,
         vramTotalBytes: usage?.vramTotalBytes ?? null,
+        draftAcceptanceRate,
         batteryPercent: battery.ok ? battery.value.percent : null,
         charging: battery.ok ? battery.value.charging : null,
         powerW,

@@ -3,7 +3,7 @@
 import { getLlama, LlamaLogLevel } from 'node-llama-cpp';
 import { EngineHost } from '../../services/engine/engineHost.ts';
 import { forkWorker } from '../../services/engine/workerProcess.ts';
-import { defaultSampling } from '../../../shared/schemas.ts';
+import { defaultSampling, type ThreadChoice } from '../../../shared/schemas.ts';
 
 export interface LayerResult {
   threads: number;
@@ -98,6 +98,18 @@ export async function benchEngine(
       decodeTokensPerSec: result.decodeTokensPerSec,
       tokens: result.outputTokens,
     };
+  } finally {
+    await engine.dispose();
+  }
+}
+
+/** The thread count the engine picks by itself for this model (measured now: nothing remembered). */
+export async function engineThreadChoice(modelPath: string): Promise<ThreadChoice> {
+  const engine = new EngineHost({ spawn: forkWorker, onStatus: () => {}, gpu: 'cpu', threads: null });
+  try {
+    const status = await engine.load({ id: 'bench', name: 'bench', path: modelPath });
+    if (!status.threadChoice) throw new Error('The engine reported no thread choice');
+    return status.threadChoice;
   } finally {
     await engine.dispose();
   }

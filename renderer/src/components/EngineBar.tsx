@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { chatActions, useChatStore } from '../state/chatStore.ts';
 import { useEngineStore } from '../state/engineStore.ts';
 import { modelsActions, useModelsStore } from '../state/modelsStore.ts';
+import { describeThreadChoice } from '../../../shared/format.ts';
 
 const stateText = {
   starting: 'Starting engine…',
@@ -56,7 +57,15 @@ export function EngineBar() {
       >
         {engine ? stateText[engine.state] : 'Connecting…'}
         {engine?.state === 'loading' && engine.progress !== null && ` ${Math.round(engine.progress * 100)}%`}
-        {engine?.state === 'ready' && ` · ${engine.backend} · ${engine.threads} threads`}
+        {engine?.state === 'ready' && ` · ${engine.backend} · `}
+        {engine?.state === 'ready' && (
+          <span
+            data-testid="engine-threads"
+            title={engine.threadChoice ? describeThreadChoice(engine.threadChoice) : ''}
+          >
+            {engine.threads} threads
+          </span>
+        )}
       </span>
       {engine?.error && (
         <span className="engine-error" title={engine.error}>

@@ -1,8 +1,10 @@
 import { useEffect } from 'react';
 import { useChatStore } from '../state/chatStore.ts';
+import { useEngineStore } from '../state/engineStore.ts';
 import { telemetryActions, useTelemetryStore } from '../state/telemetryStore.ts';
 import { SpeedChart } from './SpeedChart.tsx';
 import { fmt, gb } from '../format.ts';
+import { describeThreadChoice } from '../../../shared/format.ts';
 
 const mb = (n: number) => `${fmt(n / 1024 ** 2)} MB`;
 
@@ -30,6 +32,7 @@ export function TelemetryPanel() {
   const live = useChatStore((s) => (target ? s.live[target.id] : undefined));
   const sources = useTelemetryStore((s) => s.sources);
   const summary = useTelemetryStore((s) => s.summary);
+  const threadChoice = useEngineStore((s) => s.status?.threadChoice ?? null);
   useEffect(() => {
     void telemetryActions.load();
   }, []);
@@ -98,6 +101,26 @@ export function TelemetryPanel() {
                 : null
           }
           why={sources?.vram.available === false ? sources.vram.detail : 'sampled while generating'}
+        />
+        <Figure
+          label="Speculation"
+          testId="tm-speculation"
+          value={
+            streaming
+              ? latest?.draftAcceptanceRate != null
+                ? `${fmt(latest.draftAcceptanceRate * 100)}% of guesses kept`
+                : null
+              : stats?.speculation && stats.acceptanceRate != null
+                ? `${stats.speculation === 'prompt' ? 'prompt lookup' : 'draft model'}: ${fmt(stats.acceptanceRate * 100)}% kept (${stats.draftAcceptedTokens} of ${(stats.draftAcceptedTokens ?? 0) + (stats.draftRejectedTokens ?? 0)})`
+                : null
+          }
+          why={stats?.speculation ? 'no guesses were checked' : 'off for this answer'}
+        />
+        <Figure
+          label="Threads"
+          testId="tm-threads"
+          value={threadChoice ? describeThreadChoice(threadChoice) : null}
+          why="chosen when a model loads"
         />
         <Figure
           label="CPU"
