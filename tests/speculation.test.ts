@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineHost } from './engineHost.ts';
-import { forkWorker } from './workerProcess.ts';
-import { defaultSampling, type Speculation } from '../../../shared/schemas.ts';
-import { demoModel, f16Model, stories260k } from '../../../tests/fixtures.ts';
+import { EngineHost } from '../electron/services/engine/engineHost.ts';
+import { forkWorker } from '../electron/services/engine/workerProcess.ts';
+import { defaultSampling, type Speculation } from '../shared/schemas.ts';
+import { demoModel, f16Model, stories260k } from './fixtures.ts';
 
 const greedy = { ...defaultSampling, temperature: 0, repeatPenalty: 1, maxTokens: 80 };
 // A story told once and begun again: the model copies much of it, which prompt lookup guesses.
