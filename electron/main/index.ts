@@ -1,5 +1,15 @@
 // The Electron shell: one window, the engine in a utilityProcess, the contract over IPC.
-import { app, BrowserWindow, ipcMain, powerMonitor, safeStorage, session, shell, utilityProcess } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  powerMonitor,
+  safeStorage,
+  session,
+  shell,
+  utilityProcess,
+} from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createApp, type App } from '../services/app.ts';
@@ -12,6 +22,7 @@ import { IPC_CHANNEL } from '../../shared/contract.ts';
 import { thermalStateSupported } from '../services/telemetry/powerState.ts';
 import { startFailureLine } from '../services/engine/enginePackages.ts';
 import { bringToFront } from './singleInstance.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 const spawnUtilityWorker: SpawnWorker = () => {
   const child = utilityProcess.fork(workerEntry(), [], { serviceName: 'Edgewise engine', stdio: 'inherit' });
@@ -104,7 +115,10 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   app.on('second-instance', () => bringToFront(window));
   main().catch((error: unknown) => {
+    // A desktop user sees no console: say why the app could not start (for example, `edgewise serve` holds
+    // this data folder) before quitting.
     console.error(error);
+    dialog.showErrorBox(`${APP_NAME} could not start`, errorMessage(error));
     app.exit(1);
   });
 }
