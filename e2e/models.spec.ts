@@ -64,8 +64,8 @@ test("the Models view lists Ollama's models in place, downloads a file with a ve
 
   await mine.getByRole('button', { name: 'Use in conversation' }).click();
   await expect(page.getByRole('tab', { name: 'Chat' })).toHaveAttribute('aria-selected', 'true');
-  await page.getByLabel('Message').fill('Once upon a time');
-  await page.getByLabel('Message').press('Enter');
+  await page.getByLabel('Message', { exact: true }).fill('Once upon a time');
+  await page.getByLabel('Message', { exact: true }).press('Enter');
   await expect(page.getByTestId('stats').last()).toContainText('TinyStories-656K.f16.gguf', { timeout: 30_000 });
 
   await page.getByRole('tab', { name: 'Models' }).click();

@@ -11,7 +11,7 @@ import { percentile } from '../electron/services/quant/quality.ts';
 import { comparisonCsv } from '../shared/quant.ts';
 
 const reference = JSON.parse(
-  readFileSync(join(import.meta.dirname, 'fixtures', 'llama-cpp-reference.json'), 'utf8'),
+  readFileSync(join(repoRoot, 'electron', 'services', 'quant', 'fixtures', 'llama-cpp-reference.json'), 'utf8'),
 ) as {
   quantize: { Q4_0: { sha256: string; sizeBytes: number } };
   perplexity: { cases: { model: string; ctx: number; perplexity: number }[] };

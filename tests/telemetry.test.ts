@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeSources, powerSources } from '../electron/services/telemetry/powerSources.ts';
 import { TelemetryService, type Sample } from '../electron/services/telemetry/telemetryService.ts';
+import { physicalCores } from '../electron/services/engine/cpuInfo.ts';
 import { EngineHost } from '../electron/services/engine/engineHost.ts';
 import { forkWorker } from '../electron/services/engine/workerProcess.ts';
 import { defaultSampling } from '../shared/schemas.ts';
@@ -9,7 +10,9 @@ import { demoModel, tempDir } from './fixtures.ts';
 
 describe('telemetry service with a real engine', () => {
   it('samples a real generation at 4 Hz for under 1% of a core, agrees with node-llama-cpp, and stays quiet when idle', async () => {
-    const engine = new EngineHost({ spawn: forkWorker, onStatus: () => {}, gpu: 'cpu' });
+    // Every physical core, not the measured default: at 1 thread the demo model writes its 400 tokens in
+    // under one 250 ms sampling period here, and this test needs an answer that spans several.
+    const engine = new EngineHost({ spawn: forkWorker, onStatus: () => {}, gpu: 'cpu', threads: physicalCores() });
     await engine.load({ id: 'demo', name: 'demo', path: demoModel });
     const emitted: Sample[][] = [];
     const service = new TelemetryService({

@@ -15,6 +15,7 @@ import { DownloadManager } from '../../electron/services/library/downloadManager
 import { demoModel, f16Model, tempDir } from '../fixtures.ts';
 import { startModelServer } from '../modelServer.ts';
 import { errorMessage } from '../../shared/errors.ts';
+import { physicalCores } from '../../electron/services/engine/cpuInfo.ts';
 
 const mountPoint = join(tempDir(), 'tiny');
 mkdirSync(mountPoint);
@@ -64,6 +65,9 @@ describe('a full disk', () => {
       spawn: forkWorker,
       shell: 'headless',
       gpu: 'cpu',
+      // Every physical core, not the measured default: at 1 thread the demo model can finish its story
+      // before the disk is filled, and this test needs the answer still streaming then.
+      threads: physicalCores(),
       modelPath: demoModel,
       emit: (name, payload: any) => {
         if (name === 'chat.delta') streamed += payload.delta;
@@ -113,6 +117,7 @@ describe('a full disk', () => {
       expect(app.store.message(again.assistantMessage.id).status).toBe('done');
     } finally {
       await app.dispose();
+      rmSync(join(mountPoint, 'filler'), { force: true }); // a failed check must not leave the disk full
     }
     const db = new DatabaseSync(join(dataDir, 'edgewise.db'), { readOnly: true });
     expect((db.prepare('PRAGMA integrity_check').get() as { integrity_check: string }).integrity_check).toBe('ok');

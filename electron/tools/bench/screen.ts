@@ -251,9 +251,9 @@ export async function benchScreen(options: ScreenOptions): Promise<ScreenResult>
       let answers = 0;
       let stats;
       while (streamed < tokens) {
-        await page.getByLabel('Message').fill(options.prompt);
+        await page.getByLabel('Message', { exact: true }).fill(options.prompt);
         const answered = done(byTitle(title).id, title);
-        await page.getByLabel('Message').press('Enter');
+        await page.getByLabel('Message', { exact: true }).press('Enter');
         stats = (await answered).stats!;
         streamed += stats.outputTokens;
         answers++;
