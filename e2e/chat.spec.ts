@@ -1,6 +1,7 @@
 import { test, expect, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { newDataDir, startShell, workerPid, type Shell } from './headlessShell.ts';
+import { physicalCores } from '../electron/services/engine/cpuInfo.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -10,11 +11,15 @@ let dataDir: string;
 test.beforeAll(async () => {
   // made here, not at load: Playwright also loads this file in its runner, which runs no test
   dataDir = newDataDir();
-  shell = await startShell(dataDir);
+  shell = await startChatShell();
 });
 test.afterAll(async () => {
   await shell?.stop();
 });
+
+// Every physical core, not the measured default: at 1 thread the demo model finishes a story here before
+// Stop can be pressed or the worker killed, and these tests act on answers mid-stream.
+const startChatShell = () => startShell(dataDir, {}, ['--threads', String(physicalCores())]);
 
 async function open(page: Page, url = shell.url) {
   await page.goto(url);
@@ -84,7 +89,7 @@ test('finds the conversation again after a reload and after a server restart', a
   await page.reload();
   await expect(texts).toHaveText(before);
   await shell.stop();
-  shell = await startShell(dataDir);
+  shell = await startChatShell();
   await open(page, shell.url);
   await expect(page.getByTestId('conversation')).toHaveCount(1);
   await expect(page.getByTestId('message-user').last()).toHaveText(/there was a cat/);

@@ -27,8 +27,8 @@ export function newDataDir(): string {
   return tempDir('edgewise-e2e-');
 }
 
-export function startShell(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<Shell> {
-  const child = spawn(process.execPath, ['dist/electron/cli/index.js', 'serve', '--gpu', 'cpu'], {
+export function startShell(dataDir: string, env: NodeJS.ProcessEnv = {}, args: string[] = []): Promise<Shell> {
+  const child = spawn(process.execPath, ['dist/electron/cli/index.js', 'serve', '--gpu', 'cpu', ...args], {
     env: { ...process.env, ...env, EDGEWISE_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
