@@ -23,12 +23,14 @@ describe('building the peer from the llama.cpp source node-llama-cpp ships', () 
     expect(existsSync(bundlePath())).toBe(true);
   });
 
-  it('configures a static, offline, native CPU build of only llama-bench and llama-server', () => {
+  it('configures a static, offline, AVX2/AVX-512 (not native: AMX crashes) CPU build of only llama-bench and llama-server', () => {
     const configure = cmakeConfigureArgs('/s', '/b');
     for (const flag of [
       '-DBUILD_SHARED_LIBS=OFF',
       '-DLLAMA_CURL=OFF',
-      '-DGGML_NATIVE=ON',
+      '-DGGML_NATIVE=OFF',
+      '-DGGML_AVX2=ON',
+      '-DGGML_AVX512=ON',
       '-DCMAKE_BUILD_TYPE=Release',
     ])
       expect(configure).toContain(flag);
