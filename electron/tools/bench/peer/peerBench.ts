@@ -5,7 +5,7 @@
 // another conversation and back.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import OpenAI from 'openai';
@@ -209,7 +209,9 @@ export async function benchPeer(o: {
       edgewise: new OpenAI({ baseURL: `http://127.0.0.1:${oursPort}/v1`, apiKey }),
       peer: new OpenAI({ baseURL: `http://127.0.0.1:${peerPort}/v1`, apiKey: 'none' }),
     };
-    const model = { edgewise: 'default', peer: 'default' };
+    // By file name, not "default": /v1's default is whatever model is loaded when the request arrives,
+    // and a request during start-up, before --model has finished loading, got the demo model instead.
+    const model = { edgewise: basename(o.modelPath), peer: 'default' };
     const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: o.prompt }];
     const apiDecode: { edgewise: number; peer: number }[] = [];
     const apiTtft: { edgewise: number; peer: number }[] = [];
