@@ -97,6 +97,27 @@ describe('EngineHost with a real worker and a real model', () => {
     expect(result.outputTokens).toBeLessThan(400);
   });
 
+  it('ignore-EOS (tests and the benchmark only): a story that ends by itself runs to maxTokens instead', async () => {
+    host = new EngineHost({ spawn: forkWorker, onStatus: () => {}, gpu: 'cpu' });
+    await host.load(demo);
+    for (const mode of ['chat', 'raw'] as const) {
+      const request = {
+        mode,
+        systemPrompt: '',
+        history: story,
+        sampling: { ...greedy, maxTokens: 1500 },
+        contextSize: 512,
+      };
+      const ends = await host.generate({ ...request, requestId: `${mode}-ends` }, () => {});
+      expect(ends.stopReason, `${mode}: the greedy story ends on its own`).toBe('eos');
+      expect(ends.outputTokens).toBeLessThan(1500);
+      const runs = await host.generate({ ...request, requestId: `${mode}-runs`, ignoreEos: true }, () => {});
+      expect(runs).toMatchObject({ stopReason: 'maxTokens', outputTokens: 1500 });
+      // it went on past where the story ended, through context shifts (the demo model's context is 512)
+      expect(runs.text.length).toBeGreaterThan(ends.text.length);
+    }
+  });
+
   it('refuses files that are not models with a clear error, and keeps working', async () => {
     host = new EngineHost({ spawn: forkWorker, onStatus: () => {}, gpu: 'cpu' });
     const dir = tempDir();

@@ -2,7 +2,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeSources, powerSources } from '../electron/services/telemetry/powerSources.ts';
 import { TelemetryService, type Sample } from '../electron/services/telemetry/telemetryService.ts';
-import { physicalCores } from '../electron/services/engine/cpuInfo.ts';
 import { EngineHost } from '../electron/services/engine/engineHost.ts';
 import { forkWorker } from '../electron/services/engine/workerProcess.ts';
 import { defaultSampling } from '../shared/schemas.ts';
@@ -10,9 +9,9 @@ import { demoModel, tempDir } from './fixtures.ts';
 
 describe('telemetry service with a real engine', () => {
   it('samples a real generation at 4 Hz for under 1% of a core, agrees with node-llama-cpp, and stays quiet when idle', async () => {
-    // Every physical core, not the measured default: at 1 thread the demo model writes its 400 tokens in
-    // under one 250 ms sampling period here, and this test needs an answer that spans several.
-    const engine = new EngineHost({ spawn: forkWorker, onStatus: () => {}, gpu: 'cpu', threads: physicalCores() });
+    // The measured default threads, with ignore-EOS: the story cannot end early, so the answer is all of its
+    // 2000 tokens, several 250 ms sampling periods even where the demo model writes a story in 0.15 s.
+    const engine = new EngineHost({ spawn: forkWorker, onStatus: () => {}, gpu: 'cpu', ignoreEos: true });
     await engine.load({ id: 'demo', name: 'demo', path: demoModel });
     const emitted: Sample[][] = [];
     const service = new TelemetryService({
@@ -29,7 +28,7 @@ describe('telemetry service with a real engine', () => {
         systemPrompt: '',
         history: [{ role: 'user', text: 'Once upon a time' }],
         contextSize: 1024,
-        sampling: { ...defaultSampling, temperature: 0, maxTokens: 400 },
+        sampling: { ...defaultSampling, temperature: 0, maxTokens: 2000 },
       },
       (_text, tokens) => {
         stamps.push(performance.now());
@@ -37,6 +36,7 @@ describe('telemetry service with a real engine', () => {
       },
     );
     const summary = run.finish(result.outputTokens);
+    expect(result).toMatchObject({ stopReason: 'maxTokens', outputTokens: 2000 }); // ignore-EOS held
     const samples = emitted.flat();
     const seconds = (stamps.at(-1)! - stamps[0]!) / 1000;
     expect(samples.length).toBeGreaterThanOrEqual(Math.floor(seconds * 4) - 1);

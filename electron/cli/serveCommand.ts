@@ -21,6 +21,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
         threads: { type: 'string' },
         host: { type: 'string' },
         'api-key': { type: 'string' },
+        // Tests and the benchmark only (not in the usage line, not a user setting): answers ignore the
+        // end-of-text token and run to their max tokens unless stopped; see README's "Testing".
+        'ignore-eos': { type: 'boolean' },
       },
     },
     serveUsage,
@@ -43,6 +46,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     modelPath: values.model ? resolve(values.model) : undefined,
     rendererDir: join(appRoot(), 'dist', 'renderer'),
     apiKey: values['api-key'],
+    ignoreEos: values['ignore-eos'] === true,
   }).catch((error: unknown) => {
     if (error instanceof DataLockedError) throw new CliError(exitCodes.dataLocked, error.message);
     throw error;

@@ -68,6 +68,8 @@ export interface AppOptions {
   dataAccess?: DataAccess;
   /** How the data folder's lock names this process to a second one ("edgewise serve", say). */
   ownerName?: string;
+  /** Tests and the benchmark only: answers never end on their own, only at maxTokens or Stop (EngineHostOptions). */
+  ignoreEos?: boolean;
 }
 
 const version = (createRequire(import.meta.url)(join(appRoot(), 'package.json')) as { version: string }).version;
@@ -109,6 +111,7 @@ export async function createApp(options: AppOptions) {
     threads: userThreads,
     threadMemory: new ThreadCalibrationStore(db),
     crashLimit: options.crashLimit,
+    ignoreEos: options.ignoreEos,
     onStatus: (status: EngineStatus) => options.emit('engine.status', status),
   });
 

@@ -15,7 +15,6 @@ import { DownloadManager } from '../../electron/services/library/downloadManager
 import { demoModel, f16Model, tempDir } from '../fixtures.ts';
 import { startModelServer } from '../modelServer.ts';
 import { errorMessage } from '../../shared/errors.ts';
-import { physicalCores } from '../../electron/services/engine/cpuInfo.ts';
 
 const mountPoint = join(tempDir(), 'tiny');
 mkdirSync(mountPoint);
@@ -65,9 +64,9 @@ describe('a full disk', () => {
       spawn: forkWorker,
       shell: 'headless',
       gpu: 'cpu',
-      // Every physical core, not the measured default: at 1 thread the demo model can finish its story
-      // before the disk is filled, and this test needs the answer still streaming then.
-      threads: physicalCores(),
+      // The measured default threads, with ignore-EOS: the story cannot end before its max tokens, so the
+      // answer is still streaming when the disk is filled, however fast this machine writes it.
+      ignoreEos: true,
       modelPath: demoModel,
       emit: (name, payload: any) => {
         if (name === 'chat.delta') streamed += payload.delta;
@@ -81,7 +80,7 @@ describe('a full disk', () => {
       const other = app.store.create('another conversation', null);
       const earlier = app.store.addMessage(conversation.id, 'user', 'saved before the disk filled', 'done');
       app.store.update(conversation.id, {
-        settings: { ...conversation.settings, sampling: { ...conversation.settings.sampling, maxTokens: 1000 } },
+        settings: { ...conversation.settings, sampling: { ...conversation.settings.sampling, maxTokens: 3000 } },
       });
       const { assistantMessage } = app.chat.send(conversation.id, 'Once upon a time there was a dog');
       const finished = new Promise<{ text: string; status: string }>((r) => done.set(assistantMessage.id, r));

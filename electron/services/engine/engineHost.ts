@@ -18,6 +18,11 @@ export interface EngineHostOptions {
   threadMemory?: ThreadMemory;
   /** Crashes in a minute after which the worker is not restarted (a crash loop); 5 unless set. */
   crashLimit?: number;
+  /**
+   * Tests and the benchmark only, never a user setting: every answer ignores the end-of-text token and runs
+   * to its maxTokens unless stopped, so a test acting mid-answer cannot find it already finished.
+   */
+  ignoreEos?: boolean;
 }
 export interface ThreadMemory {
   recall(modelPath: string, gpu: GpuChoice): ThreadChoice | null;
@@ -203,7 +208,7 @@ export class EngineHost {
       const onAbort = () => this.abort(args.requestId);
       signal?.addEventListener('abort', onAbort);
       try {
-        return await this.client.call('generate', args);
+        return await this.client.call('generate', this.options.ignoreEos ? { ...args, ignoreEos: true } : args);
       } finally {
         signal?.removeEventListener('abort', onAbort);
         this.tokenListeners.delete(args.requestId);

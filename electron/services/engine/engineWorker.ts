@@ -22,6 +22,7 @@ import { assertTokenizable, vocabularyGuard, type VocabularyGuard } from './voca
 import { PlainChatWrapper } from './plainChatWrapper.ts';
 import { installedVersions, missingEngineMessage, missingPackages, resolvable } from './enginePackages.ts';
 import { timeModel } from './speedTiming.ts';
+import { ignoreEosBias } from './ignoreEos.ts';
 
 interface ParentPort {
   postMessage(message: unknown): void;
@@ -242,7 +243,17 @@ const handlers: Handlers<WorkerContract> = {
     };
   },
 
-  async generate({ requestId, mode, systemPrompt, history, sampling, contextSize, scoreConfidence, speculation }) {
+  async generate({
+    requestId,
+    mode,
+    systemPrompt,
+    history,
+    sampling,
+    contextSize,
+    scoreConfidence,
+    speculation,
+    ignoreEos,
+  }) {
     assertTokenizable(guard, systemPrompt, 'the system prompt');
     for (const t of history) assertTokenizable(guard, t.text, t.role === 'user' ? 'this message' : 'an earlier answer');
     const sequence = await ensureSequence(contextSize, speculation);
@@ -266,6 +277,7 @@ const handlers: Handlers<WorkerContract> = {
       minP: sampling.minP,
       seed: sampling.seed ?? undefined,
       repeatPenalty: repeatPenalty(sampling),
+      ...(ignoreEos && model ? { tokenBias: ignoreEosBias(model) } : {}),
       onToken(tokens: readonly unknown[]) {
         if (outputTokens === 0) {
           firstTokenAt = performance.now();

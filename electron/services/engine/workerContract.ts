@@ -81,6 +81,9 @@ export const workerContract = {
         contextSize: z.number().int(),
         scoreConfidence: z.boolean().optional(),
         speculation: speculation.optional(),
+        /** Tests and the benchmark only: the end-of-generation tokens are never sampled, so the answer runs
+         *  to maxTokens unless stopped (electron/services/engine/ignoreEos.ts). */
+        ignoreEos: z.boolean().optional(),
       }),
       result: generateResult,
     },
