@@ -13,6 +13,7 @@ import { quantContract } from './contract/quant.ts';
 import { dataContract } from './contract/data.ts';
 import { conversationsContract } from './contract/conversations.ts';
 import { presetsContract } from './contract/presets.ts';
+import { documentsContract } from './contract/documents.ts';
 
 export const appContract = mergeContracts([
   appInfoContract,
@@ -26,6 +27,7 @@ export const appContract = mergeContracts([
   dataContract,
   conversationsContract,
   presetsContract,
+  documentsContract,
 ]);
 
 export type AppContract = typeof appContract;

@@ -45,6 +45,9 @@ import { TransferStore } from './store/transferStore.ts';
 import { SearchStore } from './store/searchStore.ts';
 import { PresetStore } from './store/presetStore.ts';
 import { presetsHandlers } from './conversations/presetsHandlers.ts';
+import { DocumentStore } from './store/documentStore.ts';
+import { DocumentService } from './documents/documentService.ts';
+import { documentsHandlers } from './documents/documentsHandlers.ts';
 import { z } from 'zod';
 
 const threadSetting = z.number().int().min(1).nullable();
@@ -138,7 +141,21 @@ export async function createApp(options: AppOptions) {
     usage: () => engine.usage(),
     emit: (samples) => options.emit('telemetry.samples', samples),
   });
-  const chat = new ChatService({ store, engine, emit: options.emit, ensureModel, routing, consent, telemetry });
+  const documents = new DocumentService({
+    store: new DocumentStore(db),
+    conversations: store,
+    onChange: (conversationId) => options.emit('documents.changed', { conversationId }),
+  });
+  const chat = new ChatService({
+    store,
+    engine,
+    emit: options.emit,
+    ensureModel,
+    routing,
+    consent,
+    telemetry,
+    documents,
+  });
   const comparisons = new ComparisonStore(db);
   const lab = new QuantLab({
     library,
@@ -166,6 +183,7 @@ export async function createApp(options: AppOptions) {
       emit: options.emit,
     }),
     ...presetsHandlers({ presets, library }),
+    ...documentsHandlers({ documents }),
   };
 
   async function start(): Promise<void> {
@@ -192,6 +210,7 @@ export async function createApp(options: AppOptions) {
     engine,
     chat,
     store,
+    documents,
     library,
     fit,
     routing,

@@ -38,6 +38,8 @@ export const routingContract = {
       sends: z.string(),
       estimatedCostUsd: z.number(),
       reasons: z.array(z.string()),
+      /** Attached files whose text is in `sends`, with the tokens of each (estimated). */
+      documents: z.array(z.object({ name: z.string(), tokens: z.number() })).optional(),
     }),
   },
 } as const satisfies Contract;

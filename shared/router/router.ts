@@ -10,6 +10,8 @@ export interface RouteInput {
   query: string;
   /** Earlier turns of the conversation: their private data counts too, since they are sent along. */
   history?: string[];
+  /** Attached documents' text that would be sent along: private content exactly like typed text. */
+  attachments?: string[];
   battery: { percent: number | null; charging: boolean | null };
   online: boolean;
   /** Tiers that are configured and reachable; the device tier is always there. */
@@ -38,7 +40,7 @@ export const LOW_BATTERY_PERCENT = 20;
 
 export function route(input: RouteInput): Decision {
   const complexity = complexityOf(input.query);
-  const findings = [input.query, ...(input.history ?? [])].flatMap(detectPrivate);
+  const findings = [input.query, ...(input.history ?? []), ...(input.attachments ?? [])].flatMap(detectPrivate);
   const detected = [...new Set(findings.map((f) => f.kind))];
   const low =
     input.battery.percent !== null && input.battery.percent < LOW_BATTERY_PERCENT && input.battery.charging !== true;

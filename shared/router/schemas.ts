@@ -1,6 +1,7 @@
 // Routing settings and traces, as they cross the contract and live in the store. API keys never do:
 // the settings only say whether a key is set.
 import { z } from 'zod';
+import { documentsTrace } from '../documents.ts';
 
 export const tier = z.enum(['device', 'private', 'partner']);
 export const policy = z.enum(['local', 'auto', 'private']);
@@ -66,6 +67,7 @@ export const traceEvent = z.object({
     'done',
     'error',
     'low-confidence',
+    'documents',
   ]),
   detail: z.string(),
 });
@@ -92,5 +94,7 @@ export const routeTrace = z.object({
   /** Mean token confidence of a local answer, and the tier offered when it fell below the threshold. */
   confidence: z.number().nullable().optional(),
   offerEscalation: tier.nullable().optional(),
+  /** The attached documents' part in this answer: whole or retrieved, each passage with its score and tokens. */
+  documents: documentsTrace.optional(),
 });
 export type RouteTrace = z.infer<typeof routeTrace>;

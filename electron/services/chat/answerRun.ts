@@ -12,6 +12,9 @@ import type { RoutingService } from '../router/routingService.ts';
 import type { ConsentGate } from '../router/consentGate.ts';
 import { answerOnDevice, type OnDeviceDeps, type Turn } from './onDeviceAnswer.ts';
 import { errorMessage } from '../../../shared/errors.ts';
+import { estimateTokens } from '../../../shared/documents.ts';
+import { documentContext, type DocumentContext } from '../documents/documentContext.ts';
+import type { DocumentService } from '../documents/documentService.ts';
 
 const DELTA_BATCH_MS = 16;
 const SAVE_EVERY_MS = 500;
@@ -24,6 +27,8 @@ export interface AnswerRunDeps extends OnDeviceDeps {
   ensureModel: (modelId: string | null) => Promise<ModelInfo>;
   routing: Pick<RoutingService, 'decide' | 'get' | 'endpoint'>;
   consent: Pick<ConsentGate, 'isRemembered' | 'wait'>;
+  /** The conversation's attached documents; an answer without them is the question alone. */
+  documents?: Pick<DocumentService, 'store' | 'search' | 'refresh' | 'embeddingStatus'> | null;
 }
 
 export interface AnswerRequest {
@@ -47,14 +52,33 @@ export class AnswerRun {
   private batchTimer: NodeJS.Timeout | null = null;
   private lastSave = Date.now();
   private trace: RouteTrace | null = null;
+  private documents: DocumentContext | null = null;
+  /** The turns as sent: the last question carries the documents' passages. */
+  private sent: Turn[];
 
   constructor(deps: AnswerRunDeps, req: AnswerRequest) {
     this.deps = deps;
     this.req = req;
+    this.sent = req.history;
+  }
+
+  /** Puts the attached documents (whole, or the passages that fit) before the question. */
+  private async addDocuments(): Promise<void> {
+    const { documents } = this.deps;
+    const { conversation, history } = this.req;
+    const last = history.at(-1);
+    if (!documents || !last || last.role !== 'user') return;
+    const { systemPrompt, sampling, contextSize } = conversation.settings;
+    const conversationTokens = estimateTokens(sentText(systemPrompt, history));
+    const budget = contextSize - sampling.maxTokens - conversationTokens - 32;
+    this.documents = await documentContext(documents, conversation.id, last.text, budget);
+    if (!this.documents?.block) return;
+    this.sent = [...history.slice(0, -1), { role: 'user', text: `${this.documents.block}\n\nQuestion: ${last.text}` }];
   }
 
   async execute(): Promise<void> {
     try {
+      await this.addDocuments();
       const { tier, decision } = await this.route();
       if (this.req.signal.aborted) return this.finish('aborted', null, null, 'aborted');
       if (tier === 'device') await this.onDevice(decision);
@@ -129,10 +153,13 @@ export class AnswerRun {
   private async route(): Promise<{ tier: Tier; decision: Decision }> {
     const { routing, consent, emit } = this.deps;
     const { conversation, history, forced, messageId, signal } = this.req;
+    // Attached passages count as private content, exactly as typed text does.
+    const attached = this.documents?.block ? [this.documents.block] : [];
     let decision = await routing.decide(
       history.at(-1)?.text ?? '',
       history.slice(0, -1).map((t) => t.text),
       consent.isRemembered(conversation.id),
+      attached,
     );
     if (forced) {
       if (forced.tier === 'partner' && decision.signals.privacy.detected.length > 0) {
@@ -150,12 +177,16 @@ export class AnswerRun {
       };
     }
     const trace = (this.trace = traceOf(decision));
+    if (this.documents) {
+      trace.documents = this.documents.trace;
+      this.event('documents', `${this.documents.trace.mode}: ${this.documents.trace.why}`);
+    }
     this.event('decided', `${decision.tier} (${decision.rule})`);
     if (decision.tier !== 'partner' || !decision.consentRequired) return { tier: decision.tier, decision };
 
     const partner = routing.get().partner!;
     const host = new URL(partner.baseUrl).host;
-    const sends = sentText(conversation.settings.systemPrompt, history);
+    const sends = sentText(conversation.settings.systemPrompt, this.sent);
     const estimatedCostUsd = costOf(partner, roughTokenCount(sends), conversation.settings.sampling.maxTokens);
     trace.estimatedCostUsd = estimatedCostUsd;
     this.event('consent-asked', `${partner.name} (${host}), ${partner.model}, up to $${estimatedCostUsd.toFixed(4)}`);
@@ -168,6 +199,7 @@ export class AnswerRun {
       sends,
       estimatedCostUsd,
       reasons: decision.reasons,
+      documents: sentFiles(this.documents),
     });
     const answer = await consent.wait(messageId, conversation.id, signal);
     trace.consent = answer;
@@ -180,7 +212,8 @@ export class AnswerRun {
 
   private async onDevice(decision: Decision) {
     const { engine, routing } = this.deps;
-    const { conversation, history, messageId, signal } = this.req;
+    const { conversation, messageId, signal } = this.req;
+    const history = this.sent;
     const trace = this.trace!;
     const model = await this.deps.ensureModel(conversation.modelId);
     trace.answeredBy = { tier: 'device', name: 'this device', model: model.name };
@@ -224,7 +257,8 @@ export class AnswerRun {
 
   private async remotely(tier: 'private' | 'partner') {
     const { routing } = this.deps;
-    const { conversation, history, signal } = this.req;
+    const { conversation, signal } = this.req;
+    const history = this.sent;
     const trace = this.trace!;
     const endpoint = routing.endpoint(tier);
     trace.answeredBy = { tier, name: endpoint.name, model: endpoint.model };
@@ -271,6 +305,13 @@ export class AnswerRun {
 /** The text a remote tier is sent: the system prompt and every turn, as the consent prompt shows it. */
 function sentText(systemPrompt: string, history: Turn[]): string {
   return [systemPrompt, ...history.map((t) => t.text)].filter(Boolean).join('\n\n');
+}
+
+/** Which files, and how many of their tokens, go with the question (for the consent dialog). */
+function sentFiles(documents: DocumentContext | null): { name: string; tokens: number }[] {
+  const byName = new Map<string, number>();
+  for (const p of documents?.trace.passages ?? []) byName.set(p.name, (byName.get(p.name) ?? 0) + p.tokens);
+  return [...byName].map(([name, tokens]) => ({ name, tokens }));
 }
 
 function traceOf(d: Decision): RouteTrace {

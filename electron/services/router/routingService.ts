@@ -115,11 +115,17 @@ export class RoutingService {
     return tiers;
   }
 
-  async decide(query: string, history: string[], partnerConsentRemembered: boolean): Promise<Decision> {
+  async decide(
+    query: string,
+    history: string[],
+    partnerConsentRemembered: boolean,
+    attachments: string[] = [],
+  ): Promise<Decision> {
     const battery = await (this.options.battery ?? defaultBattery)();
     return route({
       query,
       history,
+      attachments,
       battery,
       online: (this.options.online ?? isOnline)(),
       tiers: await this.tiers(),

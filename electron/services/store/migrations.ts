@@ -110,4 +110,49 @@ export const migrations: string[] = [
      model_id TEXT PRIMARY KEY,
      preset_id TEXT NOT NULL
    );`,
+  // Attached documents: their page texts, and chunks for retrieval with an FTS5 index (bm25) and an
+  // optional embedding. The index is external-content on document_chunks' INTEGER PRIMARY KEY (stable
+  // across VACUUM); triggers keep it in step, and deleting a conversation cascades through all of it.
+  `CREATE TABLE documents (
+     id TEXT PRIMARY KEY,
+     conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+     name TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     path TEXT,
+     bytes INTEGER NOT NULL,
+     mtime_ms INTEGER,
+     sha256 TEXT NOT NULL,
+     pages INTEGER,
+     tokens INTEGER NOT NULL,
+     token_basis TEXT NOT NULL,
+     created_at INTEGER NOT NULL
+   );
+   CREATE INDEX documents_by_conversation ON documents(conversation_id);
+   CREATE TABLE document_pages (
+     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+     page INTEGER NOT NULL,
+     text TEXT NOT NULL,
+     PRIMARY KEY (document_id, page)
+   );
+   CREATE TABLE document_chunks (
+     id INTEGER PRIMARY KEY,
+     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+     seq INTEGER NOT NULL,
+     page INTEGER,
+     start INTEGER NOT NULL,
+     end INTEGER NOT NULL,
+     tokens INTEGER NOT NULL,
+     text TEXT NOT NULL,
+     embedding BLOB
+   );
+   CREATE INDEX document_chunks_by_document ON document_chunks(document_id, seq);
+   CREATE VIRTUAL TABLE document_chunks_fts USING fts5(
+     text, content = 'document_chunks', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
+   );
+   CREATE TRIGGER document_chunks_fts_insert AFTER INSERT ON document_chunks BEGIN
+     INSERT INTO document_chunks_fts (rowid, text) VALUES (new.id, new.text);
+   END;
+   CREATE TRIGGER document_chunks_fts_delete AFTER DELETE ON document_chunks BEGIN
+     INSERT INTO document_chunks_fts (document_chunks_fts, rowid, text) VALUES ('delete', old.id, old.text);
+   END;`,
 ];
