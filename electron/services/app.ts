@@ -155,6 +155,10 @@ export async function createApp(options: AppOptions) {
     consent,
     telemetry,
     documents,
+    modelContext: async (modelId) => {
+      const id = modelId ?? engine.loadedModel?.id;
+      return id ? (await library.get(id)).contextLength : null;
+    },
   });
   const comparisons = new ComparisonStore(db);
   const lab = new QuantLab({

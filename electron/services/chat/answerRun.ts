@@ -29,6 +29,8 @@ export interface AnswerRunDeps extends OnDeviceDeps {
   consent: Pick<ConsentGate, 'isRemembered' | 'wait'>;
   /** The conversation's attached documents; an answer without them is the question alone. */
   documents?: Pick<DocumentService, 'store' | 'search' | 'refresh' | 'embeddingStatus'> | null;
+  /** The context the model can hold (the engine uses the smaller of this and the setting); null if unknown. */
+  modelContext?: (modelId: string | null) => Promise<number | null>;
 }
 
 export interface AnswerRequest {
@@ -68,9 +70,14 @@ export class AnswerRun {
     const { conversation, history } = this.req;
     const last = history.at(-1);
     if (!documents || !last || last.role !== 'user') return;
-    const { systemPrompt, sampling, contextSize } = conversation.settings;
+    const { systemPrompt, sampling } = conversation.settings;
+    const trained = await this.deps.modelContext?.(conversation.modelId).catch(() => null);
+    const contextSize = Math.min(conversation.settings.contextSize, trained ?? Infinity);
     const conversationTokens = estimateTokens(sentText(systemPrompt, history));
-    const budget = contextSize - sampling.maxTokens - conversationTokens - 32;
+    // Room for the answer: its token limit, but at most a quarter of the context, so that a small model's
+    // context (512 tokens, with a limit of 512) still takes some document.
+    const answerRoom = Math.min(sampling.maxTokens, Math.floor(contextSize / 4));
+    const budget = contextSize - answerRoom - conversationTokens - 32;
     this.documents = await documentContext(documents, conversation.id, last.text, budget);
     if (!this.documents?.block) return;
     this.sent = [...history.slice(0, -1), { role: 'user', text: `${this.documents.block}\n\nQuestion: ${last.text}` }];
