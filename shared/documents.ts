@@ -25,6 +25,37 @@ export const CHUNK_OVERLAP_TOKENS = 40;
 export const documentKind = z.enum(['text', 'markdown', 'code', 'csv', 'json', 'pdf', 'docx']);
 export type DocumentKind = z.infer<typeof documentKind>;
 
+const byExtension: Record<string, DocumentKind> = {
+  '.txt': 'text',
+  '.text': 'text',
+  '.log': 'text',
+  '.md': 'markdown',
+  '.markdown': 'markdown',
+  '.mdx': 'markdown',
+  '.csv': 'csv',
+  '.tsv': 'csv',
+  '.json': 'json',
+  '.jsonl': 'json',
+  '.pdf': 'pdf',
+  '.docx': 'docx',
+};
+const codeExtensions = new Set(
+  (
+    '.ts .tsx .js .jsx .mjs .cjs .py .rb .rs .go .java .kt .swift .c .h .cc .cpp .hpp .cs .php .sh .bash .zsh ' +
+    '.ps1 .sql .css .scss .html .htm .xml .yaml .yml .toml .ini .cfg .conf .lua .r .m .scala .dart .vue .svelte'
+  ).split(' '),
+);
+
+/** A document's kind from its name; null for a name that says nothing (a lone file is then read as text if
+ *  its bytes are, and a folder's such files are skipped). */
+export function documentKindOf(name: string): DocumentKind | null {
+  const dot = name.lastIndexOf('.');
+  const ext = dot > name.lastIndexOf('/') && dot > 0 ? name.slice(dot).toLowerCase() : '';
+  if (byExtension[ext]) return byExtension[ext];
+  if (codeExtensions.has(ext)) return 'code';
+  return null;
+}
+
 /** How a token count was made: the loaded model's tokenizer, or an estimate (4 characters per token). */
 export const tokenBasis = z.enum(['tokenizer', 'estimate']);
 

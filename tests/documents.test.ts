@@ -98,7 +98,10 @@ describe('attaching documents', () => {
     const huge = join(dir, 'huge.pdf');
     writeFileSync(huge, '%PDF-1.4\n');
     truncateSync(huge, 500 * 1024 * 1024); // sparse: refused from its size, never read
-    const { attached, rejected } = await documents.attachPaths(c.id, [...Object.keys(files).map((n) => join(dir, n)), huge]);
+    const { attached, rejected } = await documents.attachPaths(c.id, [
+      ...Object.keys(files).map((n) => join(dir, n)),
+      huge,
+    ]);
     expect(attached.map((d) => d.name)).toEqual(['good.md']);
     const why = Object.fromEntries(rejected.map((r) => [r.name, r.reason]));
     expect(why['locked.pdf']).toMatch(/^locked\.pdf: this PDF is encrypted/);

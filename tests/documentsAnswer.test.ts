@@ -67,7 +67,10 @@ beforeAll(async () => {
     res.writeHead(200, { 'Content-Type': 'text/event-stream' });
     const send = (data: unknown) => res.write(`data: ${JSON.stringify(data)}\n\n`);
     send({ choices: [{ index: 0, delta: { content: 'Under the blue flowerpot [1].' }, finish_reason: null }] });
-    send({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], usage: { prompt_tokens: 40, completion_tokens: 8 } });
+    send({
+      choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 40, completion_tokens: 8 },
+    });
     res.end('data: [DONE]\n\n');
   });
   await new Promise<void>((r) => privateServer.listen(0, '127.0.0.1', () => r()));
@@ -117,7 +120,9 @@ describe('documents in an answer', () => {
     expect(message.error).toBeNull();
     expect(message.text).toBe('Under the blue flowerpot [1].');
     const sent = JSON.parse(privateBodies.at(-1)!).messages.at(-1).content as string;
-    expect(sent).toMatch(/\[1\] key\.md\nThe spare key is under the blue flowerpot by the door\.\n\nQuestion: Where is the spare key\?$/);
+    expect(sent).toMatch(
+      /\[1\] key\.md\nThe spare key is under the blue flowerpot by the door\.\n\nQuestion: Where is the spare key\?$/,
+    );
     const trace = message.trace!;
     expect(trace.answeredBy?.tier).toBe('private');
     expect(trace.documents).toMatchObject({
@@ -139,7 +144,9 @@ describe('documents in an answer', () => {
     const message = await done(assistantMessage.id);
     expect(message.trace!.answeredBy?.tier).toBe('device');
     expect(message.trace!.documents?.mode).toBe('whole');
-    expect(message.error).toMatch(/This model cannot read this message: its vocabulary has no token for "\[" \(U\+005B\)/);
+    expect(message.error).toMatch(
+      /This model cannot read this message: its vocabulary has no token for "\[" \(U\+005B\)/,
+    );
     const plain = app.store.create('plain', null);
     const next = app.chat.send(plain.id, 'Once upon a time');
     expect((await done(next.assistantMessage.id)).status).toBe('done');

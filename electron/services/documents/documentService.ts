@@ -192,7 +192,13 @@ export class DocumentService {
         if (info.size === doc.bytes && Math.round(info.mtimeMs) === doc.mtimeMs) continue;
         const bytes = await readFile(doc.path);
         if (sha256(bytes) === doc.sha256) continue;
-        await this.attachBytes(conversationId, doc.name, bytes, { path: doc.path, mtimeMs: Math.round(info.mtimeMs) }, doc);
+        await this.attachBytes(
+          conversationId,
+          doc.name,
+          bytes,
+          { path: doc.path, mtimeMs: Math.round(info.mtimeMs) },
+          doc,
+        );
         changed.push(doc.name);
       } catch {
         // A file moved or now unreadable keeps the text indexed when it was attached.
@@ -205,7 +211,11 @@ export class DocumentService {
   async search(conversationId: string, query: string, k: number): Promise<RankedChunk[]> {
     const embedder = this.options.embedder;
     let vector: Float32Array | null = null;
-    if (embedder?.available()) vector = await embedder.embed([query]).then((v) => v[0] ?? null, () => null);
+    if (embedder?.available())
+      vector = await embedder.embed([query]).then(
+        (v) => v[0] ?? null,
+        () => null,
+      );
     return rankChunks(this.options.store, conversationId, query, vector).slice(0, k);
   }
 

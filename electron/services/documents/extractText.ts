@@ -3,7 +3,7 @@
 // bad_input RpcError whose message names the file and says why, so the conversation shows it plainly.
 import { extname } from 'node:path';
 import { RpcError } from '../../../shared/rpc.ts';
-import { DOCUMENT_LIMITS, type DocumentKind } from '../../../shared/documents.ts';
+import { DOCUMENT_LIMITS, documentKindOf, type DocumentKind } from '../../../shared/documents.ts';
 import { errorMessage } from '../../../shared/errors.ts';
 import { unpackedZipBytes } from './zipDirectory.ts';
 
@@ -11,35 +11,6 @@ export interface ExtractedText {
   kind: DocumentKind;
   /** Page texts, 1-based by position; a single entry for files without pages. */
   pages: string[];
-}
-
-const byExtension: Record<string, DocumentKind> = {
-  '.txt': 'text',
-  '.text': 'text',
-  '.log': 'text',
-  '.md': 'markdown',
-  '.markdown': 'markdown',
-  '.mdx': 'markdown',
-  '.csv': 'csv',
-  '.tsv': 'csv',
-  '.json': 'json',
-  '.jsonl': 'json',
-  '.pdf': 'pdf',
-  '.docx': 'docx',
-};
-const codeExtensions = new Set(
-  (
-    '.ts .tsx .js .jsx .mjs .cjs .py .rb .rs .go .java .kt .swift .c .h .cc .cpp .hpp .cs .php .sh .bash .zsh ' +
-    '.ps1 .sql .css .scss .html .htm .xml .yaml .yml .toml .ini .cfg .conf .lua .r .m .scala .dart .vue .svelte'
-  ).split(' '),
-);
-
-export function kindOf(name: string): DocumentKind | null {
-  const ext = extname(name).toLowerCase();
-  if (byExtension[ext]) return byExtension[ext];
-  if (codeExtensions.has(ext)) return 'code';
-  if (ext === '' || ext === '.env' || /^\.[a-z0-9]{1,8}$/.test(ext)) return null; // decided by the bytes
-  return null;
 }
 
 function refuse(name: string, why: string): never {
@@ -135,7 +106,7 @@ export async function extractText(name: string, bytes: Uint8Array): Promise<Extr
     );
   }
   if (bytes.length === 0) refuse(name, 'the file is empty.');
-  const kind = kindOf(name);
+  const kind = documentKindOf(name);
   if (kind === 'pdf') return { kind, pages: capText(name, await pdfPages(name, bytes)) };
   if (kind === 'docx') {
     const text = await docxText(name, bytes);

@@ -3,7 +3,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { RpcError } from '../../../shared/rpc.ts';
-import { kindOf } from './extractText.ts';
+import { documentKindOf } from '../../../shared/documents.ts';
 
 /** Folders that hold tools' state, not the user's documents. */
 const SKIPPED_FOLDERS = new Set(['.git', 'node_modules', '.venv', '__pycache__', '.cache', 'dist', 'build']);
@@ -25,7 +25,7 @@ export async function filesIn(path: string, limit: number): Promise<{ path: stri
       if (entry.name.startsWith('.') || SKIPPED_FOLDERS.has(entry.name)) continue;
       const full = join(dir, entry.name);
       if (entry.isDirectory()) await walk(full);
-      else if (entry.isFile() && kindOf(entry.name) !== null) {
+      else if (entry.isFile() && documentKindOf(entry.name) !== null) {
         found.push({ path: full, name: relative(path, full) });
         if (found.length > limit)
           throw new RpcError(
@@ -37,6 +37,9 @@ export async function filesIn(path: string, limit: number): Promise<{ path: stri
   };
   await walk(path);
   if (found.length === 0)
-    throw new RpcError('bad_input', `${path}: the folder holds no text, Markdown, code, CSV, JSON, PDF or .docx files.`);
+    throw new RpcError(
+      'bad_input',
+      `${path}: the folder holds no text, Markdown, code, CSV, JSON, PDF or .docx files.`,
+    );
   return found;
 }

@@ -126,7 +126,9 @@ export class DocumentStore {
   }
 
   list(conversationId: string): StoredDocument[] {
-    const rows = this.db.prepare(`${SELECT} WHERE d.conversation_id = ? ORDER BY d.created_at, d.name`).all(conversationId);
+    const rows = this.db
+      .prepare(`${SELECT} WHERE d.conversation_id = ? ORDER BY d.created_at, d.name`)
+      .all(conversationId);
     return (rows as unknown as DocumentRow[]).map(info);
   }
 
@@ -146,7 +148,8 @@ export class DocumentStore {
   chunk(chunkId: number): { documentId: string; page: number | null; start: number; end: number; text: string } {
     const row = this.db
       .prepare('SELECT document_id, page, start, end, text FROM document_chunks WHERE id = ?')
-      .get(chunkId) as { document_id: string; page: number | null; start: number; end: number; text: string } | undefined;
+      .get(chunkId) as
+      { document_id: string; page: number | null; start: number; end: number; text: string } | undefined;
     if (!row) throw new RpcError('not_found', `No passage ${chunkId}: its document was removed or re-indexed.`);
     return {
       documentId: row.document_id,
@@ -215,7 +218,9 @@ export class DocumentStore {
         tokens: Number(r.tokens),
         text: r.text,
       },
-      vector: new Float32Array(r.embedding.buffer.slice(r.embedding.byteOffset, r.embedding.byteOffset + r.embedding.byteLength)),
+      vector: new Float32Array(
+        r.embedding.buffer.slice(r.embedding.byteOffset, r.embedding.byteOffset + r.embedding.byteLength),
+      ),
     }));
   }
 
@@ -230,7 +235,8 @@ export class DocumentStore {
   setEmbeddings(vectors: { chunkId: number; vector: Float32Array }[]): void {
     transaction(this.db, () => {
       const set = this.db.prepare('UPDATE document_chunks SET embedding = ? WHERE id = ?');
-      for (const v of vectors) set.run(new Uint8Array(v.vector.buffer, v.vector.byteOffset, v.vector.byteLength), v.chunkId);
+      for (const v of vectors)
+        set.run(new Uint8Array(v.vector.buffer, v.vector.byteOffset, v.vector.byteLength), v.chunkId);
     });
   }
 }

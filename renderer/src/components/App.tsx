@@ -7,6 +7,7 @@ import { RoutingView } from './RoutingView.tsx';
 import { QuantView } from './QuantView.tsx';
 import { ModelsView } from './ModelsView.tsx';
 import { ConsentDialog } from './ConsentDialog.tsx';
+import { PassageView } from './documents/PassageView.tsx';
 import { DataBanner } from './DataBanner.tsx';
 import { BackupsView } from './BackupsView.tsx';
 import { Shortcuts } from './Shortcuts.tsx';
@@ -48,6 +49,7 @@ export function App() {
           <RoutingView />
         )}
         <ConsentDialog />
+        <PassageView />
         <Shortcuts />
       </main>
     </div>

@@ -6,6 +6,7 @@ import { TelemetryPanel } from './TelemetryPanel.tsx';
 import { FirstRunCard } from './FirstRunCard.tsx';
 import { VirtualList } from './VirtualList.tsx';
 import { useConversations, conversationsActions } from '../state/conversationsStore.ts';
+import { AttachBar } from './documents/AttachBar.tsx';
 
 export function ChatView() {
   const messages = useChatStore((s) => s.messages);
@@ -60,6 +61,7 @@ export function ChatView() {
           <p className="empty">Start a story, e.g. “Once upon a time”. Everything runs on this machine.</p>
         )}
       </VirtualList>
+      <AttachBar />
       <form
         className="composer"
         onSubmit={(e) => {

@@ -20,6 +20,15 @@ export function ConsentDialog() {
           <dd>
             {request.partner} at <code>{request.host}</code>, model <code>{request.model}</code>
           </dd>
+          {request.documents && request.documents.length > 0 && (
+            <>
+              <dt>Attached files</dt>
+              <dd data-testid="consent-documents">
+                {request.documents.map((d) => `${d.name} (≈${d.tokens} tokens)`).join(', ')}; their text is part of what
+                is sent.
+              </dd>
+            </>
+          )}
           <dt>Estimated cost</dt>
           <dd>up to ${request.estimatedCostUsd.toFixed(4)} (at most the answer's token limit)</dd>
         </dl>

@@ -4,6 +4,7 @@ import { chatActions, useChatStore } from '../state/chatStore.ts';
 import { fmt } from '../format.ts';
 import { Markdown } from './Markdown.tsx';
 import { TraceView } from './TraceView.tsx';
+import { CitationScope, Sources } from './documents/Sources.tsx';
 
 function Stats({ message }: { message: Message }) {
   const live = useChatStore((s) => s.live[message.id]);
@@ -78,7 +79,9 @@ export const MessageView = memo(function MessageView({ message }: { message: Mes
         // so the answer's own text and its figures stay as they are.
         <div className="body" data-testid="message-text">
           {message.role === 'assistant' ? (
-            <Markdown text={message.text} streaming={message.status === 'streaming'} />
+            <CitationScope documents={message.trace?.documents}>
+              <Markdown text={message.text} streaming={message.status === 'streaming'} />
+            </CitationScope>
           ) : (
             message.text
           )}
@@ -95,6 +98,7 @@ export const MessageView = memo(function MessageView({ message }: { message: Mes
           Edit
         </button>
       )}
+      {message.role === 'assistant' && message.trace?.documents && <Sources documents={message.trace.documents} />}
       {message.role === 'assistant' && <Stats message={message} />}
       {message.role === 'assistant' && message.trace && (
         <TraceView trace={message.trace} messageId={message.id} last={last} />

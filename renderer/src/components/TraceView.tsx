@@ -1,6 +1,7 @@
 import type { RouteTrace } from '../../../shared/router/schemas.ts';
 import { chatActions } from '../state/chatStore.ts';
 import { downloadText } from '../download.ts';
+import { DocumentsTrace } from './documents/DocumentsTrace.tsx';
 
 const tierName = { device: 'on device', private: 'private server', partner: 'partner cloud' } as const;
 
@@ -41,6 +42,7 @@ export function TraceView({ trace, messageId, last }: { trace: RouteTrace; messa
           · {s.connectivity.online ? 'online' : 'offline'}; reachable: {s.connectivity.reachable.join(', ')} · rule:{' '}
           {trace.rule}
         </p>
+        {trace.documents && <DocumentsTrace documents={trace.documents} />}
         <ol className="timeline">
           {trace.events.map((e, i) => (
             <li key={i}>

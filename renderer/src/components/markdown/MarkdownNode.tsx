@@ -6,6 +6,7 @@ import type { ListItem, Nodes, PhrasingContent, RootContent, TableRow } from 'md
 import { safeHref, type InlineMathData } from '../../../../shared/markdownBlocks.ts';
 import { CodeBlock } from './CodeBlock.tsx';
 import { MathFormula } from './MathFormula.tsx';
+import { CitedText } from '../documents/Sources.tsx';
 
 /** Rows shown per table; the rest is cut with a note. */
 export const MAX_TABLE_ROWS = 1_000;
@@ -140,7 +141,8 @@ export function renderNode(node: Nodes, key: number, depth: number, ctx: Context
     case 'footnoteReference':
       return <sup key={key}>[{node.label ?? node.identifier}]</sup>;
     case 'text':
-      return node.value;
+      // [n] may cite a passage of an attached document (only the answer's own sources become buttons).
+      return /\[\d{1,3}\]/.test(node.value) ? <CitedText key={key} text={node.value} /> : node.value;
     case 'emphasis':
       return <em key={key}>{children(node, depth, ctx)}</em>;
     case 'strong':
