@@ -4,19 +4,18 @@
 import { test, expect, type Page } from '@playwright/test';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { newDataDir, startShell, type Shell } from './headlessShell.ts';
 import { makePdf } from '../tests/documentFiles.ts';
 
-test.describe.configure({ mode: 'serial' });
+test.describe.configure({ mode: 'serial', timeout: 180_000 });
 
 let server: Server;
 let serverUrl = '';
 let shell: Shell;
-const files = mkdtempSync(join(tmpdir(), 'edgewise-docs-e2e-'));
+let files = '';
 /** What the private server was sent, last message of each request. */
 const questions: string[] = [];
 
@@ -31,6 +30,8 @@ const lines = (topic: string, n: number) =>
   Array.from({ length: n }, (_, i) => `Line ${i} of this page is about ${topic} and nothing else.`);
 
 test.beforeAll(async () => {
+  // Starting the shell (and its engine) on a shared 2-core machine has taken over 90 s under load.
+  test.setTimeout(240_000);
   server = createServer(async (req, res) => {
     if (req.method === 'GET' && req.url === '/v1/models') {
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ data: [{ id: 'docs-model' }] }));
@@ -53,10 +54,12 @@ test.beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   serverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
   shell = await startShell(newDataDir());
+  files = mkdtempSync(join(tmpdir(), 'edgewise-docs-e2e-'));
 });
 test.afterAll(async () => {
   await shell?.stop();
   server?.close();
+  if (files) rmSync(files, { recursive: true, force: true });
 });
 
 async function usePrivateServer(page: Page) {
@@ -70,6 +73,8 @@ async function usePrivateServer(page: Page) {
   await page.getByLabel('Routing policy').selectOption('private');
   await page.getByRole('tab', { name: 'Chat' }).click();
   await page.getByRole('button', { name: 'New conversation' }).click();
+  await expect(page.getByTestId('message-assistant')).toHaveCount(0);
+  await expect(page.getByTestId('attachment')).toHaveCount(0);
 }
 
 async function ask(page: Page, text: string) {

@@ -20,9 +20,11 @@ import { physicalCores } from '../services/engine/cpuInfo.ts';
 import { openFitService } from './fitCommand.ts';
 import { answerOnDevice } from '../services/chat/onDeviceAnswer.ts';
 import { errorMessage } from '../../shared/errors.ts';
+import { questionWithAttachments, sourcesText } from './attachOption.ts';
 
 export const chatUsage = `Usage: edgewise chat [--model PATH] [--system TEXT] [--temperature N] [--max-tokens N] [--seed N]
-                     [--context-size N] [--threads N] [--gpu auto|cpu|metal|cuda|vulkan] [--preset NAME] [--raw] [--json] PROMPT`;
+                     [--context-size N] [--threads N] [--gpu auto|cpu|metal|cuda|vulkan] [--preset NAME] [--raw] [--json]
+                     [--attach FILE|FOLDER]... PROMPT`;
 
 export async function chatCommand(argv: string[]): Promise<number> {
   const parsed = parseCommandLine(
@@ -42,6 +44,7 @@ export async function chatCommand(argv: string[]): Promise<number> {
         raw: { type: 'boolean' },
         json: { type: 'boolean' },
         preset: { type: 'string' },
+        attach: { type: 'string', multiple: true },
       },
     },
     chatUsage,
@@ -79,6 +82,11 @@ export async function chatCommand(argv: string[]): Promise<number> {
     throw new CliError(exitCodes.loadFailed, `Cannot use this model: ${errorMessage(error)}`);
   }
 
+  // Attached files are read before the model loads: a file that cannot be read is named at once.
+  const question = await questionWithAttachments(values.attach ?? [], prompt, settings, model.contextLength, (line) =>
+    process.stderr.write(`${line}\n`),
+  );
+
   // The app's own data: the thread count set in the app, and each model's measured one (measured once).
   const db = openDatabase(join(defaultDataDir(), 'edgewise.db'));
   const setting = new SettingsStore(db).get('engine.threads', z.number().int().min(1).nullable(), null);
@@ -110,7 +118,7 @@ export async function chatCommand(argv: string[]): Promise<number> {
         id: 'cli',
         model,
         settings,
-        history: [{ role: 'user', text: prompt }],
+        history: [{ role: 'user', text: question.text }],
         mode: values.raw ? 'raw' : 'chat',
         onDelta: (delta) => {
           if (!values.json) process.stdout.write(delta);
@@ -141,10 +149,11 @@ export async function chatCommand(argv: string[]): Promise<number> {
           engineOutputTokens,
           loadWarning,
           preset: chosen?.name ?? null,
+          documents: question.documents?.trace ?? null,
         }) + '\n',
       );
     } else {
-      process.stdout.write('\n');
+      process.stdout.write(`\n${sourcesText(question.documents)}`);
     }
     return exitCodes.ok;
   } catch (error) {

@@ -13,7 +13,7 @@ import type { ConsentGate } from '../router/consentGate.ts';
 import { answerOnDevice, type OnDeviceDeps, type Turn } from './onDeviceAnswer.ts';
 import { errorMessage } from '../../../shared/errors.ts';
 import { estimateTokens } from '../../../shared/documents.ts';
-import { documentContext, type DocumentContext } from '../documents/documentContext.ts';
+import { documentBudget, documentContext, withDocuments, type DocumentContext } from '../documents/documentContext.ts';
 import type { DocumentService } from '../documents/documentService.ts';
 
 const DELTA_BATCH_MS = 16;
@@ -70,17 +70,12 @@ export class AnswerRun {
     const { conversation, history } = this.req;
     const last = history.at(-1);
     if (!documents || !last || last.role !== 'user') return;
-    const { systemPrompt, sampling } = conversation.settings;
     const trained = await this.deps.modelContext?.(conversation.modelId).catch(() => null);
-    const contextSize = Math.min(conversation.settings.contextSize, trained ?? Infinity);
-    const conversationTokens = estimateTokens(sentText(systemPrompt, history));
-    // Room for the answer: its token limit, but at most a quarter of the context, so that a small model's
-    // context (512 tokens, with a limit of 512) still takes some document.
-    const answerRoom = Math.min(sampling.maxTokens, Math.floor(contextSize / 4));
-    const budget = contextSize - answerRoom - conversationTokens - 32;
+    const conversationTokens = estimateTokens(sentText(conversation.settings.systemPrompt, history));
+    const budget = documentBudget(conversation.settings, trained ?? null, conversationTokens);
     this.documents = await documentContext(documents, conversation.id, last.text, budget);
     if (!this.documents?.block) return;
-    this.sent = [...history.slice(0, -1), { role: 'user', text: `${this.documents.block}\n\nQuestion: ${last.text}` }];
+    this.sent = [...history.slice(0, -1), { role: 'user', text: withDocuments(this.documents, last.text) }];
   }
 
   async execute(): Promise<void> {

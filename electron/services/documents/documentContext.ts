@@ -14,6 +14,23 @@ export interface DocumentContext {
   trace: DocumentsTrace;
 }
 
+/** The tokens documents may take: the context the model holds, less room for the answer (its token limit,
+ *  at most a quarter of the context, so a 512-token model still takes some document) and the conversation. */
+export function documentBudget(
+  settings: { contextSize: number; sampling: { maxTokens: number } },
+  modelContext: number | null,
+  conversationTokens: number,
+): number {
+  const contextSize = Math.min(settings.contextSize, modelContext ?? Infinity);
+  const answerRoom = Math.min(settings.sampling.maxTokens, Math.floor(contextSize / 4));
+  return contextSize - answerRoom - conversationTokens - 32;
+}
+
+/** The question as sent: the documents' block first, then what the user asked. */
+export function withDocuments(context: DocumentContext | null, question: string): string {
+  return context?.block ? `${context.block}\n\nQuestion: ${question}` : question;
+}
+
 const header = 'Attached documents follow. Answer from them, and cite each numbered source you use like [1].';
 const label = (name: string, page: number | null) => (page === null ? name : `${name}, page ${page}`);
 

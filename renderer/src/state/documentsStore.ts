@@ -79,10 +79,9 @@ export const documentsActions = {
       useDocumentsStore.setState({ documents });
   },
 
-  /** Files picked one by one, or a folder's (then only the kinds that can be read, as the CLI does). */
-  async attach(files: File[], fromFolder: boolean) {
-    const { conversationId } = useDocumentsStore.getState();
-    if (!conversationId) return;
+  /** Files picked one by one, or a folder's (then only the kinds that can be read, as the CLI does), for the
+   *  conversation open when they were picked, even if the user moves to another while they are read. */
+  async attach(conversationId: string, files: File[], fromFolder: boolean) {
     const named = files
       .map((file) => ({ file, name: file.webkitRelativePath || file.name }))
       .filter(({ name }) => !fromFolder || (documentKindOf(name) !== null && !/(^|\/)\./.test(name)));
@@ -107,7 +106,9 @@ export const documentsActions = {
         problems.push({ name, reason: `${name}: ${errorMessage(error)}` });
       }
     }
-    useDocumentsStore.setState({ sending: null, problems });
+    useDocumentsStore.setState({ sending: null });
+    if (useDocumentsStore.getState().conversationId !== conversationId) return;
+    useDocumentsStore.setState({ problems });
     await documentsActions.show(conversationId);
   },
 

@@ -3,7 +3,8 @@ import { DOCUMENT_LIMITS } from '../../../../shared/documents.ts';
 import { documentsActions, useDocumentsStore } from '../../state/documentsStore.ts';
 import { useChatStore } from '../../state/chatStore.ts';
 
-const ACCEPT = '.txt,.md,.markdown,.csv,.tsv,.json,.jsonl,.pdf,.docx,.py,.ts,.tsx,.js,.jsx,.rs,.go,.java,.c,.h,.cpp,.sh,.sql,.yaml,.yml,.toml,.html,.css,.xml';
+const ACCEPT =
+  '.txt,.md,.markdown,.csv,.tsv,.json,.jsonl,.pdf,.docx,.py,.ts,.tsx,.js,.jsx,.rs,.go,.java,.c,.h,.cpp,.sh,.sql,.yaml,.yml,.toml,.html,.css,.xml';
 const count = (n: number) => n.toLocaleString('en-US');
 
 /** The conversation's attachments: pick files or a folder, see each one's tokens against the context. */
@@ -21,7 +22,7 @@ export function AttachBar() {
   const pick = (input: HTMLInputElement | null, fromFolder: boolean) => {
     const chosen = [...(input?.files ?? [])];
     if (input) input.value = '';
-    if (chosen.length > 0) void documentsActions.attach(chosen, fromFolder);
+    if (chosen.length > 0) void documentsActions.attach(currentId, chosen, fromFolder);
   };
   return (
     <div className="attach-bar" data-testid="attach-bar">
@@ -81,7 +82,11 @@ export function AttachBar() {
                   {d.kind}
                   {d.pages !== null && `, ${d.pages} pages`} · ≈{count(d.tokens)} tokens
                 </span>
-                <button type="button" aria-label={`Remove ${d.name}`} onClick={() => void documentsActions.remove(d.id)}>
+                <button
+                  type="button"
+                  aria-label={`Remove ${d.name}`}
+                  onClick={() => void documentsActions.remove(d.id)}
+                >
                   ×
                 </button>
               </li>
