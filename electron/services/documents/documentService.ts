@@ -25,6 +25,8 @@ export interface DocumentServiceOptions {
 
 const PASSAGE_CONTEXT_CHARS = 400;
 const UPLOAD_TTL_MS = 5 * 60_000;
+/** Files held in memory while their pieces arrive (each up to the file cap). */
+const MAX_UPLOADS_AT_ONCE = 4;
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const mib = (n: number) => `${n / 1024 / 1024} MiB`;
@@ -163,6 +165,8 @@ export class DocumentService {
       );
     if (parts !== Math.max(1, Math.ceil(size / UPLOAD_PART_BYTES)))
       throw new RpcError('bad_input', `${name}: the upload was cut into pieces of the wrong size.`);
+    if (!this.uploads.has(uploadId) && this.uploads.size >= MAX_UPLOADS_AT_ONCE)
+      throw new RpcError('busy', `${name}: ${MAX_UPLOADS_AT_ONCE} files are being sent already; try again when they are in.`);
     const upload = this.uploads.get(uploadId) ?? { name, size, parts: [], at: Date.now() };
     if (part !== upload.parts.length || upload.name !== name)
       throw new RpcError('bad_input', `${name}: piece ${part + 1} of ${parts} arrived out of order.`);

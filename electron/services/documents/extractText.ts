@@ -49,7 +49,7 @@ async function pdfPages(name: string, bytes: Uint8Array): Promise<string[]> {
   let pdf;
   try {
     // pdf.js takes the buffer over; a copy keeps the caller's bytes intact.
-    pdf = await getDocumentProxy(new Uint8Array(bytes), { stopAtErrors: false });
+    pdf = await getDocumentProxy(new Uint8Array(bytes), { stopAtErrors: false, verbosity: 0 });
   } catch (error) {
     const message = errorMessage(error);
     if ((error as { name?: string }).name === 'PasswordException' || /password/i.test(message))
