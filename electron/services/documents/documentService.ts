@@ -166,7 +166,10 @@ export class DocumentService {
     if (parts !== Math.max(1, Math.ceil(size / UPLOAD_PART_BYTES)))
       throw new RpcError('bad_input', `${name}: the upload was cut into pieces of the wrong size.`);
     if (!this.uploads.has(uploadId) && this.uploads.size >= MAX_UPLOADS_AT_ONCE)
-      throw new RpcError('busy', `${name}: ${MAX_UPLOADS_AT_ONCE} files are being sent already; try again when they are in.`);
+      throw new RpcError(
+        'busy',
+        `${name}: ${MAX_UPLOADS_AT_ONCE} files are being sent already; try again when they are in.`,
+      );
     const upload = this.uploads.get(uploadId) ?? { name, size, parts: [], at: Date.now() };
     if (part !== upload.parts.length || upload.name !== name)
       throw new RpcError('bad_input', `${name}: piece ${part + 1} of ${parts} arrived out of order.`);
