@@ -56,6 +56,16 @@ const file = {
     { id: 'empty', title: 'Nothing yet', modelId: null, settings, createdAt: 1, updatedAt: 2, messages: [] },
   ],
 };
+/** The same file as Edgewise writes it now (format version 2): each version 1 conversation is one path. */
+const asVersion2 = {
+  ...file,
+  version: 2,
+  conversations: file.conversations.map((c) => ({
+    ...c,
+    leafId: c.messages.at(-1)?.id ?? null,
+    messages: c.messages.map((m, i) => ({ ...m, parentId: i ? c.messages[i - 1]!.id : null })),
+  })),
+};
 const withoutIds = (text: string) =>
   (JSON.parse(text) as typeof file).conversations
     .map(({ id: _, messages, ...c }) => ({ ...c, messages: messages.map(({ id: __, ...m }) => m) }))
@@ -94,7 +104,7 @@ test('imports a file, finds a word in it and opens the conversation at that mess
     page.getByRole('button', { name: 'Export all' }).click(),
   ]);
   expect(download.suggestedFilename()).toBe('edgewise-conversations.json');
-  expect(withoutIds(readFileSync(await download.path(), 'utf8'))).toEqual(withoutIds(JSON.stringify(file)));
+  expect(withoutIds(readFileSync(await download.path(), 'utf8'))).toEqual(withoutIds(JSON.stringify(asVersion2)));
 
   const [markdown] = await Promise.all([
     page.waitForEvent('download'),

@@ -7,7 +7,9 @@ import {
   MAX_IMPORT_CONVERSATIONS,
   MAX_IMPORT_MESSAGES,
   exportFile,
+  exportFileV1,
   type ExportFile,
+  type ExportFileV1,
 } from './exportFormat.ts';
 import { errorMessage } from './errors.ts';
 
@@ -71,11 +73,49 @@ export function parseExportFile(text: string, byteLength = utf8Length(text)): Ex
     throw new ImportRefused(
       `The file holds ${messages.toLocaleString('en')} messages; one import takes up to ${MAX_IMPORT_MESSAGES.toLocaleString('en')}.`,
     );
-  const parsed = exportFile.safeParse(raw);
+  const parsed = (head.version === 1 ? exportFileV1 : exportFile).safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = issue.path.length ? ` at ${issue.path.join('.')}` : '';
     throw new ImportRefused(`The file does not match the Edgewise export schema${where}: ${issue.message}.`);
   }
+  if (parsed.data.version === 1) return fromVersion1(parsed.data);
+  checkTrees(parsed.data);
   return parsed.data;
+}
+
+/** A version 1 conversation is one path: each message follows the one before it, the last one is the leaf. */
+function fromVersion1(file: ExportFileV1): ExportFile {
+  return {
+    ...file,
+    version: EXPORT_VERSION,
+    conversations: file.conversations.map((c) => ({
+      ...c,
+      leafId: c.messages.at(-1)?.id ?? null,
+      messages: c.messages.map((m, i) => ({ ...m, parentId: i === 0 ? null : c.messages[i - 1]!.id })),
+    })),
+  };
+}
+
+/** Each parent must come earlier in its own conversation, and the leaf must be one of its messages. */
+function checkTrees(file: ExportFile): void {
+  file.conversations.forEach((c, ci) => {
+    const seen = new Set<string>();
+    c.messages.forEach((m, mi) => {
+      const where = `conversations.${ci}.messages.${mi}`;
+      if (seen.has(m.id))
+        throw new ImportRefused(
+          `The file repeats message id "${m.id}" inside one conversation (${where}), so its branches cannot be told apart.`,
+        );
+      if (m.parentId !== null && !seen.has(m.parentId))
+        throw new ImportRefused(
+          `The file's message at ${where} follows "${m.parentId}", which is not an earlier message of the same conversation.`,
+        );
+      seen.add(m.id);
+    });
+    if (c.leafId === null ? c.messages.length > 0 : !seen.has(c.leafId))
+      throw new ImportRefused(
+        `The file's conversation at conversations.${ci} names a chosen path (leafId ${JSON.stringify(c.leafId)}) that is not one of its messages.`,
+      );
+  });
 }

@@ -91,6 +91,8 @@ export type MessageStats = z.infer<typeof messageStats>;
 export const message = z.object({
   id,
   conversationId: id,
+  /** The message this one answers or follows; null for a first message. Versions of one message share it. */
+  parentId: id.nullable().optional(),
   role: z.enum(['user', 'assistant']),
   text: z.string(),
   status: z.enum(['done', 'streaming', 'aborted', 'error', 'interrupted']),

@@ -61,6 +61,37 @@ describe('edgewise export and import', () => {
     expect(md.stdout).toContain('## You\n\nWhy do owls hoot?');
   });
 
+  it('keeps branches and the chosen path through export, wipe, import and export (format version 2)', async () => {
+    const source = tempDir();
+    const db = openDatabase(join(source, 'edgewise.db'));
+    const store = new ConversationStore(db);
+    const c = store.create('Branched', null);
+    const u1 = store.addMessage(c.id, 'user', 'Tell a story', 'done');
+    const a1 = store.addMessage(c.id, 'assistant', 'First version', 'done');
+    store.addMessage(c.id, 'assistant', 'Second version', 'done', u1.id);
+    store.addMessage(c.id, 'user', 'Edited request', 'done', null);
+    store.showBranch(c.id, a1.id);
+    db.close();
+
+    const file = join(tempDir(), 'branched.json');
+    expect((await edgewise(source, ['export', '--out', file])).code).toBe(0);
+    const exported = JSON.parse(readFileSync(file, 'utf8'));
+    expect(exported.version).toBe(2);
+    expect(exported.conversations[0].leafId).toBe(a1.id);
+    expect(exported.conversations[0].messages).toHaveLength(4);
+
+    const fresh = tempDir();
+    const imported = await edgewise(fresh, ['import', file, '--json']);
+    expect(JSON.parse(imported.stdout)).toMatchObject({ conversations: 1, messages: 4, remappedIds: 0 });
+    const again = await edgewise(fresh, ['export']);
+    const body = (json: string) => json.replace(/"exportedAt": \d+/, '');
+    expect(body(again.stdout)).toEqual(body(readFileSync(file, 'utf8')));
+    const md = await edgewise(fresh, ['export', '--conversation', c.id, '--format', 'md']);
+    expect(md.stdout).toContain('First version');
+    expect(md.stdout).not.toContain('Second version');
+    expect(md.stdout).not.toContain('Edited request');
+  });
+
   it('refuses bad input with exit code 2 and a clear reason, importing nothing', async () => {
     const dataDir = tempDir();
     seed(dataDir);
@@ -72,7 +103,7 @@ describe('edgewise export and import', () => {
     const cases: [string, string, RegExp][] = [
       ['notjson.json', 'hello, world', /not JSON/],
       ['cut.json', text.slice(0, 200), /truncated/],
-      ['newer.json', text.replace('"version": 1', '"version": 2'), /newer Edgewise/],
+      ['newer.json', text.replace('"version": 2', '"version": 3'), /newer Edgewise/],
       ['schema.json', text.replace('"title": "Second"', '"title": 7'), /export schema at conversations\.\d\.title/],
     ];
     for (const [name, content, reason] of cases) {

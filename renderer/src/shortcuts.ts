@@ -1,7 +1,18 @@
 // The keyboard shortcuts, declared once: the key handler matches them and the help sheet lists them.
 // "Mod" is Cmd on macOS and Ctrl elsewhere. Browser-owned keys (Ctrl+N, Ctrl+T, Ctrl+W, Ctrl+R, Ctrl+L)
 // are avoided: a page cannot always take them back from the browser.
-export type ShortcutId = 'new' | 'search' | 'composer' | 'stop' | 'regenerate' | 'edit' | 'previous' | 'next' | 'help';
+export type ShortcutId =
+  | 'new'
+  | 'search'
+  | 'composer'
+  | 'stop'
+  | 'regenerate'
+  | 'edit'
+  | 'previous'
+  | 'next'
+  | 'previousVersion'
+  | 'nextVersion'
+  | 'help';
 
 export interface Shortcut {
   id: ShortcutId;
@@ -22,6 +33,21 @@ export const shortcuts: Shortcut[] = [
   { id: 'edit', key: 'e', mod: true, shift: true, label: 'Edit your last message' },
   { id: 'previous', key: 'ArrowUp', alt: true, label: 'Previous conversation' },
   { id: 'next', key: 'ArrowDown', alt: true, label: 'Next conversation' },
+  // Alt+←/→ alone is the browser's Back and Forward. Outside a text box; in one, the keys select words.
+  {
+    id: 'previousVersion',
+    key: 'ArrowLeft',
+    alt: true,
+    shift: true,
+    label: 'Previous version of a message (the focused one, else the last with versions)',
+  },
+  {
+    id: 'nextVersion',
+    key: 'ArrowRight',
+    alt: true,
+    shift: true,
+    label: 'Next version of a message (the focused one, else the last with versions)',
+  },
   { id: 'help', key: '/', mod: true, label: 'Show these shortcuts' },
 ];
 
@@ -42,7 +68,13 @@ export function matchShortcut(
 }
 
 export function describeShortcut(s: Shortcut, mac: boolean): string {
-  const names: Record<string, string> = { ArrowUp: '↑', ArrowDown: '↓', Escape: 'Esc' };
+  const names: Record<string, string> = {
+    ArrowUp: '↑',
+    ArrowDown: '↓',
+    ArrowLeft: '←',
+    ArrowRight: '→',
+    Escape: 'Esc',
+  };
   const parts = [s.mod && (mac ? '⌘' : 'Ctrl'), s.alt && (mac ? '⌥' : 'Alt'), s.shift && 'Shift'];
   return [...parts.filter(Boolean), names[s.key] ?? s.key.toUpperCase()].join('+');
 }

@@ -3,8 +3,13 @@ import { z } from 'zod';
 import type { Contract } from '../rpc.ts';
 import { conversation, conversationSettings, id, message, stopReason } from '../schemas.ts';
 import { ok } from './parts.ts';
+import { branchView } from '../branches.ts';
 
 const userText = z.string().trim().min(1, 'message is empty').max(100_000, 'message is longer than 100,000 characters');
+
+/** A conversation as the chat view shows it: the chosen path, and the versions of each message on it. */
+const conversationView = z.object({ conversation, messages: z.array(message), branches: branchView });
+const branchArgs = z.strictObject({ conversationId: id, messageId: id });
 
 export const chatContract = {
   calls: {
@@ -18,7 +23,17 @@ export const chatContract = {
     },
     'conversations.get': {
       args: z.strictObject({ id }),
-      result: z.object({ conversation, messages: z.array(message) }),
+      result: conversationView,
+    },
+    /** Shows another version of a message (and below it, that version's newest branch); the choice is stored. */
+    'conversations.showBranch': { args: branchArgs, result: conversationView },
+    /**
+     * Deletes one version of a message and what followed it. The only version is refused (bad_input);
+     * when the version shown is deleted, `shownId` is the version shown in its place.
+     */
+    'conversations.deleteBranch': {
+      args: branchArgs,
+      result: conversationView.extend({ deleted: z.number(), shownId: id.nullable() }),
     },
     'conversations.rename': {
       args: z.strictObject({ id, title: z.string().trim().min(1).max(200) }),

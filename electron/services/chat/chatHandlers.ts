@@ -9,13 +9,21 @@ import type { PresetStore } from '../store/presetStore.ts';
 
 export function chatHandlers(deps: {
   store: ConversationStore;
-  chat: Pick<ChatService, 'send' | 'stop' | 'settled' | 'regenerate' | 'escalate' | 'edit'>;
+  chat: Pick<
+    ChatService,
+    'send' | 'stop' | 'settled' | 'regenerate' | 'escalate' | 'edit' | 'showBranch' | 'deleteBranch'
+  >;
   library: Pick<ModelLibrary, 'get'>;
   engine: Pick<EngineHost, 'loadedModel'>;
   /** A model's default preset: new conversations with it start from its settings. */
   presets?: Pick<PresetStore, 'forModel'>;
 }): Handlers<typeof chatContract> {
   const { store, chat, library, engine, presets } = deps;
+  const view = (id: string) => ({
+    conversation: store.get(id),
+    messages: store.messages(id),
+    branches: store.branchView(id),
+  });
   return {
     'conversations.list': ({ query }) => store.list(query),
     'conversations.create': async ({ title, modelId }) => {
@@ -23,7 +31,15 @@ export function chatHandlers(deps: {
       const model = modelId ?? engine.loadedModel?.id ?? null;
       return store.create(title ?? 'New conversation', model, presets?.forModel(model)?.settings);
     },
-    'conversations.get': ({ id }) => ({ conversation: store.get(id), messages: store.messages(id) }),
+    'conversations.get': ({ id }) => view(id),
+    'conversations.showBranch': ({ conversationId, messageId }) => {
+      chat.showBranch(conversationId, messageId);
+      return view(conversationId);
+    },
+    'conversations.deleteBranch': ({ conversationId, messageId }) => ({
+      ...chat.deleteBranch(conversationId, messageId),
+      ...view(conversationId),
+    }),
     'conversations.rename': ({ id, title }) => store.update(id, { title }),
     'conversations.update': async ({ id, modelId, settings }) => {
       if (modelId) await library.get(modelId);

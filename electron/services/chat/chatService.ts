@@ -1,5 +1,6 @@
 // One answer at a time per conversation: store the user's turn, then hand the answer to an AnswerRun,
-// which routes it, streams it and saves it. Regenerate, edit and escalate replace the last answer.
+// which routes it, streams it and saves it. Regenerate, edit and escalate add a new version beside the
+// old one (a branch, shared/branches.ts) and never delete it; the model is sent the chosen path only.
 import { RpcError } from '../../../shared/rpc.ts';
 import type { Message } from '../../../shared/schemas.ts';
 import type { ConversationStore } from '../store/conversationStore.ts';
@@ -42,8 +43,7 @@ export class ChatService {
     const messages = store.messages(conversationId);
     const lastUser = messages.findLast((m) => m.role === 'user');
     if (!lastUser) throw new RpcError('bad_input', 'There is nothing to regenerate: send a message first.');
-    store.truncateAfter(conversationId, lastUser.id, false);
-    return { assistantMessage: this.startAnswer(conversationId) };
+    return { assistantMessage: this.startAnswer(conversationId, lastUser.id) };
   }
 
   edit(conversationId: string, messageId: string, text: string): { userMessage: Message; assistantMessage: Message } {
@@ -53,9 +53,24 @@ export class ChatService {
     if (target.conversationId !== conversationId)
       throw new RpcError('not_found', 'That message is not in this conversation');
     if (target.role !== 'user') throw new RpcError('bad_input', 'Only your own messages can be edited');
-    store.truncateAfter(conversationId, messageId, true);
-    const userMessage = store.addMessage(conversationId, 'user', text, 'done');
-    return { userMessage, assistantMessage: this.startAnswer(conversationId) };
+    // The edited text is a new version beside the old one: same parent, and the old answer stays with the old text.
+    const userMessage = store.addMessage(conversationId, 'user', text, 'done', target.parentId ?? null);
+    return { userMessage, assistantMessage: this.startAnswer(conversationId, userMessage.id) };
+  }
+
+  /** Shows another version of a message; not while an answer is being written (it would vanish mid-stream). */
+  showBranch(conversationId: string, messageId: string): void {
+    const { store } = this.options;
+    store.get(conversationId);
+    if (store.onPath(conversationId, messageId)) return;
+    this.assertIdle(conversationId);
+    store.showBranch(conversationId, messageId);
+  }
+
+  deleteBranch(conversationId: string, messageId: string): { deleted: number; shownId: string | null } {
+    this.options.store.get(conversationId);
+    this.assertIdle(conversationId);
+    return this.options.store.deleteBranch(conversationId, messageId);
   }
 
   stop(conversationId: string): void {
@@ -82,18 +97,26 @@ export class ChatService {
     const offered = last?.role === 'assistant' ? last.trace?.offerEscalation : null;
     if (!last || !lastUser || !offered || offered === 'device')
       throw new RpcError('bad_input', 'The last answer did not offer to ask a higher tier.');
-    store.truncateAfter(conversationId, lastUser.id, false);
     const reason = `The on-device answer had a mean token confidence of ${last.trace?.confidence?.toFixed(2)}, below your threshold; you asked the ${offered === 'private' ? 'private server' : 'partner cloud'} instead.`;
-    return { assistantMessage: this.startAnswer(conversationId, { tier: offered, reason }) };
+    return { assistantMessage: this.startAnswer(conversationId, lastUser.id, { tier: offered, reason }) };
   }
 
-  private startAnswer(conversationId: string, forced?: { tier: 'private' | 'partner'; reason: string }): Message {
+  /**
+   * Starts an answer to `after` (a user message; by default the chosen path's last message). A new
+   * answer to a message that already had one is a new version of it, shown in its place.
+   */
+  private startAnswer(
+    conversationId: string,
+    after?: string,
+    forced?: { tier: 'private' | 'partner'; reason: string },
+  ): Message {
     const { store } = this.options;
+    const assistant = store.addMessage(conversationId, 'assistant', '', 'streaming', after);
+    // The chosen path (which now ends in the new answer) is all the model sees: no other branch's turns.
     const history = store
       .messages(conversationId)
-      .filter((m) => m.text.length > 0)
+      .filter((m) => m.id !== assistant.id && m.text.length > 0)
       .map((m) => ({ role: m.role, text: m.text }));
-    const assistant = store.addMessage(conversationId, 'assistant', '', 'streaming');
     const controller = new AbortController();
     const done = this.run(conversationId, assistant.id, history, controller.signal, forced).finally(() =>
       this.active.delete(conversationId),

@@ -66,11 +66,18 @@ function seeded(): { db: DatabaseSync; store: ConversationStore; exporter: Expor
   return { db, store, exporter };
 }
 
-/** The content of an export, ids and export time aside. */
+/** The content of an export, ids and export time aside: a parent and the leaf are named by position. */
 function content(json: string) {
   const file = JSON.parse(json) as ExportFile;
   return file.conversations
-    .map(({ id: _, messages, ...c }) => ({ ...c, messages: messages.map(({ id: __, ...m }) => m) }))
+    .map(({ id: _, messages, leafId, ...c }) => {
+      const at = (id: string | null) => (id === null ? null : messages.findIndex((m) => m.id === id));
+      return {
+        ...c,
+        leaf: at(leafId),
+        messages: messages.map(({ id: __, parentId, ...m }) => ({ ...m, parent: at(parentId) })),
+      };
+    })
     .sort((x, y) => x.title.localeCompare(y.title));
 }
 
@@ -118,7 +125,7 @@ describe('export and import on a real SQLite file', () => {
     expect(refused('[1,2]')).toMatch(/not an object/);
     expect(refused(JSON.stringify({ format: 'other' }))).toMatch(/"format"/);
     expect(refused(good.replace(`"version": ${EXPORT_VERSION}`, '"version": 99'))).toMatch(
-      /newer Edgewise \(format version 99; this one reads up to 1\)/,
+      /newer Edgewise \(format version 99; this one reads up to 2\)/,
     );
     expect(refused(good, MAX_IMPORT_BYTES + 1)).toMatch(/imports files up to 64 MiB/);
     expect(refused(good.replace('"role": "user"', '"role": "robot"'))).toMatch(

@@ -11,6 +11,7 @@ import {
 import { ImportRefused, parseExportFile } from '../../../shared/exportParse.ts';
 import { RpcError } from '../../../shared/rpc.ts';
 import type { TransferStore } from '../store/transferStore.ts';
+import { chosenPath } from '../../../shared/branches.ts';
 
 export interface ExportedText {
   fileName: string;
@@ -31,9 +32,11 @@ export function buildExportFile(conversations: ExportedConversation[], appVersio
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 
+/** The chosen path only: the other versions of each message are in the JSON export. */
 function conversationMarkdown(c: ExportedConversation): string {
   const s = c.settings;
-  const models = [...new Set(c.messages.flatMap((m) => (m.stats ? [m.stats.modelFile] : [])))];
+  const path = chosenPath(c.messages, c.leafId);
+  const models = [...new Set(path.flatMap((m) => (m.stats ? [m.stats.modelFile] : [])))];
   const lines = [
     `# ${c.title}`,
     '',
@@ -42,7 +45,10 @@ function conversationMarkdown(c: ExportedConversation): string {
     `- Settings: temperature ${s.sampling.temperature}, top-k ${s.sampling.topK}, top-p ${s.sampling.topP}, min-p ${s.sampling.minP}, repeat penalty ${s.sampling.repeatPenalty}, seed ${s.sampling.seed ?? 'random'}, max tokens ${s.sampling.maxTokens}, context ${s.contextSize}`,
   ];
   if (s.systemPrompt) lines.push(`- System prompt: ${s.systemPrompt.replace(/\s+/g, ' ')}`);
-  for (const m of c.messages) {
+  const hidden = c.messages.length - path.length;
+  if (hidden > 0)
+    lines.push(`- Branches: the chosen path is shown; ${hidden} message(s) on other branches are in the JSON export`);
+  for (const m of path) {
     const who = m.role === 'user' ? 'You' : 'Assistant';
     const figures = m.stats
       ? ` _(${m.stats.modelFile}, ${m.stats.outputTokens} tokens, ${m.stats.decodeTokensPerSec.toFixed(1)} tok/s)_`

@@ -32,8 +32,10 @@ describe('ConversationStore on a real SQLite file', () => {
       ['assistant', 'partial answer', 'interrupted'],
     ]);
     expect(again.get(a.id).title).toBe('Dragons');
-    again.truncateAfter(a.id, messages[0]!.id, false);
-    expect(again.messages(a.id)).toHaveLength(1);
+    // A new answer to the first message is a second version beside the interrupted one, which is kept.
+    again.addMessage(a.id, 'assistant', 'second answer', 'done', messages[0]!.id);
+    expect(again.messages(a.id).map((m) => m.text)).toEqual(['hello', 'second answer']);
+    expect(again.allMessages(a.id)).toHaveLength(3);
     again.delete(a.id);
     expect(() => again.get(a.id)).toThrow(/No conversation/);
     expect(db.prepare('SELECT COUNT(*) AS n FROM messages').get()).toEqual({ n: 0 });

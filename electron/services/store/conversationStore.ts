@@ -1,4 +1,6 @@
-// Conversations and their messages. One transaction per write; messages are ordered by seq.
+// Conversations and their messages. One transaction per write. Messages form a tree (parent_id; seq is
+// creation order, so a parent always comes before its children) and each conversation stores the last
+// message of the path the user chose (leaf_id); shared/branches.ts has the tree's pure rules.
 import type { DatabaseSync } from 'node:sqlite';
 import { randomUUID } from 'node:crypto';
 import {
@@ -13,6 +15,7 @@ import {
 import { RpcError } from '../../../shared/rpc.ts';
 import { routeTrace, type RouteTrace } from '../../../shared/router/schemas.ts';
 import { transaction } from './database.ts';
+import { chosenPath, newestUnder, siblingsOf, type BranchView, type TreeNode } from '../../../shared/branches.ts';
 
 interface ConversationRow {
   id: string;
@@ -25,6 +28,7 @@ interface ConversationRow {
 interface MessageRow {
   id: string;
   conversation_id: string;
+  parent_id: string | null;
   role: 'user' | 'assistant';
   text: string;
   status: Message['status'];
@@ -52,6 +56,7 @@ function toMessage(row: MessageRow): Message {
   return {
     id: row.id,
     conversationId: row.conversation_id,
+    parentId: row.parent_id,
     role: row.role,
     text: row.text,
     status: row.status,
@@ -113,9 +118,118 @@ export class ConversationStore {
     this.db.prepare('DELETE FROM conversations WHERE id = ?').run(id);
   }
 
+  /** The chosen path, first message first: what the user sees and what the model is sent. */
   messages(conversationId: string): Message[] {
+    const leaf = this.leafOf(conversationId);
+    if (!leaf) return [];
+    const rows = this.db
+      .prepare(
+        `WITH RECURSIVE path(id, depth) AS (
+           SELECT ?, 0
+           UNION ALL
+           SELECT m.parent_id, path.depth + 1 FROM messages m JOIN path ON m.id = path.id
+            WHERE m.parent_id IS NOT NULL AND path.depth < 1000000)
+         SELECT m.* FROM path JOIN messages m ON m.id = path.id
+          WHERE m.conversation_id = ? ORDER BY path.depth DESC`,
+      )
+      .all(leaf, conversationId);
+    return (rows as unknown as MessageRow[]).map(toMessage);
+  }
+
+  /** Every message on every branch, in creation order (parents before children). */
+  allMessages(conversationId: string): Message[] {
     const rows = this.db.prepare('SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq').all(conversationId);
     return (rows as unknown as MessageRow[]).map(toMessage);
+  }
+
+  private nodes(conversationId: string): TreeNode[] {
+    const rows = this.db
+      .prepare('SELECT id, parent_id FROM messages WHERE conversation_id = ? ORDER BY seq')
+      .all(conversationId) as { id: string; parent_id: string | null }[];
+    return rows.map((r) => ({ id: r.id, parentId: r.parent_id }));
+  }
+
+  /**
+   * The chosen path's last message. A leaf that no longer exists (a salvaged database can lose rows)
+   * falls back to the newest message, so the conversation still shows something rather than nothing.
+   */
+  leafOf(conversationId: string): string | null {
+    const row = this.db
+      .prepare(
+        `SELECT m.id FROM conversations c JOIN messages m ON m.id = c.leaf_id AND m.conversation_id = c.id
+          WHERE c.id = ?`,
+      )
+      .get(conversationId) as { id: string } | undefined;
+    if (row) return row.id;
+    const newest = this.db
+      .prepare('SELECT id FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT 1')
+      .get(conversationId) as { id: string } | undefined;
+    return newest?.id ?? null;
+  }
+
+  /** The leaf and, for each message with other versions, all of them: what the ‹ 2 / 3 › switchers need. */
+  branchView(conversationId: string): BranchView {
+    return { leafId: this.leafOf(conversationId), siblings: siblingsOf(this.nodes(conversationId)) };
+  }
+
+  /** Whether `messageId` is on the chosen path. */
+  onPath(conversationId: string, messageId: string): boolean {
+    this.assertIn(conversationId, messageId);
+    return chosenPath(this.nodes(conversationId), this.leafOf(conversationId)).some((n) => n.id === messageId);
+  }
+
+  /**
+   * Shows the version `messageId` (and, below it, its newest branch): the path now runs through it. A
+   * message already on the path leaves the path as it is, the choices below it included.
+   */
+  showBranch(conversationId: string, messageId: string): void {
+    if (this.onPath(conversationId, messageId)) return;
+    const leaf = newestUnder(this.nodes(conversationId), messageId);
+    this.db.prepare('UPDATE conversations SET leaf_id = ? WHERE id = ?').run(leaf, conversationId);
+  }
+
+  /**
+   * Deletes one version of a message and everything that followed it. The last remaining version is
+   * refused: that would be deleting the conversation's turn itself, not a branch. When the deleted
+   * version was on the chosen path, the next version (or the one before) is shown instead.
+   */
+  deleteBranch(conversationId: string, messageId: string): { deleted: number; shownId: string | null } {
+    this.assertIn(conversationId, messageId);
+    return transaction(this.db, () => {
+      const nodes = this.nodes(conversationId);
+      const target = nodes.find((n) => n.id === messageId)!;
+      const versions = nodes.filter((n) => n.parentId === target.parentId);
+      if (versions.length < 2)
+        throw new RpcError(
+          'bad_input',
+          'This is the only version of this message, so there is no branch to delete; nothing was deleted.',
+        );
+      const onPath = chosenPath(nodes, this.leafOf(conversationId)).some((n) => n.id === messageId);
+      const result = this.db
+        .prepare(
+          `DELETE FROM messages WHERE id IN (
+             WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT m.id FROM messages m JOIN sub ON m.parent_id = sub.id)
+             SELECT id FROM sub)`,
+        )
+        .run(messageId);
+      let shownId: string | null = null;
+      if (onPath) {
+        const at = versions.findIndex((n) => n.id === messageId);
+        shownId = (versions[at + 1] ?? versions[at - 1])!.id;
+        const left = this.nodes(conversationId);
+        this.db
+          .prepare('UPDATE conversations SET leaf_id = ?, updated_at = ? WHERE id = ?')
+          .run(newestUnder(left, shownId), Date.now(), conversationId);
+      } else {
+        this.db.prepare('UPDATE conversations SET updated_at = ? WHERE id = ?').run(Date.now(), conversationId);
+      }
+      return { deleted: Number(result.changes), shownId };
+    });
+  }
+
+  private assertIn(conversationId: string, messageId: string): void {
+    if (this.message(messageId).conversationId !== conversationId)
+      throw new RpcError('not_found', `Message ${messageId} is not in this conversation`);
   }
 
   message(id: string): Message {
@@ -124,20 +238,32 @@ export class ConversationStore {
     return toMessage(row);
   }
 
-  addMessage(conversationId: string, role: Message['role'], text: string, status: Message['status']): Message {
+  /**
+   * Adds a message after `parentId` (by default after the chosen path's last message; null starts a new
+   * first message) and makes it the end of the chosen path.
+   */
+  addMessage(
+    conversationId: string,
+    role: Message['role'],
+    text: string,
+    status: Message['status'],
+    parentId?: string | null,
+  ): Message {
     const id = randomUUID();
     transaction(this.db, () => {
+      const parent = parentId === undefined ? this.leafOf(conversationId) : parentId;
+      if (parent) this.assertIn(conversationId, parent);
       const now = Date.now();
       const { next } = this.db
         .prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM messages WHERE conversation_id = ?')
         .get(conversationId) as { next: number };
       this.db
         .prepare(
-          `INSERT INTO messages (id, conversation_id, seq, role, text, status, created_at, updated_at)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO messages (id, conversation_id, parent_id, seq, role, text, status, created_at, updated_at)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(id, conversationId, next, role, text, status, now, now);
-      this.db.prepare('UPDATE conversations SET updated_at = ? WHERE id = ?').run(now, conversationId);
+        .run(id, conversationId, parent, next, role, text, status, now, now);
+      this.db.prepare('UPDATE conversations SET leaf_id = ?, updated_at = ? WHERE id = ?').run(id, now, conversationId);
     });
     return this.message(id);
   }
@@ -193,17 +319,6 @@ export class ConversationStore {
       )
       .all() as { tier: string; n: number }[];
     return Object.fromEntries(rows.map((r) => [r.tier, Number(r.n)]));
-  }
-
-  /** Removes every message after the given one (for regenerate and edit). */
-  truncateAfter(conversationId: string, messageId: string, inclusive: boolean): void {
-    const target = this.message(messageId);
-    if (target.conversationId !== conversationId)
-      throw new RpcError('not_found', `Message ${messageId} is not in this conversation`);
-    const { seq } = this.db.prepare('SELECT seq FROM messages WHERE id = ?').get(messageId) as { seq: number };
-    this.db
-      .prepare(`DELETE FROM messages WHERE conversation_id = ? AND seq ${inclusive ? '>=' : '>'} ?`)
-      .run(conversationId, seq);
   }
 
   /** Answers that were streaming when the app died keep their text and are marked interrupted. */

@@ -155,4 +155,17 @@ export const migrations: string[] = [
    CREATE TRIGGER document_chunks_fts_delete AFTER DELETE ON document_chunks BEGIN
      INSERT INTO document_chunks_fts (document_chunks_fts, rowid, text) VALUES ('delete', old.id, old.text);
    END;`,
+  // Branches: each message names the one it follows, and each conversation its chosen path's last message
+  // (leaf_id). Every existing conversation becomes a single path: each message follows the one before it
+  // in seq order, and its newest message is the leaf. No foreign key on parent_id: deleting a branch walks
+  // the subtree itself, where a cascade would recurse once per message and hit SQLite's trigger depth.
+  `ALTER TABLE messages ADD COLUMN parent_id TEXT;
+   ALTER TABLE conversations ADD COLUMN leaf_id TEXT;
+   UPDATE messages SET parent_id = (
+     SELECT p.id FROM messages p
+      WHERE p.conversation_id = messages.conversation_id AND p.seq < messages.seq
+      ORDER BY p.seq DESC LIMIT 1);
+   UPDATE conversations SET leaf_id = (
+     SELECT m.id FROM messages m WHERE m.conversation_id = conversations.id ORDER BY m.seq DESC LIMIT 1);
+   CREATE INDEX messages_by_parent ON messages(parent_id);`,
 ];

@@ -16,7 +16,7 @@ export class TransferStore {
     this.conversations = new ConversationStore(db);
   }
 
-  /** One conversation, or all of them (most recent first), with messages in order. */
+  /** One conversation, or all of them (most recent first), with every branch's messages in creation order. */
   read(conversationId?: string): ExportedConversation[] {
     const list = conversationId ? [this.conversations.get(conversationId)] : this.conversations.list();
     const updated = this.db.prepare('SELECT id, updated_at FROM messages WHERE conversation_id = ?');
@@ -26,8 +26,10 @@ export class TransferStore {
       );
       return {
         ...c,
-        messages: this.conversations.messages(c.id).map(({ conversationId: _, ...m }) => ({
+        leafId: this.conversations.leafOf(c.id),
+        messages: this.conversations.allMessages(c.id).map(({ conversationId: _, parentId, ...m }) => ({
           ...m,
+          parentId: parentId ?? null,
           updatedAt: times.get(m.id) ?? m.createdAt,
         })),
       };
@@ -50,12 +52,13 @@ export class TransferStore {
       return next;
     };
     const insertConversation = this.db.prepare(
-      'INSERT INTO conversations (id, title, model_id, settings, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO conversations (id, title, model_id, settings, created_at, updated_at, leaf_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     const insertMessage = this.db.prepare(
-      `INSERT INTO messages (id, conversation_id, seq, role, text, status, stats, error, trace, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO messages (id, conversation_id, parent_id, seq, role, text, status, stats, error, trace, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    const setLeaf = this.db.prepare('UPDATE conversations SET leaf_id = ? WHERE id = ?');
     let messages = 0;
     const ids: string[] = [];
     try {
@@ -63,11 +66,15 @@ export class TransferStore {
         for (const c of conversations) {
           const cid = fresh(c.id, conversationExists);
           ids.push(cid);
-          insertConversation.run(cid, c.title, c.modelId, JSON.stringify(c.settings), c.createdAt, c.updatedAt);
+          insertConversation.run(cid, c.title, c.modelId, JSON.stringify(c.settings), c.createdAt, c.updatedAt, null);
+          // The file's ids to the ones saved here (a taken id gets a new one): parents and the leaf follow them.
+          const saved = new Map<string, string>();
           c.messages.forEach((m, index) => {
+            const mid = fresh(m.id, messageExists);
             insertMessage.run(
-              fresh(m.id, messageExists),
+              mid,
               cid,
+              m.parentId === null ? null : (saved.get(m.parentId) ?? null),
               index + 1,
               m.role,
               m.text,
@@ -79,8 +86,10 @@ export class TransferStore {
               m.createdAt,
               m.updatedAt ?? m.createdAt,
             );
+            saved.set(m.id, mid);
             messages++;
           });
+          if (c.leafId !== null) setLeaf.run(saved.get(c.leafId) ?? null, cid);
         }
       });
     } catch (error) {

@@ -44,8 +44,11 @@ export function generateHistory(conversations: number, messagesEach: number, see
     settings: defaultSettings,
     createdAt: start + c * 60_000,
     updatedAt: start + c * 60_000,
+    // One path: each message follows the one before.
+    leafId: messagesEach > 0 ? `bench-c${c}-m${messagesEach - 1}` : null,
     messages: Array.from({ length: messagesEach }, (_, m) => ({
       id: `bench-c${c}-m${m}`,
+      parentId: m > 0 ? `bench-c${c}-m${m - 1}` : null,
       role: m % 2 === 0 ? ('user' as const) : ('assistant' as const),
       text: sentence(next, m % 2 === 0 ? 12 + Math.floor(next() * 20) : 40 + Math.floor(next() * 80)),
       status: 'done' as const,

@@ -12,6 +12,7 @@ export function ChatView() {
   const messages = useChatStore((s) => s.messages);
   const currentId = useChatStore((s) => s.currentId);
   const focusMessageId = useConversations((s) => s.focusMessageId);
+  const branchStatus = useChatStore((s) => s.branchStatus);
   const [text, setText] = useState('');
   const [showSettings, setShowSettings] = useState(false);
   const [showTelemetry, setShowTelemetry] = useState(true);
@@ -44,6 +45,11 @@ export function ChatView() {
           <button onClick={() => void chatActions.regenerate()}>Regenerate</button>
         )}
       </div>
+      {branchStatus && (
+        <p className="muted" role="status" data-testid="branch-status">
+          {branchStatus}
+        </p>
+      )}
       {showSettings && currentId && <SettingsPanel />}
       {showTelemetry && <TelemetryPanel />}
       {/* keyed by conversation: another conversation opens at its end, not where the last one was scrolled */}

@@ -5,6 +5,7 @@ import { fmt } from '../format.ts';
 import { Markdown } from './Markdown.tsx';
 import { TraceView } from './TraceView.tsx';
 import { CitationScope, Sources } from './documents/Sources.tsx';
+import { BranchSwitcher } from './BranchSwitcher.tsx';
 
 function Stats({ message }: { message: Message }) {
   const live = useChatStore((s) => s.live[message.id]);
@@ -57,7 +58,12 @@ export const MessageView = memo(function MessageView({ message }: { message: Mes
   const busy = useChatStore((s) => s.messages.some((m) => m.status === 'streaming'));
   const last = useChatStore((s) => s.messages.at(-1)?.id === message.id);
   return (
-    <article className={`message ${message.role}`} data-testid={`message-${message.role}`} data-status={message.status}>
+    <article
+      className={`message ${message.role}`}
+      data-testid={`message-${message.role}`}
+      data-status={message.status}
+      data-message-id={message.id}
+    >
       {editing ? (
         <form
           onSubmit={(e) => {
@@ -99,6 +105,7 @@ export const MessageView = memo(function MessageView({ message }: { message: Mes
         </button>
       )}
       {message.role === 'assistant' && message.trace?.documents && <Sources documents={message.trace.documents} />}
+      <BranchSwitcher message={message} />
       {message.role === 'assistant' && <Stats message={message} />}
       {message.role === 'assistant' && message.trace && (
         <TraceView trace={message.trace} messageId={message.id} last={last} />

@@ -52,6 +52,19 @@ function run(id: ShortcutId, openHelp: () => void): boolean {
       void chatActions.select(list[to]!.id);
       return true;
     }
+    case 'previousVersion':
+    case 'nextVersion': {
+      const target = document.activeElement;
+      // In a text box these keys select by word; leave them to it.
+      if (target instanceof HTMLTextAreaElement || target instanceof HTMLInputElement) return false;
+      const { siblings } = chat.branches;
+      const focused = target?.closest<HTMLElement>('[data-message-id]')?.dataset.messageId;
+      const messageId =
+        focused && siblings[focused] ? focused : chat.messages.findLast((m) => siblings[m.id] !== undefined)?.id;
+      if (!messageId || streaming) return false;
+      void chatActions.stepVersion(messageId, id === 'nextVersion' ? 1 : -1);
+      return true;
+    }
     case 'help':
       openHelp();
       return true;

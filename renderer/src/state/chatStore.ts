@@ -1,6 +1,7 @@
 // Conversations and the open one's messages. Answers arrive as deltas and are applied here; nothing polls.
 import { create } from 'zustand';
 import type { Conversation, ConversationSettings, Message } from '../../../shared/schemas.ts';
+import type { BranchView } from '../../../shared/branches.ts';
 import { rpc } from '../rpc/client.ts';
 import { guarded } from './appStore.ts';
 import { subscribeOnce } from './lifecycle.ts';
@@ -14,7 +15,12 @@ interface ChatState {
   conversations: Conversation[];
   query: string;
   currentId: string | null;
+  /** The chosen path of the open conversation. */
   messages: Message[];
+  /** The versions of each message on the path that has several (‹ 2 / 3 ›). */
+  branches: BranchView;
+  /** What the last branch deletion did, said once in the chat's status line. */
+  branchStatus: string | null;
   live: Record<string, Live>;
   /** When the user pressed send, and when the answer's first token was painted: TTFT on screen. */
   screenTtft: Record<string, number>;
@@ -25,9 +31,13 @@ export const useChatStore = create<ChatState>(() => ({
   query: '',
   currentId: null,
   messages: [],
+  branches: { leafId: null, siblings: {} },
+  branchStatus: null,
   live: {},
   screenTtft: {},
 }));
+
+const noBranches: BranchView = { leafId: null, siblings: {} };
 
 // Each switch of conversation takes a ticket; a slower, older load must not overwrite a newer choice.
 let ticket = 0;
@@ -87,15 +97,67 @@ export const chatActions = {
     const mine = ++ticket;
     const result = await guarded(() => rpc().call('conversations.get', { id }));
     if (mine !== ticket) return;
-    if (result) useChatStore.setState({ currentId: id, messages: result.messages });
-    else useChatStore.setState({ currentId: null, messages: [] });
+    if (result)
+      useChatStore.setState({
+        currentId: id,
+        messages: result.messages,
+        branches: result.branches,
+        branchStatus: null,
+      });
+    else useChatStore.setState({ currentId: null, messages: [], branches: noBranches, branchStatus: null });
+  },
+
+  /**
+   * Opens a conversation with `messageId` on the path shown: a message on another branch (a search hit,
+   * a version picked with ‹ ›) switches to that branch, and the choice is stored.
+   */
+  async showVersion(conversationId: string, messageId: string) {
+    const mine = ++ticket;
+    const result = await guarded(() => rpc().call('conversations.showBranch', { conversationId, messageId }));
+    if (mine !== ticket || !result) return;
+    useChatStore.setState({
+      currentId: conversationId,
+      messages: result.messages,
+      branches: result.branches,
+      branchStatus: null,
+    });
+  },
+
+  /** Shows the previous (-1) or next (+1) version of a message on the path; resolves to the version shown. */
+  async stepVersion(messageId: string, step: -1 | 1): Promise<string | null> {
+    const { currentId, branches } = useChatStore.getState();
+    const versions = branches.siblings[messageId];
+    if (!currentId || !versions) return null;
+    const to = versions[versions.indexOf(messageId) + step];
+    if (!to) return null;
+    await chatActions.showVersion(currentId, to);
+    return useChatStore.getState().messages.some((m) => m.id === to) ? to : null;
+  },
+
+  async deleteVersion(messageId: string) {
+    const conversationId = useChatStore.getState().currentId;
+    if (!conversationId) return;
+    const mine = ++ticket;
+    const result = await guarded(() => rpc().call('conversations.deleteBranch', { conversationId, messageId }));
+    if (mine !== ticket || !result) return;
+    const shown = result.shownId ? result.branches.siblings[result.shownId] : undefined;
+    const where = !result.shownId
+      ? ''
+      : shown
+        ? ` Showing version ${shown.indexOf(result.shownId) + 1} of ${shown.length}.`
+        : ' Showing the one version left.';
+    useChatStore.setState({
+      messages: result.messages,
+      branches: result.branches,
+      branchStatus: `Deleted that version and what followed it (${result.deleted} message(s)).${where}`,
+    });
   },
 
   async create() {
     const mine = ++ticket;
     const conversation = await guarded(() => rpc().call('conversations.create', {}));
     if (!conversation || mine !== ticket) return;
-    useChatStore.setState({ currentId: conversation.id, messages: [] });
+    useChatStore.setState({ currentId: conversation.id, messages: [], branches: noBranches, branchStatus: null });
     await chatActions.refreshConversations();
   },
 
@@ -106,7 +168,8 @@ export const chatActions = {
 
   async remove(id: string) {
     await guarded(() => rpc().call('conversations.delete', { id }));
-    if (useChatStore.getState().currentId === id) useChatStore.setState({ currentId: null, messages: [] });
+    if (useChatStore.getState().currentId === id)
+      useChatStore.setState({ currentId: null, messages: [], branches: noBranches, branchStatus: null });
     await chatActions.refreshConversations();
   },
 

@@ -53,7 +53,9 @@ export const conversationsActions = {
   async open(hit: SearchHit) {
     useAppStore.setState({ view: 'chat' });
     useConversations.setState({ focusMessageId: hit.messageId });
-    await chatActions.select(hit.conversationId);
+    // A hit on another branch switches to it; one on the path shown leaves the path as it is.
+    if (hit.messageId) await chatActions.showVersion(hit.conversationId, hit.messageId);
+    else await chatActions.select(hit.conversationId);
   },
 
   /** Called by the chat view once it has scrolled to the message. */
