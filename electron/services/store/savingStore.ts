@@ -71,9 +71,15 @@ export class SavingStore extends ConversationStore {
     );
   }
 
-  override addMessage(conversationId: string, role: Message['role'], text: string, status: Message['status']) {
+  override addMessage(
+    conversationId: string,
+    role: Message['role'],
+    text: string,
+    status: Message['status'],
+    parentId?: string | null,
+  ) {
     return this.attempt(
-      () => super.addMessage(conversationId, role, text, status),
+      () => super.addMessage(conversationId, role, text, status, parentId),
       () => {
         throw new RpcError('internal', 'Saving failed: the disk is full or refused the write; nothing was sent.');
       },
