@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chosenPath, newestUnder, siblingsOf } from './branches.ts';
+import { chosenPath, leafUnder, newestUnder, siblingsOf } from './branches.ts';
 
 // r → a | b (b regenerated); b → c; r2 is an edit of r.
 const nodes = [
@@ -36,5 +36,15 @@ describe('the conversation tree', () => {
     expect(newestUnder(nodes, 'r')).toBe('c');
     expect(newestUnder(nodes, 'a')).toBe('a');
     expect(newestUnder(nodes, 'r2')).toBe('r2');
+  });
+
+  it('comes back to the version last shown below a message, else to the newest branch', () => {
+    expect(leafUnder(nodes, 'r')).toBe('c');
+    const remembered = nodes.map((n) => (n.id === 'r' ? { ...n, chosenChild: 'a' } : n));
+    expect(leafUnder(remembered, 'r')).toBe('a');
+    // A remembered version that is gone (deleted) falls back to the newest.
+    const stale = nodes.map((n) => (n.id === 'r' ? { ...n, chosenChild: 'deleted' } : n));
+    expect(leafUnder(stale, 'r')).toBe('c');
+    expect(leafUnder(nodes, 'r2')).toBe('r2');
   });
 });

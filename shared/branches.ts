@@ -8,6 +8,8 @@ import { id } from './schemas.ts';
 export interface TreeNode {
   id: string;
   parentId: string | null;
+  /** The version of the next message last shown below this one, so coming back shows it again. */
+  chosenChild?: string | null;
 }
 
 /** The messages from a root down to `leafId`, in that order; [] when there is no leaf. */
@@ -51,6 +53,24 @@ export function newestUnder(messages: readonly TreeNode[], rootId: string): stri
     }
   }
   return newest;
+}
+
+/**
+ * The leaf the path follows below `rootId` when the user switches to it: at each message, the version
+ * last shown below it; where none was (an imported file, say), the newest branch.
+ */
+export function leafUnder(messages: readonly TreeNode[], rootId: string): string {
+  const byId = new Map(messages.map((m) => [m.id, m]));
+  const hasChildren = new Set(messages.flatMap((m) => (m.parentId ? [m.parentId] : [])));
+  const seen = new Set<string>();
+  let at = rootId;
+  while (hasChildren.has(at) && !seen.has(at)) {
+    seen.add(at);
+    const chosen = byId.get(at)?.chosenChild;
+    if (!chosen || byId.get(chosen)?.parentId !== at) return newestUnder(messages, at);
+    at = chosen;
+  }
+  return at;
 }
 
 /** A conversation as the chat view shows it: the chosen path, and the other versions of each message on it. */

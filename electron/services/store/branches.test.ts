@@ -87,10 +87,15 @@ describe('branches in the conversation store', () => {
       },
     });
 
-    // Back to the first question: its newest branch (a2 → u2) is shown, not the older a1.
+    // Back to the first question: the answer last shown below it (a2 → u2) comes back with it.
     store.showBranch(c.id, u1.id);
     expect(texts(store, c.id)).toEqual(['first question', 'regenerated answer', 'follow-up about walruses']);
     store.showBranch(c.id, a1.id);
+    expect(texts(store, c.id)).toEqual(['first question', 'first answer']);
+    // Away to the edited question and back: the first answer, chosen last time, not the newer one.
+    store.showBranch(c.id, u1e.id);
+    expect(texts(store, c.id)).toEqual(['edited question', 'answer to the edit']);
+    store.showBranch(c.id, u1.id);
     expect(texts(store, c.id)).toEqual(['first question', 'first answer']);
     // A message already on the path leaves the choices below it alone.
     store.showBranch(c.id, u1.id);
@@ -134,7 +139,18 @@ describe('branches in the conversation store', () => {
   it('deletes a long branch without hitting a recursion limit', () => {
     const { db, store, c, u1 } = tree();
     store.showBranch(c.id, u1.id);
-    for (let i = 0; i < 1500; i++) store.addMessage(c.id, i % 2 ? 'assistant' : 'user', `turn ${i}`, 'done');
+    // Past SQLite's trigger depth (1000), which a foreign-key cascade per message would have hit.
+    let parent = store.leafOf(c.id);
+    const insert =
+      db.prepare(`INSERT INTO messages (id, conversation_id, parent_id, seq, role, text, status, created_at, updated_at)
+                               VALUES (?, ?, ?, ?, ?, ?, 'done', 0, 0)`);
+    db.exec('BEGIN');
+    for (let i = 0; i < 1500; i++) {
+      insert.run(`deep${i}`, c.id, parent, 100 + i, i % 2 ? 'assistant' : 'user', `turn ${i}`);
+      parent = `deep${i}`;
+    }
+    db.exec('COMMIT');
+    store.showBranch(c.id, 'deep1499');
     expect(store.messages(c.id)).toHaveLength(3 + 1500);
     const shown = store.branchView(c.id).siblings[u1.id]!;
     expect(store.deleteBranch(c.id, u1.id)).toEqual({ deleted: 4 + 1500, shownId: shown[1] });

@@ -15,7 +15,7 @@ import {
 import { RpcError } from '../../../shared/rpc.ts';
 import { routeTrace, type RouteTrace } from '../../../shared/router/schemas.ts';
 import { transaction } from './database.ts';
-import { chosenPath, newestUnder, siblingsOf, type BranchView, type TreeNode } from '../../../shared/branches.ts';
+import { chosenPath, leafUnder, siblingsOf, type BranchView, type TreeNode } from '../../../shared/branches.ts';
 
 interface ConversationRow {
   id: string;
@@ -144,9 +144,17 @@ export class ConversationStore {
 
   private nodes(conversationId: string): TreeNode[] {
     const rows = this.db
-      .prepare('SELECT id, parent_id FROM messages WHERE conversation_id = ? ORDER BY seq')
-      .all(conversationId) as { id: string; parent_id: string | null }[];
-    return rows.map((r) => ({ id: r.id, parentId: r.parent_id }));
+      .prepare('SELECT id, parent_id, chosen_child FROM messages WHERE conversation_id = ? ORDER BY seq')
+      .all(conversationId) as { id: string; parent_id: string | null; chosen_child: string | null }[];
+    return rows.map((r) => ({ id: r.id, parentId: r.parent_id, chosenChild: r.chosen_child }));
+  }
+
+  /** Makes `leaf` the end of the chosen path, and each message on it remember the version shown below it. */
+  private setLeaf(conversationId: string, leaf: string, nodes = this.nodes(conversationId)): void {
+    const path = chosenPath(nodes, leaf);
+    const remember = this.db.prepare('UPDATE messages SET chosen_child = ? WHERE id = ? AND chosen_child IS NOT ?');
+    for (let i = 1; i < path.length; i++) remember.run(path[i]!.id, path[i - 1]!.id, path[i]!.id);
+    this.db.prepare('UPDATE conversations SET leaf_id = ? WHERE id = ?').run(leaf, conversationId);
   }
 
   /**
@@ -179,13 +187,15 @@ export class ConversationStore {
   }
 
   /**
-   * Shows the version `messageId` (and, below it, its newest branch): the path now runs through it. A
-   * message already on the path leaves the path as it is, the choices below it included.
+   * Shows the version `messageId` (and below it the versions last shown there): the path now runs
+   * through it. A message already on the path leaves the path as it is, the choices below it included.
    */
   showBranch(conversationId: string, messageId: string): void {
     if (this.onPath(conversationId, messageId)) return;
-    const leaf = newestUnder(this.nodes(conversationId), messageId);
-    this.db.prepare('UPDATE conversations SET leaf_id = ? WHERE id = ?').run(leaf, conversationId);
+    transaction(this.db, () => {
+      const nodes = this.nodes(conversationId);
+      this.setLeaf(conversationId, leafUnder(nodes, messageId), nodes);
+    });
   }
 
   /**
@@ -217,12 +227,9 @@ export class ConversationStore {
         const at = versions.findIndex((n) => n.id === messageId);
         shownId = (versions[at + 1] ?? versions[at - 1])!.id;
         const left = this.nodes(conversationId);
-        this.db
-          .prepare('UPDATE conversations SET leaf_id = ?, updated_at = ? WHERE id = ?')
-          .run(newestUnder(left, shownId), Date.now(), conversationId);
-      } else {
-        this.db.prepare('UPDATE conversations SET updated_at = ? WHERE id = ?').run(Date.now(), conversationId);
+        this.setLeaf(conversationId, leafUnder(left, shownId), left);
       }
+      this.db.prepare('UPDATE conversations SET updated_at = ? WHERE id = ?').run(Date.now(), conversationId);
       return { deleted: Number(result.changes), shownId };
     });
   }
@@ -263,6 +270,7 @@ export class ConversationStore {
                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(id, conversationId, parent, next, role, text, status, now, now);
+      if (parent) this.db.prepare('UPDATE messages SET chosen_child = ? WHERE id = ?').run(id, parent);
       this.db.prepare('UPDATE conversations SET leaf_id = ?, updated_at = ? WHERE id = ?').run(id, now, conversationId);
     });
     return this.message(id);

@@ -156,10 +156,12 @@ export const migrations: string[] = [
      INSERT INTO document_chunks_fts (document_chunks_fts, rowid, text) VALUES ('delete', old.id, old.text);
    END;`,
   // Branches: each message names the one it follows, and each conversation its chosen path's last message
-  // (leaf_id). Every existing conversation becomes a single path: each message follows the one before it
-  // in seq order, and its newest message is the leaf. No foreign key on parent_id: deleting a branch walks
-  // the subtree itself, where a cascade would recurse once per message and hit SQLite's trigger depth.
+  // (leaf_id); chosen_child remembers which version below a message was last shown. Every existing
+  // conversation becomes a single path: each message follows the one before it in seq order, and its
+  // newest message is the leaf. No foreign key on parent_id: deleting a branch walks the subtree itself,
+  // where a cascade would recurse once per message and hit SQLite's trigger depth.
   `ALTER TABLE messages ADD COLUMN parent_id TEXT;
+   ALTER TABLE messages ADD COLUMN chosen_child TEXT;
    ALTER TABLE conversations ADD COLUMN leaf_id TEXT;
    UPDATE messages SET parent_id = (
      SELECT p.id FROM messages p

@@ -7,6 +7,7 @@ import { RpcError } from '../../../shared/rpc.ts';
 import { ConversationStore } from './conversationStore.ts';
 import { transaction } from './database.ts';
 import { errorMessage } from '../../../shared/errors.ts';
+import { chosenPath } from '../../../shared/branches.ts';
 
 export class TransferStore {
   private readonly db: DatabaseSync;
@@ -59,6 +60,7 @@ export class TransferStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const setLeaf = this.db.prepare('UPDATE conversations SET leaf_id = ? WHERE id = ?');
+    const remember = this.db.prepare('UPDATE messages SET chosen_child = ? WHERE id = ?');
     let messages = 0;
     const ids: string[] = [];
     try {
@@ -90,6 +92,9 @@ export class TransferStore {
             messages++;
           });
           if (c.leafId !== null) setLeaf.run(saved.get(c.leafId) ?? null, cid);
+          // Each message on the chosen path remembers the version shown below it, as in the app it came from.
+          const path = chosenPath(c.messages, c.leafId).map((m) => saved.get(m.id)!);
+          for (let i = 1; i < path.length; i++) remember.run(path[i]!, path[i - 1]!);
         }
       });
     } catch (error) {
