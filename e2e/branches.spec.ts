@@ -6,10 +6,12 @@ import { newDataDir, startShell, type Shell } from './headlessShell.ts';
 
 test.describe.configure({ mode: 'serial' });
 
-const dataDir = newDataDir();
+let dataDir: string;
 let shell: Shell;
 
+// Made here, not when the file loads: Playwright's runner loads the file too, and would leave its folder.
 test.beforeAll(async () => {
+  dataDir = newDataDir();
   shell = await startShell(dataDir);
 });
 test.afterAll(async () => {
@@ -25,8 +27,11 @@ const question = (page: Page) => page.getByTestId('message-user').last();
 const position = (message: ReturnType<typeof answer>) => message.getByTestId('branch-position');
 
 test('regenerate and edit keep every version, and the chosen path survives a restart', async ({ page }) => {
+  // Three answers and a restart of the server with its model.
+  test.setTimeout(240_000);
   await open(page);
   await page.getByRole('button', { name: 'New conversation' }).click();
+  await expect(page.getByTestId('conversation')).toHaveCount(1);
   await page.getByRole('button', { name: 'Settings' }).click();
   await page.getByLabel('Max tokens').fill('16');
   await page.getByRole('button', { name: 'Save settings' }).click();
