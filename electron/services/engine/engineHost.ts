@@ -7,6 +7,8 @@ import type { SpawnWorker, WorkerProcess } from './workerProcess.ts';
 import type { z } from 'zod';
 import { errorMessage } from '../../../shared/errors.ts';
 
+/** Text as it streams; `thought` is true inside a thought segment. */
+export type TokenListener = (text: string, tokens: number, thought: boolean) => void;
 type GenerateArgs = z.input<WorkerContract['calls']['generate']['args']>;
 export interface EngineHostOptions {
   spawn: SpawnWorker;
@@ -46,7 +48,7 @@ export class EngineHost {
   private queue: Promise<unknown> = Promise.resolve();
   private crashes: number[] = [];
   private disposed = false;
-  private tokenListeners = new Map<string, (text: string, tokens: number) => void>();
+  private tokenListeners = new Map<string, TokenListener>();
   status: EngineStatus = {
     state: 'starting',
     modelId: null,
@@ -84,7 +86,9 @@ export class EngineHost {
     this.worker = worker;
     this.client = client;
     client.on('loadProgress', ({ progress }) => this.setStatus({ progress }));
-    client.on('token', ({ requestId, text, tokens }) => this.tokenListeners.get(requestId)?.(text, tokens));
+    client.on('token', ({ requestId, text, tokens, thought }) =>
+      this.tokenListeners.get(requestId)?.(text, tokens, thought ?? false),
+    );
     this.ready = new Promise<void>((resolve, reject) => {
       const off = client.on('ready', () => {
         off();
@@ -195,11 +199,7 @@ export class EngineHost {
   }
 
   /** Runs one generation; calls come back in the order they were asked. */
-  generate(
-    args: GenerateArgs,
-    onToken: (text: string, tokens: number) => void,
-    signal?: AbortSignal,
-  ): Promise<GenerateResult> {
+  generate(args: GenerateArgs, onToken: TokenListener, signal?: AbortSignal): Promise<GenerateResult> {
     return this.withLock(async () => {
       if (signal?.aborted) throw new RpcError('aborted', 'Stopped before it started');
       if (!this.client || !this.model)

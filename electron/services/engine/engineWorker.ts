@@ -5,7 +5,7 @@ import {
   NoBinaryFoundError,
   LlamaChat,
   LlamaCompletion,
-  type ChatHistoryItem,
+  type LlamaChatResponseChunk,
   type Llama,
   type LlamaOptions,
   type LlamaContext,
@@ -20,6 +20,7 @@ import { calibrateThreads, candidateThreads } from './threadCalibration.ts';
 import { disposeDraft, speculationKey, tokenPredictor } from './speculation.ts';
 import { assertTokenizable, vocabularyGuard, type VocabularyGuard } from './vocabularyGuard.ts';
 import { PlainChatWrapper } from './plainChatWrapper.ts';
+import { historyItems, SegmentTracker, thinkingPlan, thoughtsOf, wrappersFor, type ModelWrappers } from './thoughts.ts';
 import { installedVersions, missingEngineMessage, missingPackages, resolvable } from './enginePackages.ts';
 import { timeModel } from './speedTiming.ts';
 import { ignoreEosBias } from './ignoreEos.ts';
@@ -64,6 +65,7 @@ let eosText = '';
 let threads = physicalCores();
 let guard: VocabularyGuard | null = null;
 let plainChat = false;
+let wrappers: ModelWrappers | null = null;
 const genericTemplateText = '### Human:\n### Assistant:\n### System:\n<end>';
 const running = new Map<string, AbortController>();
 
@@ -172,6 +174,7 @@ async function releaseModel() {
   sequence = null;
   model = null;
   guard = null;
+  wrappers = null;
 }
 
 const handlers: Handlers<WorkerContract> = {
@@ -196,6 +199,7 @@ const handlers: Handlers<WorkerContract> = {
     const eos = model.tokens.eos;
     eosText = eos === null ? '' : model.detokenize([eos], true);
     plainChat = !hasTemplate && guard !== null && guard(genericTemplateText).length > 0;
+    wrappers = plainChat ? null : wrappersFor(model);
     return {
       backend: backendOf(l),
       gpuDevices: l.gpu === false ? [] : await l.getGpuDeviceNames(),
@@ -253,6 +257,7 @@ const handlers: Handlers<WorkerContract> = {
     scoreConfidence,
     speculation,
     ignoreEos,
+    thinking,
   }) {
     assertTokenizable(guard, systemPrompt, 'the system prompt');
     for (const t of history) assertTokenizable(guard, t.text, t.role === 'user' ? 'this message' : 'an earlier answer');
@@ -267,6 +272,15 @@ const handlers: Handlers<WorkerContract> = {
     let promptTokens = 0;
     let freshInput = 0;
     let outputTokens = 0;
+    const segments = new SegmentTracker(started);
+    const count = (tokens: number) => {
+      if (tokens > 0 && outputTokens === 0) {
+        firstTokenAt = performance.now();
+        promptTokens = sequence.nextTokenIndex;
+        freshInput = sequence.tokenMeter.usedInputTokens - inputBefore;
+      }
+      outputTokens += tokens;
+    };
     const common = {
       signal: controller.signal,
       stopOnAbortSignal: true,
@@ -278,13 +292,9 @@ const handlers: Handlers<WorkerContract> = {
       seed: sampling.seed ?? undefined,
       repeatPenalty: repeatPenalty(sampling),
       ...(ignoreEos && model ? { tokenBias: ignoreEosBias(model) } : {}),
+      // LlamaChat calls onToken for the answer's tokens only, so chat mode counts its chunks instead.
       onToken(tokens: readonly unknown[]) {
-        if (outputTokens === 0) {
-          firstTokenAt = performance.now();
-          promptTokens = sequence.nextTokenIndex;
-          freshInput = sequence.tokenMeter.usedInputTokens - inputBefore;
-        }
-        outputTokens += tokens.length;
+        if (mode === 'raw') count(tokens.length);
       },
       onTextChunk(text: string) {
         emit('token', { requestId, text, tokens: outputTokens });
@@ -294,6 +304,8 @@ const handlers: Handlers<WorkerContract> = {
       let text: string;
       let stop: string;
       let contextShifted = false;
+      let thoughts = { thoughts: '', unclosed: false };
+      let thinkingOff: 'template' | 'budget' | null = null;
       if (mode === 'raw') {
         const completion = new LlamaCompletion({ contextSequence: sequence, autoDisposeSequence: false });
         const prompt = history.map((t) => t.text).join('');
@@ -302,19 +314,27 @@ const handlers: Handlers<WorkerContract> = {
         stop = result.metadata.stopReason;
         completion.dispose();
       } else {
+        const plan = wrappers ? thinkingPlan(wrappers, thinking) : null;
+        thinkingOff = plan?.off ?? null;
         const chat = new LlamaChat({
           contextSequence: sequence,
           autoDisposeSequence: false,
-          ...(plainChat ? { chatWrapper: new PlainChatWrapper() } : {}),
+          chatWrapper: plan?.chatWrapper ?? new PlainChatWrapper(),
         });
-        const items: ChatHistoryItem[] = [];
-        if (systemPrompt) items.push({ type: 'system', text: systemPrompt });
-        for (const t of history) {
-          items.push(t.role === 'user' ? { type: 'user', text: t.text } : { type: 'model', response: [t.text] });
-        }
-        items.push({ type: 'model', response: [] });
-        const result = await chat.generateResponse(items, common);
+        const items = historyItems(systemPrompt, history);
+        const { onTextChunk: _answerOnly, ...options } = common;
+        const result = await chat.generateResponse(items, {
+          ...options,
+          ...(plan?.budgets ? { budgets: plan.budgets } : {}),
+          // Segments arrive here too (onTextChunk has the answer only): thoughts stream as their own text.
+          onResponseChunk(chunk: LlamaChatResponseChunk) {
+            count(chunk.tokens.length);
+            const { text, thought } = segments.take(chunk);
+            if (text) emit('token', { requestId, text, tokens: outputTokens, thought });
+          },
+        });
         text = result.response;
+        thoughts = thoughtsOf(result.fullResponse);
         stop = result.metadata.stopReason;
         contextShifted = (result.lastEvaluation?.contextWindow.length ?? items.length) < items.length;
         chat.dispose();
@@ -349,6 +369,10 @@ const handlers: Handlers<WorkerContract> = {
         contextShifted,
         contextSize: sequence.context.contextSize,
         speculation: guessed,
+        thoughts: thoughts.thoughts,
+        ...segments.figures(finished),
+        thoughtUnclosed: thoughts.unclosed,
+        thinkingOff,
       };
       return result;
     } finally {

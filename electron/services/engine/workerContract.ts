@@ -2,7 +2,19 @@
 import { z } from 'zod';
 import { backendName, gpuChoice, sampling, speculation, stopReason, threadChoice } from '../../../shared/schemas.ts';
 
-export const turn = z.object({ role: z.enum(['user', 'assistant']), text: z.string() });
+/** One turn of history; an answer's thoughts go back as a thought segment, which the chat template may drop. */
+export const turn = z.object({
+  role: z.enum(['user', 'assistant']),
+  text: z.string(),
+  thoughts: z.string().optional(),
+});
+
+/** Thinking for models whose chat template marks thoughts: off where the template can turn it off, and a cap. */
+export const thinkingOptions = z.object({
+  enabled: z.boolean(),
+  /** Most thought tokens before node-llama-cpp closes the thought (its budgets.thoughtTokens); null: no cap. */
+  budget: z.number().int().min(0).nullable(),
+});
 
 export const loadResult = z.object({
   backend: backendName,
@@ -54,6 +66,19 @@ export const generateResult = z.object({
   meanConfidence: z.number().nullable(),
   /** Guessed tokens in this answer: confirmed and refuted by the model; null without speculation. */
   speculation: z.object({ kind: z.enum(['prompt', 'draft']), validated: z.number(), refuted: z.number() }).nullable(),
+  /** The model's thoughts (its thought segments, not in `text`); '' for a model that did not think. */
+  thoughts: z.string(),
+  /** Of outputTokens, those inside thought segments. */
+  thoughtTokens: z.number(),
+  /** From the call to the first thought token and to the first answer token; null when there was none. */
+  firstThoughtMs: z.number().nullable(),
+  firstAnswerMs: z.number().nullable(),
+  /** From the first thought token to the thought's end (or to the end of the answer when it never closed). */
+  thoughtMs: z.number().nullable(),
+  /** A thought segment was still open when generation stopped (cut by maxTokens, stopped, or never closed). */
+  thoughtUnclosed: z.boolean(),
+  /** How thinking was turned off when asked: by the chat template's own switch, or by a thought budget of 0. */
+  thinkingOff: z.enum(['template', 'budget']).nullable(),
 });
 export type GenerateResult = z.infer<typeof generateResult>;
 
@@ -84,6 +109,7 @@ export const workerContract = {
         /** Tests and the benchmark only: the end-of-generation tokens are never sampled, so the answer runs
          *  to maxTokens unless stopped (electron/services/engine/ignoreEos.ts). */
         ignoreEos: z.boolean().optional(),
+        thinking: thinkingOptions.optional(),
       }),
       result: generateResult,
     },
@@ -109,7 +135,8 @@ export const workerContract = {
   },
   events: {
     loadProgress: z.object({ progress: z.number() }),
-    token: z.object({ requestId: z.string(), text: z.string(), tokens: z.number() }),
+    /** Text as it is generated; `thought` marks text inside a thought segment. */
+    token: z.object({ requestId: z.string(), text: z.string(), tokens: z.number(), thought: z.boolean().optional() }),
     ready: z.object({ pid: z.number() }),
   },
 } as const;

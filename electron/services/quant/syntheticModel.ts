@@ -36,7 +36,7 @@ export function parseParameterCount(text: string): number {
   return Number(m[1]) * { K: 1e3, M: 1e6, B: 1e9 }[m[2]!.toUpperCase() as 'K' | 'M' | 'B'];
 }
 
-class GgufBytes {
+export class GgufBytes {
   readonly parts: Buffer[] = [];
   u32(n: number) {
     const b = Buffer.alloc(4);
@@ -64,6 +64,27 @@ class GgufBytes {
     if (type === 'str') this.str(value as string);
     else if (type === 'f32') this.f32(value as number);
     else this.u32(value as number);
+  }
+  /** An array key-value: 8 = strings, 6 = f32, 5 = i32. */
+  arr(key: string, type: 'str' | 'f32' | 'i32', values: readonly (string | number)[]) {
+    this.str(key);
+    this.u32(9);
+    this.u32({ str: 8, f32: 6, i32: 5 }[type]);
+    this.u64(values.length);
+    for (const v of values) {
+      if (type === 'str') this.str(v as string);
+      else if (type === 'f32') this.f32(v as number);
+      else {
+        const b = Buffer.alloc(4);
+        b.writeInt32LE(v as number);
+        this.parts.push(b);
+      }
+    }
+  }
+  bool(key: string, value: boolean) {
+    this.str(key);
+    this.u32(7);
+    this.parts.push(Buffer.from([value ? 1 : 0]));
   }
   get length() {
     return this.parts.reduce((n, b) => n + b.length, 0);
