@@ -43,6 +43,10 @@ export const conversationSettings = z.strictObject({
   systemPrompt: z.string().max(20_000),
   sampling,
   contextSize: z.number().int().min(128).max(131072),
+  /** Reasoning models: false turns thinking off (by the template's switch where it has one, else a budget of 0). */
+  thinking: z.boolean().optional(),
+  /** Most thought tokens an answer may spend before its thought is closed; null or absent: no cap. */
+  thoughtBudget: z.number().int().min(1).max(32768).nullable().optional(),
 });
 export type ConversationSettings = z.infer<typeof conversationSettings>;
 
@@ -85,6 +89,17 @@ export const messageStats = z.object({
   draftAcceptedTokens: z.number().nullable().optional(),
   draftRejectedTokens: z.number().nullable().optional(),
   acceptanceRate: z.number().nullable().optional(),
+  /** Reasoning: of outputTokens, those the model spent thinking (outputTokens and the decode speed count both). */
+  thoughtTokens: z.number().nullable().optional(),
+  /** From the request to the first thought token, and to the first answer token; null when there was none. */
+  firstThoughtMs: z.number().nullable().optional(),
+  firstAnswerMs: z.number().nullable().optional(),
+  /** How long the model thought: first thought token to the thought's end. */
+  thoughtMs: z.number().nullable().optional(),
+  /** The thought never closed: cut by the token limit or a stop, or the model only thought. */
+  thoughtUnclosed: z.boolean().optional(),
+  /** Thinking was turned off for this answer: by the chat template's switch, or by a thought budget of 0. */
+  thinkingOff: z.enum(['template', 'budget']).nullable().optional(),
 });
 export type MessageStats = z.infer<typeof messageStats>;
 
@@ -95,6 +110,8 @@ export const message = z.object({
   parentId: id.nullable().optional(),
   role: z.enum(['user', 'assistant']),
   text: z.string(),
+  /** A reasoning model's thoughts, kept apart from the answer; absent or null when it did not think. */
+  thoughts: z.string().nullable().optional(),
   status: z.enum(['done', 'streaming', 'aborted', 'error', 'interrupted']),
   stats: messageStats.nullable(),
   error: z.string().nullable(),

@@ -24,7 +24,29 @@ import { questionWithAttachments, sourcesText } from './attachOption.ts';
 
 export const chatUsage = `Usage: edgewise chat [--model PATH] [--system TEXT] [--temperature N] [--max-tokens N] [--seed N]
                      [--context-size N] [--threads N] [--gpu auto|cpu|metal|cuda|vulkan] [--preset NAME] [--raw] [--json]
-                     [--attach FILE|FOLDER]... PROMPT`;
+                     [--attach FILE|FOLDER]... [--no-thoughts] [--no-thinking] [--thought-budget N] PROMPT
+  A reasoning model's thoughts print dimmed before the answer (on stderr when stdout is not a terminal);
+  --no-thoughts hides them, --no-thinking asks the model not to think, --thought-budget caps them.`;
+
+/** Prints thoughts as they stream: dimmed on a terminal, plain on stderr when stdout is piped, or nowhere. */
+function thoughtPrinter(where: 'dim' | 'stderr' | null) {
+  let open = false;
+  return {
+    thought(delta: string) {
+      if (!where) return;
+      if (!open && where === 'dim') process.stdout.write('\x1b[2m');
+      open = true;
+      (where === 'dim' ? process.stdout : process.stderr).write(delta);
+    },
+    /** Closes the thoughts before the answer's first text. */
+    end() {
+      if (!open) return;
+      open = false;
+      if (where === 'dim') process.stdout.write('\x1b[22m\n\n');
+      else process.stderr.write('\n');
+    },
+  };
+}
 
 export async function chatCommand(argv: string[]): Promise<number> {
   const parsed = parseCommandLine(
@@ -45,6 +67,9 @@ export async function chatCommand(argv: string[]): Promise<number> {
         json: { type: 'boolean' },
         preset: { type: 'string' },
         attach: { type: 'string', multiple: true },
+        'no-thoughts': { type: 'boolean' },
+        'no-thinking': { type: 'boolean' },
+        'thought-budget': { type: 'string' },
       },
     },
     chatUsage,
@@ -64,7 +89,13 @@ export async function chatCommand(argv: string[]): Promise<number> {
       seed: numberOption(values.seed, 'seed', 0, 2 ** 32 - 1, true) ?? base.sampling.seed,
     },
     contextSize: numberOption(values['context-size'], 'context-size', 128, 131072, true) ?? base.contextSize,
+    ...(values['no-thinking'] ? { thinking: false } : {}),
+    thoughtBudget:
+      numberOption(values['thought-budget'], 'thought-budget', 1, 32768, true) ?? base.thoughtBudget ?? null,
   };
+  const showThought = thoughtPrinter(
+    values['no-thoughts'] || values.json ? null : process.stdout.isTTY ? 'dim' : 'stderr',
+  );
   const threads = numberOption(values.threads, 'threads', 1, 1024, true) ?? null;
   const gpu = gpuOption(values.gpu) ?? 'auto';
 
@@ -112,7 +143,7 @@ export async function chatCommand(argv: string[]): Promise<number> {
       throw new CliError(exitCodes.loadFailed, errorMessage(error));
     });
     const telemetry = new TelemetryService({ sources: powerSources(), usage: () => engine.usage(), emit: () => {} });
-    const { text, stats, engineOutputTokens } = await answerOnDevice(
+    const { text, thoughts, stats, engineOutputTokens } = await answerOnDevice(
       { engine, telemetry },
       {
         id: 'cli',
@@ -120,8 +151,12 @@ export async function chatCommand(argv: string[]): Promise<number> {
         settings,
         history: [{ role: 'user', text: question.text }],
         mode: values.raw ? 'raw' : 'chat',
-        onDelta: (delta) => {
-          if (!values.json) process.stdout.write(delta);
+        onDelta: (delta, _tokens, thought) => {
+          if (thought) showThought.thought(delta);
+          else if (!values.json) {
+            showThought.end();
+            process.stdout.write(delta);
+          }
         },
         signal: controller.signal,
       },
@@ -130,6 +165,8 @@ export async function chatCommand(argv: string[]): Promise<number> {
       process.stdout.write(
         JSON.stringify({
           text,
+          thoughts,
+          thoughtTokens: stats.thoughtTokens ?? 0,
           model: stats.modelFile,
           backend: stats.backend,
           ttftMs: stats.ttftMs,
@@ -153,7 +190,12 @@ export async function chatCommand(argv: string[]): Promise<number> {
         }) + '\n',
       );
     } else {
+      showThought.end();
       process.stdout.write(`\n${sourcesText(question.documents)}`);
+      if (stats.thoughtUnclosed && !text)
+        process.stderr.write(
+          `(The model thought and gave no answer: its thought was cut (${stats.stopReason}). Raise --max-tokens or set --thought-budget.)\n`,
+        );
     }
     return exitCodes.ok;
   } catch (error) {

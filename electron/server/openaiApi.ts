@@ -19,6 +19,8 @@ const chatRequest = z.object({
       z.object({
         role: z.enum(['system', 'developer', 'user', 'assistant']),
         content: z.union([z.string(), z.array(z.object({ type: z.literal('text'), text: z.string() }))]),
+        /** An earlier answer's reasoning, as llama-server and vLLM return it; the chat template decides if it is used. */
+        reasoning_content: z.string().nullish(),
       }),
     )
     .min(1)
@@ -30,6 +32,8 @@ const chatRequest = z.object({
   max_tokens: z.number().int().min(1).max(32768).nullish(),
   max_completion_tokens: z.number().int().min(1).max(32768).nullish(),
   seed: z.number().int().min(0).nullish(),
+  /** As llama-server and vLLM take it: enable_thinking = false turns a reasoning model's thinking off. */
+  chat_template_kwargs: z.object({ enable_thinking: z.boolean().optional() }).nullish(),
 });
 
 class ApiError extends Error {
@@ -147,7 +151,11 @@ async function chatCompletions(req: IncomingMessage, res: ServerResponse, app: A
     .join('\n\n');
   const history = body.messages
     .filter((m) => m.role === 'user' || m.role === 'assistant')
-    .map((m) => ({ role: m.role as 'user' | 'assistant', text: text(m.content) }));
+    .map((m) => ({
+      role: m.role as 'user' | 'assistant',
+      text: text(m.content),
+      ...(m.role === 'assistant' && m.reasoning_content ? { thoughts: m.reasoning_content } : {}),
+    }));
   if (history.at(-1)?.role !== 'user')
     throw new ApiError(400, 'invalid_request_error', 'messages must end with a user message.');
   const controller = new AbortController();
@@ -181,14 +189,20 @@ async function chatCompletions(req: IncomingMessage, res: ServerResponse, app: A
       maxTokens: body.max_completion_tokens ?? body.max_tokens ?? defaults.maxTokens,
       seed: body.seed ?? defaults.seed,
     },
+    ...(body.chat_template_kwargs?.enable_thinking === false ? { thinking: false } : {}),
   };
-  const { text: answer, stats } = await answerOnDevice(app, {
+  const {
+    text: answer,
+    thoughts,
+    stats,
+  } = await answerOnDevice(app, {
     id,
     model,
     settings,
     history,
-    onDelta: (delta) => {
-      if (body.stream) res.write(chunk({ content: delta }, null));
+    // Thoughts go out as reasoning_content deltas, as llama-server and vLLM send them.
+    onDelta: (delta, _tokens, thought) => {
+      if (body.stream) res.write(chunk(thought ? { reasoning_content: delta } : { content: delta }, null));
     },
     signal: controller.signal,
   });
@@ -198,6 +212,7 @@ async function chatCompletions(req: IncomingMessage, res: ServerResponse, app: A
     prompt_tokens: stats.promptTokens,
     completion_tokens: stats.outputTokens,
     total_tokens: stats.promptTokens + stats.outputTokens,
+    completion_tokens_details: { reasoning_tokens: stats.thoughtTokens ?? 0 },
   };
   if (body.stream) {
     res.write(chunk({}, finish));
@@ -210,7 +225,13 @@ async function chatCompletions(req: IncomingMessage, res: ServerResponse, app: A
     object: 'chat.completion',
     created,
     model: model.id,
-    choices: [{ index: 0, message: { role: 'assistant', content: answer }, finish_reason: finish }],
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: answer, ...(thoughts ? { reasoning_content: thoughts } : {}) },
+        finish_reason: finish,
+      },
+    ],
     usage,
     edgewise_stats: stats,
   });

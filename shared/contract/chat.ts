@@ -66,6 +66,8 @@ export const chatContract = {
       conversationId: id,
       messageId: id,
       delta: z.string(),
+      /** Thought text that arrived in the same batch (a reasoning model's thinking), apart from the answer's. */
+      thought: z.string().optional(),
       outputTokens: z.number(),
       tokensPerSec: z.number().nullable(),
     }),

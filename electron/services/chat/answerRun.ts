@@ -47,7 +47,9 @@ export class AnswerRun {
   private readonly req: AnswerRequest;
   private readonly started = performance.now();
   private text = '';
+  private thoughts = '';
   private pending = '';
+  private pendingThought = '';
   private outputTokens = 0;
   private firstAt = 0;
   private firstShownAt = 0;
@@ -105,30 +107,37 @@ export class AnswerRun {
 
   private flush() {
     this.batchTimer = null;
-    if (!this.pending) return;
+    if (!this.pending && !this.pendingThought) return;
     const elapsed = (performance.now() - this.firstAt) / 1000;
     this.firstShownAt ||= performance.now();
     this.deps.emit('chat.delta', {
       conversationId: this.req.conversation.id,
       messageId: this.req.messageId,
       delta: this.pending,
+      ...(this.pendingThought ? { thought: this.pendingThought } : {}),
       outputTokens: this.outputTokens,
       tokensPerSec: elapsed > 0.05 && this.outputTokens > 1 ? (this.outputTokens - 1) / elapsed : null,
     });
     this.pending = '';
+    this.pendingThought = '';
   }
 
-  private readonly onDelta = (delta: string, tokens: number) => {
+  private readonly onDelta = (delta: string, tokens: number, thought = false) => {
     if (!this.firstAt) {
       this.firstAt = performance.now();
-      this.event('first-token', `after ${this.at()} ms`);
+      this.event('first-token', `after ${this.at()} ms${thought ? ' (thinking)' : ''}`);
     }
-    this.text += delta;
-    this.pending += delta;
+    if (thought) {
+      this.thoughts += delta;
+      this.pendingThought += delta;
+    } else {
+      this.text += delta;
+      this.pending += delta;
+    }
     this.outputTokens = tokens;
     this.batchTimer ??= setTimeout(() => this.flush(), DELTA_BATCH_MS);
     if (Date.now() - this.lastSave >= SAVE_EVERY_MS) {
-      this.deps.store.saveText(this.req.messageId, this.text);
+      this.deps.store.saveText(this.req.messageId, this.text, this.thoughts || null);
       this.lastSave = Date.now();
     }
   };
@@ -146,7 +155,15 @@ export class AnswerRun {
       this.trace.outputTokens = stats?.outputTokens ?? this.outputTokens;
     }
     const { conversation, messageId } = this.req;
-    const message = this.deps.store.finish(messageId, this.text, status, stats, error, this.trace);
+    const message = this.deps.store.finish(
+      messageId,
+      this.text,
+      status,
+      stats,
+      error,
+      this.trace,
+      this.thoughts || null,
+    );
     this.deps.emit('chat.done', { conversationId: conversation.id, message, stopReason });
     this.deps.emit('conversations.changed', { id: conversation.id });
   }
@@ -227,7 +244,7 @@ export class AnswerRun {
       : reachable.includes('partner') && decision.signals.privacy.detected.length === 0
         ? 'partner'
         : null;
-    const { text, stats } = await answerOnDevice(this.deps, {
+    const { text, thoughts, stats } = await answerOnDevice(this.deps, {
       id: messageId,
       model,
       settings: conversation.settings,
@@ -237,6 +254,7 @@ export class AnswerRun {
       signal,
     });
     this.text = text;
+    this.thoughts = thoughts;
     trace.energyJoules = stats.energyJoules ?? null;
     trace.estimatedCostUsd = 0;
     const confidence = stats.meanConfidence ?? null;
@@ -267,6 +285,9 @@ export class AnswerRun {
     this.event('dispatched', `${endpoint.name} (${new URL(endpoint.baseUrl).host}), ${endpoint.model}`);
     const dispatchedAt = performance.now();
     let deltas = 0;
+    let thoughtDeltas = 0;
+    let firstThoughtAt = 0;
+    let firstAnswerAt = 0;
     const result = await streamRemote(
       endpoint,
       {
@@ -275,10 +296,16 @@ export class AnswerRun {
         maxTokens: conversation.settings.sampling.maxTokens,
         temperature: conversation.settings.sampling.temperature,
       },
-      (delta) => this.onDelta(delta, ++deltas),
+      (delta, thought) => {
+        if (thought) thoughtDeltas++;
+        this.onDelta(delta, ++deltas, thought);
+        if (!thought && !firstAnswerAt) firstAnswerAt = performance.now();
+        if (thought && !firstThoughtAt) firstThoughtAt = performance.now();
+      },
       signal,
     );
     this.text = result.text;
+    this.thoughts = result.thoughts;
     const tokens = result.outputTokens ?? deltas;
     const decodeSeconds = this.firstAt ? (performance.now() - this.firstAt) / 1000 : 0;
     // A partner that reports no usage is billed for what it was sent, so the estimate counts that.
@@ -297,6 +324,16 @@ export class AnswerRun {
         decodeTokensPerSec: decodeSeconds > 0 && tokens > 1 ? (tokens - 1) / decodeSeconds : 0,
         stopReason: result.stopReason,
         contextShifted: false,
+        // The server's count of reasoning tokens, else the reasoning deltas as received.
+        ...(result.thoughts
+          ? {
+              thoughtTokens: result.thoughtTokens ?? thoughtDeltas,
+              firstThoughtMs: firstThoughtAt - dispatchedAt,
+              firstAnswerMs: firstAnswerAt ? firstAnswerAt - dispatchedAt : null,
+              thoughtMs: (firstAnswerAt || performance.now()) - firstThoughtAt,
+              thoughtUnclosed: !result.text,
+            }
+          : {}),
       },
       null,
       result.stopReason,

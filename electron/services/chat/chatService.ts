@@ -116,7 +116,7 @@ export class ChatService {
     const history = store
       .messages(conversationId)
       .filter((m) => m.id !== assistant.id && m.text.length > 0)
-      .map((m) => ({ role: m.role, text: m.text }));
+      .map((m) => ({ role: m.role, text: m.text, ...(m.thoughts ? { thoughts: m.thoughts } : {}) }));
     const controller = new AbortController();
     const done = this.run(conversationId, assistant.id, history, controller.signal, forced).finally(() =>
       this.active.delete(conversationId),

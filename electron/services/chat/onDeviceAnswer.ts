@@ -12,6 +12,8 @@ import type { TelemetryService } from '../telemetry/telemetryService.ts';
 export interface Turn {
   role: 'user' | 'assistant';
   text: string;
+  /** An answer's thoughts: sent as a thought segment, which the model's chat template may leave out. */
+  thoughts?: string;
 }
 
 /** What an on-device answer needs: the engine holding the model, and the telemetry sampler. */
@@ -33,12 +35,15 @@ export interface OnDeviceRequest {
   scoreConfidence?: boolean;
   /** Speculative decoding for this answer (prompt lookup or a draft model); off when absent. */
   speculation?: Speculation;
-  onDelta?: (text: string, outputTokens: number) => void;
+  /** Text as it streams; `thought` is true for a reasoning model's thinking. */
+  onDelta?: (text: string, outputTokens: number, thought: boolean) => void;
   signal?: AbortSignal;
 }
 
 export interface OnDeviceAnswer {
   text: string;
+  /** The model's thoughts ('' when it did not think). */
+  thoughts: string;
   stats: MessageStats;
   /** node-llama-cpp's own count of output tokens, a cross-check on stats.outputTokens. */
   engineOutputTokens: number;
@@ -52,6 +57,19 @@ function speculationStats(guessed: GenerateResult['speculation']): Partial<Messa
     draftAcceptedTokens: guessed.validated,
     draftRejectedTokens: guessed.refuted,
     acceptanceRate: checked > 0 ? guessed.validated / checked : null,
+  };
+}
+
+/** Thought figures only for an answer that thought or had thinking turned off: others stay as they were. */
+function thoughtStats(r: GenerateResult): Partial<MessageStats> {
+  if (!r.thoughts && r.thoughtTokens === 0 && !r.thinkingOff) return {};
+  return {
+    thoughtTokens: r.thoughtTokens,
+    firstThoughtMs: r.firstThoughtMs,
+    firstAnswerMs: r.firstAnswerMs,
+    thoughtMs: r.thoughtMs,
+    thoughtUnclosed: r.thoughtUnclosed,
+    thinkingOff: r.thinkingOff,
   };
 }
 
@@ -73,11 +91,12 @@ export async function answerOnDevice(deps: OnDeviceDeps, req: OnDeviceRequest): 
         contextSize: settings.contextSize,
         scoreConfidence: req.scoreConfidence ?? false,
         ...(req.speculation ? { speculation: req.speculation } : {}),
+        thinking: { enabled: settings.thinking ?? true, budget: settings.thoughtBudget ?? null },
       },
-      (text, tokens) => {
+      (text, tokens, thought) => {
         outputTokens = tokens;
         run.setTokens(tokens);
-        req.onDelta?.(text, tokens);
+        req.onDelta?.(text, tokens, thought);
       },
       req.signal,
     );
@@ -98,6 +117,7 @@ export async function answerOnDevice(deps: OnDeviceDeps, req: OnDeviceRequest): 
     contextSize: result.contextSize,
     meanConfidence: result.meanConfidence,
     ...speculationStats(result.speculation),
+    ...thoughtStats(result),
     energyJoules: power.energyJoules,
     energyPerTokenMj: power.energyPerTokenMj,
     powerSource: power.powerSource,
@@ -107,5 +127,5 @@ export async function answerOnDevice(deps: OnDeviceDeps, req: OnDeviceRequest): 
     peakVramBytes: power.peakVramBytes,
     meanCpuPercent: power.meanCpuPercent,
   };
-  return { text: result.text, stats, engineOutputTokens: result.engineOutputTokens };
+  return { text: result.text, thoughts: result.thoughts, stats, engineOutputTokens: result.engineOutputTokens };
 }

@@ -16,6 +16,10 @@ export interface RemoteRequest {
 }
 export interface RemoteResult {
   text: string;
+  /** Reasoning the server streamed apart from the answer (reasoning_content, Anthropic thinking blocks). */
+  thoughts: string;
+  /** Reasoning tokens as the server reported them (usage.completion_tokens_details.reasoning_tokens). */
+  thoughtTokens: number | null;
   promptTokens: number | null;
   outputTokens: number | null;
   stopReason: 'eos' | 'maxTokens' | 'aborted';
@@ -126,11 +130,11 @@ function request(
   };
 }
 
-/** Streams one answer; onDelta gets each piece of text as it arrives. */
+/** Streams one answer; onDelta gets each piece of text as it arrives, `thought` set for reasoning. */
 export async function streamRemote(
   endpoint: RemoteEndpoint,
   req: RemoteRequest,
-  onDelta: (text: string) => void,
+  onDelta: (text: string, thought: boolean) => void,
   signal: AbortSignal,
   firstByteTimeoutMs = 20_000,
 ): Promise<RemoteResult> {
@@ -146,7 +150,15 @@ export async function streamRemote(
       signal: AbortSignal.any([signal, timeout.signal]),
     });
   } catch (error) {
-    if (signal.aborted) return { text: '', promptTokens: null, outputTokens: null, stopReason: 'aborted' };
+    if (signal.aborted)
+      return {
+        text: '',
+        thoughts: '',
+        thoughtTokens: null,
+        promptTokens: null,
+        outputTokens: null,
+        stopReason: 'aborted',
+      };
     if (timeout.signal.aborted)
       throw new RemoteError('timeout', `${endpoint.name} did not answer within ${firstByteTimeoutMs / 1000} s.`);
     const cause = (error as { cause?: { code?: string } }).cause?.code;
@@ -161,6 +173,13 @@ export async function streamRemote(
     throw describeHttp(endpoint, response.status, await response.text(), response.headers.get('retry-after'));
 
   let text = '';
+  let thoughts = '';
+  let thoughtTokens: number | null = null;
+  const thought = (piece: unknown) => {
+    if (typeof piece !== 'string' || !piece) return;
+    thoughts += piece;
+    onDelta(piece, true);
+  };
   let promptTokens: number | null = null;
   let outputTokens: number | null = null;
   let stopReason: RemoteResult['stopReason'] = 'eos';
@@ -171,8 +190,10 @@ export async function streamRemote(
       if (endpoint.kind === 'anthropic') {
         if (e.type === 'content_block_delta' && e.delta?.type === 'text_delta') {
           text += e.delta.text;
-          onDelta(e.delta.text);
+          onDelta(e.delta.text, false);
         }
+        // Extended thinking: thinking blocks stream as thinking_delta before the answer's text.
+        if (e.type === 'content_block_delta' && e.delta?.type === 'thinking_delta') thought(e.delta.thinking);
         if (e.type === 'message_start') promptTokens = e.message?.usage?.input_tokens ?? null;
         if (e.type === 'message_delta') {
           outputTokens = e.usage?.output_tokens ?? outputTokens;
@@ -182,23 +203,33 @@ export async function streamRemote(
           throw new RemoteError('server', `${endpoint.name}: ${e.error?.message ?? 'stream error'}`);
       } else {
         const choice = e.choices?.[0];
+        // llama-server, vLLM and DeepSeek stream reasoning as reasoning_content (some servers name it reasoning).
+        thought(choice?.delta?.reasoning_content ?? choice?.delta?.reasoning);
         const delta = choice?.delta?.content;
         if (delta) {
           text += delta;
-          onDelta(delta);
+          onDelta(delta, false);
         }
         if (choice?.finish_reason === 'length') stopReason = 'maxTokens';
         if (e.usage) {
           promptTokens = e.usage.prompt_tokens ?? null;
           outputTokens = e.usage.completion_tokens ?? null;
+          thoughtTokens = e.usage.completion_tokens_details?.reasoning_tokens ?? null;
         }
       }
     }
   } catch (error) {
-    if (signal.aborted) return { text, promptTokens, outputTokens, stopReason: 'aborted' };
+    if (signal.aborted) return { text, thoughts, thoughtTokens, promptTokens, outputTokens, stopReason: 'aborted' };
     throw error;
   }
-  return { text, promptTokens, outputTokens, stopReason: signal.aborted ? 'aborted' : stopReason };
+  return {
+    text,
+    thoughts,
+    thoughtTokens,
+    promptTokens,
+    outputTokens,
+    stopReason: signal.aborted ? 'aborted' : stopReason,
+  };
 }
 
 /** Servers people run at home, on their usual ports. */

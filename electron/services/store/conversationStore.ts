@@ -31,6 +31,7 @@ interface MessageRow {
   parent_id: string | null;
   role: 'user' | 'assistant';
   text: string;
+  thoughts: string | null;
   status: Message['status'];
   stats: string | null;
   error: string | null;
@@ -59,6 +60,7 @@ function toMessage(row: MessageRow): Message {
     parentId: row.parent_id,
     role: row.role,
     text: row.text,
+    ...(row.thoughts !== null ? { thoughts: row.thoughts } : {}),
     status: row.status,
     stats: stats?.success ? stats.data : null,
     error: row.error,
@@ -277,8 +279,10 @@ export class ConversationStore {
   }
 
   /** Saves a streaming answer as it grows. */
-  saveText(id: string, text: string): void {
-    this.db.prepare('UPDATE messages SET text = ?, updated_at = ? WHERE id = ?').run(text, Date.now(), id);
+  saveText(id: string, text: string, thoughts: string | null = null): void {
+    this.db
+      .prepare('UPDATE messages SET text = ?, thoughts = ?, updated_at = ? WHERE id = ?')
+      .run(text, thoughts, Date.now(), id);
   }
 
   finish(
@@ -288,11 +292,15 @@ export class ConversationStore {
     stats: MessageStats | null,
     error: string | null,
     trace: RouteTrace | null = null,
+    thoughts: string | null = null,
   ): Message {
     this.db
-      .prepare('UPDATE messages SET text = ?, status = ?, stats = ?, error = ?, trace = ?, updated_at = ? WHERE id = ?')
+      .prepare(
+        'UPDATE messages SET text = ?, thoughts = ?, status = ?, stats = ?, error = ?, trace = ?, updated_at = ? WHERE id = ?',
+      )
       .run(
         text,
+        thoughts,
         status,
         stats ? JSON.stringify(stats) : null,
         error,

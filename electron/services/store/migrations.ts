@@ -170,4 +170,6 @@ export const migrations: string[] = [
    UPDATE conversations SET leaf_id = (
      SELECT m.id FROM messages m WHERE m.conversation_id = conversations.id ORDER BY m.seq DESC LIMIT 1);
    CREATE INDEX messages_by_parent ON messages(parent_id);`,
+  // A reasoning model's thoughts, kept apart from the answer's text (and out of the search index).
+  `ALTER TABLE messages ADD COLUMN thoughts TEXT;`,
 ];

@@ -24,7 +24,15 @@ export interface SaveReporter {
   (why: string | null): void;
 }
 
-type FinishArgs = [string, string, Message['status'], MessageStats | null, string | null, RouteTrace | null];
+type FinishArgs = [
+  string,
+  string,
+  Message['status'],
+  MessageStats | null,
+  string | null,
+  RouteTrace | null,
+  (string | null)?,
+];
 
 export class SavingStore extends ConversationStore {
   private readonly report: SaveReporter;
@@ -57,9 +65,9 @@ export class SavingStore extends ConversationStore {
     this.report(null);
   }
 
-  override saveText(id: string, text: string): void {
+  override saveText(id: string, text: string, thoughts: string | null = null): void {
     this.attempt(
-      () => super.saveText(id, text),
+      () => super.saveText(id, text, thoughts),
       () => undefined,
     );
   }
@@ -93,8 +101,8 @@ export class SavingStore extends ConversationStore {
       () => {
         this.unsaved.set(args[0], args);
         this.retry ??= setInterval(() => this.flushUnsaved(), RETRY_MS).unref();
-        const [id, text, status, stats, error, trace] = args;
-        return { ...this.message(id), text, status, stats, error, trace };
+        const [id, text, status, stats, error, trace, thoughts] = args;
+        return { ...this.message(id), text, status, stats, error, trace, ...(thoughts != null ? { thoughts } : {}) };
       },
     );
   }
