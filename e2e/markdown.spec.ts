@@ -35,9 +35,17 @@ const hostile = () =>
     `![pixel](${serverUrl.replace('/v1', '')}/pixel.png)`,
   ].join('\n\n');
 
+/** Reasoning as llama-server and vLLM stream it (reasoning_content deltas), before the answer. */
+const reasoning = 'The primes below 10 are 2, 3, 5 and 7. A table, the code and the prime-counting estimate will do.';
+
 /** An OpenAI-compatible stream of `text`, in small pieces a few milliseconds apart, the way a model sends
  * tokens: the page renders the answer as it grows (fences and formulas arrive half-written). */
-async function streamAnswer(text: string, write: (data: string) => void) {
+async function streamAnswer(text: string, write: (data: string) => void, thoughts = '') {
+  for (let i = 0; i < thoughts.length; i += 6) {
+    const delta = { reasoning_content: thoughts.slice(i, i + 6) };
+    write(JSON.stringify({ choices: [{ index: 0, delta, finish_reason: null }] }));
+    await new Promise((r) => setTimeout(r, 5));
+  }
   for (let i = 0; i < text.length; i += 6) {
     write(JSON.stringify({ choices: [{ index: 0, delta: { content: text.slice(i, i + 6) }, finish_reason: null }] }));
     await new Promise((r) => setTimeout(r, 5));
@@ -45,7 +53,11 @@ async function streamAnswer(text: string, write: (data: string) => void) {
   write(
     JSON.stringify({
       choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
-      usage: { prompt_tokens: 20, completion_tokens: 90 },
+      usage: {
+        prompt_tokens: 20,
+        completion_tokens: 90,
+        ...(thoughts ? { completion_tokens_details: { reasoning_tokens: 24 } } : {}),
+      },
     }),
   );
   write('[DONE]');
@@ -66,7 +78,12 @@ test.beforeAll(async () => {
     let body = '';
     for await (const chunk of req) body += chunk;
     res.writeHead(200, { 'Content-Type': 'text/event-stream' });
-    await streamAnswer(body.includes('hostile') ? hostile() : rich, (data) => res.write(`data: ${data}\n\n`));
+    const hostileAsked = body.includes('hostile');
+    await streamAnswer(
+      hostileAsked ? hostile() : rich,
+      (data) => res.write(`data: ${data}\n\n`),
+      hostileAsked ? '' : reasoning,
+    );
     res.end();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -147,6 +164,16 @@ test('a table, highlighted code with a working Copy button, and math', async ({ 
     .toBe(true);
   await expect(math.nth(2)).toHaveAttribute('data-state', 'source');
   await expect(math.nth(2)).toHaveText('$\\frac{1}{$');
+
+  // The server's reasoning_content: a Thinking block above the answer, folded once the answer started.
+  const thinking = answer.getByTestId('thinking');
+  await expect(thinking).not.toHaveAttribute('open');
+  await expect(thinking.locator('summary')).toHaveText(
+    /^Thought for \d+(\.\d)? s, 24 tokens \(as the server reported\)$/,
+  );
+  await thinking.locator('summary').click();
+  await expect(thinking.getByTestId('thoughts')).toHaveText(reasoning);
+  await expect(body).not.toContainText('prime-counting estimate');
 
   await answer.scrollIntoViewIfNeeded();
   await answer.screenshot({ path: 'docs/markdown.png' });

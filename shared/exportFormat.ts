@@ -16,9 +16,12 @@ export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 export const MAX_IMPORT_MESSAGES = 250_000;
 export const MAX_IMPORT_CONVERSATIONS = 20_000;
 
-const exportedMessageV1 = message
-  .omit({ conversationId: true, parentId: true })
-  .extend({ updatedAt: z.number().optional() });
+const exportedMessageV1 = message.omit({ conversationId: true, parentId: true }).extend({
+  updatedAt: z.number().optional(),
+  // A reasoning model's thoughts (`thoughts` comes from the message) and their token count: both optional,
+  // so files without them still read and readers that predate them ignore them.
+  thoughtTokens: z.number().optional(),
+});
 export const exportedMessage = exportedMessageV1.extend({
   /** The message this one follows (an earlier one in the list); null for a first message. */
   parentId: id.nullable(),

@@ -8,6 +8,7 @@ import { basename, join, resolve } from 'node:path';
 import { benchEngine, benchInProcess, engineThreadChoice, type LayerResult } from '../tools/bench/layers.ts';
 import { benchScreen, type ScreenResult } from '../tools/bench/screen.ts';
 import { makeSyntheticModel, parseParameterCount } from '../services/quant/syntheticModel.ts';
+import { writeThinkingModel } from '../services/quant/thinkingModel.ts';
 import { benchSpeculative } from '../tools/bench/speculative.ts';
 import { benchPeer } from '../tools/bench/peer/peerBench.ts';
 import { physicalCores } from '../services/engine/cpuInfo.ts';
@@ -23,6 +24,7 @@ export const benchUsage = `Usage: edgewise bench [--model PATH] [--tokens N] [--
        edgewise bench --peer [--model PATH] [--threads N] [--tokens N] [--repetitions N] [--json]
        edgewise bench --speculative [--model PATH] [--draft PATH] [--threads N] [--tokens N] [--repetitions N] [--json]
        edgewise bench make-model --params 300M [--type Q4_0] [--tokenizer PATH] [--out PATH] [--json]
+       edgewise bench make-model --thinking [--out PATH] [--json]   (a tiny Qwen3-style model that thinks, for tests)
        (without --model, the bench runs on a synthetic 300M Q4_0 model, made once into bench-results/models/)
 ${searchBenchUsage}`;
 const PROMPT = 'Lily and Ben were friends';
@@ -40,10 +42,12 @@ async function makeModelCommand(argv: string[]): Promise<number> {
         tokenizer: { type: 'string' },
         out: { type: 'string' },
         json: { type: 'boolean' },
+        thinking: { type: 'boolean' },
       },
     },
     benchUsage,
   );
+  if (values.thinking) return makeThinkingModel(values.out, values.json ?? false);
   let parameters: number;
   try {
     parameters = parseParameterCount(String(values.params ?? ''));
@@ -69,6 +73,20 @@ async function makeModelCommand(argv: string[]): Promise<number> {
   else
     console.log(
       `Wrote ${result.path}: ${(result.parameters / 1e6).toFixed(0)}M parameters (${result.shape.layers} layers × ${result.shape.embedding}, FFN ${result.shape.ff}), ${type}, ${(result.sizeBytes / 1e6).toFixed(0)} MB, in ${result.seconds.toFixed(1)} s`,
+    );
+  return exitCodes.ok;
+}
+
+/** The crafted thinking model: deterministic thought and answer through node-llama-cpp's thought segments. */
+async function makeThinkingModel(outOption: string | undefined, json: boolean): Promise<number> {
+  const out = resolve(outOption ?? join(benchDir(), 'models', 'thinking-qwen3-style.gguf'));
+  if (existsSync(out)) throw new CliError(exitCodes.badInput, `${out} already exists`);
+  mkdirSync(join(out, '..'), { recursive: true });
+  const result = await writeThinkingModel(out);
+  if (json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  else
+    console.log(
+      `Wrote ${result.path}: a Qwen3-style thinking model (crafted weights, vocabulary ${result.vocab}), ${(result.sizeBytes / 1e6).toFixed(1)} MB`,
     );
   return exitCodes.ok;
 }

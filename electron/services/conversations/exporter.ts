@@ -54,7 +54,10 @@ function conversationMarkdown(c: ExportedConversation): string {
       ? ` _(${m.stats.modelFile}, ${m.stats.outputTokens} tokens, ${m.stats.decodeTokensPerSec.toFixed(1)} tok/s)_`
       : '';
     const status = m.status === 'done' ? '' : ` _[${m.status}]_`;
-    lines.push('', `## ${who}${status}${figures}`, '', m.text || '_(empty)_');
+    lines.push('', `## ${who}${status}${figures}`, '');
+    // Thoughts as a quote above the answer: plain Markdown, no HTML for a reader to render.
+    if (m.thoughts) lines.push('> _Thinking_', '>', ...m.thoughts.split('\n').map((l) => `> ${l}`.trimEnd()), '');
+    lines.push(m.text || '_(empty)_');
     if (m.error) lines.push('', `> ${m.error}`);
   }
   return lines.join('\n') + '\n';

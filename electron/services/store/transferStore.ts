@@ -32,6 +32,7 @@ export class TransferStore {
           ...m,
           parentId: parentId ?? null,
           updatedAt: times.get(m.id) ?? m.createdAt,
+          ...(m.thoughts && m.stats?.thoughtTokens != null ? { thoughtTokens: m.stats.thoughtTokens } : {}),
         })),
       };
     });
@@ -56,8 +57,8 @@ export class TransferStore {
       'INSERT INTO conversations (id, title, model_id, settings, created_at, updated_at, leaf_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     const insertMessage = this.db.prepare(
-      `INSERT INTO messages (id, conversation_id, parent_id, seq, role, text, status, stats, error, trace, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO messages (id, conversation_id, parent_id, seq, role, text, thoughts, status, stats, error, trace, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const setLeaf = this.db.prepare('UPDATE conversations SET leaf_id = ? WHERE id = ?');
     const remember = this.db.prepare('UPDATE messages SET chosen_child = ? WHERE id = ?');
@@ -80,6 +81,7 @@ export class TransferStore {
               index + 1,
               m.role,
               m.text,
+              m.thoughts ?? null,
               // An answer that was streaming in the exporting app will never finish here.
               m.status === 'streaming' ? 'interrupted' : m.status,
               m.stats ? JSON.stringify(m.stats) : null,

@@ -6,6 +6,7 @@ import { Markdown } from './Markdown.tsx';
 import { TraceView } from './TraceView.tsx';
 import { CitationScope, Sources } from './documents/Sources.tsx';
 import { BranchSwitcher } from './BranchSwitcher.tsx';
+import { ThinkingBlock } from './ThinkingBlock.tsx';
 
 function Stats({ message }: { message: Message }) {
   const live = useChatStore((s) => s.live[message.id]);
@@ -27,6 +28,10 @@ function Stats({ message }: { message: Message }) {
             : `${s.modelFile} · ${s.quantization} · ${s.backend} · TTFT ${fmt(s.ttftMs)} ms · prompt ${s.promptTokens} tok${s.prefillTokensPerSec > 0 ? ` @ ${fmt(s.prefillTokensPerSec)} tok/s` : ' (reused from cache)'} · `}
           {s.outputTokens} tok @ {fmt(s.decodeTokensPerSec, 1)} tok/s{s.backend === 'remote' && ' (as received)'} ·
           stop: {s.stopReason}
+          {s.thoughtTokens != null &&
+            ` · ${s.thoughtTokens} thinking tok${s.firstAnswerMs != null ? `, first answer token after ${fmt(s.firstAnswerMs)} ms` : ''}`}
+          {s.thinkingOff &&
+            ` · thinking off (${s.thinkingOff === 'template' ? "by the model's template" : 'thought budget 0'})`}
           {s.meanConfidence != null && ` · confidence ${fmt(s.meanConfidence, 2)}`}
           {s.backend !== 'remote' &&
             (s.energyPerTokenMj != null ? (
@@ -81,17 +86,19 @@ export const MessageView = memo(function MessageView({ message }: { message: Mes
           </button>
         </form>
       ) : (
-        // An assistant's reasoning ("Thinking", issue 14) will sit above this body, outside message-text,
-        // so the answer's own text and its figures stay as they are.
-        <div className="body" data-testid="message-text">
-          {message.role === 'assistant' ? (
-            <CitationScope documents={message.trace?.documents}>
-              <Markdown text={message.text} streaming={message.status === 'streaming'} />
-            </CitationScope>
-          ) : (
-            message.text
-          )}
-        </div>
+        <>
+          {/* Reasoning sits above the body, outside message-text, so the answer's own text stays as it is. */}
+          {message.role === 'assistant' && message.thoughts && <ThinkingBlock message={message} />}
+          <div className="body" data-testid="message-text">
+            {message.role === 'assistant' ? (
+              <CitationScope documents={message.trace?.documents}>
+                <Markdown text={message.text} streaming={message.status === 'streaming'} />
+              </CitationScope>
+            ) : (
+              message.text
+            )}
+          </div>
+        </>
       )}
       {message.role === 'user' && !editing && !busy && (
         <button

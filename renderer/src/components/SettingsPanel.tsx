@@ -71,6 +71,22 @@ export function SettingsPanel() {
           onChange={(e) => setDraft({ ...draft, contextSize: Number(e.target.value) })}
         />
       </label>
+      <label title="For reasoning models: off uses the chat template's switch where it has one (Qwen3's enable_thinking), else closes each thought at once">
+        <input
+          type="checkbox"
+          checked={draft.thinking ?? true}
+          onChange={(e) => setDraft({ ...draft, thinking: e.target.checked })}
+        />
+        Thinking
+      </label>
+      <label>
+        Thought budget (tokens; blank: none)
+        <input
+          type="number"
+          value={draft.thoughtBudget ?? ''}
+          onChange={(e) => setDraft({ ...draft, thoughtBudget: e.target.value === '' ? null : Number(e.target.value) })}
+        />
+      </label>
       <button type="submit" className="primary">
         Save settings
       </button>

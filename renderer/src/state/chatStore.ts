@@ -45,7 +45,7 @@ let ticket = 0;
 let sentAt: number | null = null;
 
 const subscribe = subscribeOnce(() => {
-  rpc().on('chat.delta', ({ conversationId, messageId, delta, outputTokens, tokensPerSec }) => {
+  rpc().on('chat.delta', ({ conversationId, messageId, delta, thought, outputTokens, tokensPerSec }) => {
     const state = useChatStore.getState();
     if (conversationId !== state.currentId) return;
     if (sentAt !== null && state.screenTtft[messageId] === undefined) {
@@ -57,7 +57,11 @@ const subscribe = subscribeOnce(() => {
       );
     }
     useChatStore.setState({
-      messages: state.messages.map((m) => (m.id === messageId ? { ...m, text: m.text + delta } : m)),
+      messages: state.messages.map((m) =>
+        m.id === messageId
+          ? { ...m, text: m.text + delta, ...(thought ? { thoughts: (m.thoughts ?? '') + thought } : {}) }
+          : m,
+      ),
       live: { ...state.live, [messageId]: { outputTokens, tokensPerSec } },
     });
   });
