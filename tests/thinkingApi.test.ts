@@ -159,16 +159,24 @@ function edgewise(args: string[]): Promise<{ code: number; stdout: string; stder
 }
 
 describe('edgewise chat with a thinking model', () => {
-  it('--json gains thoughts and thoughtTokens; piped, the thought goes to stderr, and --no-thoughts hides it', async () => {
-    const json = await edgewise(['chat', '--model', modelPath, '--threads', '1', '--json', 'Hello there']);
+  // Each run starts a process and an engine worker: slow on a loaded machine.
+  const run = (...flags: string[]) =>
+    edgewise(['chat', '--model', modelPath, '--threads', '1', ...flags, 'Hello there']);
+
+  it('--json gains thoughts and thoughtTokens', { timeout: 150_000 }, async () => {
+    const json = await run('--json');
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toMatchObject({ text: answer, thoughts: thought, thoughtTokens: 10 });
+  });
 
-    const piped = await edgewise(['chat', '--model', modelPath, '--threads', '1', 'Hello there']);
+  it('piped, the thought goes to stderr and stdout holds the answer', { timeout: 150_000 }, async () => {
+    const piped = await run();
     expect(piped.stdout).toBe(`${answer}\n`);
     expect(piped.stderr).toContain(thought);
+  });
 
-    const hidden = await edgewise(['chat', '--model', modelPath, '--threads', '1', '--no-thoughts', 'Hello there']);
+  it('--no-thoughts hides the thought', { timeout: 150_000 }, async () => {
+    const hidden = await run('--no-thoughts');
     expect(hidden.stdout).toBe(`${answer}\n`);
     expect(hidden.stderr).not.toContain('greets');
   });
