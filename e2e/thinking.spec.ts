@@ -34,10 +34,10 @@ async function send(page: Page, text: string) {
 }
 
 async function settings(page: Page, change: (page: Page) => Promise<void>) {
-  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
   await change(page);
   await page.getByRole('button', { name: 'Save settings' }).click();
-  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
 }
 
 test('the thought streams into a Thinking block that folds when the answer starts, and survives a restart', async ({
