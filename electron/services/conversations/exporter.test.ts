@@ -99,6 +99,44 @@ describe('export and import on a real SQLite file', () => {
     expect(content(into.export(undefined, 'json').content)).toEqual(content(first.content));
   });
 
+  it("keeps a reasoning answer's thoughts and thought tokens through export and import (version 1 kept)", () => {
+    const db = openDatabase(join(tempDir(), 'edgewise.db'));
+    const store = new ConversationStore(db);
+    const exporter = new Exporter(new TransferStore(db), '0.1.0');
+    const c = store.create('Thinking', null);
+    store.addMessage(c.id, 'user', 'Hello', 'done');
+    const answer = store.addMessage(c.id, 'assistant', '', 'streaming');
+    store.finish(
+      answer.id,
+      'Hi!',
+      'done',
+      { ...stats, thoughtTokens: 7 },
+      null,
+      null,
+      'The user greets me.\nBe brief.',
+    );
+    const json = exporter.export(undefined, 'json').content;
+    const file = JSON.parse(json) as ExportFile;
+    expect(file.version).toBe(1);
+    expect(file.conversations[0]!.messages[1]).toMatchObject({
+      thoughts: 'The user greets me.\nBe brief.',
+      thoughtTokens: 7,
+    });
+    expect(file.conversations[0]!.messages[0]!.thoughts).toBeUndefined();
+
+    const other = openDatabase(join(tempDir(), 'edgewise.db'));
+    const into = new Exporter(new TransferStore(other), '0.1.0');
+    into.import(json);
+    const [imported] = new ConversationStore(other).list();
+    expect(new ConversationStore(other).messages(imported!.id)[1]).toMatchObject({
+      text: 'Hi!',
+      thoughts: 'The user greets me.\nBe brief.',
+    });
+    expect(exporter.export(undefined, 'md').content).toContain(
+      '> _Thinking_\n>\n> The user greets me.\n> Be brief.\n\nHi!',
+    );
+  });
+
   it('gives ids already present new ones instead of overwriting, and keeps the originals', () => {
     const { store, exporter } = seeded();
     const before = exporter.export(undefined, 'json').content;
