@@ -99,7 +99,7 @@ describe('export and import on a real SQLite file', () => {
     expect(content(into.export(undefined, 'json').content)).toEqual(content(first.content));
   });
 
-  it("keeps a reasoning answer's thoughts and thought tokens through export and import (version 1 kept)", () => {
+  it("keeps a reasoning answer's thoughts and thought tokens through export and import (no version of their own)", () => {
     const db = openDatabase(join(tempDir(), 'edgewise.db'));
     const store = new ConversationStore(db);
     const exporter = new Exporter(new TransferStore(db), '0.1.0');
@@ -117,7 +117,7 @@ describe('export and import on a real SQLite file', () => {
     );
     const json = exporter.export(undefined, 'json').content;
     const file = JSON.parse(json) as ExportFile;
-    expect(file.version).toBe(1);
+    expect(file.version).toBe(EXPORT_VERSION);
     expect(file.conversations[0]!.messages[1]).toMatchObject({
       thoughts: 'The user greets me.\nBe brief.',
       thoughtTokens: 7,
