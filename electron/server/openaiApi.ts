@@ -144,7 +144,8 @@ async function chatCompletions(req: IncomingMessage, res: ServerResponse, app: A
       `No model "${body.model}" here; GET /v1/models lists them (or use "default").`,
     );
   }
-  const model = await app.ensureModel(wanted?.id ?? app.engine.loadedModel?.id ?? null);
+  // "default" is the loaded model, or the one being loaded (at start-up, say): it waits for that load.
+  const model = wanted ? await app.ensureModel(wanted.id) : await app.ensureLoadedModel();
   const systemPrompt = body.messages
     .filter((m) => m.role === 'system' || m.role === 'developer')
     .map((m) => text(m.content))

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { appContract, type AppContract } from '../../shared/contract.ts';
 import type { Handlers } from '../../shared/rpc.ts';
-import type { EngineStatus, GpuChoice } from '../../shared/schemas.ts';
+import type { EngineStatus, GpuChoice, ModelInfo } from '../../shared/schemas.ts';
 import { EngineHost } from './engine/engineHost.ts';
 import type { SpawnWorker } from './engine/workerProcess.ts';
 import { DEMO_MODEL_FILE, ModelLibrary } from './library/modelLibrary.ts';
@@ -131,7 +131,19 @@ export async function createApp(options: AppOptions) {
 
   const loader = modelLoader({ engine, library, fit });
   const loadModel = loader.load;
-  const ensureModel = loader.ensure;
+  // Start-up loads the model the shell was given; until it has, a request for "the default model"
+  // (an API call with model "default", a new conversation) must wait for it, or it would load the demo.
+  let startup: Promise<void> | null = null;
+  async function ensureModel(modelId: string | null): Promise<ModelInfo> {
+    if (startup) await startup.catch(() => undefined);
+    return loader.ensure(modelId);
+  }
+  /** The loaded model (the default one if none is), once start-up and any load in progress are done. */
+  async function ensureLoadedModel(): Promise<ModelInfo> {
+    if (startup) await startup.catch(() => undefined);
+    await loader.settled();
+    return loader.ensure(engine.loadedModel?.id ?? null);
+  }
 
   const routing = new RoutingService({ settings, secrets: new SecretStore(options.dataDir, options.cipher ?? null) });
   const consent = new ConsentGate();
@@ -190,7 +202,14 @@ export async function createApp(options: AppOptions) {
     ...documentsHandlers({ documents }),
   };
 
-  async function start(): Promise<void> {
+  function start(): Promise<void> {
+    startup ??= startUp().finally(() => {
+      startup = null;
+    });
+    return startup;
+  }
+
+  async function startUp(): Promise<void> {
     // A quantization the app did not live to finish leaves a ".partial" file; it is never a model.
     await sweepPartials(library.modelsDir);
     downloads.resumeInterrupted();
@@ -227,6 +246,7 @@ export async function createApp(options: AppOptions) {
     data,
     interrupted,
     ensureModel,
+    ensureLoadedModel,
     start,
     dispose,
   };

@@ -22,6 +22,8 @@ export interface ModelLoader {
   load(model: ModelInfo, gpu?: GpuChoice): Promise<EngineStatus & { warning: string | null }>;
   /** The model asked for (or the default one), loaded unless it already is. */
   ensure(modelId: string | null): Promise<ModelInfo>;
+  /** Resolves once the load in progress (if any) has finished, whether it worked or not. */
+  settled(): Promise<void>;
 }
 
 export function modelLoader(deps: {
@@ -30,17 +32,25 @@ export function modelLoader(deps: {
   fit: Pick<FitService, 'assertLoadable' | 'loadCheck'>;
 }): ModelLoader {
   const { engine, library, fit } = deps;
-  async function load(model: ModelInfo, gpu?: GpuChoice): Promise<EngineStatus & { warning: string | null }> {
+  let inFlight: Promise<unknown> = Promise.resolve();
+  function load(model: ModelInfo, gpu?: GpuChoice): Promise<EngineStatus & { warning: string | null }> {
+    const loading = checkedLoad(model, gpu);
+    inFlight = loading.catch(() => undefined);
+    return loading;
+  }
+  async function checkedLoad(model: ModelInfo, gpu?: GpuChoice): Promise<EngineStatus & { warning: string | null }> {
     assertFitsInMemory(model);
     await fit.assertLoadable(model, defaultSettings.contextSize);
     const warning = await fit.loadCheck(model, defaultSettings.contextSize).catch(() => null);
     return { ...(await engine.load({ id: model.id, name: model.name, path: model.path }, gpu)), warning };
   }
   async function ensure(modelId: string | null): Promise<ModelInfo> {
+    // A load already under way for this model is waited for, not started a second time.
+    await inFlight;
     const model = modelId ? await library.get(modelId) : await library.defaultModel();
     if (!model) throw new RpcError('model_load_failed', 'No model is available: add a .gguf file first.');
     if (engine.loadedModel?.id !== model.id || engine.status.state !== 'ready') await load(model);
     return model;
   }
-  return { load, ensure };
+  return { load, ensure, settled: () => inFlight.then(() => undefined) };
 }
