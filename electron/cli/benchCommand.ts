@@ -3,7 +3,7 @@
 // in Chromium, plus start-up, a thread sweep, 10,000 tokens streamed under watch and a 500-message
 // scroll. `edgewise bench make-model` writes the synthetic model the targets are measured on.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { benchEngine, benchInProcess, engineThreadChoice, type LayerResult } from '../tools/bench/layers.ts';
 import { benchScreen, type ScreenResult } from '../tools/bench/screen.ts';
@@ -11,6 +11,7 @@ import { makeSyntheticModel, parseParameterCount } from '../services/quant/synth
 import { writeThinkingModel } from '../services/quant/thinkingModel.ts';
 import { benchSpeculative } from '../tools/bench/speculative.ts';
 import { benchPeer } from '../tools/bench/peer/peerBench.ts';
+import { peerMarkdown } from '../tools/bench/peer/peerTable.ts';
 import { physicalCores } from '../services/engine/cpuInfo.ts';
 import { DEMO_MODEL_FILE } from '../services/library/modelLibrary.ts';
 import { appRoot, bundledModelsDir } from '../services/paths.ts';
@@ -21,7 +22,7 @@ import { errorMessage } from '../../shared/errors.ts';
 import { describeThreadChoice } from '../../shared/format.ts';
 
 export const benchUsage = `Usage: edgewise bench [--model PATH] [--tokens N] [--fire-tokens N] [--no-screen] [--quick] [--json]
-       edgewise bench --peer [--model PATH] [--threads N] [--tokens N] [--repetitions N] [--json]
+       edgewise bench --peer [--model PATH] [--threads N] [--tokens N] [--repetitions N] [--peer-libs shared|static] [--json]
        edgewise bench --speculative [--model PATH] [--draft PATH] [--threads N] [--tokens N] [--repetitions N] [--json]
        edgewise bench make-model --params 300M [--type Q4_0] [--tokenizer PATH] [--out PATH] [--json]
        edgewise bench make-model --thinking [--out PATH] [--json]   (a tiny Qwen3-style model that thinks, for tests)
@@ -126,9 +127,19 @@ async function sweep(
 }
 
 async function peerCommand(
-  values: { model?: string; threads?: string; tokens?: string; repetitions?: string; json?: boolean },
+  values: {
+    model?: string;
+    threads?: string;
+    tokens?: string;
+    repetitions?: string;
+    json?: boolean;
+    'peer-libs'?: string;
+  },
   say: (line: string) => void,
 ): Promise<number> {
+  const libraries = values['peer-libs'] ?? 'shared';
+  if (libraries !== 'shared' && libraries !== 'static')
+    throw new CliError(exitCodes.badInput, `--peer-libs must be shared or static, not "${libraries}"`);
   const modelPath = values.model ? resolve(values.model) : await syntheticModel(say);
   if (!existsSync(modelPath)) throw new CliError(exitCodes.badInput, `--model ${modelPath} does not exist`);
   const threads = numberOption(values.threads, 'threads', 1, 1024, true) ?? 1;
@@ -139,14 +150,32 @@ async function peerCommand(
   );
   const dataDir = mkdtempSync(join(tmpdir(), 'edgewise-peer-'));
   try {
-    const result = await benchPeer({ modelPath, prompt: PROMPT, threads, tokens, repetitions, dataDir, say });
+    const loadBefore = loadavg()[0]!;
+    const result = await benchPeer({
+      modelPath,
+      prompt: PROMPT,
+      threads,
+      tokens,
+      repetitions,
+      dataDir,
+      libraries,
+      say,
+    });
     for (const t of result.targets)
       say(`  ${t.pass ? 'PASS' : 'FAIL'} ${t.name}: ${t.value}${t.cause ? ` (${t.cause})` : ''}`);
+    // The load average beside the figures: on a shared machine it says how far to trust them.
+    const load = `${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after (1-min load average, ${cpus().length} logical CPUs)`;
+    const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: physicalCores(), load };
+    const markdown = peerMarkdown(result, machine);
+    say('');
+    say(markdown);
+    say('');
     const out = {
       at: new Date().toISOString(),
-      machine: { cpu: cpus()[0]?.model ?? 'unknown', physicalCores: physicalCores(), ramBytes: totalmem() },
+      machine: { cpu: machine.cpu, physicalCores: machine.cores, ramBytes: totalmem(), load },
       model: { file: basename(modelPath), sizeBytes: statSync(modelPath).size },
       ...result,
+      markdown,
     };
     mkdirSync(benchDir(), { recursive: true });
     const file = join(benchDir(), `peer-${out.at.replace(/[:.]/g, '-')}.json`);
@@ -223,6 +252,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
         json: { type: 'boolean' },
         speculative: { type: 'boolean' },
         peer: { type: 'boolean' },
+        'peer-libs': { type: 'string' },
         draft: { type: 'string' },
         threads: { type: 'string' },
         repetitions: { type: 'string' },

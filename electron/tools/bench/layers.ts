@@ -4,6 +4,7 @@ import { getLlama, LlamaLogLevel } from 'node-llama-cpp';
 import { EngineHost } from '../../services/engine/engineHost.ts';
 import { forkWorker } from '../../services/engine/workerProcess.ts';
 import { defaultSampling, type ThreadChoice } from '../../../shared/schemas.ts';
+import { mappedCpuVariant } from './peer/sharedGgml.ts';
 
 export interface LayerResult {
   threads: number;
@@ -57,10 +58,12 @@ export async function benchEngine(
   prompt: string,
   tokens: number,
   threads: number,
-): Promise<LayerResult & { hostTtftMs: number }> {
+): Promise<LayerResult & { hostTtftMs: number; cpuVariant: string | null }> {
   const engine = new EngineHost({ spawn: forkWorker, onStatus: () => {}, gpu: 'cpu', threads });
   try {
     await engine.load({ id: 'bench', name: 'bench', path: modelPath });
+    // Which of node-llama-cpp's CPU libraries ggml picked for this machine (Linux: the worker's mappings).
+    const cpuVariant = engine.pid ? mappedCpuVariant(engine.pid) : null;
     // Warm-up: the first request creates the context, which (a) also does before its clock starts.
     const sampling = { ...defaultSampling, temperature: 0, repeatPenalty: 1 };
     // Another prompt, so that the measured one is evaluated rather than taken from the cache.
@@ -97,6 +100,7 @@ export async function benchEngine(
       prefillTokensPerSec: result.prefillTokensPerSec,
       decodeTokensPerSec: result.decodeTokensPerSec,
       tokens: result.outputTokens,
+      cpuVariant,
     };
   } finally {
     await engine.dispose();

@@ -6,6 +6,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { appRoot } from '../../../services/paths.ts';
+import { linkAgainstPrebuilt } from './sharedGgml.ts';
 
 export const bundlePath = () => join(appRoot(), 'node_modules', 'node-llama-cpp', 'llama', 'gitRelease.bundle');
 
@@ -59,7 +60,13 @@ export interface PeerTools {
   llamaServer: string;
   /** How long the first build took (seconds), as recorded when it was made. */
   buildSeconds: number | null;
+  /** shared: linked against node-llama-cpp's own ggml and llama libraries (the fair peer); static: our build's. */
+  libraries: 'shared' | 'static';
+  /** Why the tools are the static build when shared ones were asked for; null otherwise. */
+  librariesNote: string | null;
 }
+
+export type PeerLibraries = PeerTools['libraries'];
 
 function run(command: string, args: string[], cwd: string, log: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -83,7 +90,11 @@ function run(command: string, args: string[], cwd: string, log: string): Promise
 }
 
 /** Builds llama-bench and llama-server once per llama.cpp commit; later calls return the cached build. */
-export async function ensurePeerTools(say: (line: string) => void, jobs = 2): Promise<PeerTools> {
+export async function ensurePeerTools(
+  say: (line: string) => void,
+  libraries: PeerLibraries = 'shared',
+  jobs = 2,
+): Promise<PeerTools> {
   if (!existsSync(bundlePath())) throw new Error(`No llama.cpp source bundle at ${bundlePath()}`);
   const commit = parseBundleHead(
     execFileSync('git', ['bundle', 'list-heads', bundlePath()], { encoding: 'utf8', windowsHide: true }),
@@ -113,7 +124,12 @@ export async function ensurePeerTools(say: (line: string) => void, jobs = 2): Pr
     writeFileSync(secondsFile, String(Math.round((performance.now() - started) / 1000)));
   }
   const recorded = existsSync(secondsFile) ? Number(readFileSync(secondsFile, 'utf8')) : NaN;
-  return { commit, ...tools, buildSeconds: Number.isFinite(recorded) ? recorded : null };
+  const buildSeconds = Number.isFinite(recorded) ? recorded : null;
+  if (libraries === 'static') return { commit, ...tools, buildSeconds, libraries, librariesNote: null };
+  const shared = linkAgainstPrebuilt(root, build);
+  if ('reason' in shared)
+    return { commit, ...tools, buildSeconds, libraries: 'static', librariesNote: `static build: ${shared.reason}` };
+  return { commit, ...shared, buildSeconds, libraries, librariesNote: null };
 }
 
 /** llama-bench: prefill of `promptTokens` and decode of `genTokens`, at `threads`, as JSON. */
