@@ -39,6 +39,17 @@ export const defaultSampling: Sampling = {
   maxTokens: 512,
 };
 
+/**
+ * A conversation's speculative decoding: off, prompt lookup (guesses copied from the conversation's own
+ * text), or a draft model from the library with the same vocabulary. Absent means off: measured on the
+ * test machines it saves time only where answers copy from the prompt (see README, Speculative decoding).
+ */
+export const speculationSetting = z.strictObject({
+  kind: z.enum(['off', 'prompt', 'draft']),
+  draftModelId: id.nullable(),
+});
+export type SpeculationSetting = z.infer<typeof speculationSetting>;
+
 export const conversationSettings = z.strictObject({
   systemPrompt: z.string().max(20_000),
   sampling,
@@ -47,6 +58,7 @@ export const conversationSettings = z.strictObject({
   thinking: z.boolean().optional(),
   /** Most thought tokens an answer may spend before its thought is closed; null or absent: no cap. */
   thoughtBudget: z.number().int().min(1).max(32768).nullable().optional(),
+  speculation: speculationSetting.optional(),
 });
 export type ConversationSettings = z.infer<typeof conversationSettings>;
 

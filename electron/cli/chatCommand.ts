@@ -21,12 +21,16 @@ import { openFitService } from './fitCommand.ts';
 import { answerOnDevice } from '../services/chat/onDeviceAnswer.ts';
 import { errorMessage } from '../../shared/errors.ts';
 import { questionWithAttachments, sourcesText } from './attachOption.ts';
+import { speculationOption } from '../services/chat/speculationChoice.ts';
 
 export const chatUsage = `Usage: edgewise chat [--model PATH] [--system TEXT] [--temperature N] [--max-tokens N] [--seed N]
                      [--context-size N] [--threads N] [--gpu auto|cpu|metal|cuda|vulkan] [--preset NAME] [--raw] [--json]
-                     [--attach FILE|FOLDER]... [--no-thoughts] [--no-thinking] [--thought-budget N] PROMPT
+                     [--speculative off|lookup|draft] [--draft PATH] [--attach FILE|FOLDER]...
+                     [--no-thoughts] [--no-thinking] [--thought-budget N] PROMPT
   A reasoning model's thoughts print dimmed before the answer (on stderr when stdout is not a terminal);
-  --no-thoughts hides them, --no-thinking asks the model not to think, --thought-budget caps them.`;
+  --no-thoughts hides them, --no-thinking asks the model not to think, --thought-budget caps them.
+  --speculative lookup guesses tokens from the prompt's own text; draft, from --draft (a smaller model with
+  the same vocabulary). Greedy output is the same either way; off is the default.`;
 
 /** Prints thoughts as they stream: dimmed on a terminal, plain on stderr when stdout is piped, or nowhere. */
 function thoughtPrinter(where: 'dim' | 'stderr' | null) {
@@ -70,6 +74,8 @@ export async function chatCommand(argv: string[]): Promise<number> {
         'no-thoughts': { type: 'boolean' },
         'no-thinking': { type: 'boolean' },
         'thought-budget': { type: 'string' },
+        speculative: { type: 'string' },
+        draft: { type: 'string' },
       },
     },
     chatUsage,
@@ -98,6 +104,14 @@ export async function chatCommand(argv: string[]): Promise<number> {
   );
   const threads = numberOption(values.threads, 'threads', 1, 1024, true) ?? null;
   const gpu = gpuOption(values.gpu) ?? 'auto';
+  let speculation;
+  try {
+    speculation = speculationOption(values.speculative, values.draft ? resolve(values.draft) : undefined);
+  } catch (error) {
+    throw new CliError(exitCodes.badInput, errorMessage(error));
+  }
+  if (speculation?.draftModelPath && !existsSync(speculation.draftModelPath))
+    throw new CliError(exitCodes.badInput, `No draft model file at ${speculation.draftModelPath}.`);
 
   const modelPath = resolve(values.model ?? `${bundledModelsDir()}/${DEMO_MODEL_FILE}`);
   if (!existsSync(modelPath))
@@ -151,6 +165,7 @@ export async function chatCommand(argv: string[]): Promise<number> {
         settings,
         history: [{ role: 'user', text: question.text }],
         mode: values.raw ? 'raw' : 'chat',
+        speculation,
         onDelta: (delta, _tokens, thought) => {
           if (thought) showThought.thought(delta);
           else if (!values.json) {
@@ -187,6 +202,10 @@ export async function chatCommand(argv: string[]): Promise<number> {
           loadWarning,
           preset: chosen?.name ?? null,
           documents: question.documents?.trace ?? null,
+          speculation: stats.speculation ?? null,
+          draftAcceptedTokens: stats.draftAcceptedTokens ?? null,
+          draftRejectedTokens: stats.draftRejectedTokens ?? null,
+          acceptanceRate: stats.acceptanceRate ?? null,
         }) + '\n',
       );
     } else {
@@ -196,6 +215,15 @@ export async function chatCommand(argv: string[]): Promise<number> {
         process.stderr.write(
           `(The model thought and gave no answer: its thought was cut (${stats.stopReason}). Raise --max-tokens or set --thought-budget.)\n`,
         );
+      // The live acceptance rate, as the app shows it per answer: it says whether speculation pays here.
+      if (stats.speculation) {
+        const checked = (stats.draftAcceptedTokens ?? 0) + (stats.draftRejectedTokens ?? 0);
+        const rate =
+          stats.acceptanceRate == null ? 'no guesses checked' : `${(stats.acceptanceRate * 100).toFixed(0)}% kept`;
+        process.stderr.write(
+          `Speculation (${stats.speculation === 'prompt' ? 'prompt lookup' : 'draft model'}): ${rate} (${stats.draftAcceptedTokens ?? 0} of ${checked} guessed tokens), ${stats.decodeTokensPerSec.toFixed(1)} tok/s\n`,
+        );
+      }
     }
     return exitCodes.ok;
   } catch (error) {

@@ -171,6 +171,7 @@ export async function createApp(options: AppOptions) {
       const id = modelId ?? engine.loadedModel?.id;
       return id ? (await library.get(id)).contextLength : null;
     },
+    library,
   });
   const comparisons = new ComparisonStore(db);
   const lab = new QuantLab({

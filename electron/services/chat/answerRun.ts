@@ -15,6 +15,8 @@ import { errorMessage } from '../../../shared/errors.ts';
 import { estimateTokens } from '../../../shared/documents.ts';
 import { documentBudget, documentContext, withDocuments, type DocumentContext } from '../documents/documentContext.ts';
 import type { DocumentService } from '../documents/documentService.ts';
+import type { ModelLibrary } from '../library/modelLibrary.ts';
+import { speculationFor } from './speculationChoice.ts';
 
 const DELTA_BATCH_MS = 16;
 const SAVE_EVERY_MS = 500;
@@ -25,6 +27,8 @@ export interface AnswerRunDeps extends OnDeviceDeps {
   emit: AppEmit;
   /** Loads the conversation's model when the engine holds another one. */
   ensureModel: (modelId: string | null) => Promise<ModelInfo>;
+  /** Finds a draft model for speculative decoding; without it a conversation's draft setting is refused. */
+  library?: Pick<ModelLibrary, 'get'>;
   routing: Pick<RoutingService, 'decide' | 'get' | 'endpoint'>;
   consent: Pick<ConsentGate, 'isRemembered' | 'wait'>;
   /** The conversation's attached documents; an answer without them is the question alone. */
@@ -244,11 +248,13 @@ export class AnswerRun {
       : reachable.includes('partner') && decision.signals.privacy.detected.length === 0
         ? 'partner'
         : null;
+    const speculation = await speculationFor(conversation.settings.speculation, this.deps.library);
     const { text, thoughts, stats } = await answerOnDevice(this.deps, {
       id: messageId,
       model,
       settings: conversation.settings,
       history,
+      speculation,
       scoreConfidence: higher !== null,
       onDelta: this.onDelta,
       signal,

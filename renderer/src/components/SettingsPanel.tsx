@@ -1,6 +1,7 @@
 import { useState } from 'react';
-import { conversationSettings, type ConversationSettings } from '../../../shared/schemas.ts';
+import { conversationSettings, type ConversationSettings, type SpeculationSetting } from '../../../shared/schemas.ts';
 import { chatActions, useChatStore } from '../state/chatStore.ts';
+import { useModelsStore } from '../state/modelsStore.ts';
 import { PresetBar } from './PresetBar.tsx';
 
 type NumberKey = Exclude<keyof ConversationSettings['sampling'], 'seed'>;
@@ -17,7 +18,11 @@ export function SettingsPanel() {
   const conversation = useChatStore((s) => s.conversations.find((c) => c.id === s.currentId));
   const [draft, setDraft] = useState<ConversationSettings | null>(conversation?.settings ?? null);
   const [error, setError] = useState<string | null>(null);
+  const models = useModelsStore((s) => s.models);
   if (!conversation || !draft) return null;
+  const speculation: SpeculationSetting = draft.speculation ?? { kind: 'off', draftModelId: null };
+  const setSpeculation = (next: SpeculationSetting) =>
+    setDraft({ ...draft, speculation: next.kind === 'off' ? undefined : next });
   const save = () => {
     const parsed = conversationSettings.safeParse(draft);
     if (!parsed.success) {
@@ -87,6 +92,41 @@ export function SettingsPanel() {
           onChange={(e) => setDraft({ ...draft, thoughtBudget: e.target.value === '' ? null : Number(e.target.value) })}
         />
       </label>
+      <label>
+        Speculative decoding
+        <select
+          value={speculation.kind}
+          onChange={(e) => setSpeculation({ ...speculation, kind: e.target.value as SpeculationSetting['kind'] })}
+        >
+          <option value="off">Off</option>
+          <option value="prompt">Prompt lookup</option>
+          <option value="draft">Draft model</option>
+        </select>
+      </label>
+      {speculation.kind === 'draft' && (
+        <label>
+          Draft model (same vocabulary, smaller)
+          <select
+            value={speculation.draftModelId ?? ''}
+            onChange={(e) => setSpeculation({ ...speculation, draftModelId: e.target.value || null })}
+          >
+            <option value="">Choose a model…</option>
+            {models
+              .filter((m) => m.id !== conversation.modelId)
+              .map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.name} ({m.quantization})
+                </option>
+              ))}
+          </select>
+        </label>
+      )}
+      {speculation.kind !== 'off' && (
+        <p className="hint wide">
+          Guessed tokens are checked by the model, so greedy answers stay the same; each answer&apos;s figures show how
+          many guesses were kept. It pays when answers copy from the prompt (prompt lookup) or a draft agrees often.
+        </p>
+      )}
       <button type="submit" className="primary">
         Save settings
       </button>

@@ -121,6 +121,10 @@ export async function benchPeer(o: {
     // "default" on both: Edgewise's /v1 waits for the model `serve --model` is loading.
     const model = 'default';
     const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: o.prompt }];
+    // One answer each first, unmeasured: each side's first request creates its context (Edgewise's cold
+    // first answer is a target of its own, measured by `edgewise bench`).
+    for (const who of ['edgewise', 'peer'] as const)
+      await streamOnce(clients[who], model, [{ role: 'user', content: 'Warm up.' }], 4);
     const apiDecode: Pair[] = [];
     const apiTtft: Pair[] = [];
     for (let rep = 0; rep < o.repetitions; rep++) {

@@ -46,12 +46,14 @@ export async function startLlamaServer(
   port: number,
   libraries: 'shared' | 'static',
 ): Promise<RunningPeer> {
-  const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'], windowsHide: true });
-  // Its log is read only for the backend line; the rest is drained so that the pipe never fills.
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  // Its log is read only for the backend line; the rest is drained so that the pipes never fill.
   let log = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
+  const keep = (chunk: Buffer) => {
     if (log.length < 1 << 16) log += chunk.toString('utf8');
-  });
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   await waitForHttp(`http://127.0.0.1:${port}/health`, child, 'llama-server');
   const cpuVariant = () =>
     libraries === 'static' ? 'static' : (loadedBackendFromLog(log) ?? 'unknown (no backend line in its log)');

@@ -71,8 +71,9 @@ export interface MultiTurnFigures {
 
 /**
  * TTFT of turns 1, 5 and 10 of one conversation resent in full, then of a turn after another
- * conversation. `session` opens the conversation with a system line of its own, so that a repetition
- * cannot reuse the prompt cache an earlier one left behind.
+ * conversation. `session` opens the conversation's first message (not a system message: llama-server
+ * refuses one for a model without a chat template), so that a repetition cannot reuse the prompt cache
+ * an earlier one left behind.
  */
 export async function multiTurn(
   client: OpenAI,
@@ -80,10 +81,10 @@ export async function multiTurn(
   maxTokens: number,
   session: string,
 ): Promise<MultiTurnFigures> {
-  const history: OpenAI.ChatCompletionMessageParam[] = [{ role: 'system', content: `Session ${session}.` }];
+  const history: OpenAI.ChatCompletionMessageParam[] = [];
   const ttft: number[] = [];
-  for (const text of USER_TURNS) {
-    history.push({ role: 'user', content: text });
+  for (const [turn, text] of USER_TURNS.entries()) {
+    history.push({ role: 'user', content: turn === 0 ? `(Session ${session}.) ${text}` : text });
     const r = await streamOnce(client, model, history, maxTokens);
     history.push({ role: 'assistant', content: r.text });
     ttft.push(r.ttftMs);
