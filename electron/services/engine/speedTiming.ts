@@ -2,6 +2,7 @@
 // token) and then D greedy decoded tokens (seconds per token), in a context of its own that is freed
 // after, so the probe never disturbs the model the user has loaded.
 import type { Llama } from 'node-llama-cpp';
+import { timeGreedy } from './greedyTiming.ts';
 
 export async function timeModel(
   llama: Llama,
@@ -24,19 +25,13 @@ export async function timeModel(
       let input = model.tokenize(text);
       while (input.length < promptTokens) input = [...input, ...model.tokenize(text)];
       input = input.slice(0, promptTokens);
-      const sequence = context.getSequence();
-      const started = performance.now();
-      let first = 0;
-      let count = 0;
-      for await (const token of sequence.evaluate(input, { temperature: 0 })) {
-        void token;
-        if (!first) first = performance.now();
-        if (++count >= decodeTokens || (count >= 3 && performance.now() - first > maxSeconds * 1000)) break;
-      }
-      const ended = performance.now();
+      const t = await timeGreedy(context.getSequence(), input, decodeTokens, {
+        seconds: maxSeconds,
+        from: 'firstToken',
+      });
       return {
-        ttftMs: first - started,
-        secondsPerToken: (ended - first) / 1000 / Math.max(1, count - 1),
+        ttftMs: t.ttftMs,
+        secondsPerToken: t.decodeSeconds / Math.max(1, t.tokens - 1),
         promptTokens: input.length,
       };
     } finally {

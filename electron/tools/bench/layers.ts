@@ -5,6 +5,7 @@ import { EngineHost } from '../../services/engine/engineHost.ts';
 import { forkWorker } from '../../services/engine/workerProcess.ts';
 import { defaultSampling, type ThreadChoice } from '../../../shared/schemas.ts';
 import { mappedCpuVariant } from './peer/sharedGgml.ts';
+import { timeGreedy } from '../../services/engine/greedyTiming.ts';
 
 export interface LayerResult {
   threads: number;
@@ -26,24 +27,15 @@ export async function benchInProcess(
   const model = await llama.loadModel({ modelPath });
   const context = await model.createContext({ contextSize: 1024, threads, sequences: 1 });
   try {
-    const sequence = context.getSequence();
     const input = model.tokenize(prompt);
-    const started = performance.now();
-    let first = 0;
-    let count = 0;
-    for await (const token of sequence.evaluate(input, { temperature: 0 })) {
-      void token;
-      if (!first) first = performance.now();
-      // A badly oversubscribed thread count can run at a token per few seconds: the sweep caps its time.
-      if (++count >= tokens || (count >= 3 && performance.now() - started > maxSeconds * 1000)) break;
-    }
-    const ended = performance.now();
+    // A badly oversubscribed thread count can run at a token per few seconds: the sweep caps its time.
+    const t = await timeGreedy(context.getSequence(), input, tokens, { seconds: maxSeconds, from: 'start' });
     return {
       threads,
-      ttftMs: first - started,
-      prefillTokensPerSec: input.length / ((first - started) / 1000),
-      decodeTokensPerSec: (count - 1) / ((ended - first) / 1000),
-      tokens: count,
+      ttftMs: t.ttftMs,
+      prefillTokensPerSec: input.length / (t.ttftMs / 1000),
+      decodeTokensPerSec: (t.tokens - 1) / t.decodeSeconds,
+      tokens: t.tokens,
     };
   } finally {
     await context.dispose();
