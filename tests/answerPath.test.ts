@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { startServer, type RunningServer } from '../electron/server/server.ts';
-import { defaultSettings, type MessageStats } from '../shared/schemas.ts';
+import { defaultSettings, type MessageStats, type SpeculationSetting } from '../shared/schemas.ts';
 import { demoModel, repoRoot, tempDir } from './fixtures.ts';
 
 const API_KEY = 'answer-path-key-0123456789';
@@ -24,7 +24,10 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 }
 
 /** The UI's path: a conversation with these settings, one message, its stored figures. */
-async function throughChat(contextSize: number): Promise<{ text: string; stats: MessageStats }> {
+async function throughChat(
+  contextSize: number,
+  speculation?: SpeculationSetting,
+): Promise<{ text: string; stats: MessageStats }> {
   const { handlers, chat } = server.app;
   const conversation = await handlers['conversations.create']({ title: 'answer path' } as never);
   await handlers['conversations.update']({
@@ -33,6 +36,7 @@ async function throughChat(contextSize: number): Promise<{ text: string; stats: 
       ...defaultSettings,
       sampling: { ...defaultSettings.sampling, temperature: 0, seed: SEED, maxTokens: MAX_TOKENS },
       contextSize,
+      ...(speculation ? { speculation } : {}),
     },
   } as never);
   handlers['chat.send']({ conversationId: conversation.id, text: PROMPT } as never);
@@ -123,4 +127,20 @@ describe('one on-device answer path', () => {
     expect(fromCli.text).toBe(ui.text);
     expect([fromCli.promptTokens, fromCli.outputTokens]).toEqual([ui.stats.promptTokens, ui.stats.outputTokens]);
   }, 120_000);
+
+  it("speculation switched on in a conversation's settings or by chat --speculative lookup answers the same greedy text, and counts its guesses", async () => {
+    const off = await throughChat(defaultSettings.contextSize);
+    const ui = await throughChat(defaultSettings.contextSize, { kind: 'prompt', draftModelId: null });
+    const fromCli = await throughCli(['--speculative', 'lookup']);
+    expect(ui.text).toBe(off.text);
+    expect(fromCli.text).toBe(off.text);
+    expect(ui.stats.speculation).toBe('prompt');
+    expect(fromCli.speculation).toBe('prompt');
+    for (const counted of [ui.stats.draftAcceptedTokens, fromCli.draftAcceptedTokens, fromCli.draftRejectedTokens])
+      expect(counted).toBeGreaterThanOrEqual(0);
+    expect(off.stats.speculation ?? null).toBeNull();
+    const bad = await cli(['chat', '--speculative', 'draft', PROMPT]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--speculative draft needs --draft PATH/);
+  }, 180_000);
 });

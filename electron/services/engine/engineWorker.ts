@@ -24,6 +24,7 @@ import { historyItems, SegmentTracker, thinkingPlan, thoughtsOf, wrappersFor, ty
 import { installedVersions, missingEngineMessage, missingPackages, resolvable } from './enginePackages.ts';
 import { timeModel } from './speedTiming.ts';
 import { ignoreEosBias } from './ignoreEos.ts';
+import { conversationTurns, SequenceStates } from './sequenceStates.ts';
 
 interface ParentPort {
   postMessage(message: unknown): void;
@@ -68,6 +69,8 @@ let plainChat = false;
 let wrappers: ModelWrappers | null = null;
 const genericTemplateText = '### Human:\n### Assistant:\n### System:\n<end>';
 const running = new Map<string, AbortController>();
+const states = new SequenceStates();
+process.on('exit', () => states.clear());
 
 /**
  * With `build: 'never'` a missing prebuilt binary means no engine at all: say which package is missing
@@ -128,6 +131,8 @@ async function ensureSequence(contextSize: number, spec: Speculation | undefined
   if (context && sequence && context.contextSize === size && sequenceKey === key) return sequence;
   // First the predictor: a refused draft model leaves the current sequence (and its cached prompt) as it is.
   const predictor = await tokenPredictor(llama, model, spec, size, threads);
+  // A new sequence (and maybe context) holds nothing: states saved from the old one are dropped with it.
+  states.clear();
   if (context && context.contextSize === size) sequence?.dispose();
   else {
     await context?.dispose();
@@ -167,6 +172,7 @@ async function answerConfidence(sequence: LlamaContextSequence, outputTokens: nu
 }
 
 async function releaseModel() {
+  states.clear();
   await disposeDraft();
   await context?.dispose();
   await model?.dispose();
@@ -262,6 +268,10 @@ const handlers: Handlers<WorkerContract> = {
     assertTokenizable(guard, systemPrompt, 'the system prompt');
     for (const t of history) assertTokenizable(guard, t.text, t.role === 'user' ? 'this message' : 'an earlier answer');
     const sequence = await ensureSequence(contextSize, speculation);
+    // Another conversation than the one the sequence holds: save it, and restore this one if it was saved.
+    const turns = conversationTurns(mode, systemPrompt, history);
+    await states.prepare(sequence, turns);
+    states.answered(null);
     const predictionsBefore = { ...sequence.tokenPredictions };
     const controller = new AbortController();
     running.set(requestId, controller);
@@ -356,6 +366,8 @@ const handlers: Handlers<WorkerContract> = {
           : null;
       const meanConfidence =
         scoreConfidence && stop !== 'abort' ? await answerConfidence(sequence, outputTokens) : null;
+      // What the sequence now holds, for the next answer to continue (an aborted answer leaves it unknown).
+      if (stop !== 'abort') states.answered(turns, text);
       const result: GenerateResult = {
         meanConfidence,
         engineOutputTokens,
@@ -363,6 +375,7 @@ const handlers: Handlers<WorkerContract> = {
         stopReason: stop === 'abort' ? 'aborted' : stop === 'maxTokens' ? 'maxTokens' : 'eos',
         ttftMs: ttft,
         promptTokens,
+        evaluatedPromptTokens: freshInput,
         prefillTokensPerSec: ttft > 0 ? freshInput / (ttft / 1000) : 0,
         outputTokens,
         decodeTokensPerSec: decodeSeconds > 0 && outputTokens > 1 ? (outputTokens - 1) / decodeSeconds : 0,

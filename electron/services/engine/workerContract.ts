@@ -54,6 +54,8 @@ export const generateResult = z.object({
   stopReason,
   ttftMs: z.number(),
   promptTokens: z.number(),
+  /** Of the prompt, the tokens evaluated for this answer; the rest was reused from the sequence's cache. */
+  evaluatedPromptTokens: z.number().optional(),
   prefillTokensPerSec: z.number(),
   outputTokens: z.number(),
   decodeTokensPerSec: z.number(),
