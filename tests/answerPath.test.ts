@@ -14,10 +14,13 @@ const MAX_TOKENS = 24;
 const SEED = 42;
 
 let server: RunningServer;
+const cliDataDir = tempDir();
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(repoRoot, 'electron/cli/index.ts'), ...args], (error, stdout, stderr) => {
+    // A data folder of its own: the CLI must not read (or be refused by) the user's real one.
+    const env = { ...process.env, EDGEWISE_DATA_DIR: cliDataDir };
+    execFile(process.execPath, [join(repoRoot, 'electron/cli/index.ts'), ...args], { env }, (error, stdout, stderr) => {
       resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
     });
   });

@@ -49,5 +49,5 @@ describe('/v1 during start-up', () => {
     expect(answer.usage!.completion_tokens).toBeGreaterThan(0);
     expect(server.app.engine.loadedModel?.id).toBe(wanted.id);
     expect(loads).toEqual([stories260k]); // X once: not the demo, and not X a second time
-  });
+  }, 120_000);
 });
