@@ -15,7 +15,6 @@ import { errorMessage } from '../../../shared/errors.ts';
 import { estimateTokens } from '../../../shared/documents.ts';
 import { documentBudget, documentContext, withDocuments, type DocumentContext } from '../documents/documentContext.ts';
 import type { DocumentService } from '../documents/documentService.ts';
-import type { ModelLibrary } from '../library/modelLibrary.ts';
 import { speculationFor } from './speculationChoice.ts';
 
 const DELTA_BATCH_MS = 16;
@@ -28,7 +27,7 @@ export interface AnswerRunDeps extends OnDeviceDeps {
   /** Loads the conversation's model when the engine holds another one. */
   ensureModel: (modelId: string | null) => Promise<ModelInfo>;
   /** Finds a draft model for speculative decoding; without it a conversation's draft setting is refused. */
-  library?: Pick<ModelLibrary, 'get'>;
+  library?: { get(id: string): Promise<ModelInfo | null | undefined> };
   routing: Pick<RoutingService, 'decide' | 'get' | 'endpoint'>;
   consent: Pick<ConsentGate, 'isRemembered' | 'wait'>;
   /** The conversation's attached documents; an answer without them is the question alone. */

@@ -1,12 +1,11 @@
 // A conversation's speculation setting (and `edgewise chat --speculative`) turned into what the engine
 // takes: prompt lookup, or a draft model's file. The engine then checks the draft's vocabulary.
 import { RpcError } from '../../../shared/rpc.ts';
-import type { Speculation, SpeculationSetting } from '../../../shared/schemas.ts';
-import type { ModelLibrary } from '../library/modelLibrary.ts';
+import type { ModelInfo, Speculation, SpeculationSetting } from '../../../shared/schemas.ts';
 
 export async function speculationFor(
   setting: SpeculationSetting | undefined,
-  library: Pick<ModelLibrary, 'get'> | undefined,
+  library: { get(id: string): Promise<Pick<ModelInfo, 'path'> | null | undefined> } | undefined,
 ): Promise<Speculation | undefined> {
   if (!setting || setting.kind === 'off') return undefined;
   if (setting.kind === 'prompt') return { kind: 'prompt', draftModelPath: null };

@@ -22,6 +22,7 @@ import { peerTarget, ratioSummary, type PeerTarget, type RatioSummary } from './
 import { median } from '../../../services/engine/threadCalibration.ts';
 import { freePort, startEdgewise, startLlamaServer, type RunningPeer } from './peerProcesses.ts';
 import { loadedBackendFromLog } from './sharedGgml.ts';
+import { errorMessage } from '../../../../shared/errors.ts';
 
 const run = promisify(execFile);
 
@@ -54,6 +55,8 @@ export interface PeerResult {
   medians: Record<'engineDecode' | 'enginePrefill' | 'apiDecode' | 'apiTtft', Pair>;
   /** Medians over the repetitions of each side's multi-turn TTFTs. */
   multiTurn: Record<'edgewise' | 'peer', MultiTurnFigures>;
+  /** Why llama-server's multi-turn figures are missing (NaN), if they are. */
+  multiTurnPeerError: string | null;
   targets: PeerTarget[];
 }
 
@@ -143,12 +146,24 @@ export async function benchPeer(o: {
     );
     // Multi-turn, alternating which side goes first; each repetition is a conversation of its own.
     const runs: Record<'edgewise' | 'peer', MultiTurnFigures[]> = { edgewise: [], peer: [] };
+    let peerRefused: string | null = null;
     for (let rep = 0; rep < o.repetitions; rep++) {
       const order = rep % 2 === 0 ? (['edgewise', 'peer'] as const) : (['peer', 'edgewise'] as const);
-      for (const who of order) runs[who].push(await multiTurn(clients[who], model, 32, `${rep + 1}-${who}`));
-      const [e, p] = [runs.edgewise.at(-1)!, runs.peer.at(-1)!];
+      for (const who of order) {
+        // llama-server refuses some conversations (a 400 "_Map_base::at" on a model without a chat
+        // template): its column then says why, and Edgewise's own targets are still measured.
+        if (who === 'peer' && peerRefused) continue;
+        try {
+          runs[who].push(await multiTurn(clients[who], model, 32, `${rep + 1}-${who}`));
+        } catch (error) {
+          if (who === 'edgewise') throw error;
+          peerRefused = errorMessage(error);
+        }
+      }
+      const fmt = (r: MultiTurnFigures | undefined) =>
+        r ? [r.turn1Ms, r.turn5Ms, r.turn10Ms, r.backMs].map((n) => n.toFixed(0)).join(', ') : `n/a (${peerRefused})`;
       o.say(
-        `  multi-turn ${rep + 1}, TTFT ms (turn 1, 5, 10, back): Edgewise ${[e.turn1Ms, e.turn5Ms, e.turn10Ms, e.backMs].map((n) => n.toFixed(0)).join(', ')}; llama-server ${[p.turn1Ms, p.turn5Ms, p.turn10Ms, p.backMs].map((n) => n.toFixed(0)).join(', ')}`,
+        `  multi-turn ${rep + 1}, TTFT ms (turn 1, 5, 10, back): Edgewise ${fmt(runs.edgewise.at(-1))}; llama-server ${fmt(runs.peer.at(-1))}`,
       );
     }
     const result = {
@@ -159,7 +174,9 @@ export async function benchPeer(o: {
     const within = (later: 'turn10Ms' | 'backMs') =>
       ratioSummary(runs.edgewise.map((r) => ({ edgewise: r[later], peer: r.turn1Ms })));
     const peerWithin = (later: 'turn10Ms' | 'backMs') =>
-      ratioSummary(runs.peer.map((r) => ({ edgewise: r[later], peer: r.turn1Ms }))).median.toFixed(2);
+      runs.peer.length > 0
+        ? `${ratioSummary(runs.peer.map((r) => ({ edgewise: r[later], peer: r.turn1Ms }))).median.toFixed(2)}×`
+        : `not measured: ${peerRefused}`;
     const targets = [
       peerTarget(
         '/v1 decode ≥ 1.0× llama-server',
@@ -183,13 +200,13 @@ export async function benchPeer(o: {
         'TTFT turn 10 ≤ 1.2× turn 1',
         within('turn10Ms'),
         { atMost: 1.2 },
-        `the shared prefix is not reused across API requests (llama-server: ${peerWithin('turn10Ms')}×)`,
+        `the shared prefix is not reused across API requests (llama-server: ${peerWithin('turn10Ms')})`,
       ),
       peerTarget(
         'conversation switch and back ≤ 1.2× turn 1',
         within('backMs'),
         { atMost: 1.2 },
-        `coming back to a conversation re-evaluates its history (llama-server: ${peerWithin('backMs')}×)`,
+        `coming back to a conversation re-evaluates its history (llama-server: ${peerWithin('backMs')})`,
       ),
     ];
     return {
@@ -210,6 +227,7 @@ export async function benchPeer(o: {
         apiTtft: medians(apiTtft),
       },
       multiTurn: { edgewise: medianTurns(runs.edgewise), peer: medianTurns(runs.peer) },
+      multiTurnPeerError: peerRefused,
       targets,
     };
   } finally {

@@ -35,6 +35,7 @@ export function peerMarkdown(r: PeerResult, machine: { cpu: string; cores: numbe
     '| Measure | Edgewise | llama.cpp | Ratio |',
     '| --- | ---: | ---: | ---: |',
     ...rows.map((row) => `| ${row.join(' | ')} |`),
+    ...(r.multiTurnPeerError ? ['', `llama-server's multi-turn figures: not measured (${r.multiTurnPeerError}).`] : []),
     '',
     '| Target | Result | Median | Cause |',
     '| --- | --- | ---: | --- |',
