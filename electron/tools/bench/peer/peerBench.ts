@@ -171,11 +171,15 @@ export async function benchPeer(o: {
       api: { decode: ratioSummary(apiDecode), ttft: ratioSummary(apiTtft) },
     };
     // Within one side: turn 10 (or coming back) against turn 1 of the same conversation.
-    const within = (later: 'turn10Ms' | 'backMs') =>
-      ratioSummary(runs.edgewise.map((r) => ({ edgewise: r[later], peer: r.turn1Ms })));
+    // No finite TTFT at all (a model that answers these turns with an empty reply) fails with that said.
+    const unmeasured: RatioSummary = { median: NaN, min: NaN, max: NaN, spread: NaN, repetitions: 0 };
+    const within = (later: 'turn10Ms' | 'backMs') => {
+      const pairs = runs.edgewise.map((r) => ({ edgewise: r[later], peer: r.turn1Ms }));
+      return pairs.some((p) => p.peer > 0 && Number.isFinite(p.edgewise)) ? ratioSummary(pairs) : unmeasured;
+    };
     const peerWithin = (later: 'turn10Ms' | 'backMs') =>
       runs.peer.length > 0
-        ? `${ratioSummary(runs.peer.map((r) => ({ edgewise: r[later], peer: r.turn1Ms }))).median.toFixed(2)}×`
+        ? `${median(runs.peer.map((r) => r[later] / r.turn1Ms)).toFixed(2)}×`
         : `not measured: ${peerRefused}`;
     const targets = [
       peerTarget(

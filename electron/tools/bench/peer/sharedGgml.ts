@@ -98,7 +98,11 @@ export function linkAgainstPrebuilt(
   for (const [tool, linkTxt] of Object.entries(linkFiles(build))) {
     if (!existsSync(linkTxt)) return { reason: `the static build has no ${linkTxt}` };
     const { compiler, args } = sharedLinkArgs(readFileSync(linkTxt, 'utf8'), abs, join(out, tool));
-    execFileSync('nice', ['-n', '19', compiler, ...args], { cwd: dirname(dirname(dirname(linkTxt))), stdio: 'pipe' });
+    execFileSync('nice', ['-n', '19', compiler, ...args], {
+      cwd: dirname(dirname(dirname(linkTxt))),
+      stdio: 'pipe',
+      windowsHide: true,
+    });
   }
   return tools;
 }
