@@ -1,11 +1,11 @@
-// A full disk while an answer streams: the data folder sits on a 4 MB tmpfs this test mounts (as
-// root; skipped, saying why, where mounting is not permitted), filled up mid-answer. The answer keeps
-// streaming, the user is told saving failed and why, what was saved stays readable, and once space is
-// freed the finished answer is saved and the app works again without a restart.
+// A full disk while an answer streams, a download runs or a quantization writes: the data folder sits on a
+// tiny tmpfs this test mounts (as root; skipped, saying why, where mounting is not permitted), filled up
+// mid-way. The answer keeps streaming, the user is told saving failed and why, what was saved stays
+// readable, partial files are removed, and once space is freed the app works again without a restart.
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statfsSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { createApp } from '../../electron/services/app.ts';
 import { forkWorker } from '../../electron/services/engine/workerProcess.ts';
@@ -15,19 +15,32 @@ import { DownloadManager } from '../../electron/services/library/downloadManager
 import { demoModel, f16Model, tempDir } from '../fixtures.ts';
 import { startModelServer } from '../modelServer.ts';
 import { errorMessage } from '../../shared/errors.ts';
+import { processesWith } from '../setup/processes.ts';
 
-const mountPoint = join(tempDir(), 'tiny');
-mkdirSync(mountPoint);
-let mounted: string | null = null;
-try {
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mountPoint], { stdio: 'pipe' });
-} catch (error) {
-  mounted = `mounting a tmpfs is not permitted here: ${(error as { stderr?: Buffer }).stderr?.toString().trim() || errorMessage(error)}`;
+const mounts: string[] = [];
+/** A tmpfs of `size` (mount's size=), or why none could be mounted. */
+function mountTiny(name: string, size: string): { path: string; skipWhy: string | null } {
+  const path = join(tempDir(), name);
+  mkdirSync(path);
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', path], { stdio: 'pipe' });
+    mounts.push(path);
+    return { path, skipWhy: null };
+  } catch (error) {
+    return {
+      path,
+      skipWhy: `mounting a tmpfs is not permitted here: ${(error as { stderr?: Buffer }).stderr?.toString().trim() || errorMessage(error)}`,
+    };
+  }
 }
-const skipWhy = mounted;
+// one disk per test, so what one test leaves (an answer's database, a downloaded model) cannot fill another's
+const { path: mountPoint, skipWhy } = mountTiny('tiny', '4m');
+const { path: downloadMount } = mountTiny('tiny-download', '4m');
+// the quantizer starts only with its source's size (1.36 MB) free
+const { path: quantMount } = mountTiny('tiny-quant', '4m');
 
 afterAll(() => {
-  if (!skipWhy) execFileSync('umount', ['-l', mountPoint]);
+  for (const path of mounts) execFileSync('umount', ['-l', path]);
 });
 
 /** Writes zeros until the filesystem says ENOSPC, or until only `leave` bytes are free. */
@@ -36,7 +49,7 @@ function fill(path: string, leave = 0): number {
   const block = Buffer.alloc(16 * 1024);
   let written = 0;
   const free = () => {
-    const s = statfsSync(mountPoint);
+    const s = statfsSync(dirname(path));
     return s.bavail * s.bsize;
   };
   try {
@@ -80,7 +93,7 @@ describe('a full disk', () => {
       const other = app.store.create('another conversation', null);
       const earlier = app.store.addMessage(conversation.id, 'user', 'saved before the disk filled', 'done');
       app.store.update(conversation.id, {
-        settings: { ...conversation.settings, sampling: { ...conversation.settings.sampling, maxTokens: 3000 } },
+        settings: { ...conversation.settings, sampling: { ...conversation.settings.sampling, maxTokens: 1000 } },
       });
       const { assistantMessage } = app.chat.send(conversation.id, 'Once upon a time there was a dog');
       const finished = new Promise<{ text: string; status: string }>((r) => done.set(assistantMessage.id, r));
@@ -125,7 +138,7 @@ describe('a full disk', () => {
 
   it('mid-download: the download fails saying why, its partial file is removed, and it resumes once space is freed', async (ctx) => {
     if (skipWhy) return ctx.skip(skipWhy);
-    const dataDir = join(mountPoint, 'download');
+    const dataDir = join(downloadMount, 'data');
     const server = await startModelServer(f16Model);
     const db = openDatabase(join(dataDir, 'edgewise.db'));
     const manager = new DownloadManager({
@@ -134,7 +147,7 @@ describe('a full disk', () => {
       modelsDir: join(dataDir, 'models'),
       onChange: () => {},
     });
-    const filler = join(mountPoint, 'filler');
+    const filler = join(downloadMount, 'filler');
     try {
       fill(filler, 400 * 1024); // 0.4 MB left for a 1.36 MB file
       const failed = await manager.settled(manager.start({ uri: server.url('TinyStories-656K.f16.gguf') }).id);
@@ -153,4 +166,85 @@ describe('a full disk', () => {
       await server.close();
     }
   }, 60_000);
+
+  it('mid-quantization: it fails saying the disk is full, its .partial file is removed, saved data stays, and it works once space is freed', async (ctx) => {
+    if (skipWhy) return ctx.skip(skipWhy);
+    const dataDir = join(quantMount, 'data');
+    const progress: { jobId: string; state: string; message: string | null; result: { path: string } | null }[] = [];
+    const waits = new Set<() => void>();
+    const app = await createApp({
+      dataDir,
+      spawn: forkWorker,
+      shell: 'headless',
+      gpu: 'cpu',
+      emit: (name, payload: any) => {
+        if (name !== 'quant.progress') return;
+        progress.push(payload);
+        for (const wait of waits) wait();
+      },
+    });
+    /** The job's last level once it settled (done, failed or cancelled). */
+    const settled = (jobId: string) =>
+      new Promise<(typeof progress)[number]>((resolve) => {
+        const check = () => {
+          const end = progress.find((p) => p.jobId === jobId && p.state !== 'running');
+          if (!end) return;
+          waits.delete(check);
+          resolve(end);
+        };
+        waits.add(check);
+        check();
+      });
+    /** The quantizer's child process, as soon as it exists (found by the variable every test child carries). */
+    const quantizer = async () => {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const found = processesWith('EDGEWISE_TEST_OWNER', process.env.EDGEWISE_TEST_OWNER!).find((p) =>
+          p.command.includes('quantizeWorker'),
+        );
+        if (found) return found.pid;
+        if (Date.now() > deadline) throw new Error(`the quantizer process never started: ${JSON.stringify(progress)}`);
+        await sleep(2);
+      }
+    };
+    const filler = join(quantMount, 'filler');
+    try {
+      const conversation = app.store.create('saved before the quantization', null);
+      const earlier = app.store.addMessage(conversation.id, 'user', 'kept through a full disk', 'done');
+      const source = await app.library.add(f16Model); // an added file stays where it is, off the tiny disk
+      const { jobId } = await app.lab.startQuantize(source.id, ['Q8_0']);
+      // The quantizer is paused the moment its process exists, the disk filled to 256 KB free (the Q8_0
+      // result is 0.75 MB), and resumed: it runs out of space part-way through writing its .partial file.
+      const pid = await quantizer();
+      process.kill(pid, 'SIGSTOP');
+      try {
+        fill(filler, 256 * 1024);
+      } finally {
+        process.kill(pid, 'SIGCONT');
+      }
+      const failed = await settled(jobId);
+      console.log(`quantization on a full disk: ${failed.message}`);
+      expect(failed.state).toBe('failed');
+      expect(progress.some((p) => p.jobId === jobId && p.done > 0)).toBe(true); // it had begun on the tensors
+      // the user is told why, with the figure measured (llama.cpp itself says only "iostream error")
+      expect(failed.message).toMatch(/failed: the disk is full \(.* had \d+ KB free when the write failed/);
+      expect(readdirSync(app.library.modelsDir)).toEqual([]); // no .partial, no half result
+      expect(app.store.message(earlier.id).text).toBe('kept through a full disk');
+      expect(app.store.list().map((c) => c.id)).toContain(conversation.id);
+
+      rmSync(filler);
+      // Without a restart: the same level again, now with room.
+      const again = await app.lab.startQuantize(source.id, ['Q8_0']);
+      const done = await settled(again.jobId);
+      expect(done.state, done.message ?? '').toBe('done');
+      expect(readdirSync(app.library.modelsDir)).toEqual(['TinyStories-656K-Q8_0.gguf']);
+      expect((await app.library.list()).map((m) => m.path)).toContain(done.result!.path);
+    } finally {
+      await app.dispose();
+      rmSync(filler, { force: true });
+    }
+    const db = new DatabaseSync(join(dataDir, 'edgewise.db'), { readOnly: true });
+    expect((db.prepare('PRAGMA integrity_check').get() as { integrity_check: string }).integrity_check).toBe('ok');
+    db.close();
+  }, 120_000);
 });

@@ -12,6 +12,23 @@ export const canList = existsSync('/proc/self/environ');
 
 /** The test runners' own helpers (Vitest's workers and watchdog) carry the variable too; they are not ours. */
 const runnerOwn = /^vitest-|[/\\]node_modules[/\\](vitest|@vitest|playwright|@playwright)[/\\]/;
+/** Node options whose value is the next argument (a `--require` of Vitest's own file, say). */
+const withValue = new Set(['-r', '--require', '--import', '-C', '--conditions', '--loader', '--experimental-loader']);
+
+/**
+ * What a process runs: its script for Node (the first argument that is not an option), its program otherwise.
+ * A child forked from a test inherits the runner's Node options (`--require .../node_modules/vitest/...`),
+ * so the whole command line would match `runnerOwn` and hide every such child; the script does not.
+ */
+export function runs(argv: string[]): string {
+  if (!/(^|[/\\])node(\.exe)?$/.test(argv[0] ?? '')) return argv.join(' ');
+  for (let i = 1; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('-')) return arg;
+    if (withValue.has(arg)) i++;
+  }
+  return argv[0]!;
+}
 
 /** Processes other than this one (and the runner's own) whose environment holds `name=value`. */
 export function processesWith(name: string, value: string): Found[] {
@@ -25,8 +42,9 @@ export function processesWith(name: string, value: string): Found[] {
       if (!readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(needle)) continue;
       const state = /\) (\S)/.exec(readFileSync(`/proc/${pid}/stat`, 'latin1'))?.[1];
       if (state === 'Z') continue; // exited, waiting for its parent to read its status
-      const command = readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').join(' ').trim();
-      if (!runnerOwn.test(command)) found.push({ pid, command });
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').filter(Boolean);
+      const command = argv.join(' ');
+      if (!runnerOwn.test(runs(argv))) found.push({ pid, command });
     } catch {
       // gone while we looked, or not ours to read
     }

@@ -14,6 +14,27 @@ import { errorMessage } from '../../../shared/errors.ts';
 
 export const PARTIAL_SUFFIX = '.partial';
 
+/** Sizes in messages: a tiny disk's free space must not read as "0.00 GB". */
+function sizeText(n: number): string {
+  if (n < 1e6) return `${Math.round(n / 1e3)} KB`;
+  if (n < 1e9) return `${(n / 1e6).toFixed(1)} MB`;
+  return `${(n / 1e9).toFixed(2)} GB`;
+}
+
+const freeBytes = (dir: string) => statfs(dir).then((s) => s.bavail * s.bsize);
+
+/**
+ * Whether a failed quantization ran out of disk: llama.cpp reports a failed write only as "basic_ios::clear:
+ * iostream error", so the folder's free space is measured at the failure, with the partial file still in it.
+ * A write fails with less room left than the tensor it was writing; anything under 1% of the result's upper
+ * bound (the source's size), or under 1 MB, is taken as full, and the message gives the figure measured.
+ */
+async function outOfSpace(dir: string, upperBound: number, text: string): Promise<number | null> {
+  const free = await freeBytes(dir).catch(() => null);
+  if (free === null) return null;
+  return /ENOSPC|no space left/i.test(text) || free < Math.max(1e6, upperBound / 100) ? free : null;
+}
+
 export class QuantizeError extends Error {
   readonly code: 'bad_input' | 'cancelled' | 'failed';
   constructor(code: QuantizeError['code'], message: string) {
@@ -91,12 +112,12 @@ export async function quantizeModel(options: QuantizeOptions): Promise<QuantizeR
   if (existsSync(out))
     throw new QuantizeError('bad_input', `${out} already exists; choose another --out or delete it first`);
   if (!existsSync(dirname(out))) throw new QuantizeError('bad_input', `the folder ${dirname(out)} does not exist`);
-  const free = await statfs(dirname(out)).then((s) => s.bavail * s.bsize);
+  const free = await freeBytes(dirname(out));
   const needed = (await stat(source)).size;
   if (free < needed)
     throw new QuantizeError(
       'bad_input',
-      `${dirname(out)} has ${(free / 1e9).toFixed(2)} GB free; the result may need up to ${(needed / 1e9).toFixed(2)} GB`,
+      `${dirname(out)} has ${sizeText(free)} free; the result may need up to ${sizeText(needed)}`,
     );
 
   const partial = out + PARTIAL_SUFFIX;
@@ -131,7 +152,13 @@ export async function quantizeModel(options: QuantizeOptions): Promise<QuantizeR
   );
 
   if (exit.aborted || exit.code !== 0 || !loaded) {
+    const full = exit.aborted ? null : await outOfSpace(dirname(out), needed, `${errorText}\n${exit.stderr}`);
     await rm(partial, { force: true });
+    if (full !== null)
+      throw new QuantizeError(
+        'failed',
+        `Quantizing ${basename(source)} to ${type} failed: the disk is full (${dirname(out)} had ${sizeText(full)} free when the write failed; llama.cpp said "${errorText.replace(/^llama_model_quantize: /, '').trim() || `exit ${exit.code ?? exit.signal}`}"). The partial file was removed; free some space and try again.`,
+      );
     if (exit.aborted)
       throw new QuantizeError(
         'cancelled',
