@@ -24,8 +24,9 @@ export interface PublishedRow {
 }
 
 // llama.cpp discussion #4167 "Performance of llama.cpp on Apple Silicon M-series", LLaMA 2 7B Q4_0
-// (3.56 GiB, 6.74 B parameters), llama-bench tg128 and pp512, Metal. Figures as posted in its table;
-// the GPU TFLOPS are Apple's published FP32 figures (Apple GPUs run FP16 at the FP32 rate).
+// (3.56 GiB, 6.74 B parameters), llama-bench tg128 and pp512, Metal, build 8e672ef. Figures as in its
+// summary table, checked against transcriptions of it (docs/fit-predictions.md, "Sources"); the GPU
+// TFLOPS are Apple's published FP32 figures (Apple GPUs run FP16 at the FP32 rate).
 const thread4167 = 'llama.cpp discussion #4167 (github.com/ggml-org/llama.cpp/discussions/4167), LLaMA 2 7B Q4_0';
 const llama7bQ4 = { model: 'LLaMA 2 7B Q4_0', modelBytes: 3.56 * GiB, parameters: 6.74e9 };
 const apple = (
