@@ -120,6 +120,7 @@ test('finds the conversation again after a reload and after a server restart', a
 });
 
 test('the engine worker is killed mid-answer; the app says so, recovers, and the user carries on', async ({ page }) => {
+  test.slow(); // a worker restart and an answer waited for: the default 90 s is tight on a loaded machine
   await open(page);
   await page.getByRole('button', { name: 'New conversation' }).click();
   await answersOf(page, 4000);
@@ -129,7 +130,8 @@ test('the engine worker is killed mid-answer; the app says so, recovers, and the
   await expect(lastAnswer(page)).toHaveAttribute('data-status', 'error');
   await expect(lastAnswer(page)).toContainText(/engine process was stopped by SIGKILL/);
   expect((await lastAnswer(page).getByTestId('message-text').innerText()).length).toBeGreaterThan(0);
-  await expect(page.getByTestId('engine-state')).toHaveAttribute('data-state', 'ready');
+  // a restart and a model reload: seconds when idle, up to 15 s seen beside the load of other work
+  await expect(page.getByTestId('engine-state')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
   await answersOf(page, 150); // this one is waited for
   await send(page, 'Once upon a time');
   await expect(lastAnswer(page)).toHaveAttribute('data-status', /done|aborted/, { timeout: 60_000 });
