@@ -170,7 +170,13 @@ describe('a full disk', () => {
   it('mid-quantization: it fails saying the disk is full, its .partial file is removed, saved data stays, and it works once space is freed', async (ctx) => {
     if (skipWhy) return ctx.skip(skipWhy);
     const dataDir = join(quantMount, 'data');
-    const progress: { jobId: string; state: string; message: string | null; result: { path: string } | null }[] = [];
+    const progress: {
+      jobId: string;
+      state: string;
+      done: number;
+      message: string | null;
+      result: { path: string } | null;
+    }[] = [];
     const waits = new Set<() => void>();
     const app = await createApp({
       dataDir,
