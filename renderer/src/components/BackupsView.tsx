@@ -18,7 +18,9 @@ export function BackupsView() {
   }, []);
   return (
     <section className="backups" aria-label="Backups">
-      <h2>Backups</h2>
+      <h2 tabIndex={-1} data-view-focus>
+        Backups
+      </h2>
       <p>
         Edgewise backs its database up once a day, before every upgrade of its format and before a restore, and keeps
         the last seven in <code>{dataDir}/backups</code>. Each one is checked with SQLite’s integrity check when made.
@@ -39,7 +41,9 @@ export function BackupsView() {
               <th>Conversations</th>
               <th>Messages</th>
               <th>Size</th>
-              <th />
+              <th>
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>

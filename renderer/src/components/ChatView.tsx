@@ -5,12 +5,14 @@ import { SettingsPanel } from './SettingsPanel.tsx';
 import { TelemetryPanel } from './TelemetryPanel.tsx';
 import { FirstRunCard } from './FirstRunCard.tsx';
 import { VirtualList } from './VirtualList.tsx';
+import { AnswerAnnouncer } from './AnswerAnnouncer.tsx';
 import { useConversations, conversationsActions } from '../state/conversationsStore.ts';
 import { AttachBar } from './documents/AttachBar.tsx';
 
 export function ChatView() {
   const messages = useChatStore((s) => s.messages);
   const currentId = useChatStore((s) => s.currentId);
+  const title = useChatStore((s) => s.conversations.find((c) => c.id === s.currentId)?.title);
   const focusMessageId = useConversations((s) => s.focusMessageId);
   const branchStatus = useChatStore((s) => s.branchStatus);
   const [text, setText] = useState('');
@@ -27,9 +29,17 @@ export function ChatView() {
   };
 
   return (
-    <section className="chat">
+    <section className="chat" aria-labelledby="chat-title">
+      <h2 id="chat-title" className="sr-only">
+        {title ?? 'Chat'}
+      </h2>
+      <AnswerAnnouncer />
       <div className="toolbar">
-        <button onClick={() => setShowSettings(!showSettings)} disabled={!currentId}>
+        <button
+          onClick={() => setShowSettings(!showSettings)}
+          disabled={!currentId}
+          aria-expanded={showSettings && !!currentId}
+        >
           Settings
         </button>
         <button onClick={() => setShowTelemetry(!showTelemetry)} aria-pressed={showTelemetry}>
@@ -79,6 +89,7 @@ export function ChatView() {
           value={text}
           placeholder="Message (Enter to send, Shift+Enter for a new line)"
           aria-label="Message"
+          data-view-focus
           onChange={(e) => setText(e.target.value)}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && !e.shiftKey) {

@@ -1,51 +1,76 @@
+import { useEffect, useRef } from 'react';
 import { routingActions, useRoutingStore } from '../state/routingStore.ts';
 
-/** Asks, for one query, whether it may go to the partner cloud, showing exactly what would be sent. */
+/**
+ * Asks, for one query, whether it may go to the partner cloud, showing exactly what would be sent. A modal
+ * <dialog>: the browser keeps the focus inside it and gives it back to where it was when it closes. Esc
+ * answers "no", the choice that sends nothing.
+ */
 export function ConsentDialog() {
   const request = useRoutingStore((s) => s.consents[0]);
-  if (!request) return null;
+  const dialog = useRef<HTMLDialogElement>(null);
+  const open = request !== undefined;
+  useEffect(() => {
+    const d = dialog.current;
+    if (!d) return;
+    if (open && !d.open) {
+      d.showModal();
+      d.querySelector<HTMLElement>('[data-initial-focus]')?.focus();
+    }
+    if (!open && d.open) d.close();
+  }, [open]);
   return (
-    <div className="dialog-backdrop">
-      <div
-        className="dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="consent-title"
-        data-testid="consent-dialog"
-      >
-        <h2 id="consent-title">Send this query to {request.partner}?</h2>
-        <p>{request.reasons.join(' ')}</p>
-        <dl className="consent-facts">
-          <dt>To</dt>
-          <dd>
-            {request.partner} at <code>{request.host}</code>, model <code>{request.model}</code>
-          </dd>
-          {request.documents && request.documents.length > 0 && (
-            <>
-              <dt>Attached files</dt>
-              <dd data-testid="consent-documents">
-                {request.documents.map((d) => `${d.name} (≈${d.tokens} tokens)`).join(', ')}; their text is part of what
-                is sent.
-              </dd>
-            </>
-          )}
-          <dt>Estimated cost</dt>
-          <dd>up to ${request.estimatedCostUsd.toFixed(4)} (at most the answer's token limit)</dd>
-        </dl>
-        <p className="explain">Exactly this text leaves your machine:</p>
-        <pre className="consent-text" data-testid="consent-text">
-          {request.sends}
-        </pre>
-        <div className="dialog-actions">
-          <button className="primary" onClick={() => void routingActions.answerConsent(request.messageId, 'yes')}>
-            Send this query
-          </button>
-          <button onClick={() => void routingActions.answerConsent(request.messageId, 'yes for this conversation')}>
-            Yes for this conversation
-          </button>
-          <button onClick={() => void routingActions.answerConsent(request.messageId, 'no')}>No, answer here</button>
-        </div>
-      </div>
-    </div>
+    <dialog
+      ref={dialog}
+      className="dialog"
+      aria-labelledby="consent-title"
+      data-testid={request ? 'consent-dialog' : undefined}
+      onCancel={(e) => {
+        e.preventDefault();
+        if (request) void routingActions.answerConsent(request.messageId, 'no');
+      }}
+    >
+      {request && (
+        <>
+          <h2 id="consent-title">Send this query to {request.partner}?</h2>
+          <p>{request.reasons.join(' ')}</p>
+          <dl className="consent-facts">
+            <dt>To</dt>
+            <dd>
+              {request.partner} at <code>{request.host}</code>, model <code>{request.model}</code>
+            </dd>
+            {request.documents && request.documents.length > 0 && (
+              <>
+                <dt>Attached files</dt>
+                <dd data-testid="consent-documents">
+                  {request.documents.map((d) => `${d.name} (≈${d.tokens} tokens)`).join(', ')}; their text is part of
+                  what is sent.
+                </dd>
+              </>
+            )}
+            <dt>Estimated cost</dt>
+            <dd>up to ${request.estimatedCostUsd.toFixed(4)} (at most the answer's token limit)</dd>
+          </dl>
+          <p className="explain" id="consent-sends">
+            Exactly this text leaves your machine:
+          </p>
+          {/* focusable so that a long query can be scrolled from the keyboard */}
+          <pre className="consent-text" data-testid="consent-text" tabIndex={0} aria-labelledby="consent-sends">
+            {request.sends}
+          </pre>
+          <div className="dialog-actions">
+            <button className="primary" onClick={() => void routingActions.answerConsent(request.messageId, 'yes')}>
+              Send this query
+            </button>
+            <button onClick={() => void routingActions.answerConsent(request.messageId, 'yes for this conversation')}>
+              Yes for this conversation
+            </button>
+            <button data-initial-focus onClick={() => void routingActions.answerConsent(request.messageId, 'no')}>
+              No, answer here
+            </button>
+          </div>
+        </>
+      )}
+    </dialog>
   );
 }

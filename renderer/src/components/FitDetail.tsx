@@ -3,6 +3,7 @@ import type { CellModel } from '../../../shared/fit/matrix.ts';
 import { roundSeconds, roundTokens } from '../../../shared/fit/speed.ts';
 import { gb } from '../format.ts';
 import { SpeedArithmetic } from './FitSpeedArithmetic.tsx';
+import { Verdict } from './Verdict.tsx';
 
 export function FitDetail({ cell, device, tier }: { cell: CellModel[]; device: Device; tier: string }) {
   const budget = budgetOf(device);
@@ -49,8 +50,8 @@ export function FitDetail({ cell, device, tier }: { cell: CellModel[]; device: D
                   <strong>{gb(m.totalBytes)}</strong>
                 </td>
                 <td>{gb(budget)}</td>
-                <td className={`verdict ${m.verdict}`} title={m.reason}>
-                  {m.verdict === 'no' ? 'does not fit' : m.verdict}
+                <td>
+                  <Verdict verdict={m.verdict} title={m.reason} />
                 </td>
                 <td>{m.marginBytes >= 0 ? `${gb(m.marginBytes)} free` : `${gb(-m.marginBytes)} short`}</td>
                 <td data-testid="predicted-decode">

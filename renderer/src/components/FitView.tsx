@@ -7,9 +7,9 @@ import { fitActions, useFitStore } from '../state/fitStore.ts';
 import { FitDetail } from './FitDetail.tsx';
 import { DeviceForm } from './FitDeviceForm.tsx';
 import { gb } from '../format.ts';
+import { Verdict } from './Verdict.tsx';
 
 const contexts = [2048, 4096, 8192, 16384, 32768, 65536, 131072];
-const verdictText = { fits: 'fits', tight: 'tight', no: 'does not fit' } as const;
 
 export function FitView() {
   const { facts, controls, selected, measuring } = useFitStore();
@@ -26,7 +26,10 @@ export function FitView() {
   );
   if (!facts)
     return (
-      <section className="fit">
+      <section className="fit" aria-labelledby="fit-title">
+        <h2 id="fit-title" tabIndex={-1} data-view-focus>
+          What fits where
+        </h2>
         <p className="empty">Reading model facts and this machine's memory…</p>
       </section>
     );
@@ -34,7 +37,10 @@ export function FitView() {
     selected && matrix.rows.find((r) => r.tier === selected.tier)?.cells.find((c) => c.device === selected.device);
   const device = selected && facts.devices.find((d) => d.name === selected.device);
   return (
-    <section className="fit" aria-label="Fit">
+    <section className="fit" aria-labelledby="fit-title">
+      <h2 id="fit-title" tabIndex={-1} data-view-focus>
+        What fits where
+      </h2>
       <div className="fit-controls">
         <label>
           Quantization
@@ -169,7 +175,7 @@ function MatrixCell({ cell: c, tier, pressed }: { cell: Cell; tier: string; pres
       aria-pressed={pressed}
       onClick={() => fitActions.select(tier, c.device)}
     >
-      <span className="verdict">{verdictText[c.verdict]}</span>
+      <Verdict verdict={c.verdict} />
       {shown && (
         <span className="speed" data-testid="cell-speed" title={`Predicted for ${shown.name} at ${shown.quantization}`}>
           predicted {speedLabel(shown.speed)}
@@ -187,8 +193,10 @@ function MatrixCell({ cell: c, tier, pressed }: { cell: Cell; tier: string; pres
 function ModelChip({ model }: { model: CellModel }) {
   return (
     <span className={`chip ${model.verdict}`}>
-      {model.tooSlow && <span aria-label="too slow">⏳ </span>}
+      {model.tooSlow && <span aria-hidden="true">⏳ </span>}
       {model.name}
+      {model.tooSlow && <span className="sr-only"> (too slow)</span>}
+      {model.verdict === 'no' && <span className="sr-only"> (does not fit)</span>}
     </span>
   );
 }

@@ -8,6 +8,7 @@ import type { DownloadRecord } from '../../../shared/catalog.ts';
 import type { ModelInfo } from '../../../shared/schemas.ts';
 import { modelsActions, useModelsStore } from '../state/modelsStore.ts';
 import { fileName, fmt, gb, size } from '../format.ts';
+import { Verdict } from './Verdict.tsx';
 
 const sourceLabel: Record<ModelInfo['source'], string> = {
   bundled: 'bundled demo',
@@ -37,7 +38,9 @@ function Catalog() {
             <th>size</th>
             <th>this machine</th>
             <th>predicted speed here</th>
-            <th />
+            <th>
+              <span className="sr-only">actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -100,13 +103,11 @@ function Catalog() {
                   </td>
                   <td>
                     {cell && (
-                      <span
-                        className={`verdict ${cell.verdict}`}
+                      <Verdict
+                        verdict={cell.verdict}
                         title={`${gb(cell.totalBytes)} with an 8K context: ${cell.reason}`}
-                        data-testid="fit-badge"
-                      >
-                        {cell.verdict}
-                      </span>
+                        testId="fit-badge"
+                      />
                     )}
                   </td>
                   <td>
@@ -116,7 +117,7 @@ function Catalog() {
                         title={`A prediction for this machine (${cell.speed.basis === 'measured' ? 'from its measured engine rates' : 'from published peaks and the fitted efficiency'}), decoding with an 8K context full`}
                       >
                         {speedLabel(cell.speed)}
-                        {cell.tooSlow && ' ⏳'}
+                        {cell.tooSlow && ' ⏳ too slow'}
                       </span>
                     ) : (
                       <span className="muted" title="It does not fit here, so no speed is predicted">
@@ -293,7 +294,9 @@ export function ModelsView() {
   return (
     <section className="models" aria-label="Models">
       <section aria-label="On this machine">
-        <h2>On this machine</h2>
+        <h2 tabIndex={-1} data-view-focus>
+          On this machine
+        </h2>
         <table className="models-table">
           <thead>
             <tr>
@@ -304,7 +307,9 @@ export function ModelsView() {
               <th>trained context</th>
               <th>chat template</th>
               <th>size</th>
-              <th />
+              <th>
+                <span className="sr-only">actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>

@@ -15,7 +15,7 @@ export function QualityChart({ variants }: { variants: VariantResult[] }) {
   const y = (lost: number) => H - PAD - (lost / maxLost) * (H - 2 * PAD);
   return (
     <figure className="quant-chart">
-      <svg width={W} height={H} role="img" aria-label="Quality lost against size saved">
+      <svg width={W} height={H} role="img" aria-label="Quality lost against size saved" fill="currentColor">
         <line x1={PAD} y1={H - PAD} x2={W - PAD} y2={H - PAD} stroke="currentColor" />
         <line x1={PAD} y1={PAD} x2={PAD} y2={H - PAD} stroke="currentColor" />
         <text x={W / 2} y={H - 8} textAnchor="middle" fontSize="11">

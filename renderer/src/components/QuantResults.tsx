@@ -26,7 +26,9 @@ function Figures({ c }: { c: Comparison }) {
     <table className="quant-table" data-testid="quant-comparison">
       <thead>
         <tr>
-          <th />
+          <th>
+            <span className="sr-only">figure</span>
+          </th>
           {c.variants.map((v, i) => (
             <th key={i} title={v.file}>
               {v.name}

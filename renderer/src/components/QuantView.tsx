@@ -14,7 +14,9 @@ function MakeLevels() {
   const running = quantJob !== null && Object.values(progress).some((p) => p?.state === 'running');
   return (
     <section className="quant-make" aria-label="Make levels">
-      <h2>Make levels</h2>
+      <h2 tabIndex={-1} data-view-focus>
+        Make levels
+      </h2>
       <label>
         From{' '}
         <select

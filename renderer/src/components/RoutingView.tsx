@@ -10,14 +10,19 @@ export function RoutingView() {
   }, []);
   if (!settings)
     return (
-      <section className="routing">
+      <section className="routing" aria-labelledby="routing-title">
+        <h2 id="routing-title" tabIndex={-1} data-view-focus>
+          Where queries go
+        </h2>
         <p className="empty">Loading routing settings…</p>
       </section>
     );
   const total = Object.values(history).reduce((a, b) => a + b, 0);
   return (
-    <section className="routing" aria-label="Routing">
-      <h2>Where queries go</h2>
+    <section className="routing" aria-labelledby="routing-title">
+      <h2 id="routing-title" tabIndex={-1} data-view-focus>
+        Where queries go
+      </h2>
       <p className="explain">
         Every query is answered on this device unless a rule sends it further: demanding tasks go to your private server
         when it is reachable; the partner cloud is asked only after you agree to that one query, and never for text with

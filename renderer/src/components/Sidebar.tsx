@@ -1,42 +1,23 @@
 import { useRef, useState } from 'react';
-import { appActions, useAppStore } from '../state/appStore.ts';
+import { appActions } from '../state/appStore.ts';
 import { chatActions, useChatStore } from '../state/chatStore.ts';
 import { useConversations, conversationsActions } from '../state/conversationsStore.ts';
 import { SearchResults } from './SearchResults.tsx';
+import { ViewTabs } from './ViewTabs.tsx';
 
 export function Sidebar() {
   const conversations = useChatStore((s) => s.conversations);
   const currentId = useChatStore((s) => s.currentId);
   const query = useChatStore((s) => s.query);
-  const view = useAppStore((s) => s.view);
   const [renaming, setRenaming] = useState<string | null>(null);
   const [title, setTitle] = useState('');
   const fullText = useConversations((s) => s.query);
   const status = useConversations((s) => s.status);
   const importInput = useRef<HTMLInputElement>(null);
   return (
-    <nav className="sidebar">
+    <nav className="sidebar" aria-label="Views and conversations">
       <div className="brand">Edgewise</div>
-      <div className="views" role="tablist">
-        <button role="tab" aria-selected={view === 'chat'} onClick={() => appActions.show('chat')}>
-          Chat
-        </button>
-        <button role="tab" aria-selected={view === 'fit'} onClick={() => appActions.show('fit')}>
-          Fit
-        </button>
-        <button role="tab" aria-selected={view === 'models'} onClick={() => appActions.show('models')}>
-          Models
-        </button>
-        <button role="tab" aria-selected={view === 'quant'} onClick={() => appActions.show('quant')}>
-          Quantize
-        </button>
-        <button role="tab" aria-selected={view === 'routing'} onClick={() => appActions.show('routing')}>
-          Routing
-        </button>
-        <button role="tab" aria-selected={view === 'backups'} onClick={() => appActions.show('backups')}>
-          Backups
-        </button>
-      </div>
+      <ViewTabs />
       <button
         className="primary"
         onClick={() => {
@@ -81,14 +62,18 @@ export function Sidebar() {
                 />
               </form>
             ) : (
-              <button className="title" onClick={() => void chatActions.select(c.id)}>
+              <button
+                className="title"
+                aria-current={c.id === currentId ? 'true' : undefined}
+                onClick={() => void chatActions.select(c.id)}
+              >
                 {c.title}
               </button>
             )}
             <span className="row-actions">
               <button
                 title="Rename"
-                aria-label="Rename"
+                aria-label={`Rename ${c.title}`}
                 onClick={() => {
                   setRenaming(c.id);
                   setTitle(c.title);
@@ -98,7 +83,7 @@ export function Sidebar() {
               </button>
               <button
                 title="Delete"
-                aria-label="Delete"
+                aria-label={`Delete ${c.title}`}
                 onClick={() => {
                   if (confirm(`Delete "${c.title}"?`)) void chatActions.remove(c.id);
                 }}
