@@ -51,5 +51,13 @@ export function SpeedChart({ samples }: { samples: TelemetrySample[] }) {
     plot.current?.setData([points.map((s) => s.atMs / 1000), points.map((s) => s.tokensPerSec)]);
   }, [samples]);
 
-  return <div ref={box} className="speed-chart" data-testid="speed-chart" />;
+  return (
+    <div
+      ref={box}
+      className="speed-chart"
+      data-testid="speed-chart"
+      role="img"
+      aria-label="Decode speed in tokens per second over this answer (the figures beside it say the same in words)"
+    />
+  );
 }
