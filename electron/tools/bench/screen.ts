@@ -14,6 +14,7 @@ import { connect } from '../../common/wsClient.ts';
 import { appRoot } from '../../services/paths.ts';
 import { modelIdFor } from '../../services/library/modelLibrary.ts';
 import { errorMessage } from '../../../shared/errors.ts';
+import { startMarkdownServer } from './markdownStream.ts';
 
 export interface ScreenOptions {
   /** The model the shell starts with, for (c). */
@@ -24,6 +25,8 @@ export interface ScreenOptions {
   prompt: string;
   tokens: number;
   fireTokens: number;
+  /** Tokens of the long Markdown answer streamed under fire after the plain-text run (0: none). */
+  markdownTokens?: number;
   chromium?: string;
 }
 
@@ -39,16 +42,9 @@ export interface ScreenResult {
     engineDecodeTokensPerSec: number;
     tokens: number;
   };
-  fire: null | {
-    tokens: number;
-    answers: number;
-    seconds: number;
-    longTasks: number;
-    longestTaskMs: number;
-    droppedFrames: number;
-    frames: number;
-    heapGrowthBytes: number;
-  };
+  fire: null | FireRun;
+  /** The same, for one long Markdown answer (code, tables, math) from a loopback private tier. */
+  fireMarkdown: null | (FireRun & { rendered: RenderedBlocks });
   /** What this run could not measure, each with why (the rest is still reported). */
   notMeasured: string[];
   scroll: null | {
@@ -59,6 +55,30 @@ export interface ScreenResult {
     longestTaskMs: number;
     droppedFrames: number;
   };
+}
+
+export interface FireRun {
+  tokens: number;
+  answers: number;
+  seconds: number;
+  longTasks: number;
+  longestTaskMs: number;
+  droppedFrames: number;
+  frames: number;
+  heapGrowthBytes: number;
+  /** The last answer: tokens per second as the back end received them, and as they were painted. */
+  arrivalTokensPerSec: number;
+  paintedTokensPerSec: number;
+  /** Painted over arrival: whether the screen kept up with the stream (1 when it did). */
+  keepUp: number;
+}
+
+/** What the Markdown answer drew, so that a run which rendered it as plain text cannot pass unnoticed. */
+export interface RenderedBlocks {
+  tables: number;
+  codeBlocks: number;
+  highlighted: number;
+  formulas: number;
 }
 
 /** Seeds the bench's conversations before the shell starts: greedy, long answers, and one of 500 messages. */
@@ -80,6 +100,10 @@ function seed(dataDir: string, options: ScreenOptions) {
     ...defaultSettings,
     contextSize: options.fireTokens + 512,
     sampling: { ...greedy, maxTokens: options.fireTokens },
+  });
+  store.create('bench: markdown under fire', modelIdFor(options.fireModelPath), {
+    ...defaultSettings,
+    sampling: { ...greedy, maxTokens: Math.max(1, options.markdownTokens ?? 0) },
   });
   // The warm-up answer creates the context; the measured one then starts from an empty conversation, so
   // its prompt is evaluated, not taken from the cache.
@@ -123,14 +147,22 @@ function startShell(
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (!url && (url = /serving at (\S+)/.exec(output)?.[1] ?? '')) serveMs = performance.now() - started;
-      if (url && output.includes('Model ready'))
+      if (url && output.includes('Model ready')) {
+        clearTimeout(timer);
         resolve({ child, url, serveMs, modelReadyMs: performance.now() - started });
+      }
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    child.once('exit', (code) =>
-      reject(new Error(`edgewise serve exited (${code}) before it was ready: ${output.slice(-1000)}`)),
-    );
+    // A bound, not a measurement: a shell that never gets ready fails the run instead of hanging it.
+    const timer = setTimeout(() => {
+      void stopProcess(child);
+      reject(new Error(`edgewise serve was not ready within ${STEP_LIMIT_MS / 1000} s: ${output.slice(-1000)}`));
+    }, STEP_LIMIT_MS);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`edgewise serve exited (${code}) before it was ready: ${output.slice(-1000)}`));
+    });
   });
 }
 
@@ -168,6 +200,26 @@ const whatIsShown = `(() => {
   return 'open: ' + current + ', articles: ' + (list?.querySelectorAll('article').length ?? 0) +
     ', scrollTop ' + Math.round(list?.scrollTop ?? 0) + ' of ' + Math.round(list?.scrollHeight ?? 0);
 })()`;
+/** Whether the page shows the last answer as finished (its status is no longer streaming). */
+const lastAnswerSettled = `(() => {
+  const articles = document.querySelectorAll('[data-testid="messages"] article');
+  const status = articles[articles.length - 1]?.getAttribute('data-status');
+  return !!status && status !== 'streaming';
+})()`;
+/** Counts what the last answer drew: tables, code blocks (and how many are highlighted), typeset formulas. */
+const renderedBlocks = `(() => {
+  const articles = document.querySelectorAll('[data-testid="messages"] article');
+  const answer = articles[articles.length - 1];
+  const count = (selector) => answer?.querySelectorAll(selector).length ?? 0;
+  return {
+    tables: count('table'),
+    codeBlocks: count('[data-testid="code-block"]'),
+    highlighted: count('[data-testid="code-block"][data-highlighted="true"]'),
+    formulas: count('[data-testid="math"]'),
+  };
+})()`;
+/** The longest the shell's start or one page step may take before the run gives up on it. */
+const STEP_LIMIT_MS = 180_000;
 /** The longest any one answer may take before the run gives up on it. */
 const ANSWER_LIMIT_MS = 300_000;
 interface Probe {
@@ -196,15 +248,22 @@ export async function benchScreen(options: ScreenOptions): Promise<ScreenResult>
   const dataDir = mkdtempSync(join(tmpdir(), 'edgewise-bench-'));
   seed(dataDir, options);
   const started = performance.now();
-  const shell = await startShell(dataDir, options, started);
-  const browser = await playwright.chromium.launch({
-    executablePath,
-    headless: true,
-    args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
-  });
-  const { client, close } = await connect(shell.url);
+  // Whatever started is stopped again, however far the start got: a failed run leaves no process behind.
+  let shell: Awaited<ReturnType<typeof startShell>> | undefined;
+  let browser: Awaited<ReturnType<typeof playwright.chromium.launch>> | undefined;
+  let connection: Awaited<ReturnType<typeof connect>> | undefined;
   try {
+    shell = await startShell(dataDir, options, started);
+    browser = await playwright.chromium.launch({
+      executablePath,
+      headless: true,
+      args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
+    });
+    connection = await connect(shell.url);
+    const { client } = connection;
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // Bounds, not measurements: on a loaded machine a step can take longer than Playwright's 30 s default.
+    page.setDefaultTimeout(STEP_LIMIT_MS);
     await page.addInitScript({ content: pageProbe });
     await page.goto(shell.url);
     await page.getByText('Ready ·').waitFor();
@@ -259,6 +318,10 @@ export async function benchScreen(options: ScreenOptions): Promise<ScreenResult>
         answers++;
       }
       const seconds = (performance.now() - t0) / 1000;
+      // The page gets the last delta and the done event after the back end sent them: wait until it shows
+      // the answer as finished, and one frame more, so that the last paint is counted.
+      await page.waitForFunction(lastAnswerSettled, undefined, { timeout: ANSWER_LIMIT_MS });
+      await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
       const probe = (await page.evaluate(probeOff)) as Probe;
       const heapAfter = (await page.evaluate(heapUsed)) as number;
       return { probe, stats: stats!, streamed, answers, seconds, heapGrowthBytes: heapAfter - heapBefore };
@@ -283,13 +346,15 @@ export async function benchScreen(options: ScreenOptions): Promise<ScreenResult>
       };
     }
     const startup = { serveMs: shell.serveMs, modelReadyMs: shell.modelReadyMs, interactiveMs };
-    if (options.fireTokens === 0) return { startup, c, fire: null, scroll: null, notMeasured: [] };
+    if (options.fireTokens === 0) return { startup, c, fire: null, fireMarkdown: null, scroll: null, notMeasured: [] };
 
     const notMeasured: string[] = [];
-    let fire: ScreenResult['fire'] = null;
-    try {
-      const run = await answer('bench: under fire', options.fireTokens);
-      fire = {
+    const fireRun = (run: Awaited<ReturnType<typeof answer>>): FireRun => {
+      const paints = run.probe.paints.filter((t) => t > run.probe.pressAt);
+      const span = (paints.at(-1) ?? 0) - (paints[0] ?? 0);
+      const paintedTokensPerSec = span > 0 ? (run.stats.outputTokens - 1) / (span / 1000) : 0;
+      const arrivalTokensPerSec = run.stats.decodeTokensPerSec;
+      return {
         tokens: run.streamed,
         answers: run.answers,
         seconds: run.seconds,
@@ -297,9 +362,45 @@ export async function benchScreen(options: ScreenOptions): Promise<ScreenResult>
         longestTaskMs: Math.max(0, ...run.probe.longTasks),
         ...frameStats(run.probe.frames),
         heapGrowthBytes: run.heapGrowthBytes,
+        arrivalTokensPerSec,
+        paintedTokensPerSec,
+        keepUp: arrivalTokensPerSec > 0 ? paintedTokensPerSec / arrivalTokensPerSec : 0,
       };
+    };
+    let fire: ScreenResult['fire'] = null;
+    try {
+      fire = fireRun(await answer('bench: under fire', options.fireTokens));
     } catch (error) {
       notMeasured.push(`the UI under fire: ${errorMessage(error)}`);
+    }
+    let fireMarkdown: ScreenResult['fireMarkdown'] = null;
+    if (options.markdownTokens)
+      try {
+        fireMarkdown = await markdownUnderFire(options.markdownTokens, fire);
+      } catch (error) {
+        notMeasured.push(`the UI under fire with a Markdown answer: ${errorMessage(error)}`);
+      }
+    /**
+     * The long Markdown answer, from a loopback private tier at the rate the plain run streamed (the
+     * demo model's; 1,000 tok/s when that run failed). Routing goes back to this device afterwards.
+     */
+    async function markdownUnderFire(tokens: number, plain: FireRun | null) {
+      const rate = plain && plain.tokens > 0 ? plain.tokens / plain.seconds : 1000;
+      const server = await startMarkdownServer(tokens, rate);
+      try {
+        await client.call('routing.set', {
+          policy: 'private',
+          private: { name: 'bench markdown', baseUrl: server.baseUrl, model: server.model },
+        });
+        const run = await answer('bench: markdown under fire', tokens);
+        if (run.stats.backend !== 'remote')
+          throw new Error(`the answer came from ${run.stats.backend}, not the loopback private tier`);
+        const rendered = (await page.evaluate(renderedBlocks)) as RenderedBlocks;
+        return { ...fireRun(run), rendered };
+      } finally {
+        await client.call('routing.set', { policy: 'auto', private: null }).catch(() => undefined);
+        await server.close();
+      }
     }
     let scroll: ScreenResult['scroll'] = null;
     try {
@@ -335,14 +436,24 @@ export async function benchScreen(options: ScreenOptions): Promise<ScreenResult>
     } catch (error) {
       notMeasured.push(`scrolling 500 messages: ${errorMessage(error)}`);
     }
-    return { startup, c, fire, scroll, notMeasured };
+    return { startup, c, fire, fireMarkdown, scroll, notMeasured };
   } finally {
-    close();
-    await browser.close();
-    await new Promise<void>((done) => {
-      shell.child.once('exit', () => done());
-      shell.child.kill('SIGTERM');
-    });
+    connection?.close();
+    await browser?.close().catch(() => undefined);
+    if (shell) await stopProcess(shell.child);
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Ends a child process: SIGTERM, then SIGKILL if it has not exited within a few seconds. */
+export function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise<void>((done) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      done();
+    });
+    child.kill('SIGTERM');
+  });
 }

@@ -1,10 +1,12 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { useChatStore } from '../state/chatStore.ts';
 import { useEngineStore } from '../state/engineStore.ts';
 import { telemetryActions, useTelemetryStore } from '../state/telemetryStore.ts';
-import { SpeedChart } from './SpeedChart.tsx';
 import { fmt, gb } from '../format.ts';
 import { describeThreadChoice } from '../../../shared/format.ts';
+
+// uPlot is its own chunk: the chart draws after the first answer, so start-up need not parse it.
+const SpeedChart = lazy(() => import('./SpeedChart.tsx').then((m) => ({ default: m.SpeedChart })));
 
 const mb = (n: number) => `${fmt(n / 1024 ** 2)} MB`;
 
@@ -154,7 +156,9 @@ export function TelemetryPanel() {
         />
         <Figure label="Energy / token" value={energy !== null ? `${fmt(energy, 1)} mJ` : null} why={powerWhy} />
       </div>
-      <SpeedChart samples={samples} />
+      <Suspense fallback={<div className="speed-chart" />}>
+        <SpeedChart samples={samples} />
+      </Suspense>
       {summary.length > 0 && (
         <table className="summary" data-testid="tm-summary">
           <thead>
