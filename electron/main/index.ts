@@ -34,7 +34,8 @@ const spawnUtilityWorker: SpawnWorker = () => {
     get pid() {
       return child.pid;
     },
-    kill: () => child.kill(),
+    // utilityProcess.kill() takes no signal: a worker that outlasted it is ended by its pid.
+    kill: (signal) => (signal === 'SIGKILL' && child.pid ? process.kill(child.pid, 'SIGKILL') : child.kill()),
     onExit: (listener) => child.on('exit', (code) => listener(code, null)),
   };
 };

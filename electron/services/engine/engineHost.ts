@@ -260,6 +260,15 @@ export class EngineHost {
       this.client?.call('unload', {}).catch(() => undefined),
       new Promise((r) => setTimeout(r, 2000)),
     ]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const exited = new Promise<boolean>((resolve) => {
+      worker.onExit(() => resolve(true));
+      timer = setTimeout(() => resolve(false), 5000);
+    });
     worker.kill();
+    // A worker busy in native code (or in node-llama-cpp's own exit handlers) can outlast SIGTERM; it must
+    // not outlive its host holding a model's memory and a core (seen after a bench run: 30 minutes).
+    if (!(await exited)) worker.kill('SIGKILL');
+    clearTimeout(timer);
   }
 }

@@ -178,16 +178,14 @@ const pageProbe = `
   const frame = (t) => { if (probe.on) probe.frames.push(t - last); last = t; requestAnimationFrame(frame); };
   requestAnimationFrame(frame);
   document.addEventListener('keydown', (e) => { if (e.key === 'Enter') probe.pressAt = performance.now(); }, true);
-  let shownIn = null;
-  let shown = 0;
-  addEventListener('DOMContentLoaded', () => new MutationObserver(() => {
+  // Only the changed nodes are looked at: reading the whole answer's text on every change costs as much
+  // as the page's own work once a long answer holds tables and typeset math.
+  addEventListener('DOMContentLoaded', () => new MutationObserver((records) => {
     if (!probe.on) return;
     const articles = document.querySelectorAll('[data-testid="messages"] article');
-    const answer = articles[articles.length - 1];
-    const length = answer?.querySelector('[data-testid="message-text"]')?.textContent?.length ?? 0;
-    if (length > 0 && (answer !== shownIn || length > shown)) requestAnimationFrame(() => probe.paints.push(performance.now()));
-    shownIn = answer;
-    shown = length;
+    const body = articles[articles.length - 1]?.querySelector('[data-testid="message-text"]');
+    if (body && records.some((r) => body.contains(r.target) && (r.type === 'characterData' || r.addedNodes.length > 0)))
+      requestAnimationFrame(() => probe.paints.push(performance.now()));
   }).observe(document.body, { subtree: true, characterData: true, childList: true }));
 `;
 const probeOn = 'probe.longTasks = []; probe.frames = []; probe.paints = []; probe.on = true';
@@ -199,12 +197,6 @@ const whatIsShown = `(() => {
   const current = document.querySelector('[data-testid="conversation"].current')?.textContent ?? 'none';
   return 'open: ' + current + ', articles: ' + (list?.querySelectorAll('article').length ?? 0) +
     ', scrollTop ' + Math.round(list?.scrollTop ?? 0) + ' of ' + Math.round(list?.scrollHeight ?? 0);
-})()`;
-/** Whether the page shows the last answer as finished (its status is no longer streaming). */
-const lastAnswerSettled = `(() => {
-  const articles = document.querySelectorAll('[data-testid="messages"] article');
-  const status = articles[articles.length - 1]?.getAttribute('data-status');
-  return !!status && status !== 'streaming';
 })()`;
 /** Counts what the last answer drew: tables, code blocks (and how many are highlighted), typeset formulas. */
 const renderedBlocks = `(() => {
@@ -320,7 +312,7 @@ export async function benchScreen(options: ScreenOptions): Promise<ScreenResult>
       const seconds = (performance.now() - t0) / 1000;
       // The page gets the last delta and the done event after the back end sent them: wait until it shows
       // the answer as finished, and one frame more, so that the last paint is counted.
-      await page.waitForFunction(lastAnswerSettled, undefined, { timeout: ANSWER_LIMIT_MS });
+      await page.locator('[data-testid="messages"] article[data-status="streaming"]').waitFor({ state: 'detached' });
       await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
       const probe = (await page.evaluate(probeOff)) as Probe;
       const heapAfter = (await page.evaluate(heapUsed)) as number;

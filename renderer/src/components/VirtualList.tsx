@@ -3,6 +3,8 @@
 // been seen). It sticks to the bottom while the user is there, so a streaming answer stays in view.
 import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 
+type RowRef = (el: HTMLDivElement | null) => void;
+
 const ESTIMATE = 96;
 const OVERSCAN = 6;
 
@@ -30,13 +32,33 @@ export function VirtualList<T>({
   // Where the last stick-to-bottom put the list. Only a scroll above it is the user's: one measured
   // after the content grew (a taller answer, a stats line) is still ours, and must not unstick the list.
   const pinnedTop = useRef(0);
+  const stick = useRef(0);
   const [viewport, setViewport] = useState({ top: 0, height: 800 });
   const [, remeasured] = useState(0);
   const observer = useRef<ResizeObserver | null>(null);
   const [marked, setMarked] = useState<string | null>(null);
+  // One ref callback per row, kept while the row is shown. A new callback on every render would make React
+  // detach and attach it each time, and observe() again makes the observer measure (a forced layout of
+  // every shown row) on each streamed token.
+  const rowRefs = useRef(new Map<string, RowRef>());
+  const rowRef = (key: string): RowRef => {
+    let ref = rowRefs.current.get(key);
+    if (!ref) {
+      let observed: HTMLDivElement | null = null;
+      ref = (el) => {
+        if (observed) observer.current?.unobserve(observed);
+        observed = el;
+        if (el) observe().observe(el);
+        else rowRefs.current.delete(key);
+      };
+      rowRefs.current.set(key, ref);
+    }
+    return ref;
+  };
 
-  useLayoutEffect(() => {
-    observer.current = new ResizeObserver((entries) => {
+  // Made on first use: rows attach their refs before this component's own layout effects run.
+  const observe = () =>
+    (observer.current ??= new ResizeObserver((entries) => {
       let changed = false;
       for (const entry of entries) {
         const key = (entry.target as HTMLElement).dataset.key!;
@@ -47,9 +69,14 @@ export function VirtualList<T>({
         }
       }
       if (changed) remeasured((n) => n + 1);
-    });
-    return () => observer.current?.disconnect();
-  }, []);
+    }));
+  useLayoutEffect(
+    () => () => {
+      observer.current?.disconnect();
+      observer.current = null;
+    },
+    [],
+  );
 
   const offsets = new Array<number>(items.length + 1);
   offsets[0] = 0;
@@ -81,11 +108,17 @@ export function VirtualList<T>({
       }
       return;
     }
-    if (atBottom.current) {
-      el.scrollTop = el.scrollHeight;
-      pinnedTop.current = el.scrollTop;
-    }
+    if (atBottom.current && !stick.current)
+      // Once per frame, however many commits the frame had (a delta, a re-measure, the live figures):
+      // reading scrollHeight lays out the whole list, a long streaming answer included.
+      stick.current = requestAnimationFrame(() => {
+        stick.current = 0;
+        if (!atBottom.current) return;
+        el.scrollTop = el.scrollHeight;
+        pinnedTop.current = el.scrollTop;
+      });
   });
+  useLayoutEffect(() => () => cancelAnimationFrame(stick.current), []);
 
   return (
     <div
@@ -110,9 +143,7 @@ export function VirtualList<T>({
             data-key={key}
             className={key === marked ? 'found' : undefined}
             data-found={key === marked || undefined}
-            ref={(el) => {
-              if (el) observer.current?.observe(el);
-            }}
+            ref={rowRef(key)}
           >
             {render(item)}
           </div>
