@@ -30,6 +30,10 @@ describe('edgewise bench', () => {
     expect(typeof r.ratios.ca).toBe('number');
     expect(r.startup.interactiveMs).toBeGreaterThan(r.startup.serveMs);
     expect(r.underFire.tokens).toBeGreaterThanOrEqual(300);
+    // The same under fire as Markdown, from the loopback private tier: the page drew its table and math.
+    expect(r.underFireMarkdown.tokens).toBe(300);
+    expect(r.underFireMarkdown.rendered.tables).toBeGreaterThan(0);
+    expect(r.underFireMarkdown.rendered.formulas).toBeGreaterThan(0);
     expect(r.scroll.renderedArticles).toBeLessThan(r.scroll.messages / 10);
     for (const t of r.targets) expect(typeof t.pass).toBe('boolean');
     expect(

@@ -207,7 +207,7 @@ const renderedBlocks = `(() => {
     tables: count('table'),
     codeBlocks: count('[data-testid="code-block"]'),
     highlighted: count('[data-testid="code-block"][data-highlighted="true"]'),
-    formulas: count('[data-testid="math"]'),
+    formulas: count('[data-testid="math"][data-state="typeset"]'),
   };
 })()`;
 /** The longest the shell's start or one page step may take before the run gives up on it. */
@@ -387,6 +387,18 @@ export async function benchScreen(options: ScreenOptions): Promise<ScreenResult>
         const run = await answer('bench: markdown under fire', tokens);
         if (run.stats.backend !== 'remote')
           throw new Error(`the answer came from ${run.stats.backend}, not the loopback private tier`);
+        // Highlighting and typesetting load their chunks once the answer settles: wait for them (bounded),
+        // then count what the page drew.
+        const answerView = page.locator('[data-testid="messages"] article').last();
+        for (const pending of [
+          '[data-testid="code-block"][data-highlighted="false"]',
+          '[data-testid="math"][data-state="pending"]',
+        ])
+          await answerView
+            .locator(pending)
+            .first()
+            .waitFor({ state: 'detached', timeout: 30_000 })
+            .catch(() => undefined);
         const rendered = (await page.evaluate(renderedBlocks)) as RenderedBlocks;
         return { ...fireRun(run), rendered };
       } finally {
