@@ -17,6 +17,8 @@ export const catalogModel = z
   .strictObject({
     id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/),
     name: z.string().min(1),
+    /** An embedding model serves retrieval over attached documents (Documents → embedding model), not chat. */
+    purpose: z.enum(['chat', 'embedding']).optional(),
     architecture: z.string().min(1),
     parameters: z.string().min(1),
     license: z.string().min(1),

@@ -58,6 +58,7 @@ export function documentKindOf(name: string): DocumentKind | null {
 
 /** How a token count was made: the loaded model's tokenizer, or an estimate (4 characters per token). */
 export const tokenBasis = z.enum(['tokenizer', 'estimate']);
+export type TokenBasis = z.infer<typeof tokenBasis>;
 
 export const documentInfo = z.object({
   id: z.string(),
@@ -102,6 +103,8 @@ export const documentsTrace = z.object({
   tokenBasis,
   files: z.array(z.object({ name: z.string(), tokens: z.number() })),
   passages: z.array(citedPassage),
+  /** The rankings fused for retrieved passages: bm25 alone, or bm25 and cosine on embeddings (absent when whole). */
+  rankings: z.array(z.enum(['bm25', 'vector'])).optional(),
   /** Embeddings took part in the ranking, or why not. */
   embeddings: z.string(),
 });

@@ -48,6 +48,8 @@ import { presetsHandlers } from './conversations/presetsHandlers.ts';
 import { DocumentStore } from './store/documentStore.ts';
 import { DocumentService } from './documents/documentService.ts';
 import { documentsHandlers } from './documents/documentsHandlers.ts';
+import { EmbeddingSetup } from './documents/embeddingSetup.ts';
+import { engineEmbedder } from './documents/engineEmbedder.ts';
 import { z } from 'zod';
 
 const threadSetting = z.number().int().min(1).nullable();
@@ -153,9 +155,13 @@ export async function createApp(options: AppOptions) {
     usage: () => engine.usage(),
     emit: (samples) => options.emit('telemetry.samples', samples),
   });
+  const documentStore = new DocumentStore(db);
+  const embedding = new EmbeddingSetup({ settings, library, store: documentStore });
   const documents = new DocumentService({
-    store: new DocumentStore(db),
+    store: documentStore,
     conversations: store,
+    tokens: engine,
+    embedder: engineEmbedder({ engine, model: () => embedding.current() }),
     onChange: (conversationId) => options.emit('documents.changed', { conversationId }),
   });
   const chat = new ChatService({
@@ -200,7 +206,7 @@ export async function createApp(options: AppOptions) {
       emit: options.emit,
     }),
     ...presetsHandlers({ presets, library }),
-    ...documentsHandlers({ documents }),
+    ...documentsHandlers({ documents, embedding }),
   };
 
   function start(): Promise<void> {

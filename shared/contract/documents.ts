@@ -9,6 +9,11 @@ import { ok } from './parts.ts';
 /** One piece of a file: 512 KiB, which is about 700,000 characters of base64, under the 1 MiB message cap. */
 export const UPLOAD_PART_BYTES = 512 * 1024;
 
+const embeddingModelInfo = z.object({
+  model: z.object({ id: z.string(), name: z.string() }).nullable(),
+  status: z.string(),
+});
+
 export const documentsContract = {
   calls: {
     'documents.upload': {
@@ -38,6 +43,9 @@ export const documentsContract = {
       }),
       result: passage,
     },
+    /** The model that embeds documents for retrieval (null: bm25 alone), and what the trace would say. */
+    'documents.embeddingModel': { args: z.strictObject({}), result: embeddingModelInfo },
+    'documents.setEmbeddingModel': { args: z.strictObject({ modelId: id.nullable() }), result: embeddingModelInfo },
   },
   events: {
     'documents.changed': z.object({ conversationId: id }),

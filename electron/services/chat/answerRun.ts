@@ -31,7 +31,7 @@ export interface AnswerRunDeps extends OnDeviceDeps {
   routing: Pick<RoutingService, 'decide' | 'get' | 'endpoint'>;
   consent: Pick<ConsentGate, 'isRemembered' | 'wait'>;
   /** The conversation's attached documents; an answer without them is the question alone. */
-  documents?: Pick<DocumentService, 'store' | 'search' | 'refresh' | 'embeddingStatus'> | null;
+  documents?: Pick<DocumentService, 'store' | 'rank' | 'refresh' | 'countTokens'> | null;
   /** The context the model can hold (the engine uses the smaller of this and the setting); null if unknown. */
   modelContext?: (modelId: string | null) => Promise<number | null>;
 }

@@ -11,7 +11,8 @@ export interface Chunk {
   text: string;
 }
 
-/** Characters per token of the estimate the windows are cut by (see estimateTokens). */
+/** Characters per token of the estimate the windows are cut by when no tokenizer measured the file (see
+ *  estimateTokens); with one, the file's own measured ratio is passed in. */
 const CHARS_PER_TOKEN = 4;
 
 function backToSpace(text: string, at: number, floor: number): number {
@@ -25,9 +26,11 @@ export function chunkPages(
   paged: boolean,
   size = CHUNK_TOKENS,
   overlap = CHUNK_OVERLAP_TOKENS,
+  charsPerToken = CHARS_PER_TOKEN,
 ): Chunk[] {
-  const width = size * CHARS_PER_TOKEN;
-  const step = (size - overlap) * CHARS_PER_TOKEN;
+  const ratio = Math.min(16, Math.max(1, charsPerToken));
+  const width = Math.round(size * ratio);
+  const step = Math.round((size - overlap) * ratio);
   const chunks: Chunk[] = [];
   pages.forEach((text, index) => {
     const page = paged ? index + 1 : null;
@@ -38,7 +41,7 @@ export function chunkPages(
       if (piece) chunks.push({ page, start, end, text: piece });
       if (end >= text.length) break;
       // The next window starts `overlap` tokens back, at a word start.
-      let next = backToSpace(text, Math.max(start + 1, end - overlap * CHARS_PER_TOKEN), start);
+      let next = backToSpace(text, Math.max(start + 1, end - Math.round(overlap * ratio)), start);
       while (next < end && /\s/.test(text[next]!)) next++;
       start = next > start ? next : end;
     }

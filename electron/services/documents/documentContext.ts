@@ -1,10 +1,11 @@
 // What a conversation's documents add to one question. If all of them fit the room the context leaves
 // (after the conversation and the answer's token limit), they go in whole, as LM Studio does; else the
 // best-ranked passages that fit do. Either way each source is numbered, so the answer can cite [n].
-import { estimateTokens, type CitedPassage, type DocumentsTrace } from '../../../shared/documents.ts';
+import { estimateTokens, type CitedPassage, type DocumentsTrace, type TokenBasis } from '../../../shared/documents.ts';
 import type { DocumentService } from './documentService.ts';
 
-/** Estimated counts may run short of the real tokenizer's; whole documents must fit with this margin. */
+/** Estimated counts may run short of the real tokenizer's; whole documents must fit with this margin (an
+ *  exact count by the loaded model's tokenizer needs none). */
 const ESTIMATE_MARGIN = 1.25;
 const MAX_PASSAGES = 8;
 
@@ -35,7 +36,7 @@ const header = 'Attached documents follow. Answer from them, and cite each numbe
 const label = (name: string, page: number | null) => (page === null ? name : `${name}, page ${page}`);
 
 export async function documentContext(
-  documents: Pick<DocumentService, 'store' | 'search' | 'refresh' | 'embeddingStatus'>,
+  documents: Pick<DocumentService, 'store' | 'rank' | 'refresh' | 'countTokens'>,
   conversationId: string,
   question: string,
   budgetTokens: number,
@@ -43,43 +44,67 @@ export async function documentContext(
   await documents.refresh(conversationId);
   const docs = documents.store.list(conversationId);
   if (docs.length === 0) return null;
-  const documentTokens = docs.reduce((n, d) => n + d.tokens, 0);
-  const files = docs.map((d) => ({ name: d.name, tokens: d.tokens }));
   const room = Math.max(0, budgetTokens - estimateTokens(header));
-  const needed = Math.ceil(documentTokens * ESTIMATE_MARGIN);
+  let documentTokens = docs.reduce((n, d) => n + d.tokens, 0);
+  let files = docs.map((d) => ({ name: d.name, tokens: d.tokens }));
+  let basis: TokenBasis = docs.every((d) => d.tokenBasis === 'tokenizer') ? 'tokenizer' : 'estimate';
+  let needed = Math.ceil(documentTokens * ESTIMATE_MARGIN);
+  let counted =
+    basis === 'tokenizer'
+      ? `counted by a model's tokenizer when attached, ×${ESTIMATE_MARGIN} margin = ${needed}`
+      : `estimate, ×${ESTIMATE_MARGIN} margin = ${needed}`;
   const sections: string[] = [];
   const passages: CitedPassage[] = [];
 
-  if (needed <= room) {
-    for (const doc of docs) {
-      const pages = documents.store.pages(doc.id);
-      pages.forEach((text, i) => {
-        const page = doc.pages === null ? null : i + 1;
-        if (!text.trim()) return;
-        const n = passages.length + 1;
-        passages.push({
-          n,
-          chunkId: null,
-          documentId: doc.id,
-          name: doc.name,
-          page,
-          tokens: estimateTokens(text),
-          score: null,
-          bm25: null,
-          bm25Rank: null,
-          vectorRank: null,
-        });
-        sections.push(`[${n}] ${label(doc.name, page)}\n${text}`);
+  // The documents as they would go in whole, counted by the loaded model's tokenizer when there is one:
+  // worth doing only when they might fit (the estimate is at most twice the room).
+  const pieces =
+    documentTokens <= room * 2
+      ? docs.flatMap((doc) =>
+          documents.store
+            .pages(doc.id)
+            .map((text, i) => ({ doc, page: doc.pages === null ? null : i + 1, text }))
+            .filter((p) => p.text.trim()),
+        )
+      : [];
+  const wholeText = pieces.map((p, i) => `[${i + 1}] ${label(p.doc.name, p.page)}\n${p.text}`);
+  const exact = pieces.length > 0 ? await documents.countTokens(wholeText) : null;
+  if (exact) {
+    basis = 'tokenizer';
+    documentTokens = exact.reduce((n, c) => n + c, 0);
+    files = docs.map((d) => ({
+      name: d.name,
+      tokens: pieces.reduce((n, p, i) => n + (p.doc.id === d.id ? exact[i]! : 0), 0),
+    }));
+    // Each section is followed by a blank line: one or two tokens more apiece.
+    needed = documentTokens + 2 * pieces.length;
+    counted = "counted by the loaded model's tokenizer";
+  }
+
+  if (pieces.length > 0 && needed <= room) {
+    pieces.forEach((piece, i) => {
+      passages.push({
+        n: i + 1,
+        chunkId: null,
+        documentId: piece.doc.id,
+        name: piece.doc.name,
+        page: piece.page,
+        tokens: exact?.[i] ?? estimateTokens(piece.text),
+        score: null,
+        bm25: null,
+        bm25Rank: null,
+        vectorRank: null,
       });
-    }
+      sections.push(wholeText[i]!);
+    });
     return {
       block: [header, ...sections].join('\n\n'),
       trace: {
         mode: 'whole',
-        why: `${documentTokens} tokens of documents (estimate, ×${ESTIMATE_MARGIN} margin = ${needed}) fit the ${room} the context leaves after the conversation and the answer.`,
+        why: `${documentTokens} tokens of documents (${counted}) fit the ${room} the context leaves after the conversation and the answer.`,
         budgetTokens: room,
         documentTokens,
-        tokenBasis: 'estimate',
+        tokenBasis: basis,
         files,
         passages,
         embeddings: 'not needed: the documents went in whole',
@@ -87,12 +112,15 @@ export async function documentContext(
     };
   }
 
-  const ranked = await documents.search(conversationId, question, 50);
+  const ranking = await documents.rank(conversationId, question, 50);
+  const ranked = ranking.hits;
+  // The passages' own tokens by the loaded model's tokenizer: stored counts may be another model's or estimates.
+  const hitCounts = ranked.length > 0 ? await documents.countTokens(ranked.map((h) => h.text)) : null;
   let used = 0;
-  for (const hit of ranked) {
-    if (passages.length >= MAX_PASSAGES) break;
-    if (used + hit.tokens > room) continue;
-    used += hit.tokens;
+  ranked.forEach((hit, i) => {
+    const tokens = hitCounts?.[i] ?? hit.tokens;
+    if (passages.length >= MAX_PASSAGES || used + tokens > room) return;
+    used += tokens;
     const n = passages.length + 1;
     passages.push({
       n,
@@ -100,16 +128,16 @@ export async function documentContext(
       documentId: hit.documentId,
       name: hit.name,
       page: hit.page,
-      tokens: hit.tokens,
+      tokens,
       score: hit.score,
       bm25: hit.bm25,
       bm25Rank: hit.bm25Rank,
       vectorRank: hit.vectorRank,
     });
     sections.push(`[${n}] ${label(hit.name, hit.page)}\n${hit.text}`);
-  }
+  });
   const why =
-    `${documentTokens} tokens of documents (estimate, ×${ESTIMATE_MARGIN} margin = ${needed}) exceed the ${room} the context leaves; ` +
+    `${documentTokens} tokens of documents (${counted}) exceed the ${room} the context leaves; ` +
     (passages.length > 0
       ? `${passages.length} of ${ranked.length} matching passages (${used} tokens) went in.`
       : ranked.length > 0
@@ -122,10 +150,11 @@ export async function documentContext(
       why,
       budgetTokens: room,
       documentTokens,
-      tokenBasis: 'estimate',
+      tokenBasis: basis,
       files,
       passages,
-      embeddings: documents.embeddingStatus(),
+      rankings: ranking.rankings,
+      embeddings: ranking.embeddings,
     },
   };
 }

@@ -20,7 +20,21 @@ export interface DocumentServiceOptions {
   conversations: Pick<ConversationStore, 'get'>;
   /** Embeds chunks and queries when an embedding model is present; retrieval is bm25 alone without it. */
   embedder?: Embedder | null;
+  /** The loaded model's tokenizer (the engine); without one, or with no model loaded, counts are estimates. */
+  tokens?: TokenCounter | null;
   onChange?: (conversationId: string) => void;
+}
+
+export interface TokenCounter {
+  /** Null when no model is loaded; a null count is text the loaded model's vocabulary cannot read. */
+  countTokens(texts: string[]): Promise<{ modelId: string; counts: (number | null)[] } | null>;
+}
+
+/** Which rankings ordered a search's hits, and what the trace says about embeddings. */
+export interface Ranking {
+  hits: RankedChunk[];
+  rankings: ('bm25' | 'vector')[];
+  embeddings: string;
 }
 
 const PASSAGE_CONTEXT_CHARS = 400;
@@ -80,7 +94,14 @@ export class DocumentService {
     this.options.conversations.get(conversationId);
     if (!replace) this.assertRoom(conversationId, bytes.length);
     const { kind, pages } = await extractText(name, bytes);
-    const chunks = chunkPages(pages, kind === 'pdf').map((c) => ({ ...c, tokens: estimateTokens(c.text) }));
+    const pageCounts = await this.countTokens(pages);
+    const pageTokens = pageCounts?.reduce((n, c) => n + c, 0) ?? null;
+    const chars = pages.reduce((n, p) => n + p.length, 0);
+    // Windows are cut by characters; with a measured count, at this file's own characters per token, so a
+    // chunk holds about CHUNK_TOKENS of the loaded model's tokens rather than of the 4-character estimate.
+    const cut = chunkPages(pages, kind === 'pdf', undefined, undefined, pageTokens ? chars / pageTokens : undefined);
+    const chunkCounts = pageCounts ? await this.countTokens(cut.map((c) => c.text)) : null;
+    const chunks = cut.map((c, i) => ({ ...c, tokens: chunkCounts?.[i] ?? estimateTokens(c.text) }));
     const doc = this.options.store.save(
       {
         id: replace?.id ?? randomUUID(),
@@ -92,22 +113,35 @@ export class DocumentService {
         mtimeMs: from?.mtimeMs ?? null,
         sha256: sha256(bytes),
         pageCount: kind === 'pdf' ? pages.length : null,
-        tokens: pages.reduce((n, p) => n + estimateTokens(p), 0),
-        tokenBasis: 'estimate',
+        tokens: pageTokens ?? pages.reduce((n, p) => n + estimateTokens(p), 0),
+        tokenBasis: pageCounts ? 'tokenizer' : 'estimate',
       },
       pages,
       chunks,
     );
-    await this.embedDocument(doc.id);
+    await this.embedChunks(this.options.store.unembedded(doc.id));
     this.options.onChange?.(conversationId);
     return doc;
   }
 
+  /** Exact counts by the loaded model's tokenizer; null when no model is loaded, the engine fails, or the
+   *  vocabulary cannot read some text (then every count is an estimate, never a mix). */
+  async countTokens(texts: string[]): Promise<number[] | null> {
+    const counter = this.options.tokens;
+    if (!counter) return null;
+    try {
+      const result = await counter.countTokens(texts);
+      if (!result || result.counts.length !== texts.length || result.counts.some((c) => c === null)) return null;
+      return result.counts as number[];
+    } catch {
+      return null;
+    }
+  }
+
   /** Embeddings are best effort: a failing embedding model leaves bm25 ranking, never a lost attachment. */
-  private async embedDocument(documentId: string): Promise<void> {
+  private async embedChunks(pending: { chunkId: number; text: string }[]): Promise<void> {
     const embedder = this.options.embedder;
-    if (!embedder?.available()) return;
-    const pending = this.options.store.unembedded(documentId);
+    if (!embedder?.available() || pending.length === 0) return;
     try {
       const vectors = await embedder.embed(pending.map((p) => p.text));
       this.options.store.setEmbeddings(pending.map((p, i) => ({ chunkId: p.chunkId, vector: vectors[i]! })));
@@ -216,14 +250,28 @@ export class DocumentService {
 
   /** The best passages of this conversation's documents for a query: the built-in tool's search. */
   async search(conversationId: string, query: string, k: number): Promise<RankedChunk[]> {
+    return (await this.rank(conversationId, query, k)).hits;
+  }
+
+  /** The search with what ranked it: bm25 always, and cosine on embeddings when an embedding model works.
+   *  Chunks attached before the embedding model was set up (or changed) are embedded first. */
+  async rank(conversationId: string, query: string, k: number): Promise<Ranking> {
     const embedder = this.options.embedder;
     let vector: Float32Array | null = null;
-    if (embedder?.available())
+    if (embedder?.available()) {
+      await this.embedChunks(this.options.store.unembeddedIn(conversationId));
       vector = await embedder.embed([query]).then(
-        (v) => v[0] ?? null,
+        (v) => (v[0]?.length ? v[0] : null),
         () => null,
       );
-    return rankChunks(this.options.store, conversationId, query, vector).slice(0, k);
+    }
+    const hits = rankChunks(this.options.store, conversationId, query, vector).slice(0, k);
+    const vectors = vector !== null && hits.some((h) => h.vectorRank !== null);
+    return {
+      hits,
+      rankings: vectors ? ['bm25', 'vector'] : ['bm25'],
+      embeddings: this.embeddingStatus(),
+    };
   }
 
   embeddingStatus(): string {

@@ -53,6 +53,8 @@ export function rankChunks(
   if (queryVector) {
     const scored = store
       .embedded(conversationId)
+      // Vectors of another length are another model's (the store forgets those when the model changes).
+      .filter((e) => e.vector.length === queryVector.length)
       .map((e) => ({ ...e, similarity: cosine(queryVector, e.vector) }))
       .sort((a, b) => b.similarity - a.similarity)
       .slice(0, CANDIDATES);

@@ -38,6 +38,10 @@ export interface LoadableModel {
 
 const CRASH_WINDOW_MS = 60_000;
 const MAX_CRASHES_IN_WINDOW = 5;
+/** Texts per worker call: messages stay small, and a generation asked while a large file is embedded waits
+ *  for one batch, not the whole file (each batch takes the lock on its own). */
+const TOKENIZE_BATCH = 500;
+const EMBED_BATCH = 32;
 
 export class EngineHost {
   private worker: WorkerProcess | null = null;
@@ -214,6 +218,40 @@ export class EngineHost {
         this.tokenListeners.delete(args.requestId);
       }
     });
+  }
+
+  /**
+   * Token counts by the loaded model's tokenizer, or null when no model is loaded (the caller then estimates).
+   * Queued behind loads and generations like them: a load swaps the model the tokenizer belongs to.
+   */
+  countTokens(texts: string[]): Promise<{ modelId: string; counts: (number | null)[] } | null> {
+    return this.withLock(async () => {
+      const model = this.model;
+      if (!this.client || !model) return null;
+      const counts: (number | null)[] = [];
+      for (let i = 0; i < texts.length; i += TOKENIZE_BATCH)
+        counts.push(...(await this.client.call('tokenize', { texts: texts.slice(i, i + TOKENIZE_BATCH) })).counts);
+      return { modelId: model.id, counts };
+    });
+  }
+
+  /** Embedding vectors from the model file at `path`, in this worker, queued like a generation. */
+  async embed(path: string, texts: string[]): Promise<{ vectors: Float32Array[]; truncated: number }> {
+    const vectors: Float32Array[] = [];
+    let truncated = 0;
+    for (let i = 0; i < texts.length; i += EMBED_BATCH) {
+      const part = await this.withLock(async () => {
+        await this.start();
+        return this.client!.call('embed', {
+          path,
+          gpu: this.options.gpu ?? 'auto',
+          texts: texts.slice(i, i + EMBED_BATCH),
+        });
+      });
+      vectors.push(...part.vectors.map((v) => Float32Array.from(v)));
+      truncated += part.truncated;
+    }
+    return { vectors, truncated };
   }
 
   /** This machine's memory as the engine's backend sees it; does not wait for a generation to end. */

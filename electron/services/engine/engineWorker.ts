@@ -25,6 +25,7 @@ import { installedVersions, missingEngineMessage, missingPackages, resolvable } 
 import { timeModel } from './speedTiming.ts';
 import { ignoreEosBias } from './ignoreEos.ts';
 import { conversationTurns, SequenceStates } from './sequenceStates.ts';
+import { embedTexts, releaseEmbedding } from './embedding.ts';
 
 interface ParentPort {
   postMessage(message: unknown): void;
@@ -216,6 +217,7 @@ const handlers: Handlers<WorkerContract> = {
 
   async unload() {
     await releaseModel();
+    await releaseEmbedding();
     return { ok: true as const };
   },
 
@@ -396,6 +398,17 @@ const handlers: Handlers<WorkerContract> = {
   abort({ requestId }) {
     running.get(requestId)?.abort();
     return { ok: true as const };
+  },
+
+  tokenize({ texts }) {
+    if (!model) throw new RpcError('model_load_failed', 'No model is loaded to count tokens with.');
+    const loaded = model;
+    const readable = guard;
+    return { counts: texts.map((t) => (readable && readable(t).length > 0 ? null : loaded.tokenize(t).length)) };
+  },
+
+  async embed({ path, gpu, texts }) {
+    return embedTexts(llama ?? (await obtainLlama(gpu)), path, threads, texts);
   },
 
   async speedProbe({ path, gpu, threads: probeThreads, promptTokens, decodeTokens, maxSeconds }) {

@@ -121,6 +121,18 @@ export const workerContract = {
      *  llama.cpp's backend reports it; null on the CPU backend): read by telemetry at 4 Hz. */
     usage: { args: z.object({}), result: workerUsage },
     abort: { args: z.object({ requestId: z.string() }), result: z.object({ ok: z.literal(true) }) },
+    /** Counts tokens with the loaded model's own tokenizer (documents' exact counts); fails when none is loaded.
+     *  A count is null for text the vocabulary cannot read (vocabularyGuard.ts): tokenizing it would abort. */
+    tokenize: {
+      args: z.object({ texts: z.array(z.string()).max(10_000) }),
+      result: z.object({ counts: z.array(z.number().int().nullable()) }),
+    },
+    /** Embedding vectors of texts, from an embedding context on the model file at `path` (kept loaded apart
+     *  from the chat model). A text longer than that context is cut to it; `truncated` counts those. */
+    embed: {
+      args: z.object({ path: z.string(), gpu: gpuChoice, texts: z.array(z.string()).max(1000) }),
+      result: z.object({ vectors: z.array(z.array(z.number())), truncated: z.number().int() }),
+    },
     /** Times a prompt and a few decoded tokens on a model of its own, apart from the loaded one (fit's speed probe). */
     speedProbe: {
       args: z.object({

@@ -232,6 +232,22 @@ export class DocumentStore {
     return rows.map((r) => ({ chunkId: Number(r.id), text: r.text }));
   }
 
+  /** Chunks of a conversation still without an embedding (attached before an embedding model was set up). */
+  unembeddedIn(conversationId: string): { chunkId: number; text: string }[] {
+    const rows = this.db
+      .prepare(
+        `SELECT c.id, c.text FROM document_chunks c JOIN documents d ON d.id = c.document_id
+          WHERE d.conversation_id = ? AND c.embedding IS NULL ORDER BY c.document_id, c.seq`,
+      )
+      .all(conversationId) as { id: number; text: string }[];
+    return rows.map((r) => ({ chunkId: Number(r.id), text: r.text }));
+  }
+
+  /** Forgets every stored vector: another embedding model's vectors are not comparable with the new one's. */
+  clearEmbeddings(): void {
+    this.db.prepare('UPDATE document_chunks SET embedding = NULL WHERE embedding IS NOT NULL').run();
+  }
+
   setEmbeddings(vectors: { chunkId: number; vector: Float32Array }[]): void {
     transaction(this.db, () => {
       const set = this.db.prepare('UPDATE document_chunks SET embedding = ? WHERE id = ?');
