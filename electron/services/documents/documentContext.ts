@@ -68,7 +68,9 @@ export async function documentContext(
         )
       : [];
   const wholeText = pieces.map((p, i) => `[${i + 1}] ${label(p.doc.name, p.page)}\n${p.text}`);
-  const exact = pieces.length > 0 ? await documents.countTokens(wholeText) : null;
+  // The texts themselves are counted (a label's brackets may be outside a tiny model's vocabulary); labels
+  // and the blank lines between sections are a few tokens each, estimated.
+  const exact = pieces.length > 0 ? await documents.countTokens(pieces.map((p) => p.text)) : null;
   if (exact) {
     basis = 'tokenizer';
     documentTokens = exact.reduce((n, c) => n + c, 0);
@@ -76,8 +78,8 @@ export async function documentContext(
       name: d.name,
       tokens: pieces.reduce((n, p, i) => n + (p.doc.id === d.id ? exact[i]! : 0), 0),
     }));
-    // Each section is followed by a blank line: one or two tokens more apiece.
-    needed = documentTokens + 2 * pieces.length;
+    needed =
+      documentTokens + wholeText.reduce((n, t, i) => n + estimateTokens(t.slice(0, -pieces[i]!.text.length)) + 2, 0);
     counted = "counted by the loaded model's tokenizer";
   }
 
