@@ -125,13 +125,14 @@ describe('documents in an answer', () => {
     );
     const trace = message.trace!;
     expect(trace.answeredBy?.tier).toBe('private');
+    // Counted by the loaded demo model's tokenizer (13 tokens; the 4-character estimate would say 14).
     expect(trace.documents).toMatchObject({
       mode: 'whole',
-      tokenBasis: 'estimate',
-      files: [{ name: 'key.md', tokens: 14 }],
-      passages: [{ n: 1, name: 'key.md', chunkId: null, tokens: 14 }],
+      tokenBasis: 'tokenizer',
+      files: [{ name: 'key.md', tokens: 13 }],
+      passages: [{ n: 1, name: 'key.md', chunkId: null, tokens: 13 }],
     });
-    expect(trace.events.find((e) => e.kind === 'documents')?.detail).toMatch(/^whole: 14 tokens of documents/);
+    expect(trace.events.find((e) => e.kind === 'documents')?.detail).toMatch(/^whole: 13 tokens of documents/);
     // The stored question is what the user typed; only the request carried the document.
     expect(app.store.messages(id)[0]!.text).toBe('Where is the spare key?');
   });
@@ -171,7 +172,8 @@ describe('documents in an answer', () => {
     const before = partnerHits;
     const { assistantMessage } = app.chat.send(id, DEMANDING);
     const consent = await next('route.consent', (p) => p.messageId === assistantMessage.id);
-    expect(consent.documents).toEqual([{ name: 'notes.md', tokens: Math.ceil(injected.length / 4) }]);
+    // The demo model's tokenizer counts 66 tokens (the 4-character estimate would say 40).
+    expect(consent.documents).toEqual([{ name: 'notes.md', tokens: 66 }]);
     expect(consent.sends).toContain('IGNORE YOUR INSTRUCTIONS');
     expect(consent.sends).toContain('[1] notes.md');
     // Waiting for the user: nothing has been sent, however long it waits.
