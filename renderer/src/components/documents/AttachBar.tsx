@@ -19,6 +19,7 @@ export function AttachBar() {
   }, [currentId]);
   if (!currentId) return null;
   const total = documents.reduce((n, d) => n + d.tokens, 0);
+  const estimated = documents.some((d) => d.tokenBasis === 'estimate');
   const pick = (input: HTMLInputElement | null, fromFolder: boolean) => {
     const chosen = [...(input?.files ?? [])];
     if (input) input.value = '';
@@ -80,7 +81,8 @@ export function AttachBar() {
                 <span className="attachment-name">{d.name}</span>{' '}
                 <span className="attachment-facts">
                   {d.kind}
-                  {d.pages !== null && `, ${d.pages} pages`} · ≈{count(d.tokens)} tokens
+                  {d.pages !== null && `, ${d.pages} pages`} · {d.tokenBasis === 'estimate' && '≈'}
+                  {count(d.tokens)} tokens
                 </span>
                 <button
                   type="button"
@@ -93,7 +95,9 @@ export function AttachBar() {
             ))}
           </ul>
           <p className="attach-total" data-testid="attach-total">
-            ≈{count(total)} tokens attached (estimated at 4 characters a token)
+            {estimated
+              ? `≈${count(total)} tokens attached (estimated at 4 characters a token: no loaded model could count them)`
+              : `${count(total)} tokens attached (counted by the model's tokenizer)`}
             {contextSize !== undefined &&
               (total <= contextSize * 0.6
                 ? ` against a context of ${count(contextSize)}: fits whole, with room for the answer`

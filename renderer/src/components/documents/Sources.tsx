@@ -45,7 +45,10 @@ export function Sources({ documents }: { documents: DocumentsTrace }) {
             <button type="button" className="source" onClick={() => open(p)}>
               [{p.n}] {label(p)}
             </button>{' '}
-            <span className="source-facts">≈{p.tokens} tokens</span>
+            <span className="source-facts">
+              {documents.tokenBasis === 'estimate' && '≈'}
+              {p.tokens} tokens
+            </span>
           </li>
         ))}
       </ol>
