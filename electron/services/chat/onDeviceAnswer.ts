@@ -6,7 +6,8 @@ import { basename } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { ConversationSettings, MessageStats, Speculation } from '../../../shared/schemas.ts';
 import type { EngineHost } from '../engine/engineHost.ts';
-import type { GenerateResult } from '../engine/workerContract.ts';
+import type { GenerateResult, ResponseFormat } from '../engine/workerContract.ts';
+import type { FunctionSpec, TurnCall } from '../engine/functionCalling.ts';
 import type { TelemetryService } from '../telemetry/telemetryService.ts';
 
 export interface Turn {
@@ -14,6 +15,8 @@ export interface Turn {
   text: string;
   /** An answer's thoughts: sent as a thought segment, which the model's chat template may leave out. */
   thoughts?: string;
+  /** Tools the assistant called in this turn, with what each returned. */
+  calls?: TurnCall[];
 }
 
 /** What an on-device answer needs: the engine holding the model, and the telemetry sampler. */
@@ -35,6 +38,11 @@ export interface OnDeviceRequest {
   scoreConfidence?: boolean;
   /** Speculative decoding for this answer (prompt lookup or a draft model); off when absent. */
   speculation?: Speculation;
+  /** Functions the model may call; the answer stops at its calls (functionCalls) for the caller to run. */
+  functions?: Record<string, FunctionSpec>;
+  toolChoice?: 'auto' | 'required';
+  /** A JSON answer, constrained by grammar to parse (and to match the schema when one is given). */
+  responseFormat?: ResponseFormat;
   /** Text as it streams; `thought` is true for a reasoning model's thinking. */
   onDelta?: (text: string, outputTokens: number, thought: boolean) => void;
   signal?: AbortSignal;
@@ -47,6 +55,7 @@ export interface OnDeviceAnswer {
   stats: MessageStats;
   /** node-llama-cpp's own count of output tokens, a cross-check on stats.outputTokens. */
   engineOutputTokens: number;
+  functionCalls: { name: string; params: unknown }[];
 }
 
 function speculationStats(guessed: GenerateResult['speculation']): Partial<MessageStats> {
@@ -92,6 +101,8 @@ export async function answerOnDevice(deps: OnDeviceDeps, req: OnDeviceRequest): 
         scoreConfidence: req.scoreConfidence ?? false,
         ...(req.speculation ? { speculation: req.speculation } : {}),
         thinking: { enabled: settings.thinking ?? true, budget: settings.thoughtBudget ?? null },
+        ...(req.functions ? { functions: req.functions, toolChoice: req.toolChoice ?? 'auto' } : {}),
+        ...(req.responseFormat ? { responseFormat: req.responseFormat } : {}),
       },
       (text, tokens, thought) => {
         outputTokens = tokens;
@@ -127,5 +138,11 @@ export async function answerOnDevice(deps: OnDeviceDeps, req: OnDeviceRequest): 
     peakVramBytes: power.peakVramBytes,
     meanCpuPercent: power.meanCpuPercent,
   };
-  return { text: result.text, thoughts: result.thoughts, stats, engineOutputTokens: result.engineOutputTokens };
+  return {
+    text: result.text,
+    thoughts: result.thoughts,
+    stats,
+    engineOutputTokens: result.engineOutputTokens,
+    functionCalls: result.functionCalls ?? [],
+  };
 }

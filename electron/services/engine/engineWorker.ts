@@ -26,6 +26,7 @@ import { timeModel } from './speedTiming.ts';
 import { ignoreEosBias } from './ignoreEos.ts';
 import { conversationTurns, SequenceStates } from './sequenceStates.ts';
 import { embedTexts, releaseEmbedding } from './embedding.ts';
+import { assertCanWriteJson, modelFunctions, requireFunctionCall } from './functionCalling.ts';
 
 interface ParentPort {
   postMessage(message: unknown): void;
@@ -255,20 +256,21 @@ const handlers: Handlers<WorkerContract> = {
     };
   },
 
-  async generate({
-    requestId,
-    mode,
-    systemPrompt,
-    history,
-    sampling,
-    contextSize,
-    scoreConfidence,
-    speculation,
-    ignoreEos,
-    thinking,
-  }) {
+  async generate(args) {
+    const { requestId, mode, systemPrompt, history, sampling, contextSize, scoreConfidence, speculation } = args;
+    const { ignoreEos, thinking, functions, toolChoice, responseFormat } = args;
     assertTokenizable(guard, systemPrompt, 'the system prompt');
     for (const t of history) assertTokenizable(guard, t.text, t.role === 'user' ? 'this message' : 'an earlier answer');
+    const useFunctions = mode === 'chat' && functions && Object.keys(functions).length > 0;
+    if (useFunctions) assertCanWriteJson(guard, 'a tool call');
+    if (responseFormat) assertCanWriteJson(guard, 'JSON');
+    if (useFunctions && responseFormat)
+      throw new RpcError('bad_input', 'A JSON response format and tools cannot be asked for in the same answer.');
+    const grammar = !responseFormat
+      ? undefined
+      : responseFormat.kind === 'json_object'
+        ? await llama!.getGrammarFor('json')
+        : await llama!.createGrammarForJsonSchema(responseFormat.schema as never);
     const sequence = await ensureSequence(contextSize, speculation);
     // Another conversation than the one the sequence holds: save it, and restore this one if it was saved.
     const turns = conversationTurns(mode, systemPrompt, history);
@@ -318,6 +320,7 @@ const handlers: Handlers<WorkerContract> = {
       let contextShifted = false;
       let thoughts = { thoughts: '', unclosed: false };
       let thinkingOff: 'template' | 'budget' | null = null;
+      let functionCalls: { name: string; params: unknown }[] = [];
       if (mode === 'raw') {
         const completion = new LlamaCompletion({ contextSequence: sequence, autoDisposeSequence: false });
         const prompt = history.map((t) => t.text).join('');
@@ -331,13 +334,17 @@ const handlers: Handlers<WorkerContract> = {
         const chat = new LlamaChat({
           contextSequence: sequence,
           autoDisposeSequence: false,
-          chatWrapper: plan?.chatWrapper ?? new PlainChatWrapper(),
+          chatWrapper:
+            useFunctions && toolChoice === 'required'
+              ? requireFunctionCall(plan?.chatWrapper ?? new PlainChatWrapper())
+              : (plan?.chatWrapper ?? new PlainChatWrapper()),
         });
         const items = historyItems(systemPrompt, history);
         const { onTextChunk: _answerOnly, ...options } = common;
         const result = await chat.generateResponse(items, {
           ...options,
           ...(plan?.budgets ? { budgets: plan.budgets } : {}),
+          ...(useFunctions ? { functions: modelFunctions(functions), maxParallelFunctionCalls: 4 } : { grammar }),
           // Segments arrive here too (onTextChunk has the answer only): thoughts stream as their own text.
           onResponseChunk(chunk: LlamaChatResponseChunk) {
             count(chunk.tokens.length);
@@ -348,6 +355,10 @@ const handlers: Handlers<WorkerContract> = {
         text = result.response;
         thoughts = thoughtsOf(result.fullResponse);
         stop = result.metadata.stopReason;
+        functionCalls = (result.functionCalls ?? []).map((c) => ({
+          name: c.functionName,
+          params: c.params as unknown,
+        }));
         contextShifted = (result.lastEvaluation?.contextWindow.length ?? items.length) < items.length;
         chat.dispose();
       }
@@ -388,6 +399,7 @@ const handlers: Handlers<WorkerContract> = {
         ...segments.figures(finished),
         thoughtUnclosed: thoughts.unclosed,
         thinkingOff,
+        functionCalls,
       };
       return result;
     } finally {

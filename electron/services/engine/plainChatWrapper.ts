@@ -14,14 +14,25 @@ export class PlainChatWrapper extends ChatWrapper {
 
   override generateContextState({
     chatHistory,
+    availableFunctions,
+    documentFunctionParams,
   }: ChatWrapperGenerateContextStateOptions): ChatWrapperGeneratedContextState {
     const parts: LlamaText[] = [];
-    for (const item of chatHistory) {
+    // With functions, they are described as node-llama-cpp's default wrapper does, and calls are written
+    // in its syntax; without, the text is exactly the conversation.
+    const history = this.addAvailableFunctionsSystemMessageToHistory(chatHistory, availableFunctions, {
+      documentParams: documentFunctionParams ?? true,
+    });
+    for (const item of history) {
       if (item.type === 'system' || item.type === 'user') {
         const text = typeof item.text === 'string' ? item.text : LlamaText.fromJSON(item.text).toString();
         if (text) parts.push(LlamaText(text));
       } else if (item.type === 'model') {
-        const text = item.response.filter((r): r is string => typeof r === 'string').join('');
+        if (item.response.some((r) => typeof r !== 'string')) {
+          parts.push(this.generateModelResponseText(item.response));
+          continue;
+        }
+        const text = item.response.join('');
         if (text) parts.push(LlamaText(text));
       }
     }

@@ -7,6 +7,7 @@ import {
   QwenChatWrapper,
   resolveChatWrapper,
   type ChatHistoryItem,
+  type ChatModelResponse,
   type ChatWrapper,
   type LlamaChatResponseChunk,
   type LlamaModel,
@@ -56,15 +57,20 @@ export function historyItems(systemPrompt: string, history: Turn[]): ChatHistory
   const items: ChatHistoryItem[] = [];
   if (systemPrompt) items.push({ type: 'system', text: systemPrompt });
   for (const t of history) {
-    if (t.role === 'user') items.push({ type: 'user', text: t.text });
-    else if (t.thoughts)
-      items.push({
-        type: 'model',
-        response: [{ type: 'segment', segmentType: 'thought', text: t.thoughts, ended: true }, t.text],
-      });
-    else items.push({ type: 'model', response: [t.text] });
+    if (t.role === 'user') {
+      items.push({ type: 'user', text: t.text });
+      continue;
+    }
+    const response: ChatModelResponse['response'] = [];
+    if (t.thoughts) response.push({ type: 'segment', segmentType: 'thought', text: t.thoughts, ended: true });
+    if (t.text || !t.calls?.length) response.push(t.text);
+    // Tools the answer called, with what each returned (functionCalling.ts)
+    for (const call of t.calls ?? [])
+      response.push({ type: 'functionCall', name: call.name, params: call.params, result: call.result });
+    items.push({ type: 'model', response });
   }
-  items.push({ type: 'model', response: [] });
+  // An answer that stopped to call functions is continued with their results, not started again.
+  if (!history.at(-1)?.calls?.length) items.push({ type: 'model', response: [] });
   return items;
 }
 

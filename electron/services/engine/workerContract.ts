@@ -2,11 +2,25 @@
 import { z } from 'zod';
 import { backendName, gpuChoice, sampling, speculation, stopReason, threadChoice } from '../../../shared/schemas.ts';
 
+/** A call the model made in an assistant turn, with the result it was given back. */
+export const turnCall = z.object({ name: z.string(), params: z.unknown(), result: z.string() });
+
+/** A function the model may call: a JSON Schema for its arguments (cut down to what grammars support). */
+export const functionSpec = z.object({ description: z.string().optional(), params: z.unknown().optional() });
+
+/** A JSON answer: any JSON object, or one that matches a JSON Schema (node-llama-cpp's grammar for it). */
+export const responseFormat = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('json_object') }),
+  z.object({ kind: z.literal('json_schema'), schema: z.record(z.string(), z.unknown()) }),
+]);
+export type ResponseFormat = z.infer<typeof responseFormat>;
+
 /** One turn of history; an answer's thoughts go back as a thought segment, which the chat template may drop. */
 export const turn = z.object({
   role: z.enum(['user', 'assistant']),
   text: z.string(),
   thoughts: z.string().optional(),
+  calls: z.array(turnCall).optional(),
 });
 
 /** Thinking for models whose chat template marks thoughts: off where the template can turn it off, and a cap. */
@@ -81,6 +95,8 @@ export const generateResult = z.object({
   thoughtUnclosed: z.boolean(),
   /** How thinking was turned off when asked: by the chat template's own switch, or by a thought budget of 0. */
   thinkingOff: z.enum(['template', 'budget']).nullable(),
+  /** The calls the model made (it stopped to have them run); empty when it answered in text. */
+  functionCalls: z.array(z.object({ name: z.string(), params: z.unknown() })).optional(),
 });
 export type GenerateResult = z.infer<typeof generateResult>;
 
@@ -112,6 +128,10 @@ export const workerContract = {
          *  to maxTokens unless stopped (electron/services/engine/ignoreEos.ts). */
         ignoreEos: z.boolean().optional(),
         thinking: thinkingOptions.optional(),
+        functions: z.record(z.string(), functionSpec).optional(),
+        /** "required": the model must call a function before it writes anything else. */
+        toolChoice: z.enum(['auto', 'required']).optional(),
+        responseFormat: responseFormat.optional(),
       }),
       result: generateResult,
     },

@@ -172,4 +172,19 @@ export const migrations: string[] = [
    CREATE INDEX messages_by_parent ON messages(parent_id);`,
   // A reasoning model's thoughts, kept apart from the answer's text (and out of the search index).
   `ALTER TABLE messages ADD COLUMN thoughts TEXT;`,
+  // MCP servers the user added (config: the command, arguments and environment, or the URL), and which
+  // tools each conversation has turned off or on (no row: on).
+  `CREATE TABLE mcp_servers (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+     config TEXT NOT NULL,
+     created_at INTEGER NOT NULL
+   );
+   CREATE TABLE conversation_tools (
+     conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+     server TEXT NOT NULL,
+     tool TEXT NOT NULL,
+     enabled INTEGER NOT NULL,
+     PRIMARY KEY (conversation_id, server, tool)
+   );`,
 ];
