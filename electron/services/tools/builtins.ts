@@ -3,32 +3,65 @@
 import { all, create } from 'mathjs';
 import type { Tool } from './toolTypes.ts';
 
-// mathjs with BigNumber (64 significant digits, so 0.1 + 0.2 is 0.3), and the functions that could reach
-// outside an expression (import, parse, evaluate, createUnit...) replaced by ones that throw, as mathjs's
-// security notes advise: the model's text is never run as code.
-const math = create(all!, { number: 'BigNumber', precision: 64 });
-const evaluate = math.evaluate.bind(math);
-const refuse = (name: string) => () => {
-  throw new Error(`${name} is not available in this calculator`);
-};
-math.import(
-  Object.fromEntries(
-    ['import', 'createUnit', 'reviver', 'evaluate', 'parse', 'simplify', 'derivative', 'resolve'].map((n) => [
-      n,
-      refuse(n),
-    ]),
-  ),
-  { override: true },
-);
+// Two mathjs instances: rational (Fraction, exact for + - * / ^ with integer powers and mod) and, where an
+// expression leaves the rationals (sqrt, sin, pi), BigNumber at 64 significant digits, labelled as
+// approximate. In both, the functions that could reach outside an expression (import, parse, evaluate,
+// createUnit...) are replaced by ones that throw, as mathjs's security notes advise: the model's text is
+// never run as code.
+function hardened(number: 'Fraction' | 'BigNumber') {
+  const math = create(all!, { number, precision: 64 });
+  const evaluate = math.evaluate.bind(math);
+  const refuse = (name: string) => () => {
+    throw new Error(`${name} is not available in this calculator`);
+  };
+  const blocked = ['import', 'createUnit', 'reviver', 'evaluate', 'parse', 'simplify', 'derivative', 'resolve'];
+  math.import(Object.fromEntries(blocked.map((n) => [n, refuse(n)])), { override: true });
+  return { math, evaluate };
+}
+
+const exact = hardened('Fraction');
+const decimal = hardened('BigNumber');
 
 const MAX_EXPRESSION = 500;
+
+interface FractionLike {
+  s: bigint | number;
+  n: bigint | number;
+  d: bigint | number;
+}
+
+function isFraction(value: unknown): value is FractionLike {
+  return typeof value === 'object' && value !== null && (value as { isFraction?: boolean }).isFraction === true;
+}
+
+function fractionText(f: FractionLike): string {
+  const sign = BigInt(f.s) < 0n ? '-' : '';
+  const n = BigInt(f.n);
+  const d = BigInt(f.d);
+  if (d === 1n) return `${sign}${n}`;
+  // A denominator of only 2s and 5s ends as a decimal: shown as one; otherwise the fraction and 64 digits.
+  let rest = d;
+  while (rest % 2n === 0n) rest /= 2n;
+  while (rest % 5n === 0n) rest /= 5n;
+  const digits = decimal.math.format(decimal.evaluate(`${sign}${n}/${d}`) as never, { precision: 64 });
+  return rest === 1n ? digits : `${sign}${n}/${d} (≈ ${digits})`;
+}
 
 export function calculate(expression: string): string {
   if (expression.length > MAX_EXPRESSION)
     throw new Error(`The expression is longer than ${MAX_EXPRESSION} characters.`);
-  const value: unknown = evaluate(expression);
+  let value: unknown;
+  try {
+    value = exact.evaluate(expression);
+  } catch (error) {
+    if (/not available/.test(String(error))) throw error;
+    value = undefined;
+  }
   if (typeof value === 'function') throw new Error('The expression does not compute a value.');
-  return math.format(value as never, { precision: 64 });
+  if (isFraction(value)) return fractionText(value);
+  const approx: unknown = decimal.evaluate(expression);
+  if (typeof approx === 'function') throw new Error('The expression does not compute a value.');
+  return `≈ ${decimal.math.format(approx as never, { precision: 64, lowerExp: -30, upperExp: 65 })}`;
 }
 
 export interface DocumentHit {
