@@ -7,7 +7,7 @@ import { DataLockedError } from '../services/dataLock.ts';
 import { CliError, exitCodes, gpuOption, numberOption, parseCommandLine } from './args.ts';
 
 export const serveUsage =
-  'Usage: edgewise serve [--port N] [--model PATH] [--gpu auto|cpu|metal|cuda|vulkan] [--threads N] [--host ADDRESS] [--api-key KEY]';
+  'Usage: edgewise serve [--port N] [--model PATH] [--gpu auto|cpu|metal|cuda|vulkan] [--threads N] [--host ADDRESS] [--api-key KEY] [--rotate-api-key]';
 
 export async function serveCommand(argv: string[]): Promise<number> {
   const { values } = parseCommandLine(
@@ -24,11 +24,14 @@ export async function serveCommand(argv: string[]): Promise<number> {
         // Tests and the benchmark only (not in the usage line, not a user setting): answers ignore the
         // end-of-text token and run to their max tokens unless stopped; see README's "Testing".
         'ignore-eos': { type: 'boolean' },
+        'rotate-api-key': { type: 'boolean' },
       },
     },
     serveUsage,
   );
   const host = values.host ?? '127.0.0.1';
+  if (values['api-key'] !== undefined && values['rotate-api-key'])
+    throw new CliError(exitCodes.badInput, '--api-key and --rotate-api-key cannot be used together.');
   if (values['api-key'] !== undefined && values['api-key'].length < 8)
     throw new CliError(exitCodes.badInput, '--api-key must be at least 8 characters long.');
   if (values.host && !['127.0.0.1', 'localhost', '::1'].includes(values.host)) {
@@ -51,8 +54,15 @@ export async function serveCommand(argv: string[]): Promise<number> {
     if (error instanceof DataLockedError) throw new CliError(exitCodes.dataLocked, error.message);
     throw error;
   });
+  if (values['rotate-api-key']) server.rotateApiKey();
+  if (server.apiKeyProblem) console.warn(`Warning: ${server.apiKeyProblem}`);
   console.log(`Edgewise is serving at ${server.url}`);
   console.log(`OpenAI-compatible API: ${new URL('/v1', server.url).href} (API key: ${server.apiKey})`);
+  console.log(
+    values['api-key']
+      ? 'The API key was given with --api-key: it lasts this run only.'
+      : 'The API key is kept across restarts; `edgewise serve --rotate-api-key` makes a new one.',
+  );
   console.log(`Data: ${defaultDataDir()}`);
   const health = server.app.data.status();
   if (health.message) console.warn(`Warning: ${health.message}`);

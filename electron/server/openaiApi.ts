@@ -9,22 +9,41 @@ import type { App } from '../services/app.ts';
 import { answerOnDevice } from '../services/chat/onDeviceAnswer.ts';
 import { tokenMatches } from './httpGuards.ts';
 import { errorMessage } from '../../shared/errors.ts';
+import {
+  historyOf,
+  responseFormat,
+  toolCall,
+  toolChoice,
+  toolDefinition,
+  toolRequest,
+  validJsonAnswer,
+} from './openaiTools.ts';
 
 const MAX_BODY_BYTES = 1 << 20;
+
+const content = z.union([z.string(), z.array(z.object({ type: z.literal('text'), text: z.string() }))]);
 
 const chatRequest = z.object({
   model: z.string().min(1).max(256),
   messages: z
     .array(
-      z.object({
-        role: z.enum(['system', 'developer', 'user', 'assistant']),
-        content: z.union([z.string(), z.array(z.object({ type: z.literal('text'), text: z.string() }))]),
-        /** An earlier answer's reasoning, as llama-server and vLLM return it; the chat template decides if it is used. */
-        reasoning_content: z.string().nullish(),
-      }),
+      z.discriminatedUnion('role', [
+        z.object({ role: z.enum(['system', 'developer', 'user']), content }),
+        z.object({
+          role: z.literal('assistant'),
+          content: content.nullish(),
+          tool_calls: z.array(toolCall).nullish(),
+          /** An earlier answer's reasoning, as llama-server and vLLM return it; the chat template decides if it is used. */
+          reasoning_content: z.string().nullish(),
+        }),
+        z.object({ role: z.literal('tool'), content, tool_call_id: z.string() }),
+      ]),
     )
     .min(1)
     .max(1000),
+  tools: z.array(toolDefinition).max(128).nullish(),
+  tool_choice: toolChoice.nullish(),
+  response_format: responseFormat.nullish(),
   stream: z.boolean().optional(),
   stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
   temperature: z.number().min(0).max(2).nullish(),
@@ -87,13 +106,15 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-const text = (c: z.infer<typeof chatRequest>['messages'][number]['content']) =>
-  typeof c === 'string' ? c : c.map((p) => p.text).join('');
-
-export async function handleOpenAi(req: IncomingMessage, res: ServerResponse, app: App, apiKey: string): Promise<void> {
+export async function handleOpenAi(
+  req: IncomingMessage,
+  res: ServerResponse,
+  app: App,
+  apiKey: string | (() => string),
+): Promise<void> {
   try {
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    if (!tokenMatches(bearer, apiKey))
+    if (!tokenMatches(bearer, typeof apiKey === 'string' ? apiKey : apiKey()))
       throw new ApiError(
         401,
         'invalid_api_key',
@@ -146,19 +167,13 @@ async function chatCompletions(req: IncomingMessage, res: ServerResponse, app: A
   }
   // "default" is the loaded model, or the one being loaded (at start-up, say): it waits for that load.
   const model = wanted ? await app.ensureModel(wanted.id) : await app.ensureLoadedModel();
-  const systemPrompt = body.messages
-    .filter((m) => m.role === 'system' || m.role === 'developer')
-    .map((m) => text(m.content))
-    .join('\n\n');
-  const history = body.messages
-    .filter((m) => m.role === 'user' || m.role === 'assistant')
-    .map((m) => ({
-      role: m.role as 'user' | 'assistant',
-      text: text(m.content),
-      ...(m.role === 'assistant' && m.reasoning_content ? { thoughts: m.reasoning_content } : {}),
-    }));
-  if (history.at(-1)?.role !== 'user')
-    throw new ApiError(400, 'invalid_request_error', 'messages must end with a user message.');
+  const { systemPrompt, history, problem } = historyOf(body.messages);
+  if (problem) throw new ApiError(400, 'invalid_request_error', problem);
+  const tools = toolRequest(body.tools ?? [], body.tool_choice ?? null);
+  if (typeof tools === 'string') throw new ApiError(400, 'invalid_request_error', tools);
+  const format = body.response_format;
+  if (format && format.type !== 'text' && tools.functions)
+    throw new ApiError(400, 'invalid_request_error', 'response_format and tools cannot be used in the same request.');
   const controller = new AbortController();
   res.on('close', () => {
     if (!res.writableFinished) controller.abort();
@@ -196,18 +211,42 @@ async function chatCompletions(req: IncomingMessage, res: ServerResponse, app: A
     text: answer,
     thoughts,
     stats,
+    functionCalls,
   } = await answerOnDevice(app, {
     id,
     model,
     settings,
     history,
+    ...(tools.functions ? { functions: tools.functions, toolChoice: tools.choice } : {}),
+    ...(format?.type === 'json_object' ? { responseFormat: { kind: 'json_object' as const } } : {}),
+    ...(format?.type === 'json_schema'
+      ? { responseFormat: { kind: 'json_schema' as const, schema: format.json_schema.schema ?? {} } }
+      : {}),
     // Thoughts go out as reasoning_content deltas, as llama-server and vLLM send them.
     onDelta: (delta, _tokens, thought) => {
       if (body.stream) res.write(chunk(thought ? { reasoning_content: delta } : { content: delta }, null));
     },
     signal: controller.signal,
   });
-  const finish = stats.stopReason === 'maxTokens' ? 'length' : 'stop';
+  // The model's calls, in OpenAI's shape: the client runs them and sends the results back as tool messages.
+  const toolCalls = functionCalls.map((c, index) => ({
+    index,
+    id: `call_${randomUUID().replaceAll('-', '')}`,
+    type: 'function' as const,
+    function: { name: c.name, arguments: JSON.stringify(c.params ?? {}) },
+  }));
+  const finish = toolCalls.length > 0 ? 'tool_calls' : stats.stopReason === 'maxTokens' ? 'length' : 'stop';
+  // The grammar makes a finished JSON answer parse and match; one cut off by max_tokens cannot, and is
+  // refused rather than passed on as if it were whole.
+  const jsonProblem = format && format.type !== 'text' ? validJsonAnswer(answer, format) : null;
+  if (jsonProblem && !body.stream)
+    throw new ApiError(
+      500,
+      'json_incomplete',
+      stats.stopReason === 'maxTokens'
+        ? `The JSON answer was cut off at max_tokens (${settings.sampling.maxTokens}) before it was complete; ask again with a larger max_tokens.`
+        : `The answer is not valid JSON for the requested format: ${jsonProblem}`,
+    );
   // OpenAI's usage, and beside it (as llama-server adds its "timings") the figures the UI shows.
   const usage = {
     prompt_tokens: stats.promptTokens,
@@ -216,6 +255,7 @@ async function chatCompletions(req: IncomingMessage, res: ServerResponse, app: A
     completion_tokens_details: { reasoning_tokens: stats.thoughtTokens ?? 0 },
   };
   if (body.stream) {
+    if (toolCalls.length > 0) res.write(chunk({ tool_calls: toolCalls }, null));
     res.write(chunk({}, finish));
     if (body.stream_options?.include_usage) res.write(chunk({}, null, usage, stats));
     res.end('data: [DONE]\n\n');
@@ -229,7 +269,12 @@ async function chatCompletions(req: IncomingMessage, res: ServerResponse, app: A
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: answer, ...(thoughts ? { reasoning_content: thoughts } : {}) },
+        message: {
+          role: 'assistant',
+          content: toolCalls.length > 0 && !answer ? null : answer,
+          ...(thoughts ? { reasoning_content: thoughts } : {}),
+          ...(toolCalls.length > 0 ? { tool_calls: toolCalls.map(({ index: _, ...call }) => call) } : {}),
+        },
         finish_reason: finish,
       },
     ],

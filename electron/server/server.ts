@@ -2,6 +2,8 @@
 // explicitly asks for another address. The printed URL carries a random token; nothing works without it.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
+import { LocalApiKey } from '../services/router/localApiKey.ts';
+import { SecretStore } from '../services/router/secretStore.ts';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { appContract } from '../../shared/contract.ts';
@@ -22,7 +24,7 @@ export interface ServeOptions extends Partial<Omit<AppOptions, 'emit' | 'shell'>
   port?: number;
   host?: string;
   token?: string;
-  /** Key for the OpenAI-compatible API under /v1; random unless given. */
+  /** Key for the OpenAI-compatible API under /v1, for this run only; otherwise the stored one. */
   apiKey?: string;
   rendererDir: string;
 }
@@ -31,7 +33,10 @@ export interface RunningServer {
   url: string;
   port: number;
   token: string;
-  apiKey: string;
+  /** The /v1 key now (kept in secrets.json across restarts unless given in the options). */
+  readonly apiKey: string;
+  apiKeyProblem: string | null;
+  rotateApiKey(): string;
   app: App;
   server: Server;
   close(): Promise<void>;
@@ -40,7 +45,6 @@ export interface RunningServer {
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? randomBytes(24).toString('base64url');
-  const apiKey = options.apiKey ?? `ew-${randomBytes(24).toString('base64url')}`;
   const sockets = new Set<WebSocket>();
   const emit: AppEmit = (name, payload) => {
     const data = JSON.stringify({ t: 'event', name, payload } satisfies RpcMessage);
@@ -52,6 +56,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   };
   const app = await createApp({ ...options, spawn: options.spawn ?? forkWorker, emit, shell: 'headless' });
   const dispatch = createDispatcher(appContract, app.handlers);
+  const apiKey = new LocalApiKey(new SecretStore(options.dataDir), options.apiKey);
 
   let allowed = new Set<string>();
   const server = createServer(httpLimits, (req, res) => {
@@ -64,7 +69,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         res.writeHead(403, { 'Content-Type': 'text/plain' }).end('Refused: foreign Origin');
         return;
       }
-      void handleOpenAi(req, res, app, apiKey);
+      void handleOpenAi(req, res, app, () => apiKey.current());
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -104,7 +109,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     url: `http://${shownHost}:${port}/?token=${token}`,
     port,
     token,
-    apiKey,
+    get apiKey() {
+      return apiKey.current();
+    },
+    apiKeyProblem: apiKey.problem,
+    rotateApiKey: () => apiKey.rotate(),
     app,
     server,
     async close() {

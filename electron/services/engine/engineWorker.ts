@@ -185,6 +185,8 @@ async function releaseModel() {
   wrappers = null;
 }
 
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 const handlers: Handlers<WorkerContract> = {
   async load({ path, gpu, threads: wanted, remembered }) {
     await releaseModel();
@@ -270,7 +272,9 @@ const handlers: Handlers<WorkerContract> = {
       ? undefined
       : responseFormat.kind === 'json_object'
         ? await llama!.getGrammarFor('json')
-        : await llama!.createGrammarForJsonSchema(responseFormat.schema as never);
+        : await llama!.createGrammarForJsonSchema(responseFormat.schema as never).catch((error: unknown) => {
+            throw new RpcError('bad_input', `This JSON schema cannot be made into a grammar: ${errorText(error)}`);
+          });
     const sequence = await ensureSequence(contextSize, speculation);
     // Another conversation than the one the sequence holds: save it, and restore this one if it was saved.
     const turns = conversationTurns(mode, systemPrompt, history);
