@@ -22,9 +22,10 @@ import { answerOnDevice } from '../services/chat/onDeviceAnswer.ts';
 import { errorMessage } from '../../shared/errors.ts';
 import { questionWithAttachments, sourcesText } from './attachOption.ts';
 import { speculationOption } from '../services/chat/speculationChoice.ts';
+import type { ToolStep } from '../../shared/contract/tools.ts';
 
 export const chatUsage = `Usage: edgewise chat [--model PATH] [--system TEXT] [--temperature N] [--max-tokens N] [--seed N]
-                     [--context-size N] [--threads N] [--gpu auto|cpu|metal|cuda|vulkan] [--preset NAME] [--raw] [--json]
+                     [--context-size N] [--threads N] [--gpu auto|cpu|metal|cuda|vulkan] [--preset NAME] [--tools] [--raw] [--json]
                      [--speculative off|lookup|draft] [--draft PATH] [--attach FILE|FOLDER]...
                      [--no-thoughts] [--no-thinking] [--thought-budget N] PROMPT
   A reasoning model's thoughts print dimmed before the answer (on stderr when stdout is not a terminal);
@@ -76,6 +77,7 @@ export async function chatCommand(argv: string[]): Promise<number> {
         'thought-budget': { type: 'string' },
         speculative: { type: 'string' },
         draft: { type: 'string' },
+        tools: { type: 'boolean' },
       },
     },
     chatUsage,
@@ -83,6 +85,8 @@ export async function chatCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const prompt = positionals.join(' ');
   if (!prompt.trim()) throw new CliError(exitCodes.badInput, `Give a prompt to answer.\n${chatUsage}`);
+  if (values.tools && values.raw)
+    throw new CliError(exitCodes.badInput, '--tools needs the chat template; it cannot be used with --raw.');
   // A preset gives the starting values (a new conversation's settings without one); flags given as well win.
   const chosen = values.preset ? presetNamed(values.preset) : null;
   const base = chosen?.settings ?? defaultSettings;
@@ -157,25 +161,49 @@ export async function chatCommand(argv: string[]): Promise<number> {
       throw new CliError(exitCodes.loadFailed, errorMessage(error));
     });
     const telemetry = new TelemetryService({ sources: powerSources(), usage: () => engine.usage(), emit: () => {} });
-    const { text, thoughts, stats, engineOutputTokens } = await answerOnDevice(
-      { engine, telemetry },
-      {
-        id: 'cli',
-        model,
-        settings,
-        history: [{ role: 'user', text: question.text }],
-        mode: values.raw ? 'raw' : 'chat',
-        speculation,
-        onDelta: (delta, _tokens, thought) => {
-          if (thought) showThought.thought(delta);
-          else if (!values.json) {
-            showThought.end();
-            process.stdout.write(delta);
-          }
-        },
-        signal: controller.signal,
+    const request = {
+      id: 'cli',
+      model,
+      settings,
+      history: [{ role: 'user' as const, text: question.text }],
+      mode: values.raw ? ('raw' as const) : ('chat' as const),
+      speculation,
+      onDelta: (delta: string, _tokens: number, thought: boolean) => {
+        if (thought) showThought.thought(delta);
+        else if (!values.json) {
+          showThought.end();
+          process.stdout.write(delta);
+        }
       },
-    );
+      signal: controller.signal,
+    };
+    // --tools: the built-ins (arithmetic, date and time), which read nothing outside the conversation and
+    // need no consent; each call is reported on stderr as it ends.
+    let toolSteps: ToolStep[] = [];
+    // Loaded only with --tools: every other run starts faster without the tool modules.
+    const tooling = values.tools
+      ? await Promise.all([
+          import('../services/tools/toolLoop.ts'),
+          import('../services/tools/builtins.ts'),
+          import('../services/tools/toolConsentGate.ts'),
+        ])
+      : null;
+    const answer = tooling
+      ? await tooling[0].answerWithTools({ engine, telemetry }, request, {
+          tools: tooling[1].builtinTools({ conversationId: null, documents: null }),
+          conversationId: 'cli',
+          gate: new tooling[2].ToolConsentGate(),
+          ask: null,
+          onStep: (step) => {
+            if (!values.json)
+              process.stderr.write(
+                `\n[tool ${step.tool}(${step.arguments}) → ${step.error ? `error: ${step.error}` : `${step.resultBytes} bytes`}, ${Math.round(step.ms)} ms]\n`,
+              );
+          },
+        })
+      : await answerOnDevice({ engine, telemetry }, request);
+    if ('steps' in answer) toolSteps = answer.steps;
+    const { text, thoughts, stats, engineOutputTokens } = answer;
     if (values.json) {
       process.stdout.write(
         JSON.stringify({
@@ -206,6 +234,7 @@ export async function chatCommand(argv: string[]): Promise<number> {
           draftAcceptedTokens: stats.draftAcceptedTokens ?? null,
           draftRejectedTokens: stats.draftRejectedTokens ?? null,
           acceptanceRate: stats.acceptanceRate ?? null,
+          ...(values.tools ? { toolSteps } : {}),
         }) + '\n',
       );
     } else {

@@ -11,6 +11,7 @@ import { compareCommand, compareUsage } from './compareCommand.ts';
 import { modelsCommand, modelsUsage } from './modelsCommand.ts';
 import { backupCommand, backupUsage } from './backupCommand.ts';
 import { exportCommand, exportUsage, importCommand, importUsage } from './transferCommands.ts';
+import { mcpUsage } from './mcpUsage.ts';
 import { CliError, exitCodes } from './args.ts';
 
 const usage = `Edgewise: offline chat with GGUF models.
@@ -27,6 +28,7 @@ ${modelsUsage}
 ${backupUsage}
 ${exportUsage}
 ${importUsage}
+${mcpUsage}
 
 Exit codes: 0 done, 2 bad input, 3 model failed to load, 4 engine crashed, 5 the data folder is in use by another Edgewise.`;
 
@@ -57,6 +59,9 @@ async function main(argv: string[]): Promise<number> {
       return exportCommand(rest);
     case 'import':
       return importCommand(rest);
+    case 'mcp':
+      // The MCP client is loaded only for this command.
+      return (await import('./mcpCommand.ts')).mcpCommand(rest);
     case undefined:
     case '--help':
     case '-h':

@@ -1,6 +1,6 @@
 // Built-in tools that need no network: exact arithmetic, today's date and time, and a search of this
 // conversation's attached documents (through whatever DocumentSearch the documents service provides).
-import { all, create } from 'mathjs';
+import type { MathJsInstance } from 'mathjs';
 import type { Tool } from './toolTypes.ts';
 
 // Two mathjs instances: rational (Fraction, exact for + - * / ^ with integer powers and mod) and, where an
@@ -8,7 +8,13 @@ import type { Tool } from './toolTypes.ts';
 // approximate. In both, the functions that could reach outside an expression (import, parse, evaluate,
 // createUnit...) are replaced by ones that throw, as mathjs's security notes advise: the model's text is
 // never run as code.
-function hardened(number: 'Fraction' | 'BigNumber') {
+interface Hardened {
+  math: MathJsInstance;
+  evaluate: MathJsInstance['evaluate'];
+}
+
+async function hardened(number: 'Fraction' | 'BigNumber'): Promise<Hardened> {
+  const { all, create } = await import('mathjs');
   const math = create(all!, { number, precision: 64 });
   const evaluate = math.evaluate.bind(math);
   const refuse = (name: string) => () => {
@@ -19,8 +25,13 @@ function hardened(number: 'Fraction' | 'BigNumber') {
   return { math, evaluate };
 }
 
-const exact = hardened('Fraction');
-const decimal = hardened('BigNumber');
+// Loaded on the first calculation: mathjs is large, and most runs (every CLI command) never calculate.
+let calculators: Promise<{ exact: Hardened; decimal: Hardened }> | null = null;
+const loadCalculators = () =>
+  (calculators ??= Promise.all([hardened('Fraction'), hardened('BigNumber')]).then(([exact, decimal]) => ({
+    exact,
+    decimal,
+  })));
 
 const MAX_EXPRESSION = 500;
 
@@ -34,7 +45,7 @@ function isFraction(value: unknown): value is FractionLike {
   return typeof value === 'object' && value !== null && (value as { isFraction?: boolean }).isFraction === true;
 }
 
-function fractionText(f: FractionLike): string {
+function fractionText(f: FractionLike, decimal: Hardened): string {
   const sign = BigInt(f.s) < 0n ? '-' : '';
   const n = BigInt(f.n);
   const d = BigInt(f.d);
@@ -58,7 +69,7 @@ export function calculate(expression: string): string {
     value = undefined;
   }
   if (typeof value === 'function') throw new Error('The expression does not compute a value.');
-  if (isFraction(value)) return fractionText(value);
+  if (isFraction(value)) return fractionText(value, decimal);
   const approx: unknown = decimal.evaluate(expression);
   if (typeof approx === 'function') throw new Error('The expression does not compute a value.');
   return `≈ ${decimal.math.format(approx as never, { precision: 64, lowerExp: -30, upperExp: 65 })}`;
@@ -92,7 +103,7 @@ export function builtinTools(options: {
         required: ['expression'],
       },
       needsConsent: false,
-      run: async (args) => calculate(String(args.expression)),
+      run: (args) => calculate(String(args.expression)),
     },
     {
       name: 'current_datetime',
