@@ -202,7 +202,7 @@ export async function chatCommand(argv: string[]): Promise<number> {
           },
         })
       : await answerOnDevice({ engine, telemetry }, request);
-    if ('steps' in answer) toolSteps = answer.steps;
+    if ('steps' in answer) toolSteps = answer.steps as ToolStep[];
     const { text, thoughts, stats, engineOutputTokens } = answer;
     if (values.json) {
       process.stdout.write(

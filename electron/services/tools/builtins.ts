@@ -58,9 +58,10 @@ function fractionText(f: FractionLike, decimal: Hardened): string {
   return rest === 1n ? digits : `${sign}${n}/${d} (≈ ${digits})`;
 }
 
-export function calculate(expression: string): string {
+export async function calculate(expression: string): Promise<string> {
   if (expression.length > MAX_EXPRESSION)
     throw new Error(`The expression is longer than ${MAX_EXPRESSION} characters.`);
+  const { exact, decimal } = await loadCalculators();
   let value: unknown;
   try {
     value = exact.evaluate(expression);
