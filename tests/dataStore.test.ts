@@ -238,8 +238,8 @@ describe('backups', () => {
     const { dir } = await seeded();
     const { db } = await openDataStore(dir, { maintain: true });
     for (let i = 0; i < 9; i++) await createBackup(db, dir, 'manual');
-    // Back to the schema before the last migration (the presets tables), which then runs again on the next start.
-    db.exec(`DROP TABLE model_presets; DROP TABLE presets; PRAGMA user_version = ${migrations.length - 1}`);
+    // Back to the schema before the last migration (the MCP tables), which then runs again on the next start.
+    db.exec(`DROP TABLE conversation_tools; DROP TABLE mcp_servers; PRAGMA user_version = ${migrations.length - 1}`);
     db.close();
     const before = listBackups(dir).length;
     expect(before).toBe(7);

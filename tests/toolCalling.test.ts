@@ -9,10 +9,10 @@ import { forkWorker } from '../electron/services/engine/workerProcess.ts';
 import { TelemetryService } from '../electron/services/telemetry/telemetryService.ts';
 import { powerSources } from '../electron/services/telemetry/powerSources.ts';
 import { answerOnDevice } from '../electron/services/chat/onDeviceAnswer.ts';
-import { answerWithTools } from '../electron/services/tools/toolLoop.ts';
-import { builtinTools } from '../electron/services/tools/builtins.ts';
-import { ToolConsentGate } from '../electron/services/tools/toolConsentGate.ts';
-import type { Tool } from '../electron/services/tools/toolTypes.ts';
+import { answerWithTools } from '../electron/services/toolUse/toolLoop.ts';
+import { builtinTools } from '../electron/services/toolUse/builtins.ts';
+import { ToolConsentGate } from '../electron/services/toolUse/toolConsentGate.ts';
+import type { Tool } from '../electron/services/toolUse/toolTypes.ts';
 import { defaultSettings, type ConversationSettings } from '../shared/schemas.ts';
 import { demoModel, stories260k } from './fixtures.ts';
 

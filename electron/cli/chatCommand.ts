@@ -183,9 +183,9 @@ export async function chatCommand(argv: string[]): Promise<number> {
     // Loaded only with --tools: every other run starts faster without the tool modules.
     const tooling = values.tools
       ? await Promise.all([
-          import('../services/tools/toolLoop.ts'),
-          import('../services/tools/builtins.ts'),
-          import('../services/tools/toolConsentGate.ts'),
+          import('../services/toolUse/toolLoop.ts'),
+          import('../services/toolUse/builtins.ts'),
+          import('../services/toolUse/toolConsentGate.ts'),
         ])
       : null;
     const answer = tooling

@@ -8,7 +8,7 @@ import { errorMessage } from '../../shared/errors.ts';
 import { defaultDataDir } from '../services/paths.ts';
 import { openDatabase } from '../services/store/database.ts';
 import { McpServerStore } from '../services/store/mcpServerStore.ts';
-import { McpService } from '../services/tools/mcpService.ts';
+import { McpService } from '../services/toolUse/mcpService.ts';
 import { CliError, exitCodes, parseCommandLine } from './args.ts';
 
 import { mcpUsage } from './mcpUsage.ts';

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { Turn } from '../services/chat/onDeviceAnswer.ts';
 import type { FunctionSpec } from '../services/engine/functionCalling.ts';
-import { checkArguments } from '../services/tools/argumentCheck.ts';
+import { checkArguments } from '../services/toolUse/argumentCheck.ts';
 
 const functionName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and -, up to 64');
 

@@ -59,7 +59,7 @@ export const mcpServerInput = z.discriminatedUnion('transport', [
     url: z
       .string()
       .url()
-      .refine((u) => /^https?:$/.test(new URL(u).protocol), 'an http:// or https:// URL'),
+      .refine((u) => /^https?:\/\//i.test(u), 'an http:// or https:// URL'),
   }),
 ]);
 export type McpServerInput = z.infer<typeof mcpServerInput>;

@@ -30,7 +30,6 @@ function shownArguments(params: unknown): string {
 
 /** Control characters other than newline and tab are dropped: the text is shown and stored, never run. */
 export function inertText(text: string, maxChars: number): { text: string; truncated: boolean } {
-  // eslint-disable-next-line no-control-regex
   const clean = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
   if (clean.length <= maxChars) return { text: clean, truncated: false };
   return {
