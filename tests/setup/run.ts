@@ -1,8 +1,8 @@
 // One test run's bookkeeping, shared by Vitest's and Playwright's global setup: every process the run
 // starts carries EDGEWISE_TEST_RUN, and every temporary file it makes lands in one folder (TMPDIR for
-// the run and everything it starts). At the end, anything still running or left in that folder is
+// the run and everything it starts), as does the data folder (EDGEWISE_DATA_DIR). At the end, anything still running or left in that folder is
 // removed and reported as a failure.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -13,6 +13,11 @@ export function beginRun(): void {
   const folder = mkdtempSync(join(tmpdir(), 'edgewise-run-'));
   process.env.EDGEWISE_TEST_TMP = folder;
   process.env.TMPDIR = folder;
+  // No test may read or write the user's real data folder (another Edgewise, or a newer one, may own it):
+  // every test process and the CLIs they start inherit this one unless a test names its own.
+  const data = join(folder, 'data');
+  mkdirSync(data);
+  process.env.EDGEWISE_DATA_DIR = data;
 }
 
 /** Problems found at the end of the run; each has been cleaned up already. */
