@@ -156,9 +156,11 @@ describe('edgewise fit speed', () => {
     const air = matrix.devices.find((d: { name: string }) => d.name === '16 GB MacBook Air');
     expect(air.bandwidthBytesPerSec).toBe(120e9); // Apple's M4 figure
     const machine = matrix.devices.at(-1);
-    // measured by the bandwidth probe, not looked up, and said so
-    expect(machine.bandwidthBytesPerSec).toBeGreaterThan(0.1e9);
-    expect(machine.speedSource).toMatch(/memory probe .* GB\/s/);
+    // measured by the bandwidth probe, not looked up, and said so. No floor on the figure: how fast memory
+    // reads under load is this machine's speed (the benchmark's business); the test checks it is the probe's.
+    expect(machine.bandwidthBytesPerSec).toBeGreaterThan(0);
+    const probed = /memory probe ([\d.]+) GB\/s/.exec(machine.speedSource);
+    expect(Number(probed?.[1])).toBeCloseTo(machine.bandwidthBytesPerSec / 1e9, 1);
     const models = matrix.rows.flatMap((r: { cells: { models: unknown[] }[] }) => r.cells.flatMap((c) => c.models));
     for (const m of models) {
       expect(m.predictedDecodeTokensPerSec).toBeGreaterThan(0);
