@@ -160,7 +160,8 @@ describe('edgewise fit speed', () => {
     // reads under load is this machine's speed (the benchmark's business); the test checks it is the probe's.
     expect(machine.bandwidthBytesPerSec).toBeGreaterThan(0);
     const probed = /memory probe ([\d.]+) GB\/s/.exec(machine.speedSource);
-    expect(Number(probed?.[1])).toBeCloseTo(machine.bandwidthBytesPerSec / 1e9, 1);
+    // shown to one decimal: within half of 0.1 GB/s of the field
+    expect(Math.abs(Number(probed?.[1]) - machine.bandwidthBytesPerSec / 1e9)).toBeLessThanOrEqual(0.05 + 1e-9);
     const models = matrix.rows.flatMap((r: { cells: { models: unknown[] }[] }) => r.cells.flatMap((c) => c.models));
     for (const m of models) {
       expect(m.predictedDecodeTokensPerSec).toBeGreaterThan(0);
