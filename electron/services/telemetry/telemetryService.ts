@@ -51,6 +51,9 @@ export class TelemetryRun {
   private samples: Sample[] = [];
   private samplerUs = 0;
   private busy = false;
+  private pending = false;
+  /** The sampling grid's origin, on the clock the timers run on (options.now may be another). */
+  private readonly origin = performance.now();
   /** Speculation counts when this answer's sampling began: the live rate is over this answer's guesses. */
   private draftBase: { validated: number; refuted: number } | null = null;
   readonly baselineW: number | null;
@@ -70,7 +73,22 @@ export class TelemetryRun {
     this.counterStart = baseline.counter;
     this.lastCounter = baseline.counter;
     this.powerReason = baseline.reason;
-    this.timer = setInterval(() => void this.sample(), SAMPLE_MS);
+    this.schedule();
+  }
+
+  /**
+   * Samples are due on a fixed grid from the start, not SAMPLE_MS after the last timer ran: setInterval re-arms
+   * from when its callback ran, so on a busy machine each late tick pushed every later one back and the rate
+   * fell below 4 Hz. A tick that fires while a sample is still waiting on the worker is taken as soon as that
+   * one ends (each sample records its own time), so a slow reply delays a sample rather than losing it.
+   */
+  private schedule() {
+    const elapsed = performance.now() - this.origin;
+    const next = (Math.floor(elapsed / SAMPLE_MS) + 1) * SAMPLE_MS;
+    this.timer = setTimeout(() => {
+      this.schedule();
+      void this.sample();
+    }, next - elapsed);
   }
 
   private now() {
@@ -92,7 +110,10 @@ export class TelemetryRun {
   }
 
   private async sample() {
-    if (this.busy) return;
+    if (this.busy) {
+      this.pending = true;
+      return;
+    }
     this.busy = true;
     const cpuBefore = process.cpuUsage();
     try {
@@ -144,6 +165,10 @@ export class TelemetryRun {
       this.samplerUs += cpu.user + cpu.system;
       this.busy = false;
     }
+    if (this.pending && this.timer) {
+      this.pending = false;
+      void this.sample();
+    }
   }
 
   private powerNow(
@@ -168,7 +193,7 @@ export class TelemetryRun {
   }
 
   finish(outputTokens: number): RunSummary {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.flush();
     const seconds = (this.now() - this.startedAt) / 1000;
