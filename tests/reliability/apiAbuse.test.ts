@@ -96,9 +96,14 @@ describe('the local API under abuse', () => {
       i++;
     }, 200);
     try {
-      expect(await models()).toBeLessThan(2000);
+      // Served while all 50 are still held open: before the first of them is cut off, however slowly this
+      // machine answers (a fixed limit here measured its load, not the server).
+      await models();
+      const servedAt = Date.now() - started;
       const times = await Promise.all(closedAt);
       figures.slowlorisCutOffAfterMs = Math.max(...times);
+      figures.servedDuringSlowlorisAfterMs = servedAt;
+      expect(servedAt).toBeLessThan(Math.min(...times));
       // headersTimeout is 10 s, checked every second.
       expect(Math.max(...times)).toBeLessThan(13_000);
       expect(Math.min(...times)).toBeGreaterThanOrEqual(9_000);
