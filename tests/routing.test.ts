@@ -120,7 +120,9 @@ beforeAll(async () => {
       outputPricePerMTok: 15,
     },
   } as never);
-}, 90_000);
+  // Two engine workers started and a model loaded in each (the private server's and the app under test's):
+  // process start-up and model loads, as slow as the machine is (seconds idle, past 90 s on a loaded one).
+}, 180_000);
 
 afterAll(async () => {
   await app?.dispose();
