@@ -6,6 +6,7 @@ import type { WorkerContract, GenerateResult, MachineMemory, WorkerUsage } from 
 import type { SpawnWorker, WorkerProcess } from './workerProcess.ts';
 import type { z } from 'zod';
 import { errorMessage } from '../../../shared/errors.ts';
+import { removeStatesOf } from './sequenceStates.ts';
 
 /** Text as it streams; `thought` is true inside a thought segment. */
 export type TokenListener = (text: string, tokens: number, thought: boolean) => void;
@@ -108,6 +109,7 @@ export class EngineHost {
   }
 
   private onWorkerExit(worker: WorkerProcess, code: number | null, signal: string | null) {
+    removeStatesOf(worker.pid);
     if (this.worker !== worker) return;
     const how = signal ? `was stopped by ${signal}` : `exited with code ${code}`;
     const crashedWhileLoading = this.loading;

@@ -3,11 +3,22 @@
 // /v1), the held state is saved to a file first, and a saved state that the new history continues is
 // loaded back instead of evaluating that history again, as llama-server's prompt cache does. Files live
 // in a folder of the worker's own, within a byte budget, least recently used first out.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LlamaContextSequence } from 'node-llama-cpp';
+
+/** The folder a worker keeps its saved states in, named by its pid: the host removes it when the worker
+ *  exits, however it exits (a killed worker never runs its own exit handler). */
+export function statesDirOf(pid: number): string {
+  return join(tmpdir(), `edgewise-states-${pid}`);
+}
+
+/** Removes a worker's saved states once it has exited. */
+export function removeStatesOf(pid: number | undefined): void {
+  if (pid !== undefined) rmSync(statesDirOf(pid), { recursive: true, force: true });
+}
 
 /** A conversation as a list of turns: the mode and system prompt first, then each message. */
 export type Turns = readonly string[];
@@ -90,7 +101,10 @@ export class SequenceStates {
       (s) => s.turns.length === turns.length && sharedTurns(s.turns, turns) === turns.length,
     );
     if (existing) await this.drop(existing);
-    this.dir ??= mkdtempSync(join(tmpdir(), 'edgewise-states-'));
+    if (this.dir === null) {
+      this.dir = statesDirOf(process.pid);
+      mkdirSync(this.dir, { recursive: true });
+    }
     const file = join(this.dir, `${++this.clock}.state`);
     const { fileSize } = await sequence.saveStateToFile(file);
     this.bytesPerToken = tokens > 0 ? fileSize / tokens : this.bytesPerToken;
