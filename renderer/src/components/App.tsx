@@ -29,9 +29,11 @@ export function App() {
     const root = panel.current;
     if (!root || !document.activeElement?.closest('[role="tablist"]')) return;
     const focusTarget = () => {
+      // While a lazy view loads, React keeps the previous view in the page, hidden: its target cannot
+      // take the focus, so this waits until the element that has it is the new view's.
       const target = root.querySelector<HTMLElement>('[data-view-focus]');
       target?.focus();
-      return target != null;
+      return target != null && document.activeElement === target;
     };
     if (focusTarget()) return;
     const observer = new MutationObserver(() => {
