@@ -139,5 +139,7 @@ describe('edgewise export and import', () => {
     const db = openDatabase(join(dataDir, 'edgewise.db'));
     expect(new ConversationStore(db).list()).toHaveLength(2);
     db.close();
-  });
+    // 11 CLI processes one after another, each a Node start that strips and loads the CLI's TypeScript: about 2 s
+    // each on a quiet 2-core machine, over 5 s each with the cores busy (the stress trial hit 60 s here).
+  }, 240_000);
 });
