@@ -5,7 +5,9 @@ import { RpcError } from '../../../shared/rpc.ts';
 import type { Conversation, Message, MessageStats, ModelInfo, StopReason } from '../../../shared/schemas.ts';
 import type { Decision, Tier } from '../../../shared/router/router.ts';
 import type { RouteTrace } from '../../../shared/router/schemas.ts';
-import { roughTokenCount, streamRemote } from '../router/remoteClient.ts';
+import { roughTokenCount } from '../router/remoteClient.ts';
+import { streamRemoteWithTools } from '../toolUse/remoteToolLoop.ts';
+import type { ToolRun } from '../toolUse/toolLoop.ts';
 import type { ConversationStore } from '../store/conversationStore.ts';
 import type { AppEmit } from '../events.ts';
 import type { RoutingService } from '../router/routingService.ts';
@@ -34,6 +36,8 @@ export interface AnswerRunDeps extends OnDeviceDeps {
   documents?: Pick<DocumentService, 'store' | 'rank' | 'refresh' | 'countTokens'> | null;
   /** The context the model can hold (the engine uses the smaller of this and the setting); null if unknown. */
   modelContext?: (modelId: string | null) => Promise<number | null>;
+  /** The tools this conversation may use, with their consent; a remote tier gets them through its API. */
+  toolRunFor?: (conversation: Conversation) => ToolRun | null;
 }
 
 export interface AnswerRequest {
@@ -293,7 +297,7 @@ export class AnswerRun {
     let thoughtDeltas = 0;
     let firstThoughtAt = 0;
     let firstAnswerAt = 0;
-    const result = await streamRemote(
+    const result = await streamRemoteWithTools(
       endpoint,
       {
         systemPrompt: conversation.settings.systemPrompt,
@@ -301,6 +305,7 @@ export class AnswerRun {
         maxTokens: conversation.settings.sampling.maxTokens,
         temperature: conversation.settings.sampling.temperature,
       },
+      this.deps.toolRunFor?.(conversation) ?? null,
       (delta, thought) => {
         if (thought) thoughtDeltas++;
         this.onDelta(delta, ++deltas, thought);

@@ -1,6 +1,15 @@
 // Clients for the remote tiers: any OpenAI-compatible server (another Edgewise, llama-server, Ollama,
 // LM Studio, mlx_lm.server, vLLM) and Anthropic's Messages API. Both stream server-sent events, stop on
 // the caller's signal, time out when the server does not answer, and turn failures into plain words.
+import {
+  anthropicTools,
+  openaiTools,
+  ToolCallCollector,
+  type RemoteToolCall,
+  type RemoteToolSpec,
+  type ToolRound,
+} from './remoteTools.ts';
+
 export interface RemoteEndpoint {
   name: string;
   kind: 'openai' | 'anthropic';
@@ -13,6 +22,11 @@ export interface RemoteRequest {
   history: { role: 'user' | 'assistant'; text: string }[];
   maxTokens: number;
   temperature: number;
+  /** Tools the remote may call ('none': offered but not to be called, once the cap is reached). */
+  tools?: RemoteToolSpec[];
+  toolChoice?: 'auto' | 'none';
+  /** Calls made so far in this answer and their results, after the history. */
+  rounds?: ToolRound[];
 }
 export interface RemoteResult {
   text: string;
@@ -23,6 +37,8 @@ export interface RemoteResult {
   promptTokens: number | null;
   outputTokens: number | null;
   stopReason: 'eos' | 'maxTokens' | 'aborted';
+  /** The tools the remote asked to call; the answer continues once their results are sent back. */
+  toolCalls: RemoteToolCall[];
 }
 
 /**
@@ -94,8 +110,11 @@ function request(
   endpoint: RemoteEndpoint,
   req: RemoteRequest,
 ): { url: string; headers: Record<string, string>; body: unknown } {
-  const messages = req.history.map((t) => ({ role: t.role, content: t.text }));
+  const turns = req.history.map((t) => ({ role: t.role, content: t.text }));
+  const toolChoice = req.toolChoice ?? 'auto';
   if (endpoint.kind === 'anthropic') {
+    const tools = anthropicTools(req.tools, toolChoice, req.rounds ?? []);
+    const messages = [...turns, ...tools.messages];
     return {
       url: join(endpoint.baseUrl, '/v1/messages'),
       headers: {
@@ -110,9 +129,12 @@ function request(
         stream: true,
         messages,
         ...(req.systemPrompt ? { system: req.systemPrompt } : {}),
+        ...tools.fields,
       },
     };
   }
+  const tools = openaiTools(req.tools, toolChoice, req.rounds ?? []);
+  const messages = [...turns, ...tools.messages];
   return {
     url: join(endpoint.baseUrl, '/chat/completions'),
     headers: {
@@ -126,6 +148,7 @@ function request(
       stream: true,
       stream_options: { include_usage: true },
       messages: req.systemPrompt ? [{ role: 'system', content: req.systemPrompt }, ...messages] : messages,
+      ...tools.fields,
     },
   };
 }
@@ -158,6 +181,7 @@ export async function streamRemote(
         promptTokens: null,
         outputTokens: null,
         stopReason: 'aborted',
+        toolCalls: [],
       };
     if (timeout.signal.aborted)
       throw new RemoteError('timeout', `${endpoint.name} did not answer within ${firstByteTimeoutMs / 1000} s.`);
@@ -183,11 +207,13 @@ export async function streamRemote(
   let promptTokens: number | null = null;
   let outputTokens: number | null = null;
   let stopReason: RemoteResult['stopReason'] = 'eos';
+  const calls = new ToolCallCollector();
   try {
     for await (const { data } of sseEvents(response.body)) {
       if (data === '[DONE]') break;
       const e = JSON.parse(data) as Record<string, any>;
       if (endpoint.kind === 'anthropic') {
+        calls.anthropic(e);
         if (e.type === 'content_block_delta' && e.delta?.type === 'text_delta') {
           text += e.delta.text;
           onDelta(e.delta.text, false);
@@ -203,6 +229,7 @@ export async function streamRemote(
           throw new RemoteError('server', `${endpoint.name}: ${e.error?.message ?? 'stream error'}`);
       } else {
         const choice = e.choices?.[0];
+        calls.openai(choice?.delta?.tool_calls);
         // llama-server, vLLM and DeepSeek stream reasoning as reasoning_content (some servers name it reasoning).
         thought(choice?.delta?.reasoning_content ?? choice?.delta?.reasoning);
         const delta = choice?.delta?.content;
@@ -219,7 +246,8 @@ export async function streamRemote(
       }
     }
   } catch (error) {
-    if (signal.aborted) return { text, thoughts, thoughtTokens, promptTokens, outputTokens, stopReason: 'aborted' };
+    if (signal.aborted)
+      return { text, thoughts, thoughtTokens, promptTokens, outputTokens, stopReason: 'aborted', toolCalls: [] };
     throw error;
   }
   return {
@@ -229,6 +257,7 @@ export async function streamRemote(
     promptTokens,
     outputTokens,
     stopReason: signal.aborted ? 'aborted' : stopReason,
+    toolCalls: signal.aborted ? [] : calls.result(),
   };
 }
 

@@ -1,0 +1,131 @@
+// An answer with tools from a remote tier (the private server's OpenAI-compatible API, or the partner's
+// OpenAI or Anthropic API): the remote is offered the tools; when it stops to call some, each call goes
+// through the same consent, schema check, timeout and inert cap as on this device (callTool), its result
+// (or the refusal) is sent back as a `tool` message or `tool_result` block, and the remote continues.
+// The partner's own per-query consent is asked before this runs (AnswerRun.route); nothing here sends
+// anything anywhere but to the endpoint that asked, whatever a document or a tool result says.
+import type { ToolStep } from '../../../shared/contract/tools.ts';
+import { streamRemote, type RemoteEndpoint, type RemoteRequest, type RemoteResult } from '../router/remoteClient.ts';
+import type { RemoteToolCall, ToolRound } from '../router/remoteTools.ts';
+import { callTool, type CallOutcome } from './toolCall.ts';
+import { allowed } from './toolConsentGate.ts';
+import type { ToolRun } from './toolLoop.ts';
+import { defaultToolLimits, type Tool } from './toolTypes.ts';
+
+export interface RemoteToolAnswer extends RemoteResult {
+  steps: ToolStep[];
+}
+
+/** A call answered without running anything: over the cap, or arguments that are not a JSON object. */
+function notRun(
+  call: RemoteToolCall,
+  tool: Tool | undefined,
+  consent: ToolStep['consent'],
+  result: string,
+  error: string | null,
+): CallOutcome {
+  return {
+    result,
+    step: {
+      tool: call.name,
+      server: tool?.server ?? 'unknown',
+      arguments: call.argumentsCut ? '(too long: not kept)' : call.arguments.slice(0, 2000),
+      consent,
+      resultBytes: Buffer.byteLength(result),
+      truncated: false,
+      ms: 0,
+      error,
+    },
+  };
+}
+
+/** The arguments as an object, or why they cannot be used. */
+function parseArguments(call: RemoteToolCall): { params: unknown } | { problem: string } {
+  if (call.argumentsCut) return { problem: 'the arguments are longer than any tool takes' };
+  try {
+    return { params: JSON.parse(call.arguments.trim() || '{}') as unknown };
+  } catch (error) {
+    return { problem: `the arguments are not valid JSON (${(error as Error).message})` };
+  }
+}
+
+const sum = (a: number | null, b: number | null) => (a === null && b === null ? null : (a ?? 0) + (b ?? 0));
+
+/**
+ * Streams one remote answer, running the tools it calls; without a ToolRun (or with no tools on) it is
+ * exactly streamRemote. Text from every round is streamed through onDelta and joined in the result.
+ */
+export async function streamRemoteWithTools(
+  endpoint: RemoteEndpoint,
+  req: RemoteRequest,
+  run: ToolRun | null,
+  onDelta: (text: string, thought: boolean) => void,
+  signal: AbortSignal,
+  firstByteTimeoutMs?: number,
+): Promise<RemoteToolAnswer> {
+  if (!run || run.tools.length === 0)
+    return { ...(await streamRemote(endpoint, req, onDelta, signal, firstByteTimeoutMs)), steps: [] };
+  const limits = run.limits ?? defaultToolLimits;
+  const byName = new Map(run.tools.map((t) => [t.name, t]));
+  const tools = run.tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema }));
+  const rounds: ToolRound[] = [];
+  const steps: ToolStep[] = [];
+  let total: RemoteToolAnswer | null = null;
+  let pastCapRounds = 0;
+  for (;;) {
+    const offer = steps.length < limits.maxCalls;
+    const result = await streamRemote(
+      endpoint,
+      { ...req, tools, toolChoice: offer ? 'auto' : 'none', rounds },
+      onDelta,
+      signal,
+      firstByteTimeoutMs,
+    );
+    total = total
+      ? {
+          ...result,
+          text: total.text + result.text,
+          thoughts: total.thoughts + result.thoughts,
+          thoughtTokens: sum(total.thoughtTokens, result.thoughtTokens),
+          promptTokens: sum(total.promptTokens, result.promptTokens),
+          outputTokens: sum(total.outputTokens, result.outputTokens),
+          steps,
+        }
+      : { ...result, steps };
+    // A remote that keeps calling after being told not to gets one more refusal, then the answer ends.
+    if (!offer) pastCapRounds++;
+    if (result.toolCalls.length === 0 || result.stopReason === 'aborted' || signal.aborted || pastCapRounds > 1)
+      return total;
+    const results: ToolRound['results'] = [];
+    for (const call of result.toolCalls) {
+      const tool = byName.get(call.name);
+      const parsed = parseArguments(call);
+      const outcome =
+        steps.length >= limits.maxCalls
+          ? notRun(
+              call,
+              tool,
+              'refused: over the cap',
+              `Not run: this answer reached its cap of ${limits.maxCalls} tool calls. Answer with what you have.`,
+              null,
+            )
+          : 'problem' in parsed
+            ? notRun(call, tool, 'not needed', `Error: ${parsed.problem}. Nothing was run.`, parsed.problem)
+            : await callTool(tool, call.name, parsed.params, {
+                conversationId: run.conversationId,
+                gate: run.gate,
+                ask: run.ask,
+                limits,
+                signal,
+              });
+      steps.push(outcome.step);
+      run.onStep?.(outcome.step);
+      results.push({
+        id: call.id,
+        content: outcome.result,
+        isError: outcome.step.error !== null || !allowed(outcome.step.consent),
+      });
+    }
+    rounds.push({ text: result.text, calls: result.toolCalls, results });
+  }
+}
