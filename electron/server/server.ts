@@ -54,9 +54,17 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       else if (socket.readyState === socket.OPEN) socket.send(data);
     }
   };
-  const app = await createApp({ ...options, spawn: options.spawn ?? forkWorker, emit, shell: 'headless' });
+  // Made once the app holds the data folder; Settings reads and rotates it through the contract.
+  let apiKey: LocalApiKey | null = null;
+  const app = await createApp({
+    ...options,
+    spawn: options.spawn ?? forkWorker,
+    emit,
+    shell: 'headless',
+    localApi: () => apiKey,
+  });
   const dispatch = createDispatcher(appContract, app.handlers);
-  const apiKey = new LocalApiKey(new SecretStore(options.dataDir), options.apiKey);
+  const key = (apiKey = new LocalApiKey(new SecretStore(options.dataDir), options.apiKey));
 
   let allowed = new Set<string>();
   const server = createServer(httpLimits, (req, res) => {
@@ -69,7 +77,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         res.writeHead(403, { 'Content-Type': 'text/plain' }).end('Refused: foreign Origin');
         return;
       }
-      void handleOpenAi(req, res, app, () => apiKey.current());
+      void handleOpenAi(req, res, app, () => key.current());
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -110,10 +118,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     port,
     token,
     get apiKey() {
-      return apiKey.current();
+      return key.current();
     },
-    apiKeyProblem: apiKey.problem,
-    rotateApiKey: () => apiKey.rotate(),
+    apiKeyProblem: key.problem,
+    rotateApiKey: () => key.rotate(),
     app,
     server,
     async close() {

@@ -36,7 +36,7 @@ import { engineHandlers } from './engine/engineHandlers.ts';
 import { libraryHandlers } from './library/libraryHandlers.ts';
 import { chatHandlers } from './chat/chatHandlers.ts';
 import { fitHandlers } from './fit/fitHandlers.ts';
-import { routingHandlers } from './router/routingHandlers.ts';
+import { routingHandlers, type LocalApiAccess } from './router/routingHandlers.ts';
 import { telemetryHandlers } from './telemetry/telemetryHandlers.ts';
 import { quantHandlers } from './quant/quantHandlers.ts';
 import { conversationsHandlers } from './conversations/conversationsHandlers.ts';
@@ -75,6 +75,8 @@ export interface AppOptions {
   ownerName?: string;
   /** Tests and the benchmark only: answers never end on their own, only at maxTokens or Stop (EngineHostOptions). */
   ignoreEos?: boolean;
+  /** The /v1 key, in the shell that serves the OpenAI-compatible API (shown and rotated in Settings). */
+  localApi?: LocalApiAccess;
 }
 
 const version = (createRequire(import.meta.url)(join(appRoot(), 'package.json')) as { version: string }).version;
@@ -196,7 +198,7 @@ export async function createApp(options: AppOptions) {
     ...libraryHandlers({ library, downloads, catalog: catalogData, settings, engine, emit: options.emit }),
     ...chatHandlers({ store, chat, library, engine, presets }),
     ...fitHandlers({ fit, library }),
-    ...routingHandlers({ routing, consent, store }),
+    ...routingHandlers({ routing, consent, store, localApi: options.localApi }),
     ...telemetryHandlers({ sources, store, engine, powerState: options.powerState }),
     ...quantHandlers({ lab, comparisons }),
     ...dataHandlers({ data, chat, emit: options.emit }),

@@ -5,6 +5,14 @@ import { id } from '../schemas.ts';
 import { routingSettings, routingUpdate } from '../router/schemas.ts';
 import { empty } from './parts.ts';
 
+/** The key for the OpenAI-compatible API (/v1) of the shell that serves it. */
+const localApiKey = z.object({
+  /** The whole key (the view masks it); null where this shell serves no /v1. */
+  key: z.string().nullable(),
+  /** Why there is no key here, or why the key lasts this run only; null when it is kept across restarts. */
+  note: z.string().nullable(),
+});
+
 export const routingContract = {
   calls: {
     'routing.get': { args: empty, result: routingSettings },
@@ -22,6 +30,9 @@ export const routingContract = {
       ),
     },
     'routing.history': { args: empty, result: z.record(z.string(), z.number()) },
+    'routing.apiKey': { args: empty, result: localApiKey },
+    /** A new /v1 key, kept; the old one stops working at once. */
+    'routing.rotateApiKey': { args: empty, result: localApiKey },
     'route.consent': {
       args: z.strictObject({ messageId: id, answer: z.enum(['yes', 'yes for this conversation', 'no']) }),
       result: z.object({ ok: z.boolean() }),

@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { routingActions, useRoutingStore } from '../state/routingStore.ts';
+import { LocalApiKeySection } from './LocalApiKeySection.tsx';
 
 const tierName: Record<string, string> = { device: 'On device', private: 'Private server', partner: 'Partner cloud' };
 
@@ -69,6 +70,7 @@ export function RoutingView() {
         )}
       </div>
       <PartnerForm />
+      <LocalApiKeySection />
       <h3>History</h3>
       {total === 0 ? (
         <p className="empty">No routed answers yet.</p>

@@ -13,6 +13,8 @@ interface RoutingState {
   history: Record<string, number>;
   /** Partner dispatches waiting for the user's yes or no, oldest first. */
   consents: EventPayload<AppContract, 'route.consent'>[];
+  /** The local API's key (null until loaded). */
+  apiKey: CallResult<AppContract, 'routing.apiKey'> | null;
 }
 
 export const useRoutingStore = create<RoutingState>(() => ({
@@ -20,6 +22,7 @@ export const useRoutingStore = create<RoutingState>(() => ({
   detected: null,
   history: {},
   consents: [],
+  apiKey: null,
 }));
 
 const subscribe = subscribeOnce(() => {
@@ -44,6 +47,16 @@ export const routingActions = {
     useRoutingStore.setState({ detected: null });
     const detected = await guarded(() => rpc().call('routing.detect', {}));
     useRoutingStore.setState({ detected: detected ?? [] });
+  },
+  async loadApiKey() {
+    const apiKey = await guarded(() => rpc().call('routing.apiKey', {}));
+    useRoutingStore.setState({ apiKey: apiKey ?? null });
+  },
+  /** True when a new key was made (the old one no longer works). */
+  async rotateApiKey() {
+    const apiKey = await guarded(() => rpc().call('routing.rotateApiKey', {}));
+    if (apiKey) useRoutingStore.setState({ apiKey });
+    return apiKey !== undefined;
   },
   async answerConsent(messageId: string, answer: 'yes' | 'yes for this conversation' | 'no') {
     useRoutingStore.setState((s) => ({ consents: s.consents.filter((c) => c.messageId !== messageId) }));
