@@ -9,6 +9,7 @@ import type { ModelInfo } from '../../../shared/schemas.ts';
 import { modelsActions, useModelsStore } from '../state/modelsStore.ts';
 import { fileName, fmt, gb, size } from '../format.ts';
 import { Verdict } from './Verdict.tsx';
+import { EmbeddingModelPicker } from './documents/EmbeddingModelPicker.tsx';
 
 const sourceLabel: Record<ModelInfo['source'], string> = {
   bundled: 'bundled demo',
@@ -323,6 +324,7 @@ export function ModelsView() {
         </p>
         <Stores />
       </section>
+      <EmbeddingModelPicker />
       <section aria-label="Downloads">
         <h2>Downloads</h2>
         <DownloadFrom />

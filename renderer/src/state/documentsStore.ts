@@ -4,6 +4,8 @@ import { create } from 'zustand';
 import { UPLOAD_PART_BYTES } from '../../../shared/contract/documents.ts';
 import { DOCUMENT_LIMITS, documentKindOf, type DocumentInfo, type Passage } from '../../../shared/documents.ts';
 import { errorMessage } from '../../../shared/errors.ts';
+import type { AppContract } from '../../../shared/contract.ts';
+import type { CallResult } from '../../../shared/rpc.ts';
 import { rpc } from '../rpc/client.ts';
 import { guarded } from './appStore.ts';
 import { subscribeOnce } from './lifecycle.ts';
@@ -15,6 +17,8 @@ interface DocumentsState {
   sending: string | null;
   problems: { name: string; reason: string }[];
   passage: Passage | null;
+  /** The model that embeds documents for retrieval, for every conversation (null until loaded). */
+  embedding: CallResult<AppContract, 'documents.embeddingModel'> | null;
 }
 
 export const useDocumentsStore = create<DocumentsState>(() => ({
@@ -23,6 +27,7 @@ export const useDocumentsStore = create<DocumentsState>(() => ({
   sending: null,
   problems: [],
   passage: null,
+  embedding: null,
 }));
 
 const subscribe = subscribeOnce(() => {
@@ -127,5 +132,14 @@ export const documentsActions = {
 
   dismissProblems() {
     useDocumentsStore.setState({ problems: [] });
+  },
+  async loadEmbedding() {
+    const embedding = await guarded(() => rpc().call('documents.embeddingModel', {}));
+    if (embedding) useDocumentsStore.setState({ embedding });
+  },
+  /** Chooses the embedding model (null: bm25 alone); the vectors of the one before are forgotten. */
+  async setEmbedding(modelId: string | null) {
+    const embedding = await guarded(() => rpc().call('documents.setEmbeddingModel', { modelId }));
+    if (embedding) useDocumentsStore.setState({ embedding });
   },
 };
