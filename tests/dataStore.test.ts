@@ -233,6 +233,101 @@ describe('a damaged database at start', () => {
   });
 });
 
+/** Adds two documents (pages, chunks with embeddings), an MCP server and tool settings to a seeded database. */
+function addDocumentsAndTools(path: string, conversations: string[]) {
+  const db = new DatabaseSync(path);
+  const vector = Buffer.from(new Float32Array([0.25, -1.5, 3.125, 0]).buffer);
+  conversations.forEach((conversationId, i) => {
+    const id = `doc-${i}`;
+    db.prepare(
+      `INSERT INTO documents (id, conversation_id, name, kind, path, bytes, mtime_ms, sha256, pages, tokens, token_basis, created_at)
+       VALUES (?, ?, ?, 'text', NULL, 100, NULL, 'abc', 1, 40, 'estimated', 1)`,
+    ).run(id, conversationId, `notes-${i}.md`);
+    db.prepare('INSERT INTO document_pages (document_id, page, text) VALUES (?, 1, ?)').run(id, `page of doc ${i}`);
+    for (let seq = 0; seq < 3; seq++)
+      db.prepare(
+        `INSERT INTO document_chunks (document_id, seq, page, start, end, tokens, text, embedding) VALUES (?, ?, 1, 0, 10, 5, ?, ?)`,
+      ).run(id, seq, `aardvark${i} chunk ${seq}`, vector);
+    db.prepare('INSERT INTO conversation_tools (conversation_id, server, tool, enabled) VALUES (?, ?, ?, 1)').run(
+      conversationId,
+      'built-in',
+      'calculate',
+    );
+  });
+  db.prepare(`INSERT INTO mcp_servers (id, name, config, created_at) VALUES ('mcp-1', 'files', ?, 1)`).run(
+    JSON.stringify({ transport: 'stdio', command: 'node', args: ['server.js'], env: {} }),
+  );
+  db.close();
+  return vector;
+}
+
+function documentsAndTools(dir: string) {
+  const db = new DatabaseSync(join(dir, 'edgewise.db'));
+  const count = (table: string) => (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+  const result = {
+    documents: count('documents'),
+    pages: count('document_pages'),
+    chunks: count('document_chunks'),
+    servers: count('mcp_servers'),
+    tools: count('conversation_tools'),
+    // The chunks' bm25 index answers again: rebuilt by the triggers as the chunks were copied in.
+    found: (
+      db.prepare(`SELECT COUNT(*) AS n FROM document_chunks_fts WHERE document_chunks_fts MATCH 'aardvark1'`).get() as {
+        n: number;
+      }
+    ).n,
+    embedding: Buffer.from(
+      (db.prepare('SELECT embedding FROM document_chunks ORDER BY id LIMIT 1').get() as { embedding: Uint8Array })
+        .embedding,
+    ),
+    owners: db
+      .prepare('SELECT conversation_id AS c FROM documents ORDER BY id')
+      .all()
+      .map((r) => (r as { c: string }).c),
+  };
+  db.close();
+  return result;
+}
+
+describe('salvage keeps documents and tools', () => {
+  it('a header that is not a database: documents, pages, chunks with embeddings, MCP servers and tool settings come back', async () => {
+    const { dir, path, ids } = await seeded();
+    const vector = addDocumentsAndTools(path, [ids[0]!, ids[1]!]);
+    overwrite(path, 0, Buffer.from('XQLite farmat 9\0'));
+    const result = await reopen(dir);
+    expect(result.health.found).toBe('not_a_database');
+    expect(documentsAndTools(dir)).toEqual({
+      documents: 2,
+      pages: 2,
+      chunks: 6,
+      servers: 1,
+      tools: 2,
+      found: 3,
+      embedding: vector,
+      owners: [ids[0], ids[1]],
+    });
+  });
+
+  it('a document whose conversation row was lost is kept in a re-created conversation', async () => {
+    const { dir, path, ids } = await seeded();
+    addDocumentsAndTools(path, [ids[2]!, ids[3]!]);
+    const db = new DatabaseSync(path);
+    db.exec('PRAGMA foreign_keys = OFF');
+    db.prepare('DELETE FROM conversations WHERE id = ?').run(ids[3]!);
+    db.close();
+    const result = await reopen(dir);
+    expect(result.health.found).toBe('foreign_keys');
+    expect(result.conversations.find((c) => c.id === ids[3])?.title).toBe('Recovered conversation');
+    expect(documentsAndTools(dir)).toMatchObject({
+      documents: 2,
+      pages: 2,
+      chunks: 6,
+      tools: 2,
+      owners: [ids[2], ids[3]],
+    });
+  });
+});
+
 describe('backups', () => {
   it('keeps the newest seven, each verified, and made before a migration', async () => {
     const { dir } = await seeded();

@@ -30,6 +30,13 @@ const ORDER = [
   'model_names',
   'presets',
   'model_presets',
+  // Attached documents, their pages, and their chunks with each chunk's embedding (the chunks' FTS index
+  // is rebuilt by the target's own triggers as the chunks go in).
+  'documents',
+  'document_pages',
+  'document_chunks',
+  'mcp_servers',
+  'conversation_tools',
 ];
 const PAGE_SIZES = [4096, 1024, 2048, 8192, 16384, 32768, 65536, 512];
 
@@ -172,7 +179,7 @@ export function salvageInto(target: DatabaseSync, damagedPath: string): SalvageR
       let copied = 0;
       let unreadable = 0;
       for (const row of readRows(source, table, columns, () => unreadable++)) {
-        if (table === 'messages') report.placeholders += keepParent(target, row);
+        if (table === 'messages' || table === 'documents') report.placeholders += keepParent(target, row);
         try {
           insert.run(...columns.map((c) => row[c] as never));
           copied++;
@@ -194,7 +201,7 @@ export function salvageInto(target: DatabaseSync, damagedPath: string): SalvageR
   }
 }
 
-/** A message whose conversation row was lost goes into a re-created conversation rather than away. */
+/** A message or document whose conversation row was lost goes into a re-created conversation rather than away. */
 function keepParent(target: DatabaseSync, row: Record<string, unknown>): number {
   const id = row.conversation_id;
   if (typeof id !== 'string' || target.prepare('SELECT 1 FROM conversations WHERE id = ?').get(id)) return 0;
