@@ -59,6 +59,31 @@ export interface StoredDocument extends DocumentInfo {
   mtimeMs: number | null;
 }
 
+/** A chunk with its document's name, as every chunk query below selects it (CHUNK_COLUMNS). */
+// A type alias, not an interface: node:sqlite's rows (Record<string, …>) convert only to a type with an
+// implicit index signature.
+type ChunkRow = {
+  chunk_id: number;
+  document_id: string;
+  name: string;
+  page: number | null;
+  tokens: number;
+  text: string;
+};
+const CHUNK_COLUMNS = 'c.id AS chunk_id, c.document_id, d.name, c.page, c.tokens, c.text';
+
+/** Integers may come back as bigints from a statement that reads them so; a chunk holds numbers. */
+function chunkOf(r: ChunkRow): Omit<ChunkHit, 'bm25'> {
+  return {
+    chunkId: Number(r.chunk_id),
+    documentId: r.document_id,
+    name: r.name,
+    page: r.page === null ? null : Number(r.page),
+    tokens: Number(r.tokens),
+    text: r.text,
+  };
+}
+
 const info = (r: DocumentRow): StoredDocument => ({
   id: r.id,
   conversationId: r.conversation_id,
@@ -145,26 +170,23 @@ export class DocumentStore {
     return rows.map((r) => r.text);
   }
 
-  chunk(chunkId: number): { documentId: string; page: number | null; start: number; end: number; text: string } {
+  chunk(chunkId: number): Omit<ChunkHit, 'bm25'> & { start: number; end: number } {
     const row = this.db
-      .prepare('SELECT document_id, page, start, end, text FROM document_chunks WHERE id = ?')
-      .get(chunkId) as
-      { document_id: string; page: number | null; start: number; end: number; text: string } | undefined;
+      .prepare(
+        `SELECT ${CHUNK_COLUMNS}, c.start, c.end
+           FROM document_chunks c JOIN documents d ON d.id = c.document_id
+          WHERE c.id = ?`,
+      )
+      .get(chunkId) as (ChunkRow & { start: number; end: number }) | undefined;
     if (!row) throw new RpcError('not_found', `No passage ${chunkId}: its document was removed or re-indexed.`);
-    return {
-      documentId: row.document_id,
-      page: row.page === null ? null : Number(row.page),
-      start: Number(row.start),
-      end: Number(row.end),
-      text: row.text,
-    };
+    return { ...chunkOf(row), start: Number(row.start), end: Number(row.end) };
   }
 
   /** The best chunks of a conversation's documents for an FTS5 query, ranked by bm25(). */
   bm25(conversationId: string, match: string, limit: number): ChunkHit[] {
     const rows = this.db
       .prepare(
-        `SELECT c.id AS chunk_id, c.document_id, d.name, c.page, c.tokens, c.text, bm25(document_chunks_fts) AS score
+        `SELECT ${CHUNK_COLUMNS}, bm25(document_chunks_fts) AS score
            FROM document_chunks_fts
            JOIN document_chunks c ON c.id = document_chunks_fts.rowid
            JOIN documents d ON d.id = c.document_id
@@ -172,52 +194,21 @@ export class DocumentStore {
           ORDER BY score
           LIMIT ?`,
       )
-      .all(match, conversationId, limit) as {
-      chunk_id: number;
-      document_id: string;
-      name: string;
-      page: number | null;
-      tokens: number;
-      text: string;
-      score: number;
-    }[];
-    return rows.map((r) => ({
-      chunkId: Number(r.chunk_id),
-      documentId: r.document_id,
-      name: r.name,
-      page: r.page === null ? null : Number(r.page),
-      tokens: Number(r.tokens),
-      text: r.text,
-      bm25: r.score,
-    }));
+      .all(match, conversationId, limit) as (ChunkRow & { score: number })[];
+    return rows.map((r) => ({ ...chunkOf(r), bm25: r.score }));
   }
 
   /** Chunks of a conversation with their stored embeddings (for the vector half of the ranking). */
   embedded(conversationId: string): { chunk: Omit<ChunkHit, 'bm25'>; vector: Float32Array }[] {
     const rows = this.db
       .prepare(
-        `SELECT c.id AS chunk_id, c.document_id, d.name, c.page, c.tokens, c.text, c.embedding
+        `SELECT ${CHUNK_COLUMNS}, c.embedding
            FROM document_chunks c JOIN documents d ON d.id = c.document_id
           WHERE d.conversation_id = ? AND c.embedding IS NOT NULL`,
       )
-      .all(conversationId) as {
-      chunk_id: number;
-      document_id: string;
-      name: string;
-      page: number | null;
-      tokens: number;
-      text: string;
-      embedding: Uint8Array;
-    }[];
+      .all(conversationId) as (ChunkRow & { embedding: Uint8Array })[];
     return rows.map((r) => ({
-      chunk: {
-        chunkId: Number(r.chunk_id),
-        documentId: r.document_id,
-        name: r.name,
-        page: r.page === null ? null : Number(r.page),
-        tokens: Number(r.tokens),
-        text: r.text,
-      },
+      chunk: chunkOf(r),
       vector: new Float32Array(
         r.embedding.buffer.slice(r.embedding.byteOffset, r.embedding.byteOffset + r.embedding.byteLength),
       ),
