@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 export interface ScriptedReply {
   text?: string;
   /** Calls to ask for; `args` is the raw JSON text, streamed in small pieces as real servers do. */
-  calls?: { name: string; args: string }[];
+  calls?: { name: string; args: string; piece?: number }[];
 }
 
 export interface ToolResultSeen {
@@ -54,7 +54,8 @@ function openaiEvents(reply: ScriptedReply, n: number): unknown[] {
         tool_calls: [{ index, id: `call_${n}_${index}`, type: 'function', function: { name: c.name, arguments: '' } }],
       }),
     );
-    for (const p of pieces(c.args)) events.push(chunk({ tool_calls: [{ index, function: { arguments: p } }] }));
+    for (const p of pieces(c.args, c.piece))
+      events.push(chunk({ tool_calls: [{ index, function: { arguments: p } }] }));
   });
   events.push(chunk({}, reply.calls?.length ? 'tool_calls' : 'stop'));
   events.push({ choices: [], usage: { prompt_tokens: 20, completion_tokens: 7 } });
@@ -73,7 +74,7 @@ function anthropicEvents(reply: ScriptedReply, n: number): unknown[] {
   (reply.calls ?? []).forEach((c, i) => {
     const block = { type: 'tool_use', id: `toolu_${n}_${i}`, name: c.name, input: {} };
     events.push({ type: 'content_block_start', index, content_block: block });
-    for (const p of pieces(c.args))
+    for (const p of pieces(c.args, c.piece))
       events.push({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: p } });
     events.push({ type: 'content_block_stop', index: index++ });
   });

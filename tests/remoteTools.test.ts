@@ -301,6 +301,51 @@ describe.each(kinds)('remote tool calls (%s)', (kind) => {
     expect(steps.map((s) => s.truncated)).toEqual([false, true]);
   });
 
+  it('offers a tool whose name the APIs refuse under a name they take, and maps the call back', async () => {
+    const server = await start(kind, callsThenAnswer(kind, [{ name: 'files_read_2', args: '{"word":"a"}' }]));
+    const runs: unknown[] = [];
+    const asked: string[] = [];
+    const dotted = { ...lookupTool(runs), name: 'files.read' };
+    const clash = { ...lookupTool([]), name: 'files_read' };
+    const steps: ToolStep[] = [];
+    await streamRemoteWithTools(
+      endpointOf(kind, server),
+      question,
+      toolRun([dotted, clash], async (r) => (asked.push(r.tool), 'once'), steps),
+      () => {},
+      never,
+    );
+    const offered = (server.requests[0]!.tools as Record<string, any>[]).map((t) => t.name ?? t.function.name);
+    // The tool already named files_read keeps its name; the dotted one takes the next free one.
+    expect(offered).toEqual(['files_read_2', 'files_read']);
+    expect(asked).toEqual(['files.read']);
+    expect(runs).toEqual([{ word: 'a' }]);
+    expect(steps[0]).toMatchObject({ tool: 'files.read', consent: 'allowed once' });
+  });
+
+  it('drops arguments past the size cap instead of holding them, and answers the call with an error', async () => {
+    const huge = `{"word":"${'x'.repeat(400_000)}"}`;
+    const server = await start(kind, callsThenAnswer(kind, [{ name: 'lookup', args: huge, piece: 16_384 }]));
+    const runs: unknown[] = [];
+    const steps: ToolStep[] = [];
+    const asked: unknown[] = [];
+    await streamRemoteWithTools(
+      endpointOf(kind, server),
+      question,
+      toolRun([lookupTool(runs)], async (r) => (asked.push(r), 'once'), steps),
+      () => {},
+      never,
+    );
+    expect(runs).toHaveLength(0);
+    expect(asked).toHaveLength(0);
+    expect(toolResults(kind, server.requests[1]!)[0]!.content).toBe(
+      'Error: the arguments are longer than any tool takes. Nothing was run.',
+    );
+    // What goes back to the remote is its call with empty arguments, not the 400 KB it sent.
+    expect(JSON.stringify(server.requests[1]).length).toBeLessThan(10_000);
+    expect(steps[0]).toMatchObject({ arguments: '(too long: not kept)', error: expect.stringMatching(/longer/) });
+  });
+
   it('is the plain stream without tools: no tools field is sent', async () => {
     const server = await start(kind, () => ({ text: 'plain' }));
     const answer = await streamRemoteWithTools(endpointOf(kind, server), question, null, () => {}, never);

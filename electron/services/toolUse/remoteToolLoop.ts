@@ -27,7 +27,7 @@ function notRun(
   return {
     result,
     step: {
-      tool: call.name,
+      tool: tool?.name ?? call.name,
       server: tool?.server ?? 'unknown',
       arguments: call.argumentsCut ? '(too long: not kept)' : call.arguments.slice(0, 2000),
       consent,
@@ -49,6 +49,25 @@ function parseArguments(call: RemoteToolCall): { params: unknown } | { problem: 
   }
 }
 
+/**
+ * Names as the remote APIs accept them (OpenAI and Anthropic both allow [a-zA-Z0-9_-]{1,64}): an MCP
+ * tool named "files.read" is offered as "files_read", and a call to that name maps back to the tool.
+ */
+export function remoteNames(tools: Tool[]): Map<string, Tool> {
+  const valid = (name: string) => /^[a-zA-Z0-9_-]{1,64}$/.test(name);
+  // Names already valid keep them; the others take what is left.
+  const taken = new Set(tools.map((t) => t.name).filter(valid));
+  const names = tools.map((tool) => {
+    if (valid(tool.name)) return tool.name;
+    const base = tool.name.replace(/[^a-zA-Z0-9_-]/g, '_').slice(0, 60) || 'tool';
+    let name = base;
+    for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
+    taken.add(name);
+    return name;
+  });
+  return new Map(names.map((name, i) => [name, tools[i]!]));
+}
+
 const sum = (a: number | null, b: number | null) => (a === null && b === null ? null : (a ?? 0) + (b ?? 0));
 
 /**
@@ -66,8 +85,8 @@ export async function streamRemoteWithTools(
   if (!run || run.tools.length === 0)
     return { ...(await streamRemote(endpoint, req, onDelta, signal, firstByteTimeoutMs)), steps: [] };
   const limits = run.limits ?? defaultToolLimits;
-  const byName = new Map(run.tools.map((t) => [t.name, t]));
-  const tools = run.tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema }));
+  const byName = remoteNames(run.tools);
+  const tools = [...byName].map(([name, t]) => ({ name, description: t.description, inputSchema: t.inputSchema }));
   const rounds: ToolRound[] = [];
   const steps: ToolStep[] = [];
   let total: RemoteToolAnswer | null = null;
@@ -111,7 +130,7 @@ export async function streamRemoteWithTools(
             )
           : 'problem' in parsed
             ? notRun(call, tool, 'not needed', `Error: ${parsed.problem}. Nothing was run.`, parsed.problem)
-            : await callTool(tool, call.name, parsed.params, {
+            : await callTool(tool, tool?.name ?? call.name, parsed.params, {
                 conversationId: run.conversationId,
                 gate: run.gate,
                 ask: run.ask,
