@@ -66,11 +66,15 @@ test('stops an answer mid-stream and keeps what was written', async ({ page }) =
   await open(page);
   await answersOf(page, 4000);
   // With ignore-EOS the answer cannot end before Stop lands; should it ever finish first anyway, it is
-  // checked (kept whole), regenerated and stopped again.
+  // checked (kept whole), regenerated and stopped again. Stop is pressed once text has streamed in (an event,
+  // not a sleep): pressed sooner, on a loaded machine it lands during prompt evaluation, and the answer is
+  // rightly aborted with nothing written (tests/engineHost.test.ts covers that stop).
   await send(page, 'Lily and Ben were friends');
   let status = '';
   for (let attempt = 0; attempt < 20; attempt++) {
     if (attempt > 0) await page.getByRole('button', { name: 'Regenerate' }).click();
+    const text = lastAnswer(page).getByTestId('message-text');
+    await expect.poll(async () => (await text.innerText()).length).toBeGreaterThan(0);
     await page
       .getByRole('button', { name: 'Stop' })
       .click({ timeout: 3000 })

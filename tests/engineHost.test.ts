@@ -97,6 +97,46 @@ describe('EngineHost with a real worker and a real model', () => {
     expect(result.outputTokens).toBeLessThan(400);
   });
 
+  it('a stop that lands while the context is made or the prompt evaluated ends the answer as aborted, not an error', async () => {
+    host = new EngineHost({ spawn: forkWorker, onStatus: () => {}, gpu: 'cpu' });
+    await host.load(demo);
+    // A long prompt, and a context size that changes each time so the worker makes a new context first: the
+    // stop lands before the first token (in context creation or prompt evaluation) or soon after it. Under
+    // load the e2e Stop test met both: the first ended as `error` (node-llama-cpp throws the abort reason
+    // when no token was generated yet), the second ran on to maxTokens (the worker had not yet registered
+    // the answer, so the stop was dropped). With ignore-EOS and 4000 tokens only a heard stop ends it early.
+    const history = [{ role: 'user' as const, text: 'Once upon a time there was a little dog. '.repeat(25) }];
+    for (const [i, delayMs] of [0, 0, 1, 2, 5, 10, 20, 0].entries()) {
+      const controller = new AbortController();
+      let streamed = '';
+      const answer = host.generate(
+        {
+          requestId: `early-stop-${i}`,
+          mode: i % 2 ? 'raw' : 'chat',
+          systemPrompt: '',
+          history,
+          sampling: { ...greedy, maxTokens: 4000 },
+          contextSize: i % 2 ? 384 : 448,
+          ignoreEos: true,
+        },
+        (text) => (streamed += text),
+        controller.signal,
+      );
+      // a timer, not a microtask: the host has sent the call to the worker by then
+      setTimeout(() => controller.abort(), delayMs);
+      const result = await answer;
+      expect(result.stopReason, `stop after ${delayMs} ms`).toBe('aborted');
+      expect(result.outputTokens).toBeLessThan(4000);
+      expect(result.text).toBe(streamed); // what was shown is what is kept
+    }
+    // and the engine still answers after stops at every stage
+    const after = await host.generate(
+      { requestId: 'after', mode: 'raw', systemPrompt: '', history: story, sampling: greedy, contextSize: 512 },
+      () => {},
+    );
+    expect(after).toMatchObject({ stopReason: 'maxTokens', outputTokens: 24 });
+  });
+
   it('ignore-EOS (tests and the benchmark only): a story that ends by itself runs to maxTokens instead', async () => {
     host = new EngineHost({ spawn: forkWorker, onStatus: () => {}, gpu: 'cpu' });
     await host.load(demo);

@@ -261,110 +261,131 @@ const handlers: Handlers<WorkerContract> = {
   async generate(args) {
     const { requestId, mode, systemPrompt, history, sampling, contextSize, scoreConfidence, speculation } = args;
     const { ignoreEos, thinking, functions, toolChoice, responseFormat } = args;
-    assertTokenizable(guard, systemPrompt, 'the system prompt');
-    for (const t of history) assertTokenizable(guard, t.text, t.role === 'user' ? 'this message' : 'an earlier answer');
-    const useFunctions = mode === 'chat' && functions && Object.keys(functions).length > 0;
-    if (useFunctions) assertCanWriteJson(guard, 'a tool call');
-    if (responseFormat) assertCanWriteJson(guard, 'JSON');
-    if (useFunctions && responseFormat)
-      throw new RpcError('bad_input', 'A JSON response format and tools cannot be asked for in the same answer.');
-    const grammar = !responseFormat
-      ? undefined
-      : responseFormat.kind === 'json_object'
-        ? await llama!.getGrammarFor('json')
-        : await llama!.createGrammarForJsonSchema(responseFormat.schema as never).catch((error: unknown) => {
-            throw new RpcError('bad_input', `This JSON schema cannot be made into a grammar: ${errorText(error)}`);
-          });
-    const sequence = await ensureSequence(contextSize, speculation);
-    // Another conversation than the one the sequence holds: save it, and restore this one if it was saved.
-    const turns = conversationTurns(mode, systemPrompt, history);
-    await states.prepare(sequence, turns);
-    states.answered(null);
-    const predictionsBefore = { ...sequence.tokenPredictions };
+    // Registered before the first await: a stop that lands while the grammar, the context or the saved
+    // state is being prepared must still be heard (it was lost, and the answer ran on to its maxTokens).
     const controller = new AbortController();
     running.set(requestId, controller);
-    const started = performance.now();
-    const inputBefore = sequence.tokenMeter.usedInputTokens;
-    const outputBefore = sequence.tokenMeter.usedOutputTokens;
-    let firstTokenAt = 0;
-    let promptTokens = 0;
-    let freshInput = 0;
-    let outputTokens = 0;
-    const segments = new SegmentTracker(started);
-    const count = (tokens: number) => {
-      if (tokens > 0 && outputTokens === 0) {
-        firstTokenAt = performance.now();
-        promptTokens = sequence.nextTokenIndex;
-        freshInput = sequence.tokenMeter.usedInputTokens - inputBefore;
-      }
-      outputTokens += tokens;
-    };
-    const common = {
-      signal: controller.signal,
-      stopOnAbortSignal: true,
-      maxTokens: sampling.maxTokens,
-      temperature: sampling.temperature,
-      topK: sampling.topK,
-      topP: sampling.topP,
-      minP: sampling.minP,
-      seed: sampling.seed ?? undefined,
-      repeatPenalty: repeatPenalty(sampling),
-      ...(ignoreEos && model ? { tokenBias: ignoreEosBias(model) } : {}),
-      // LlamaChat calls onToken for the answer's tokens only, so chat mode counts its chunks instead.
-      onToken(tokens: readonly unknown[]) {
-        if (mode === 'raw') count(tokens.length);
-      },
-      onTextChunk(text: string) {
-        emit('token', { requestId, text, tokens: outputTokens });
-      },
-    };
     try {
+      assertTokenizable(guard, systemPrompt, 'the system prompt');
+      for (const t of history)
+        assertTokenizable(guard, t.text, t.role === 'user' ? 'this message' : 'an earlier answer');
+      const useFunctions = mode === 'chat' && functions && Object.keys(functions).length > 0;
+      if (useFunctions) assertCanWriteJson(guard, 'a tool call');
+      if (responseFormat) assertCanWriteJson(guard, 'JSON');
+      if (useFunctions && responseFormat)
+        throw new RpcError('bad_input', 'A JSON response format and tools cannot be asked for in the same answer.');
+      const grammar = !responseFormat
+        ? undefined
+        : responseFormat.kind === 'json_object'
+          ? await llama!.getGrammarFor('json')
+          : await llama!.createGrammarForJsonSchema(responseFormat.schema as never).catch((error: unknown) => {
+              throw new RpcError('bad_input', `This JSON schema cannot be made into a grammar: ${errorText(error)}`);
+            });
+      const sequence = await ensureSequence(contextSize, speculation);
+      // Another conversation than the one the sequence holds: save it, and restore this one if it was saved.
+      const turns = conversationTurns(mode, systemPrompt, history);
+      await states.prepare(sequence, turns);
+      states.answered(null);
+      const predictionsBefore = { ...sequence.tokenPredictions };
+      const started = performance.now();
+      const inputBefore = sequence.tokenMeter.usedInputTokens;
+      const outputBefore = sequence.tokenMeter.usedOutputTokens;
+      let firstTokenAt = 0;
+      let promptTokens = 0;
+      let freshInput = 0;
+      let outputTokens = 0;
+      const segments = new SegmentTracker(started);
+      /** What the user has been shown, kept for an answer stopped before node-llama-cpp returned a response. */
+      const streamed = { text: '', thoughts: '' };
+      const count = (tokens: number) => {
+        if (tokens > 0 && outputTokens === 0) {
+          firstTokenAt = performance.now();
+          promptTokens = sequence.nextTokenIndex;
+          freshInput = sequence.tokenMeter.usedInputTokens - inputBefore;
+        }
+        outputTokens += tokens;
+      };
+      const common = {
+        signal: controller.signal,
+        stopOnAbortSignal: true,
+        maxTokens: sampling.maxTokens,
+        temperature: sampling.temperature,
+        topK: sampling.topK,
+        topP: sampling.topP,
+        minP: sampling.minP,
+        seed: sampling.seed ?? undefined,
+        repeatPenalty: repeatPenalty(sampling),
+        ...(ignoreEos && model ? { tokenBias: ignoreEosBias(model) } : {}),
+        // LlamaChat calls onToken for the answer's tokens only, so chat mode counts its chunks instead.
+        onToken(tokens: readonly unknown[]) {
+          if (mode === 'raw') count(tokens.length);
+        },
+        onTextChunk(text: string) {
+          streamed.text += text;
+          emit('token', { requestId, text, tokens: outputTokens });
+        },
+      };
       let text: string;
       let stop: string;
       let contextShifted = false;
       let thoughts = { thoughts: '', unclosed: false };
       let thinkingOff: 'template' | 'budget' | null = null;
       let functionCalls: { name: string; params: unknown }[] = [];
-      if (mode === 'raw') {
-        const completion = new LlamaCompletion({ contextSequence: sequence, autoDisposeSequence: false });
-        const prompt = history.map((t) => t.text).join('');
-        const result = await completion.generateCompletionWithMeta(prompt, common);
-        text = result.response;
-        stop = result.metadata.stopReason;
-        completion.dispose();
-      } else {
-        const plan = wrappers ? thinkingPlan(wrappers, thinking) : null;
-        thinkingOff = plan?.off ?? null;
-        const chat = new LlamaChat({
-          contextSequence: sequence,
-          autoDisposeSequence: false,
-          chatWrapper:
-            useFunctions && toolChoice === 'required'
-              ? requireFunctionCall(plan?.chatWrapper ?? new PlainChatWrapper())
-              : (plan?.chatWrapper ?? new PlainChatWrapper()),
-        });
-        const items = historyItems(systemPrompt, history);
-        const { onTextChunk: _answerOnly, ...options } = common;
-        const result = await chat.generateResponse(items, {
-          ...options,
-          ...(plan?.budgets ? { budgets: plan.budgets } : {}),
-          ...(useFunctions ? { functions: modelFunctions(functions), maxParallelFunctionCalls: 4 } : { grammar }),
-          // Segments arrive here too (onTextChunk has the answer only): thoughts stream as their own text.
-          onResponseChunk(chunk: LlamaChatResponseChunk) {
-            count(chunk.tokens.length);
-            const { text, thought } = segments.take(chunk);
-            if (text) emit('token', { requestId, text, tokens: outputTokens, thought });
-          },
-        });
-        text = result.response;
-        thoughts = thoughtsOf(result.fullResponse);
-        stop = result.metadata.stopReason;
-        functionCalls = (result.functionCalls ?? []).map((c) => ({
-          name: c.functionName,
-          params: c.params as unknown,
-        }));
-        contextShifted = (result.lastEvaluation?.contextWindow.length ?? items.length) < items.length;
-        chat.dispose();
+      try {
+        if (controller.signal.aborted) {
+          // Stopped while the context or the saved state was being prepared: nothing was generated.
+          text = '';
+          stop = 'abort';
+        } else if (mode === 'raw') {
+          const completion = new LlamaCompletion({ contextSequence: sequence, autoDisposeSequence: false });
+          const prompt = history.map((t) => t.text).join('');
+          const result = await completion.generateCompletionWithMeta(prompt, common);
+          text = result.response;
+          stop = result.metadata.stopReason;
+          completion.dispose();
+        } else {
+          const plan = wrappers ? thinkingPlan(wrappers, thinking) : null;
+          thinkingOff = plan?.off ?? null;
+          const chat = new LlamaChat({
+            contextSequence: sequence,
+            autoDisposeSequence: false,
+            chatWrapper:
+              useFunctions && toolChoice === 'required'
+                ? requireFunctionCall(plan?.chatWrapper ?? new PlainChatWrapper())
+                : (plan?.chatWrapper ?? new PlainChatWrapper()),
+          });
+          const items = historyItems(systemPrompt, history);
+          const { onTextChunk: _answerOnly, ...options } = common;
+          const result = await chat.generateResponse(items, {
+            ...options,
+            ...(plan?.budgets ? { budgets: plan.budgets } : {}),
+            ...(useFunctions ? { functions: modelFunctions(functions), maxParallelFunctionCalls: 4 } : { grammar }),
+            // Segments arrive here too (onTextChunk has the answer only): thoughts stream as their own text.
+            onResponseChunk(chunk: LlamaChatResponseChunk) {
+              count(chunk.tokens.length);
+              const { text, thought } = segments.take(chunk);
+              if (thought) streamed.thoughts += text;
+              else streamed.text += text;
+              if (text) emit('token', { requestId, text, tokens: outputTokens, thought });
+            },
+          });
+          text = result.response;
+          thoughts = thoughtsOf(result.fullResponse);
+          stop = result.metadata.stopReason;
+          functionCalls = (result.functionCalls ?? []).map((c) => ({
+            name: c.functionName,
+            params: c.params as unknown,
+          }));
+          contextShifted = (result.lastEvaluation?.contextWindow.length ?? items.length) < items.length;
+          chat.dispose();
+        }
+      } catch (error) {
+        // With stopOnAbortSignal node-llama-cpp returns what it has only once a token was generated: a stop
+        // that lands during prompt evaluation throws the signal's reason instead. A stop is never an error.
+        if (!controller.signal.aborted) throw error;
+        text = streamed.text;
+        stop = 'abort';
+        thoughts = { thoughts: streamed.thoughts, unclosed: streamed.thoughts !== '' };
       }
       // Some base models end a story with an end token that llama.cpp does not treat as end-of-generation.
       if (eosText && text.endsWith(eosText)) text = text.slice(0, -eosText.length);
