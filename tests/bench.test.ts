@@ -1,8 +1,10 @@
 // Smoke test: the benchmark runs end to end and reports every figure; no timing is asserted here.
 import { describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { repoRoot, tempDir } from './fixtures.ts';
+import { canList, describeLeft, processesWith, reap } from './setup/processes.ts';
 
 describe('edgewise bench', () => {
   it('--quick --json measures both layers and names each target pass or fail', () => {
@@ -84,4 +86,39 @@ describe('edgewise bench', () => {
     );
     expect(answer).toMatchObject({ quantization: 'Q4_0', outputTokens: 8 });
   }, 120_000);
+
+  it.runIf(canList)(
+    'SIGTERM mid-run stops the bench and every process it started, Chromium and the shell included',
+    async () => {
+      // Its own mark, inherited by everything the bench starts: the children, the shell's engine worker, Chromium.
+      const mark = randomUUID();
+      const bench = spawn(process.execPath, [join(repoRoot, 'electron/cli/index.ts'), 'bench', '--quick'], {
+        env: { ...process.env, EDGEWISE_BENCH_TRIAL: mark },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      bench.stdout.on('data', (chunk: Buffer) => (output += chunk));
+      bench.stderr.on('data', (chunk: Buffer) => (output += chunk));
+      const exited = new Promise<number | null>((resolve) => bench.once('exit', (code) => resolve(code)));
+      try {
+        // Mid-run: once the bench has started the headless shell for layer (c), with Chromium beside it. Polled
+        // (these are not this process's children, so there is no event to wait on), bounded by the test's limit.
+        const started = () => processesWith('EDGEWISE_BENCH_TRIAL', mark).map((p) => p.command);
+        while (!started().some((c) => c.includes(' serve ')) || !started().some((c) => /chrom/i.test(c))) {
+          if (bench.exitCode !== null) throw new Error(`the bench ended before its shell started:\n${output}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        bench.kill('SIGTERM');
+        expect(await exited).toBe(143);
+        expect(output).toMatch(/SIGTERM received, stopping \d+ child process/);
+        // Nothing it started may outlive it (a moment's grace for Chromium's helpers, which its main process ends).
+        const left = await reap('EDGEWISE_BENCH_TRIAL', mark, 3000);
+        expect(left, describeLeft(left)).toEqual([]);
+      } finally {
+        bench.kill('SIGKILL');
+        await reap('EDGEWISE_BENCH_TRIAL', mark, 0);
+      }
+    },
+    240_000,
+  );
 });

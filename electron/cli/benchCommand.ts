@@ -21,6 +21,7 @@ import { CliError, exitCodes, numberOption, parseCommandLine } from './args.ts';
 import { searchBenchCommand, searchBenchUsage } from './searchBenchCommand.ts';
 import { errorMessage } from '../../shared/errors.ts';
 import { describeThreadChoice } from '../../shared/format.ts';
+import { atStop, stopOnSignals } from '../tools/bench/children.ts';
 
 export const benchUsage = `Usage: edgewise bench [--model PATH] [--tokens N] [--fire-tokens N] [--markdown-tokens N] [--no-screen] [--quick] [--json]
        edgewise bench --peer [--model PATH] [--threads N] [--tokens N] [--repetitions N] [--peer-libs shared|static] [--json]
@@ -150,6 +151,7 @@ async function peerCommand(
     `Peer benchmark: ${basename(modelPath)}, "${PROMPT}", ${tokens} tokens, greedy, ${threads} thread(s), ${repetitions} alternating repetitions`,
   );
   const dataDir = mkdtempSync(join(tmpdir(), 'edgewise-peer-'));
+  const forget = atStop(() => rmSync(dataDir, { recursive: true, force: true }));
   try {
     const loadBefore = loadavg()[0]!;
     const result = await benchPeer({
@@ -186,6 +188,7 @@ async function peerCommand(
     return exitCodes.ok;
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
+    forget();
   }
 }
 
@@ -231,6 +234,8 @@ async function speculativeCommand(
 }
 
 export async function benchCommand(argv: string[]): Promise<number> {
+  // SIGTERM or Ctrl-C stops every process the bench started, then the bench itself.
+  stopOnSignals();
   if (argv[0] === 'make-model') return makeModelCommand(argv.slice(1));
   if (argv[0] === 'search') return searchBenchCommand(argv.slice(1));
   const { values } = parseCommandLine(

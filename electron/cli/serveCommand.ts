@@ -9,6 +9,9 @@ import { CliError, exitCodes, gpuOption, numberOption, parseCommandLine } from '
 export const serveUsage =
   'Usage: edgewise serve [--port N] [--model PATH] [--gpu auto|cpu|metal|cuda|vulkan] [--threads N] [--host ADDRESS] [--api-key KEY] [--rotate-api-key]';
 
+/** How long a stop asked for by SIGTERM or SIGINT may take before the shell exits regardless. */
+const STOP_LIMIT_MS = 20_000;
+
 export async function serveCommand(argv: string[]): Promise<number> {
   const { values } = parseCommandLine(
     {
@@ -72,6 +75,21 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    // Bounded: an answer that does not end when stopped, or an engine busy in native code, must not keep the
+    // shell running after SIGTERM (seen once: a bench's shell ran on, orphaned). Past the limit the worker
+    // is killed and the shell exits all the same, saying why.
+    setTimeout(() => {
+      console.error(
+        `Edgewise did not stop within ${STOP_LIMIT_MS / 1000} s (an answer or the engine did not end): exiting anyway.`,
+      );
+      const worker = server.app.engine.pid;
+      try {
+        if (worker) process.kill(worker, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+      process.exit(1);
+    }, STOP_LIMIT_MS);
     await server.close();
     process.exit(0);
   };

@@ -2,7 +2,7 @@
 // (a) node-llama-cpp alone, in this process, a plain evaluate loop; (b) Edgewise's engine (worker + RPC).
 import { getLlama, LlamaLogLevel } from 'node-llama-cpp';
 import { EngineHost } from '../../services/engine/engineHost.ts';
-import { forkWorker } from '../../services/engine/workerProcess.ts';
+import { trackedWorker } from './children.ts';
 import { defaultSampling, type ThreadChoice } from '../../../shared/schemas.ts';
 import { mappedCpuVariant } from './peer/sharedGgml.ts';
 import { timeGreedy } from '../../services/engine/greedyTiming.ts';
@@ -51,7 +51,7 @@ export async function benchEngine(
   tokens: number,
   threads: number,
 ): Promise<LayerResult & { hostTtftMs: number; cpuVariant: string | null }> {
-  const engine = new EngineHost({ spawn: forkWorker, onStatus: () => {}, gpu: 'cpu', threads });
+  const engine = new EngineHost({ spawn: trackedWorker, onStatus: () => {}, gpu: 'cpu', threads });
   try {
     await engine.load({ id: 'bench', name: 'bench', path: modelPath });
     // Which of node-llama-cpp's CPU libraries ggml picked for this machine (Linux: the worker's mappings).
@@ -101,7 +101,7 @@ export async function benchEngine(
 
 /** The thread count the engine picks by itself for this model (measured now: nothing remembered). */
 export async function engineThreadChoice(modelPath: string): Promise<ThreadChoice> {
-  const engine = new EngineHost({ spawn: forkWorker, onStatus: () => {}, gpu: 'cpu', threads: null });
+  const engine = new EngineHost({ spawn: trackedWorker, onStatus: () => {}, gpu: 'cpu', threads: null });
   try {
     const status = await engine.load({ id: 'bench', name: 'bench', path: modelPath });
     if (!status.threadChoice) throw new Error('The engine reported no thread choice');

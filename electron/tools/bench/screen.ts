@@ -15,6 +15,7 @@ import { appRoot } from '../../services/paths.ts';
 import { modelIdFor } from '../../services/library/modelLibrary.ts';
 import { errorMessage } from '../../../shared/errors.ts';
 import { startMarkdownServer } from './markdownStream.ts';
+import { atStop, tracked } from './children.ts';
 
 export interface ScreenOptions {
   /** The model the shell starts with, for (c). */
@@ -122,23 +123,25 @@ function startShell(
   options: ScreenOptions,
   started: number,
 ): Promise<{ child: ChildProcess; url: string; serveMs: number; modelReadyMs: number }> {
-  const child = spawn(
-    process.execPath,
-    [
-      join(appRoot(), 'dist', 'electron', 'cli', 'index.js'),
-      'serve',
-      '--gpu',
-      'cpu',
-      '--threads',
-      String(options.threads),
-      '--model',
-      options.modelPath,
-    ],
-    {
-      env: { ...process.env, EDGEWISE_DATA_DIR: dataDir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      windowsHide: true,
-    },
+  const child = tracked(
+    spawn(
+      process.execPath,
+      [
+        join(appRoot(), 'dist', 'electron', 'cli', 'index.js'),
+        'serve',
+        '--gpu',
+        'cpu',
+        '--threads',
+        String(options.threads),
+        '--model',
+        options.modelPath,
+      ],
+      {
+        env: { ...process.env, EDGEWISE_DATA_DIR: dataDir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        windowsHide: true,
+      },
+    ),
   );
   let output = '';
   let url = '';
@@ -212,7 +215,7 @@ const renderedBlocks = `(() => {
 })()`;
 /** The longest the shell's start or one page step may take before the run gives up on it. */
 const STEP_LIMIT_MS = 180_000;
-/** The longest any one answer may take before the run gives up on it. */
+/** The longest one stage's answers (one, or several that end early) may take before the run gives up on it. */
 const ANSWER_LIMIT_MS = 300_000;
 interface Probe {
   longTasks: number[];
@@ -238,6 +241,7 @@ export async function benchScreen(options: ScreenOptions): Promise<ScreenResult>
   }
   const executablePath = options.chromium ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
   const dataDir = mkdtempSync(join(tmpdir(), 'edgewise-bench-'));
+  const forget = atStop(() => rmSync(dataDir, { recursive: true, force: true }));
   seed(dataDir, options);
   const started = performance.now();
   // Whatever started is stopped again, however far the start got: a failed run leaves no process behind.
@@ -263,13 +267,22 @@ export async function benchScreen(options: ScreenOptions): Promise<ScreenResult>
     const conversations = await client.call('conversations.list', {});
     const byTitle = (title: string) => conversations.find((c) => c.title === title)!;
     /** Resolves with the answer when the back end says it is done (events go to every client). */
-    const done = (conversationId: string, title: string) =>
+    const done = (conversationId: string, title: string, limitMs: number, streamed: number) =>
       new Promise<Message>((resolve, reject) => {
-        // A bound, not a measurement: an answer that never ends must fail the run, not hang it.
-        const timer = setTimeout(() => {
-          off();
-          reject(new Error(`no answer in "${title}" ended within ${ANSWER_LIMIT_MS / 1000} s`));
-        }, ANSWER_LIMIT_MS);
+        // A bound, not a measurement: an answer that never ends must fail the stage, not hang the run. It
+        // is stopped too, or it would run on in the shell and hold the engine through every later stage.
+        const timer = setTimeout(
+          () => {
+            off();
+            void client.call('chat.stop', { conversationId }).catch(() => undefined);
+            reject(
+              new Error(
+                `"${title}" did not finish within its ${ANSWER_LIMIT_MS / 1000} s limit (${streamed} tokens streamed before the last answer, which was stopped)`,
+              ),
+            );
+          },
+          Math.max(0, limitMs),
+        );
         const off = client.on('chat.done', (event) => {
           if (event.conversationId === conversationId) {
             clearTimeout(timer);
@@ -301,9 +314,11 @@ export async function benchScreen(options: ScreenOptions): Promise<ScreenResult>
       let streamed = 0;
       let answers = 0;
       let stats;
+      // The whole stage shares one limit, however many answers it takes.
+      const deadline = t0 + ANSWER_LIMIT_MS;
       while (streamed < tokens) {
         await page.getByLabel('Message', { exact: true }).fill(options.prompt);
-        const answered = done(byTitle(title).id, title);
+        const answered = done(byTitle(title).id, title, deadline - performance.now(), streamed);
         await page.getByLabel('Message', { exact: true }).press('Enter');
         stats = (await answered).stats!;
         streamed += stats.outputTokens;
@@ -446,6 +461,7 @@ export async function benchScreen(options: ScreenOptions): Promise<ScreenResult>
     await browser?.close().catch(() => undefined);
     if (shell) await stopProcess(shell.child);
     rmSync(dataDir, { recursive: true, force: true });
+    forget();
   }
 }
 

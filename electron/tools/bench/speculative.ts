@@ -3,7 +3,7 @@
 // rewrite or an edit copies its source). Repetitions alternate the modes so that machine noise falls on
 // all of them alike; medians and the spread of the per-repetition ratios are reported.
 import { EngineHost } from '../../services/engine/engineHost.ts';
-import { forkWorker } from '../../services/engine/workerProcess.ts';
+import { trackedWorker } from './children.ts';
 import { median } from '../../services/engine/threadCalibration.ts';
 import { defaultSampling, type Speculation } from '../../../shared/schemas.ts';
 
@@ -65,7 +65,7 @@ export async function benchSpeculative(options: {
   repetitions: number;
   say: (line: string) => void;
 }): Promise<SpeculativeResult> {
-  const engine = new EngineHost({ spawn: forkWorker, onStatus: () => {}, gpu: 'cpu', threads: options.threads });
+  const engine = new EngineHost({ spawn: trackedWorker, onStatus: () => {}, gpu: 'cpu', threads: options.threads });
   const sampling = { ...defaultSampling, temperature: 0, repeatPenalty: 1, maxTokens: options.tokens };
   const kinds: Speculation['kind'][] = ['off', 'prompt', ...(options.draftModelPath ? (['draft'] as const) : [])];
   try {

@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { appRoot } from '../../../services/paths.ts';
 import { linkAgainstPrebuilt } from './sharedGgml.ts';
+import { tracked } from '../children.ts';
 
 export const bundlePath = () => join(appRoot(), 'node_modules', 'node-llama-cpp', 'llama', 'gitRelease.bundle');
 
@@ -72,11 +73,13 @@ function run(command: string, args: string[], cwd: string, log: string): Promise
   return new Promise((resolve, reject) => {
     const out = openSync(log, 'a');
     // nice: the build takes idle CPU only, so it does not slow what else runs on the machine.
-    const child = spawn('nice', ['-n', '19', command, ...args], {
-      cwd,
-      stdio: ['ignore', out, out],
-      windowsHide: true,
-    });
+    const child = tracked(
+      spawn('nice', ['-n', '19', command, ...args], {
+        cwd,
+        stdio: ['ignore', out, out],
+        windowsHide: true,
+      }),
+    );
     child.on('error', (error) => {
       closeSync(out);
       reject(error);

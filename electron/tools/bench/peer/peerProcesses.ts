@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { appRoot } from '../../../services/paths.ts';
 import { loadedBackendFromLog, mappedCpuVariant } from './sharedGgml.ts';
+import { tracked } from '../children.ts';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -46,7 +47,7 @@ export async function startLlamaServer(
   port: number,
   libraries: 'shared' | 'static',
 ): Promise<RunningPeer> {
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  const child = tracked(spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true }));
   // Its log is read only for the backend line; the rest is drained so that the pipes never fill.
   let log = '';
   const keep = (chunk: Buffer) => {
@@ -82,10 +83,12 @@ export async function startEdgewise(o: {
   dataDir: string;
 }): Promise<RunningPeer> {
   const args = ['serve', '--port', String(o.port), '--model', o.modelPath, '--threads', String(o.threads)];
-  const child = spawn(
-    process.execPath,
-    [join(appRoot(), 'dist', 'electron', 'cli', 'index.js'), ...args, '--gpu', 'cpu', '--api-key', o.apiKey],
-    { stdio: 'ignore', windowsHide: true, env: { ...process.env, EDGEWISE_DATA_DIR: o.dataDir } },
+  const child = tracked(
+    spawn(
+      process.execPath,
+      [join(appRoot(), 'dist', 'electron', 'cli', 'index.js'), ...args, '--gpu', 'cpu', '--api-key', o.apiKey],
+      { stdio: 'ignore', windowsHide: true, env: { ...process.env, EDGEWISE_DATA_DIR: o.dataDir } },
+    ),
   );
   const url = `http://127.0.0.1:${o.port}/v1/models`;
   await waitForHttp(url, child, 'edgewise serve', { Authorization: `Bearer ${o.apiKey}` });
