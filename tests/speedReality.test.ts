@@ -7,7 +7,10 @@
 // measured runs are interleaved so that load hits all of them alike. A figure cannot judge a ±20%
 // prediction when its own repeats, or the prediction made through each repeat's probe runs, do not agree
 // to within ±20% (interquartile range over 40% of the median): it is reported as unjudgeable, not passed.
-// The 1-thread figures of the 300M model must always be judged, or the machine is too loaded to check.
+// Three verdicts, never a looser bound: PASS (every judged figure within ±20%), FAIL (one is not), and
+// "cannot judge: noisy" (the test is skipped with that note) when the load average was above the number of
+// cores at the start or the end, or the 1-thread figures of the 300M model, which must always be judged,
+// repeat too loosely. A noisy machine says so; it neither passes nor fails the predictions.
 import { describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync } from 'node:fs';
 import { cpus, homedir, loadavg } from 'node:os';
@@ -60,11 +63,24 @@ const why =
     : null;
 if (why) console.log(`Skipping the on-machine speed check: ${why}. Load average now ${load.toFixed(1)}.`);
 const busy = why !== null;
+const cores = cpus().length;
+const required = ['big decode at 1 thread(s)', 'big TTFT at 1 thread(s)'];
+
+/** Why this run cannot judge a ±20% prediction, or null when it can. */
+function noisyBecause(loads: number[], logicalCores: number, judged: string[], needed: string[]): string | null {
+  const worst = Math.max(...loads);
+  if (worst > logicalCores)
+    return `load average ${worst.toFixed(1)} is above the ${logicalCores} core(s): other work took CPU time the measurements need`;
+  const unjudged = needed.filter((id) => !judged.includes(id));
+  if (unjudged.length > 0) return `${unjudged.join(' and ')} repeated too loosely (IQR over 40%) to judge ±20%`;
+  return null;
+}
 
 describe('predicted speed against this machine', () => {
   it.skipIf(busy)(
     'predicts decode speed and time to first token within ±20% for the demo and a 300M model, at 1 and 2 threads',
-    async () => {
+    async (ctx) => {
+      const loads = [loadavg()[0]!];
       const probe = await ensureProbeModels(join(cacheDir, 'probe'), demoModel);
       const big = await synthetic300M();
       const engine = new EngineHost({ spawn: forkWorker, onStatus: () => {}, gpu: 'cpu' });
@@ -153,11 +169,19 @@ describe('predicted speed against this machine', () => {
         }
       } finally {
         await engine.dispose();
+        loads.push(loadavg()[0]!);
         console.log(rows.join('\n'));
       }
-      expect(judged, rows.join('\n')).toEqual(
-        expect.arrayContaining(['big decode at 1 thread(s)', 'big TTFT at 1 thread(s)']),
+      const noisy = noisyBecause(loads, cores, judged, required);
+      const verdict = noisy
+        ? `cannot judge: noisy (${noisy})`
+        : misses.length > 0
+          ? `FAIL: ${misses.join(', ')}`
+          : 'PASS';
+      console.log(
+        `Speed check verdict: ${verdict}. Load average ${loads.map((l) => l.toFixed(1)).join(' at start, ')} at end.`,
       );
+      if (noisy) ctx.skip(`cannot judge: noisy (${noisy})`);
       expect(misses, rows.join('\n')).toEqual([]);
     },
     900_000,
