@@ -14,6 +14,7 @@ import { dataContract } from './contract/data.ts';
 import { conversationsContract } from './contract/conversations.ts';
 import { presetsContract } from './contract/presets.ts';
 import { documentsContract } from './contract/documents.ts';
+import { toolsContract } from './contract/toolCalls.ts';
 
 export const appContract = mergeContracts([
   appInfoContract,
@@ -28,6 +29,7 @@ export const appContract = mergeContracts([
   conversationsContract,
   presetsContract,
   documentsContract,
+  toolsContract,
 ]);
 
 export type AppContract = typeof appContract;

@@ -59,6 +59,11 @@ export const conversationSettings = z.strictObject({
   /** Most thought tokens an answer may spend before its thought is closed; null or absent: no cap. */
   thoughtBudget: z.number().int().min(1).max(32768).nullable().optional(),
   speculation: speculationSetting.optional(),
+  /**
+   * With tools on: "required" makes the answer start with a tool call (function calling engaged from the first
+   * token, as the API's tool_choice "required"), for models that would not call one on their own.
+   */
+  toolChoice: z.enum(['auto', 'required']).optional(),
 });
 export type ConversationSettings = z.infer<typeof conversationSettings>;
 

@@ -80,6 +80,8 @@ async function main() {
     shell: 'electron',
     cipher,
     powerState,
+    // A tool call's consent is asked of the window; once it is closed no one can answer.
+    listening: () => window !== null && !window.isDestroyed(),
   });
   serveContractOverIpc(ipcMain, services.handlers, () => window, indexUrl);
   // Electronegativity cannot see through secureWebPreferences(): it sets contextIsolation and sandbox on,
@@ -97,6 +99,7 @@ async function main() {
   // openExternal gets only the URLs applyWindowRules lets through: http and https, never file: or custom schemes.
   applyWindowRules(window.webContents, indexUrl, (url) => void shell.openExternal(url)); // eng-disable OPEN_EXTERNAL_JS_CHECK
   window.once('ready-to-show', () => window?.show());
+  window.once('closed', () => services?.toolAsker.noOneLeft());
   await window.loadFile(indexFile);
   void services.start().catch((error: Error) => console.error(startFailureLine(error)));
 }

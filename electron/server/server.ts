@@ -62,6 +62,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     emit,
     shell: 'headless',
     localApi: () => apiKey,
+    // A tool call's consent is asked of the browsers connected now; with none, no one can answer it.
+    listening: () => sockets.size > 0,
   });
   const dispatch = createDispatcher(appContract, app.handlers);
   const key = (apiKey = new LocalApiKey(new SecretStore(options.dataDir), options.apiKey));
@@ -101,7 +103,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (!tokenMatches(url.searchParams.get('token'), token)) return refuse(401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
-      ws.on('close', () => sockets.delete(ws));
+      ws.on('close', () => {
+        sockets.delete(ws);
+        if (sockets.size === 0) app.toolAsker.noOneLeft();
+      });
       serveSocket(ws, dispatch);
     });
   });

@@ -50,6 +50,12 @@ import { DocumentService } from './documents/documentService.ts';
 import { documentsHandlers } from './documents/documentsHandlers.ts';
 import { EmbeddingSetup } from './documents/embeddingSetup.ts';
 import { engineEmbedder } from './documents/engineEmbedder.ts';
+import { McpServerStore } from './store/mcpServerStore.ts';
+import { McpService } from './toolUse/mcpService.ts';
+import { ToolConsentGate } from './toolUse/toolConsentGate.ts';
+import { ToolAsker } from './toolUse/toolAsker.ts';
+import { ConversationTools, documentSearch } from './toolUse/conversationTools.ts';
+import { toolsHandlers } from './toolUse/toolsHandlers.ts';
 import { z } from 'zod';
 
 const threadSetting = z.number().int().min(1).nullable();
@@ -77,6 +83,12 @@ export interface AppOptions {
   ignoreEos?: boolean;
   /** The /v1 key, in the shell that serves the OpenAI-compatible API (shown and rotated in Settings). */
   localApi?: LocalApiAccess;
+  /**
+   * Whether a window or browser is there to answer a tool call's consent request (the Electron window is
+   * open; a browser is connected to the headless shell). Without it every tool that needs consent is
+   * refused: "refused: no one to ask".
+   */
+  listening?: () => boolean;
 }
 
 const version = (createRequire(import.meta.url)(join(appRoot(), 'package.json')) as { version: string }).version;
@@ -166,6 +178,16 @@ export async function createApp(options: AppOptions) {
     embedder: engineEmbedder({ engine, model: () => embedding.current() }),
     onChange: (conversationId) => options.emit('documents.changed', { conversationId }),
   });
+  const mcpStore = new McpServerStore(db);
+  const mcp = new McpService(mcpStore);
+  const toolAsker = new ToolAsker(options.emit, options.listening ?? (() => false));
+  const tools = new ConversationTools({
+    mcp,
+    store: mcpStore,
+    gate: new ToolConsentGate(),
+    asker: toolAsker,
+    documents: documentSearch(documents),
+  });
   const chat = new ChatService({
     store,
     engine,
@@ -180,6 +202,7 @@ export async function createApp(options: AppOptions) {
       return id ? (await library.get(id)).contextLength : null;
     },
     library,
+    tools,
   });
   const comparisons = new ComparisonStore(db);
   const lab = new QuantLab({
@@ -209,6 +232,7 @@ export async function createApp(options: AppOptions) {
     }),
     ...presetsHandlers({ presets, library }),
     ...documentsHandlers({ documents, embedding }),
+    ...toolsHandlers({ tools, mcp, asker: toolAsker, conversations: store }),
   };
 
   function start(): Promise<void> {
@@ -229,6 +253,7 @@ export async function createApp(options: AppOptions) {
 
   async function dispose(): Promise<void> {
     await chat.stopAll();
+    await mcp.dispose();
     lab.dispose();
     await downloads.dispose();
     await engine.dispose();
@@ -247,6 +272,9 @@ export async function createApp(options: AppOptions) {
     fit,
     routing,
     consent,
+    tools,
+    toolAsker,
+    mcp,
     telemetry,
     lab,
     comparisons,

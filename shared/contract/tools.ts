@@ -72,3 +72,21 @@ export const toolInfo = z.object({
   enabled: z.boolean(),
 });
 export type ToolInfo = z.infer<typeof toolInfo>;
+
+/** A step as the trace keeps it: the step and the text the model was given back (cut for storage). */
+export const tracedToolStep = toolStep.extend({ result: z.string() });
+export type TracedToolStep = z.infer<typeof tracedToolStep>;
+/** Characters of a result kept in the trace (the model may have been given more, up to the loop's cap). */
+export const TRACED_RESULT_CHARS = 4000;
+
+/** An MCP server as Settings lists it: its configuration and whether its tools could be listed. */
+export const mcpServerStatus = z.object({
+  name: z.string(),
+  transport: z.enum(['stdio', 'http']),
+  /** The command line or the URL, as the user entered it. */
+  target: z.string(),
+  connected: z.boolean(),
+  tools: z.number(),
+  error: z.string().nullable(),
+});
+export type McpServerStatus = z.infer<typeof mcpServerStatus>;

@@ -2,6 +2,7 @@
 // the settings only say whether a key is set.
 import { z } from 'zod';
 import { documentsTrace } from '../documents.ts';
+import { tracedToolStep } from '../contract/tools.ts';
 
 export const tier = z.enum(['device', 'private', 'partner']);
 export const policy = z.enum(['local', 'auto', 'private']);
@@ -68,6 +69,7 @@ export const traceEvent = z.object({
     'error',
     'low-confidence',
     'documents',
+    'tool',
   ]),
   detail: z.string(),
 });
@@ -96,5 +98,7 @@ export const routeTrace = z.object({
   offerEscalation: tier.nullable().optional(),
   /** The attached documents' part in this answer: whole or retrieved, each passage with its score and tokens. */
   documents: documentsTrace.optional(),
+  /** Each tool call of the answer, in order: tool, server, arguments, consent, result size, time, error. */
+  tools: z.array(tracedToolStep).optional(),
 });
 export type RouteTrace = z.infer<typeof routeTrace>;

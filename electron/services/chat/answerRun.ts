@@ -7,7 +7,6 @@ import type { Decision, Tier } from '../../../shared/router/router.ts';
 import type { RouteTrace } from '../../../shared/router/schemas.ts';
 import { roughTokenCount } from '../router/remoteClient.ts';
 import { streamRemoteWithTools } from '../toolUse/remoteToolLoop.ts';
-import type { ToolRun } from '../toolUse/toolLoop.ts';
 import type { ConversationStore } from '../store/conversationStore.ts';
 import type { AppEmit } from '../events.ts';
 import type { RoutingService } from '../router/routingService.ts';
@@ -18,6 +17,9 @@ import { estimateTokens } from '../../../shared/documents.ts';
 import { documentBudget, documentContext, withDocuments, type DocumentContext } from '../documents/documentContext.ts';
 import type { DocumentService } from '../documents/documentService.ts';
 import { speculationFor } from './speculationChoice.ts';
+import type { ConversationTools } from '../toolUse/conversationTools.ts';
+import { answerWithTools, type ToolRun } from '../toolUse/toolLoop.ts';
+import { TRACED_RESULT_CHARS, type ToolStep } from '../../../shared/contract/tools.ts';
 
 const DELTA_BATCH_MS = 16;
 const SAVE_EVERY_MS = 500;
@@ -38,6 +40,11 @@ export interface AnswerRunDeps extends OnDeviceDeps {
   modelContext?: (modelId: string | null) => Promise<number | null>;
   /** The tools this conversation may use, with their consent; a remote tier gets them through its API. */
   toolRunFor?: (conversation: Conversation) => ToolRun | null;
+  /**
+   * The app's tools per conversation (off unless the user turned some on), for the device and the remote
+   * tiers; where it is given, toolRunFor is not used.
+   */
+  tools?: Pick<ConversationTools, 'runFor'> | null;
 }
 
 export interface AnswerRequest {
@@ -175,6 +182,42 @@ export class AnswerRun {
     this.deps.emit('conversations.changed', { id: conversation.id });
   }
 
+  /**
+   * The tools this conversation has on, with the ask that reaches the window, or null for none. Each call
+   * becomes a step in the trace (saved as it ends, so it survives a restart) and a 'tool' event. The
+   * remote tiers' tool loop takes the same ToolRun.
+   */
+  private async toolRun(): Promise<ToolRun | null> {
+    const { tools, toolRunFor } = this.deps;
+    const { conversation } = this.req;
+    let run: ToolRun | null;
+    if (tools) {
+      const found = await tools.runFor(conversation.id);
+      for (const problem of found.problems) this.event('tool', `left out: ${problem}`);
+      run = found.run;
+    } else run = toolRunFor?.(conversation) ?? null;
+    if (!run) return null;
+    const given = run.onStep;
+    return {
+      ...run,
+      onStep: (step, result) => {
+        this.toolStep(step, result);
+        given?.(step, result);
+      },
+    };
+  }
+
+  private toolStep(step: ToolStep, result: string) {
+    const trace = this.trace;
+    if (!trace) return;
+    const kept = result.length > TRACED_RESULT_CHARS ? `${result.slice(0, TRACED_RESULT_CHARS)}… (cut)` : result;
+    (trace.tools ??= []).push({ ...step, result: kept });
+    this.event(
+      'tool',
+      `${step.server}/${step.tool}: ${step.consent}, ${step.resultBytes} bytes in ${Math.round(step.ms)} ms${step.error ? `, error: ${step.error}` : ''}`,
+    );
+  }
+
   /** Decides the tier; a partner dispatch first waits for the user's yes for this query. */
   private async route(): Promise<{ tier: Tier; decision: Decision }> {
     const { routing, consent, emit } = this.deps;
@@ -252,7 +295,7 @@ export class AnswerRun {
         ? 'partner'
         : null;
     const speculation = await speculationFor(conversation.settings.speculation, this.deps.library);
-    const { text, thoughts, stats } = await answerOnDevice(this.deps, {
+    const request = {
       id: messageId,
       model,
       settings: conversation.settings,
@@ -261,7 +304,11 @@ export class AnswerRun {
       scoreConfidence: higher !== null,
       onDelta: this.onDelta,
       signal,
-    });
+    };
+    const tools = await this.toolRun();
+    const { text, thoughts, stats } = tools
+      ? await answerWithTools(this.deps, { ...request, toolChoice: conversation.settings.toolChoice ?? 'auto' }, tools)
+      : await answerOnDevice(this.deps, request);
     this.text = text;
     this.thoughts = thoughts;
     trace.energyJoules = stats.energyJoules ?? null;
@@ -305,7 +352,7 @@ export class AnswerRun {
         maxTokens: conversation.settings.sampling.maxTokens,
         temperature: conversation.settings.sampling.temperature,
       },
-      this.deps.toolRunFor?.(conversation) ?? null,
+      await this.toolRun(),
       (delta, thought) => {
         if (thought) thoughtDeltas++;
         this.onDelta(delta, ++deltas, thought);

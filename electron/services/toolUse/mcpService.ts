@@ -67,15 +67,18 @@ export class McpService {
     );
   }
 
-  /** The tools a conversation has on, with their on/off state, for the tools panel. */
-  async toolInfo(conversationId: string): Promise<ToolInfo[]> {
+  /**
+   * Every server's tools with their on/off state for a conversation, for the tools panel. `unsetIsOn`:
+   * whether a tool the conversation never chose about is on (the CLI's default) or off (the app's).
+   */
+  async toolInfo(conversationId: string, unsetIsOn = true): Promise<ToolInfo[]> {
     const choices = this.store.choices(conversationId);
     return (await this.listAll()).flatMap(({ server, tools }) =>
       tools.map((t) => ({
         name: t.name,
         server: server.name,
         description: t.description,
-        enabled: choices.get(`${server.name}\u0000${t.name}`) ?? true,
+        enabled: choices.get(`${server.name}\u0000${t.name}`) ?? unsetIsOn,
       })),
     );
   }
@@ -84,7 +87,11 @@ export class McpService {
    * The tools to offer in one answer: those the conversation has on. A name two servers share is offered
    * as "server.tool" so the model's call says which one it means.
    */
-  async toolsFor(conversationId: string, taken: Set<string>): Promise<{ tools: Tool[]; problems: string[] }> {
+  async toolsFor(
+    conversationId: string,
+    taken: Set<string>,
+    unsetIsOn = true,
+  ): Promise<{ tools: Tool[]; problems: string[] }> {
     const choices = this.store.choices(conversationId);
     const listed = await this.listAll();
     const tools: Tool[] = [];
@@ -97,7 +104,7 @@ export class McpService {
           `MCP server "${server.name}" declared ${dropped} more tools than the ${this.limits.maxTools} kept (or with unusable names); those were left out.`,
         );
       for (const t of serverTools) {
-        if (choices.get(`${server.name}\u0000${t.name}`) === false) continue;
+        if (!(choices.get(`${server.name}\u0000${t.name}`) ?? unsetIsOn)) continue;
         const name = names.has(t.name) ? `${server.name}.${t.name}`.slice(0, 64) : t.name;
         names.add(name);
         const connection = this.connection(server);

@@ -138,7 +138,7 @@ export async function streamRemoteWithTools(
                 signal,
               });
       steps.push(outcome.step);
-      run.onStep?.(outcome.step);
+      run.onStep?.(outcome.step, outcome.result);
       results.push({
         id: call.id,
         content: outcome.result,

@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import type { ToolConsent, ToolConsentAnswer, ToolConsentRequest } from '../../../shared/contract/tools.ts';
 import type { Tool } from './toolTypes.ts';
 
-export type ConsentAsker = (request: ToolConsentRequest, signal: AbortSignal) => Promise<ToolConsentAnswer>;
+/** Asks the user; null when no one is there to answer (the window closed, no browser connected). */
+export type ConsentAsker = (request: ToolConsentRequest, signal: AbortSignal) => Promise<ToolConsentAnswer | null>;
 
 export class ToolConsentGate {
   private readonly remembered = new Map<string, Set<string>>();
@@ -35,6 +36,7 @@ export class ToolConsentGate {
       },
       signal,
     );
+    if (answer === null) return 'refused: no one to ask';
     switch (answer) {
       case 'once':
         return 'allowed once';

@@ -20,8 +20,8 @@ export interface ToolRun {
   gate: ToolConsentGate;
   ask: ConsentAsker | null;
   limits?: ToolLimits;
-  /** Each step as it ends (the trace, the UI). */
-  onStep?: (step: ToolStep) => void;
+  /** Each step as it ends (the trace, the UI), with the text the model was given back. */
+  onStep?: (step: ToolStep, result: string) => void;
 }
 
 export interface ToolAnswer extends OnDeviceAnswer {
@@ -75,7 +75,7 @@ export async function answerWithTools(deps: OnDeviceDeps, req: OnDeviceRequest, 
             signal: req.signal ?? new AbortController().signal,
           });
       steps.push(outcome.step);
-      run.onStep?.(outcome.step);
+      run.onStep?.(outcome.step, outcome.result);
       calls.push({ name: call.name, params: call.params, result: outcome.result });
     }
     // The answer so far, its calls and their results: the model continues the same answer.
