@@ -4,6 +4,7 @@ import { Sidebar } from './Sidebar.tsx';
 import { ChatView } from './ChatView.tsx';
 import { EngineBar } from './EngineBar.tsx';
 import { ConsentDialog } from './ConsentDialog.tsx';
+import { ToolConsentDialog } from './ToolConsentDialog.tsx';
 import { PassageView } from './documents/PassageView.tsx';
 import { DataBanner } from './DataBanner.tsx';
 import { Shortcuts } from './Shortcuts.tsx';
@@ -85,6 +86,7 @@ export function App() {
           </Suspense>
         </div>
         <ConsentDialog />
+        <ToolConsentDialog />
         <PassageView />
         <Shortcuts />
       </main>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { chatActions, useChatStore } from '../state/chatStore.ts';
 import { MessageView } from './MessageView.tsx';
 import { SettingsPanel } from './SettingsPanel.tsx';
+import { ToolsPanel } from './ToolsPanel.tsx';
 import { TelemetryPanel } from './TelemetryPanel.tsx';
 import { FirstRunCard } from './FirstRunCard.tsx';
 import { VirtualList } from './VirtualList.tsx';
@@ -60,7 +61,12 @@ export function ChatView() {
           {branchStatus}
         </p>
       )}
-      {showSettings && currentId && <SettingsPanel />}
+      {showSettings && currentId && (
+        <>
+          <SettingsPanel />
+          <ToolsPanel conversationId={currentId} />
+        </>
+      )}
       {showTelemetry && <TelemetryPanel />}
       {/* keyed by conversation: another conversation opens at its end, not where the last one was scrolled */}
       <VirtualList

@@ -7,6 +7,7 @@ import { TraceView } from './TraceView.tsx';
 import { CitationScope, Sources } from './documents/Sources.tsx';
 import { BranchSwitcher } from './BranchSwitcher.tsx';
 import { ThinkingBlock } from './ThinkingBlock.tsx';
+import { ToolSteps } from './ToolSteps.tsx';
 
 function Stats({ message }: { message: Message }) {
   const live = useChatStore((s) => s.live[message.id]);
@@ -110,6 +111,9 @@ export const MessageView = memo(function MessageView({ message }: { message: Mes
         >
           Edit
         </button>
+      )}
+      {message.role === 'assistant' && message.trace?.tools && message.trace.tools.length > 0 && (
+        <ToolSteps steps={message.trace.tools} />
       )}
       {message.role === 'assistant' && message.trace?.documents && <Sources documents={message.trace.documents} />}
       <BranchSwitcher message={message} />

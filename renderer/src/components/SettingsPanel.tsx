@@ -92,6 +92,14 @@ export function SettingsPanel() {
           onChange={(e) => setDraft({ ...draft, thoughtBudget: e.target.value === '' ? null : Number(e.target.value) })}
         />
       </label>
+      <label title="For models that would not call a tool on their own: function calling is engaged from the answer's first token, as the API's tool_choice &quot;required&quot;">
+        <input
+          type="checkbox"
+          checked={draft.toolChoice === 'required'}
+          onChange={(e) => setDraft({ ...draft, toolChoice: e.target.checked ? 'required' : undefined })}
+        />
+        Start with a tool call (when tools are on)
+      </label>
       <label>
         Speculative decoding
         <select

@@ -2,6 +2,7 @@ import type { RouteTrace } from '../../../shared/router/schemas.ts';
 import { chatActions } from '../state/chatStore.ts';
 import { downloadText } from '../download.ts';
 import { DocumentsTrace } from './documents/DocumentsTrace.tsx';
+import { ToolsTrace } from './ToolSteps.tsx';
 
 const tierName = { device: 'on device', private: 'private server', partner: 'partner cloud' } as const;
 
@@ -43,6 +44,7 @@ export function TraceView({ trace, messageId, last }: { trace: RouteTrace; messa
           {trace.rule}
         </p>
         {trace.documents && <DocumentsTrace documents={trace.documents} />}
+        {trace.tools && trace.tools.length > 0 && <ToolsTrace steps={trace.tools} />}
         <ol className="timeline">
           {trace.events.map((e, i) => (
             <li key={i}>

@@ -9,11 +9,13 @@ import { modelsActions } from './modelsStore.ts';
 import { routingActions } from './routingStore.ts';
 import { telemetryActions } from './telemetryStore.ts';
 import { backupsActions } from './backupsStore.ts';
+import { toolsActions } from './toolsStore.ts';
 
 export function start(): void {
   const client = connectClient((up) => {
     useAppStore.setState({ connected: up });
     if (up) {
+      toolsActions.listen();
       void Promise.all([
         appActions.load(),
         engineActions.load(),
