@@ -53,16 +53,19 @@ export const toolsActions = {
     if (useToolsStore.getState().conversationId !== conversationId) return;
     useToolsStore.setState({ tools: tools ?? [], servers: servers ?? [], loading: false });
   },
+  /** Shown switched at once (a checkbox must follow the click), and switched back if the call fails. */
   async setEnabled(tool: ToolInfo, enabled: boolean) {
     const { conversationId } = useToolsStore.getState();
     if (!conversationId) return;
+    const set = (on: boolean) =>
+      useToolsStore.setState((s) => ({
+        tools: s.tools.map((t) => (t.server === tool.server && t.name === tool.name ? { ...t, enabled: on } : t)),
+      }));
+    set(enabled);
     const done = await guarded(() =>
       rpc().call('tools.setEnabled', { conversationId, server: tool.server, tool: tool.name, enabled }),
     );
-    if (done)
-      useToolsStore.setState((s) => ({
-        tools: s.tools.map((t) => (t.server === tool.server && t.name === tool.name ? { ...t, enabled } : t)),
-      }));
+    if (!done) set(!enabled);
   },
   /** Adds a server; the error (a duplicate name, a bad URL) is returned for the form to show. */
   async addServer(input: CallArgs<AppContract, 'tools.addServer'>): Promise<string | null> {
