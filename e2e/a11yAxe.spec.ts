@@ -1,11 +1,12 @@
 // axe-core on every view of the app, in light and in dark: 0 serious or critical violations, no rule turned
 // off. Each view is audited as a user leaves it: the chat with an answer, search, settings with presets,
 // models, the fit matrix with a cell's detail, a quant comparison's results, routing, an answer's routing
-// trace, the consent dialog, telemetry, backups and the shortcuts sheet. Every result is printed per view.
+// trace, the consent dialog, telemetry, backups, the shortcuts sheet, the tools settings (an MCP server added)
+// and a tool call's consent dialog. Every result is printed per view.
 import { test, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { newDataDir, startShell, type Shell } from './headlessShell.ts';
 import { startPartner, type Partner } from './partnerServer.ts';
 
@@ -23,6 +24,8 @@ test.beforeAll(async () => {
     join('..', 'shared', 'models', 'TinyStories-656K.f16.gguf'),
     join(dataDir, 'models', 'TinyStories-656K.f16.gguf'),
   );
+  // stories260K writes tool calls (the demo model's template has no function calling): for the tool dialog.
+  copyFileSync(join('..', 'shared', 'models', 'stories260K.gguf'), join(dataDir, 'models', 'stories260K.gguf'));
   shell = await startShell(dataDir);
 });
 test.afterAll(async () => {
@@ -140,7 +143,46 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await expect(page.getByTestId('backup-row').first()).toBeVisible();
     await check('backups');
 
-    expect(Object.keys(found)).toHaveLength(13);
+    // The tools settings with an MCP server (the SDK's McpServer over stdio), then a tool call's consent dialog.
+    await tab(page, 'Chat');
+    await page.getByRole('button', { name: 'New conversation' }).click();
+    await page.getByLabel('Model', { exact: true }).selectOption({ label: 'llama · F32 · 293K params' });
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    await page.getByLabel('Max tokens').fill('48');
+    await page.getByLabel('Temperature').fill('0');
+    await page.getByLabel('Start with a tool call (when tools are on)').check();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    const serverForm = page.getByRole('form', { name: 'Add an MCP server' });
+    if ((await page.getByTestId('mcp-server').count()) === 0) {
+      await serverForm.getByLabel('Server name').fill('echo-server');
+      await serverForm.getByLabel('Command', { exact: true }).fill(process.execPath);
+      await serverForm.getByLabel('Arguments (one per line)').fill(resolve('tests', 'mcp', 'mcpTestServer.ts'));
+      const run = process.env.EDGEWISE_TEST_RUN ? `\nEDGEWISE_TEST_RUN=${process.env.EDGEWISE_TEST_RUN}` : '';
+      await serverForm.getByLabel('Environment (NAME=value per line)').fill(`MCP_MODE=good${run}`);
+      await serverForm.getByRole('button', { name: 'Add server' }).click();
+    }
+    await expect(page.getByTestId('mcp-server')).toContainText('connected, 3 tools');
+    await page.getByRole('checkbox', { name: /echo — Echoes its text/ }).check();
+    await check('tools settings');
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    await send(page, 'Say hello');
+    const toolDialog = page.getByRole('dialog', { name: /Run the tool echo/ });
+    await expect(toolDialog).toBeVisible();
+    await check('tool consent dialog');
+    const toolAnswer = page.getByTestId('message-assistant').last();
+    // Deny this call and any the model makes after it, until the answer ends.
+    for (;;) {
+      const next = await Promise.race([
+        toolDialog.waitFor({ state: 'visible', timeout: 60_000 }).then(() => 'dialog' as const),
+        expect(toolAnswer)
+          .not.toHaveAttribute('data-status', 'streaming', { timeout: 60_000 })
+          .then(() => 'done' as const),
+      ]);
+      if (next === 'done' && !(await toolDialog.isVisible())) break;
+      await toolDialog.getByRole('button', { name: 'Deny' }).click();
+    }
+
+    expect(Object.keys(found)).toHaveLength(15);
     expect(Object.entries(found).filter(([, bad]) => bad.length > 0)).toEqual([]);
   });
 }
