@@ -3,7 +3,7 @@
 // models, the fit matrix with a cell's detail, a quant comparison's results, routing, an answer's routing
 // trace, the consent dialog, telemetry, backups, the shortcuts sheet, the tools settings (an MCP server added)
 // and a tool call's consent dialog. Every result is printed per view.
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect, type Dialog, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -146,7 +146,14 @@ for (const colorScheme of ['light', 'dark'] as const) {
     // The tools settings with an MCP server (the SDK's McpServer over stdio), then a tool call's consent dialog.
     await tab(page, 'Chat');
     await page.getByRole('button', { name: 'New conversation' }).click();
-    await page.getByLabel('Model', { exact: true }).selectOption({ label: 'llama · F32 · 293K params' });
+    // Loading a model may first ask to confirm (a fit warning for this machine): yes.
+    const confirm = (d: Dialog) => void d.accept();
+    page.on('dialog', confirm);
+    const modelChoice = page.getByLabel('Model', { exact: true });
+    await modelChoice.selectOption({ label: 'llama · F32 · 293K params' });
+    await expect(modelChoice.locator('option:checked')).toHaveText('llama · F32 · 293K params');
+    await expect(page.getByTestId('engine-state')).toHaveAttribute('data-state', 'ready');
+    page.off('dialog', confirm);
     await page.getByRole('button', { name: 'Settings', exact: true }).click();
     await page.getByLabel('Max tokens').fill('48');
     await page.getByLabel('Temperature').fill('0');

@@ -61,11 +61,12 @@ export function ChatView() {
           {branchStatus}
         </p>
       )}
+      {/* At most half the window, scrolled on its own: the messages keep room to be read and scrolled. */}
       {showSettings && currentId && (
-        <>
+        <div className="settings-area">
           <SettingsPanel />
           <ToolsPanel conversationId={currentId} />
-        </>
+        </div>
       )}
       {showTelemetry && <TelemetryPanel />}
       {/* keyed by conversation: another conversation opens at its end, not where the last one was scrolled */}
