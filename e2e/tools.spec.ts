@@ -182,4 +182,14 @@ test('"Allow for this conversation" asks no more; Stop while asking runs nothing
     await other.close();
   }
   expect(runs().length).toBe(ranBefore);
+
+  // A call cut off by the token limit is said, not shown as an empty answer.
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  await page.getByLabel('Max tokens').fill('4');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  await send(page, 'Say hello');
+  await expect(lastAnswer(page)).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  await expect(lastAnswer(page).getByRole('alert')).toContainText('limit of 4 tokens while writing a tool call');
+  expect(runs().length).toBe(ranBefore);
 });

@@ -219,7 +219,7 @@ export async function createApp(options: AppOptions) {
     'app.info': () => ({ version, dataDir: options.dataDir, shell: options.shell }),
     ...engineHandlers({ engine, library, loader, settings }),
     ...libraryHandlers({ library, downloads, catalog: catalogData, settings, engine, emit: options.emit }),
-    ...chatHandlers({ store, chat, library, engine, presets }),
+    ...chatHandlers({ store, chat, library, engine, presets, tools }),
     ...fitHandlers({ fit, library }),
     ...routingHandlers({ routing, consent, store, localApi: options.localApi }),
     ...telemetryHandlers({ sources, store, engine, powerState: options.powerState }),

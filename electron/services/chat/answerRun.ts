@@ -323,10 +323,15 @@ export class AnswerRun {
         `mean token confidence ${confidence.toFixed(2)} < ${threshold}: offering the ${higher === 'private' ? 'private server' : 'partner cloud'}`,
       );
     }
+    // A call the token limit cut off is neither text nor a call: without this the answer is silently empty.
+    const cutCall =
+      tools && !text && !trace.tools?.length && stats.stopReason === 'maxTokens'
+        ? `The answer reached its limit of ${conversation.settings.sampling.maxTokens} tokens while writing a tool call, so no tool was called. Raise Max tokens in Settings.`
+        : null;
     this.finish(
       stats.stopReason === 'aborted' ? 'aborted' : 'done',
       { ...stats, ttftFromSendMs: this.firstShownAt ? this.firstShownAt - this.started : null },
-      null,
+      cutCall,
       stats.stopReason,
     );
   }

@@ -6,6 +6,7 @@ import type { ModelLibrary } from '../library/modelLibrary.ts';
 import type { EngineHost } from '../engine/engineHost.ts';
 import type { ChatService } from './chatService.ts';
 import type { PresetStore } from '../store/presetStore.ts';
+import type { ConversationTools } from '../toolUse/conversationTools.ts';
 
 export function chatHandlers(deps: {
   store: ConversationStore;
@@ -17,8 +18,10 @@ export function chatHandlers(deps: {
   engine: Pick<EngineHost, 'loadedModel'>;
   /** A model's default preset: new conversations with it start from its settings. */
   presets?: Pick<PresetStore, 'forModel'>;
+  /** Its "Allow for this conversation" answers go with a deleted conversation. */
+  tools?: Pick<ConversationTools, 'forget'>;
 }): Handlers<typeof chatContract> {
-  const { store, chat, library, engine, presets } = deps;
+  const { store, chat, library, engine, presets, tools } = deps;
   const view = (id: string) => ({
     conversation: store.get(id),
     messages: store.messages(id),
@@ -49,6 +52,7 @@ export function chatHandlers(deps: {
       chat.stop(id);
       await chat.settled(id);
       store.delete(id);
+      tools?.forget(id);
       return { ok: true as const };
     },
     'chat.send': ({ conversationId, text }) => chat.send(conversationId, text),
