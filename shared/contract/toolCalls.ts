@@ -5,7 +5,14 @@ import { z } from 'zod';
 import type { Contract } from '../rpc.ts';
 import { id } from '../schemas.ts';
 import { ok } from './parts.ts';
-import { mcpServerInput, mcpServerStatus, toolConsentAnswer, toolConsentRequest, toolInfo } from './tools.ts';
+import {
+  mcpServerInput,
+  mcpServerStatus,
+  toolConsentAnswer,
+  toolConsentRequest,
+  toolInfo,
+  tracedToolStep,
+} from './tools.ts';
 
 const toolKey = { conversationId: id, server: z.string().min(1).max(64), tool: z.string().min(1).max(128) };
 
@@ -28,5 +35,7 @@ export const toolsContract = {
     'tools.consent': toolConsentRequest,
     /** A request was answered (here or in another window), or its answer was stopped: close its dialog. */
     'tools.consentClosed': z.object({ id: z.string() }),
+    /** A tool call of an answer being written ended (the same step is kept in its trace). */
+    'tools.step': z.object({ conversationId: id, messageId: id, step: tracedToolStep }),
   },
 } as const satisfies Contract;

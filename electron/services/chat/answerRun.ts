@@ -211,7 +211,13 @@ export class AnswerRun {
     const trace = this.trace;
     if (!trace) return;
     const kept = result.length > TRACED_RESULT_CHARS ? `${result.slice(0, TRACED_RESULT_CHARS)}… (cut)` : result;
-    (trace.tools ??= []).push({ ...step, result: kept });
+    const traced = { ...step, result: kept };
+    (trace.tools ??= []).push(traced);
+    this.deps.emit('tools.step', {
+      conversationId: this.req.conversation.id,
+      messageId: this.req.messageId,
+      step: traced,
+    });
     this.event(
       'tool',
       `${step.server}/${step.tool}: ${step.consent}, ${step.resultBytes} bytes in ${Math.round(step.ms)} ms${step.error ? `, error: ${step.error}` : ''}`,

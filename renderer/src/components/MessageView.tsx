@@ -8,6 +8,7 @@ import { CitationScope, Sources } from './documents/Sources.tsx';
 import { BranchSwitcher } from './BranchSwitcher.tsx';
 import { ThinkingBlock } from './ThinkingBlock.tsx';
 import { ToolSteps } from './ToolSteps.tsx';
+import { useToolsStore } from '../state/toolsStore.ts';
 
 function Stats({ message }: { message: Message }) {
   const live = useChatStore((s) => s.live[message.id]);
@@ -56,6 +57,13 @@ function Stats({ message }: { message: Message }) {
       )}
     </div>
   );
+}
+
+/** The answer's tool calls: from its trace once it is done, as they end while it is written. */
+function MessageTools({ message }: { message: Message }) {
+  const live = useToolsStore((s) => s.live[message.id]);
+  const steps = message.trace?.tools ?? live;
+  return steps && steps.length > 0 ? <ToolSteps steps={steps} /> : null;
 }
 
 export const MessageView = memo(function MessageView({ message }: { message: Message }) {
@@ -112,9 +120,7 @@ export const MessageView = memo(function MessageView({ message }: { message: Mes
           Edit
         </button>
       )}
-      {message.role === 'assistant' && message.trace?.tools && message.trace.tools.length > 0 && (
-        <ToolSteps steps={message.trace.tools} />
-      )}
+      {message.role === 'assistant' && <MessageTools message={message} />}
       {message.role === 'assistant' && message.trace?.documents && <Sources documents={message.trace.documents} />}
       <BranchSwitcher message={message} />
       {message.role === 'assistant' && <Stats message={message} />}

@@ -3,7 +3,12 @@
 import { create } from 'zustand';
 import type { AppContract } from '../../../shared/contract.ts';
 import type { CallArgs, CallResult } from '../../../shared/rpc.ts';
-import type { ToolConsentAnswer, ToolConsentRequest, ToolInfo } from '../../../shared/contract/tools.ts';
+import type {
+  ToolConsentAnswer,
+  ToolConsentRequest,
+  ToolInfo,
+  TracedToolStep,
+} from '../../../shared/contract/tools.ts';
 import { errorMessage } from '../../../shared/errors.ts';
 import { rpc } from '../rpc/client.ts';
 import { guarded } from './appStore.ts';
@@ -17,6 +22,8 @@ interface ToolsState {
   loading: boolean;
   /** Tool calls waiting for the user's answer, oldest first. */
   consents: ToolConsentRequest[];
+  /** Steps of answers still being written, by message id (a finished answer has them in its trace). */
+  live: Record<string, TracedToolStep[]>;
 }
 
 export const useToolsStore = create<ToolsState>(() => ({
@@ -25,6 +32,7 @@ export const useToolsStore = create<ToolsState>(() => ({
   servers: [],
   loading: false,
   consents: [],
+  live: {},
 }));
 
 const drop = (id: string) => useToolsStore.setState((s) => ({ consents: s.consents.filter((c) => c.id !== id) }));
@@ -32,6 +40,18 @@ const drop = (id: string) => useToolsStore.setState((s) => ({ consents: s.consen
 const subscribe = subscribeOnce(() => {
   rpc().on('tools.consent', (request) => useToolsStore.setState((s) => ({ consents: [...s.consents, request] })));
   rpc().on('tools.consentClosed', ({ id }) => drop(id));
+  rpc().on('tools.step', ({ messageId, step }) =>
+    useToolsStore.setState((s) => ({ live: { ...s.live, [messageId]: [...(s.live[messageId] ?? []), step] } })),
+  );
+  // A finished answer carries its steps in its trace.
+  rpc().on('chat.done', ({ message }) =>
+    useToolsStore.setState((s) => {
+      if (!(message.id in s.live)) return s;
+      const live = { ...s.live };
+      delete live[message.id];
+      return { live };
+    }),
+  );
 });
 
 export const toolsActions = {
