@@ -78,6 +78,22 @@ describe('OpenAI-compatible API', () => {
     expect(noKey.status).toBe(401);
   });
 
+  it('raises an error found after a stream has begun in the client, not an empty answer', async () => {
+    // The demo model's vocabulary has no "(": the engine refuses the message after the stream's headers went out.
+    const stream = await client.chat.completions.create({
+      model: 'default',
+      messages: [{ role: 'user', content: 'Once upon a time (long ago)' }],
+      max_tokens: 8,
+      stream: true,
+    });
+    const read = async () => {
+      let text = '';
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+      return text;
+    };
+    await expect(read()).rejects.toThrow(/cannot read this message.*"\("/);
+  });
+
   it('stops generating when the client goes away', async () => {
     const engine = server.app.engine;
     const generate = engine.generate.bind(engine);

@@ -8,7 +8,7 @@ import { basename, join, resolve } from 'node:path';
 import { benchEngine, benchInProcess, engineThreadChoice, type LayerResult } from '../tools/bench/layers.ts';
 import { benchScreen, type ScreenResult } from '../tools/bench/screen.ts';
 import { fireTargets, layerCTargets, target } from '../tools/bench/screenTargets.ts';
-import { makeSyntheticModel, parseParameterCount } from '../services/quant/syntheticModel.ts';
+import { makeSyntheticModel, parseParameterCount, syntheticFileName } from '../services/quant/syntheticModel.ts';
 import { writeThinkingModel } from '../services/quant/thinkingModel.ts';
 import { benchSpeculative } from '../tools/bench/speculative.ts';
 import { benchPeer } from '../tools/bench/peer/peerBench.ts';
@@ -62,7 +62,7 @@ async function makeModelCommand(argv: string[]): Promise<number> {
   const type = String(values.type);
   if (type !== 'F16' && !quantTypeNames.includes(type as QuantTypeName))
     throw new CliError(exitCodes.badInput, `--type must be F16 or one of ${quantTypeNames.join(', ')}`);
-  const out = resolve(String(values.out ?? join(benchDir(), 'models', `synthetic-${values.params}-${type}.gguf`)));
+  const out = resolve(String(values.out ?? join(benchDir(), 'models', syntheticFileName(String(values.params), type))));
   if (existsSync(out)) throw new CliError(exitCodes.badInput, `${out} already exists`);
   mkdirSync(join(out, '..'), { recursive: true });
   const result = await makeSyntheticModel({
@@ -96,7 +96,7 @@ async function makeThinkingModel(outOption: string | undefined, json: boolean): 
 
 /** The default subject: the synthetic 300M Q4_0 model, made on first use. */
 async function syntheticModel(say: (line: string) => void): Promise<string> {
-  const path = join(benchDir(), 'models', 'synthetic-300M-Q4_0.gguf');
+  const path = join(benchDir(), 'models', syntheticFileName('300M', 'Q4_0'));
   if (existsSync(path)) return path;
   say('Making the synthetic 300M Q4_0 model (once; it is kept in bench-results/models/)…');
   mkdirSync(join(benchDir(), 'models'), { recursive: true });

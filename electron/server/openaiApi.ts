@@ -70,8 +70,11 @@ function sendJson(res: ServerResponse, status: number, body: unknown) {
 }
 
 function sendError(res: ServerResponse, error: ApiError) {
+  // Mid-stream (a streamed answer's headers are sent before the engine has read the prompt): the error
+  // goes out as a last event, as llama-server sends it, which OpenAI's clients raise; ending the stream
+  // without it read as an empty answer.
   if (res.headersSent) {
-    res.end();
+    res.end(`data: ${JSON.stringify({ error: { message: error.message, type: error.type, code: error.status } })}\n\n`);
     return;
   }
   // A body cut off unread leaves the rest of it on the connection: answer, then close it.

@@ -4,6 +4,7 @@
 // Written in F16, then quantized with the quantization lab (llama.cpp's own quantizer).
 import { open, readFile, rm } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { readGgufFileInfo } from 'node-llama-cpp';
 import { checkGguf } from '../library/ggufCheck.ts';
 import { quantizeModel } from './quantizer.ts';
 import type { QuantTypeName } from '../../../shared/quant.ts';
@@ -139,7 +140,57 @@ function tensorsOf(s: SyntheticShape): TensorSpec[] {
 const ALIGN = 32;
 const pad = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
 
-/** Writes the F16 model: the tokenizer's key-values are copied byte for byte from the real model. */
+/**
+ * Bumped whenever what make-model writes changes, so that a model cached under bench-results/models/ by
+ * an older version is made again rather than measured as if it were the new one. 2: a ChatML template.
+ */
+export const SYNTHETIC_FORMAT = 2;
+
+/** The cached synthetic model's file name for a size and type ("synthetic-300M-Q4_0-v2.gguf"). */
+export const syntheticFileName = (params: string, type: string) =>
+  `synthetic-${params}-${type}-v${SYNTHETIC_FORMAT}.gguf`;
+
+/**
+ * ChatML, as llama.cpp recognises it: a chat template gives both Edgewise and llama-server the same way to
+ * turn a conversation into a prompt (llama-server refuses a chat request to a model without one, with
+ * "400 _Map_base::at"), and makes the synthetic model measure what a chat model costs.
+ */
+export const CHATML_TEMPLATE =
+  "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+
+const CHATML_TOKENS = ['<|im_start|>', '<|im_end|>'];
+/** Key-values written anew rather than copied: the vocabulary (with ChatML's tokens added) and the template. */
+const REWRITTEN_KEYS = new Set([
+  'tokenizer.ggml.tokens',
+  'tokenizer.ggml.scores',
+  'tokenizer.ggml.token_type',
+  'tokenizer.chat_template',
+]);
+/** llama.cpp's token type for control tokens: read as one token in a template, never spelt out by the model. */
+const CONTROL = 3;
+
+/** The borrowed vocabulary with ChatML's two control tokens appended where it lacks them. */
+async function chatVocabulary(path: string): Promise<{ tokens: string[]; scores: number[]; types: number[] }> {
+  const info = await readGgufFileInfo(path, { readTensorInfo: false });
+  const ggml = info.metadata.tokenizer?.ggml as
+    { tokens?: readonly string[]; scores?: readonly number[]; token_type?: readonly number[] } | undefined;
+  const tokens = [...(ggml?.tokens ?? [])];
+  if (tokens.length === 0) throw new Error(`${basename(path)} has no tokenizer.ggml.tokens to borrow`);
+  const scores = ggml?.scores ? [...ggml.scores] : tokens.map(() => 0);
+  const types = ggml?.token_type ? [...ggml.token_type] : tokens.map(() => 1);
+  for (const token of CHATML_TOKENS) {
+    if (tokens.includes(token)) continue;
+    tokens.push(token);
+    scores.push(0);
+    types.push(CONTROL);
+  }
+  return { tokens, scores, types };
+}
+
+/**
+ * Writes the F16 model: the tokenizer's key-values are copied byte for byte from the real model, except
+ * the vocabulary, which gains ChatML's tokens, and the chat template, which is ChatML.
+ */
 export async function writeF16Model(
   out: string,
   parameters: number,
@@ -148,11 +199,12 @@ export async function writeF16Model(
   const source = await checkGguf(tokenizerFrom);
   const tokens = source.metadata.get('tokenizer.ggml.tokens') as { length: number } | undefined;
   if (!tokens) throw new Error(`${basename(tokenizerFrom)} has no tokenizer.ggml.tokens to borrow`);
-  const shape = shapeFor(parameters, tokens.length);
   const raw = await readFile(tokenizerFrom);
+  const chat = await chatVocabulary(tokenizerFrom);
   const tokenizerKvs = [...source.kvRanges]
-    .filter(([key]) => key.startsWith('tokenizer.'))
+    .filter(([key]) => key.startsWith('tokenizer.') && !REWRITTEN_KEYS.has(key))
     .map(([, [a, b]]) => raw.subarray(a, b));
+  const shape = shapeFor(parameters, chat.tokens.length);
 
   const header = new GgufBytes();
   const label = `${(parameters / 1e6).toFixed(0)}M`;
@@ -175,9 +227,13 @@ export async function writeF16Model(
   header.parts.push(Buffer.from('GGUF', 'latin1'));
   header.u32(3);
   header.u64(tensors.length);
-  header.u64(kvs.length + tokenizerKvs.length);
+  header.u64(kvs.length + tokenizerKvs.length + REWRITTEN_KEYS.size);
   for (const [key, type, value] of kvs) header.kv(key, type, value);
   header.parts.push(...tokenizerKvs);
+  header.arr('tokenizer.ggml.tokens', 'str', chat.tokens);
+  header.arr('tokenizer.ggml.scores', 'f32', chat.scores);
+  header.arr('tokenizer.ggml.token_type', 'i32', chat.types);
+  header.kv('tokenizer.chat_template', 'str', CHATML_TEMPLATE);
   let offset = 0;
   const placed = tensors.map((t) => {
     const bytes = t.dims.reduce((a, b) => a * b, 1) * (t.type === 0 ? 4 : 2);

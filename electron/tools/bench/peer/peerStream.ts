@@ -71,9 +71,9 @@ export interface MultiTurnFigures {
 
 /**
  * TTFT of turns 1, 5 and 10 of one conversation resent in full, then of a turn after another
- * conversation. `session` opens the conversation's first message (not a system message: llama-server
- * refuses one for a model without a chat template), so that a repetition cannot reuse the prompt cache
- * an earlier one left behind.
+ * conversation. `session` opens the conversation's first message, so that a repetition cannot reuse the
+ * prompt cache an earlier one left behind. Plain words and a colon only: the test models' vocabularies
+ * have no token for "(" or ")", and a message they cannot read is refused.
  */
 export async function multiTurn(
   client: OpenAI,
@@ -84,7 +84,7 @@ export async function multiTurn(
   const history: OpenAI.ChatCompletionMessageParam[] = [];
   const ttft: number[] = [];
   for (const [turn, text] of USER_TURNS.entries()) {
-    history.push({ role: 'user', content: turn === 0 ? `(Session ${session}.) ${text}` : text });
+    history.push({ role: 'user', content: turn === 0 ? `Session ${session}: ${text}` : text });
     const r = await streamOnce(client, model, history, maxTokens);
     history.push({ role: 'assistant', content: r.text });
     ttft.push(r.ttftMs);
@@ -92,7 +92,7 @@ export async function multiTurn(
   await streamOnce(
     client,
     model,
-    [{ role: 'user', content: `A different question (${session}): what is a dog?` }],
+    [{ role: 'user', content: `A different question, session ${session}: what is a dog?` }],
     maxTokens,
   );
   history.push({ role: 'user', content: 'Back to the cat: one more line.' });
