@@ -79,6 +79,8 @@ export const messageStats = z.object({
   backend: z.union([backendName, z.literal('remote')]),
   ttftMs: z.number(),
   promptTokens: z.number(),
+  /** Of promptTokens, those evaluated for this answer; the rest were reused from the context (null: unknown). */
+  evaluatedPromptTokens: z.number().nullable().optional(),
   prefillTokensPerSec: z.number(),
   outputTokens: z.number(),
   decodeTokensPerSec: z.number(),

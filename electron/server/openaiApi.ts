@@ -51,6 +51,8 @@ const chatRequest = z.object({
   max_tokens: z.number().int().min(1).max(32768).nullish(),
   max_completion_tokens: z.number().int().min(1).max(32768).nullish(),
   seed: z.number().int().min(0).nullish(),
+  /** llama-server's field (1 = off); without it the app's own default applies, as in the chat window. */
+  repeat_penalty: z.number().min(1).max(2).nullish(),
   /** As llama-server and vLLM take it: enable_thinking = false turns a reasoning model's thinking off. */
   chat_template_kwargs: z.object({ enable_thinking: z.boolean().optional() }).nullish(),
 });
@@ -207,6 +209,7 @@ async function chatCompletions(req: IncomingMessage, res: ServerResponse, app: A
       topP: body.top_p ?? defaults.topP,
       maxTokens: body.max_completion_tokens ?? body.max_tokens ?? defaults.maxTokens,
       seed: body.seed ?? defaults.seed,
+      repeatPenalty: body.repeat_penalty ?? defaults.repeatPenalty,
     },
     ...(body.chat_template_kwargs?.enable_thinking === false ? { thinking: false } : {}),
   };
@@ -253,6 +256,10 @@ async function chatCompletions(req: IncomingMessage, res: ServerResponse, app: A
   // OpenAI's usage, and beside it (as llama-server adds its "timings") the figures the UI shows.
   const usage = {
     prompt_tokens: stats.promptTokens,
+    // OpenAI's field for prompt tokens served from its cache: here, those the context already held.
+    ...(typeof stats.evaluatedPromptTokens === 'number'
+      ? { prompt_tokens_details: { cached_tokens: Math.max(0, stats.promptTokens - stats.evaluatedPromptTokens) } }
+      : {}),
     completion_tokens: stats.outputTokens,
     total_tokens: stats.promptTokens + stats.outputTokens,
     completion_tokens_details: { reasoning_tokens: stats.thoughtTokens ?? 0 },

@@ -120,6 +120,7 @@ export async function answerOnDevice(deps: OnDeviceDeps, req: OnDeviceRequest): 
     backend: engine.status.backend ?? 'cpu',
     ttftMs: result.ttftMs,
     promptTokens: result.promptTokens,
+    evaluatedPromptTokens: result.evaluatedPromptTokens ?? null,
     prefillTokensPerSec: result.prefillTokensPerSec,
     outputTokens: result.outputTokens,
     decodeTokensPerSec: result.decodeTokensPerSec,

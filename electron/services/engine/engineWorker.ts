@@ -25,6 +25,7 @@ import { installedVersions, missingEngineMessage, missingPackages, resolvable } 
 import { timeModel } from './speedTiming.ts';
 import { ignoreEosBias } from './ignoreEos.ts';
 import { conversationTurns, SequenceStates } from './sequenceStates.ts';
+import { TextBatcher } from './textBatcher.ts';
 import { embedTexts, releaseEmbedding } from './embedding.ts';
 import { assertCanWriteJson, modelFunctions, requireFunctionCall } from './functionCalling.ts';
 
@@ -265,6 +266,9 @@ const handlers: Handlers<WorkerContract> = {
     // state is being prepared must still be heard (it was lost, and the answer ran on to its maxTokens).
     const controller = new AbortController();
     running.set(requestId, controller);
+    const batcher = new TextBatcher((text, tokens, thought) =>
+      emit('token', { requestId, text, tokens, ...(thought === undefined ? {} : { thought }) }),
+    );
     try {
       assertTokenizable(guard, systemPrompt, 'the system prompt');
       for (const t of history)
@@ -322,7 +326,7 @@ const handlers: Handlers<WorkerContract> = {
         },
         onTextChunk(text: string) {
           streamed.text += text;
-          emit('token', { requestId, text, tokens: outputTokens });
+          batcher.push(text, outputTokens);
         },
       };
       let text: string;
@@ -366,7 +370,7 @@ const handlers: Handlers<WorkerContract> = {
               const { text, thought } = segments.take(chunk);
               if (thought) streamed.thoughts += text;
               else streamed.text += text;
-              if (text) emit('token', { requestId, text, tokens: outputTokens, thought });
+              if (text) batcher.push(text, outputTokens, thought);
             },
           });
           text = result.response;
@@ -387,6 +391,8 @@ const handlers: Handlers<WorkerContract> = {
         stop = 'abort';
         thoughts = { thoughts: streamed.thoughts, unclosed: streamed.thoughts !== '' };
       }
+      // The answer's last text goes out before anything slower (confidence) runs.
+      batcher.flush();
       // Some base models end a story with an end token that llama.cpp does not treat as end-of-generation.
       if (eosText && text.endsWith(eosText)) text = text.slice(0, -eosText.length);
       const finished = performance.now();
@@ -428,6 +434,7 @@ const handlers: Handlers<WorkerContract> = {
       };
       return result;
     } finally {
+      batcher.flush();
       running.delete(requestId);
     }
   },

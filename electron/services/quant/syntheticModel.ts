@@ -168,6 +168,7 @@ const REWRITTEN_KEYS = new Set([
 ]);
 /** llama.cpp's token type for control tokens: read as one token in a template, never spelt out by the model. */
 const CONTROL = 3;
+const BYTE = 6;
 
 /** The borrowed vocabulary with ChatML's two control tokens appended where it lacks them. */
 async function chatVocabulary(path: string): Promise<{ tokens: string[]; scores: number[]; types: number[] }> {
@@ -178,12 +179,17 @@ async function chatVocabulary(path: string): Promise<{ tokens: string[]; scores:
   if (tokens.length === 0) throw new Error(`${basename(path)} has no tokenizer.ggml.tokens to borrow`);
   const scores = ggml?.scores ? [...ggml.scores] : tokens.map(() => 0);
   const types = ggml?.token_type ? [...ggml.token_type] : tokens.map(() => 1);
-  for (const token of CHATML_TOKENS) {
-    if (tokens.includes(token)) continue;
+  const add = (token: string, type: number) => {
+    if (tokens.includes(token)) return;
     tokens.push(token);
     scores.push(0);
-    types.push(CONTROL);
-  }
+    types.push(type);
+  };
+  for (const token of CHATML_TOKENS) add(token, CONTROL);
+  // Byte fallback, as trained SentencePiece vocabularies have: without it llama.cpp aborts on any
+  // character the vocabulary lacks, which node-llama-cpp's chat template probing tokenizes.
+  if (ggml && (info.metadata.tokenizer?.ggml as { model?: string }).model === 'llama')
+    for (let b = 0; b < 256; b++) add(`<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`, BYTE);
   return { tokens, scores, types };
 }
 

@@ -45,12 +45,20 @@ export async function benchInProcess(
 }
 
 /** (b): the same work through the engine worker, as the app runs it (raw mode, greedy). */
+/**
+ * (b) with `prefillTokens`, prefill is measured as llama-bench's pp measures it, rather than on the short
+ * bench prompt: a prompt of that many tokens, none of them in the context already, evaluated in one
+ * batch; the figure is those tokens over the time to the first token (which adds one greedy sampling to
+ * llama-bench's pure evaluation). A 6-token prompt costs about what one decode step does (the weights are
+ * read once either way), so prefill measured on it read 6-7× slower than pp64 without being slower.
+ */
 export async function benchEngine(
   modelPath: string,
   prompt: string,
   tokens: number,
   threads: number,
-): Promise<LayerResult & { hostTtftMs: number; cpuVariant: string | null }> {
+  prefillTokens?: number,
+): Promise<LayerResult & { hostTtftMs: number; cpuVariant: string | null; prefillPromptTokens: number | null }> {
   const engine = new EngineHost({ spawn: trackedWorker, onStatus: () => {}, gpu: 'cpu', threads });
   try {
     await engine.load({ id: 'bench', name: 'bench', path: modelPath });
@@ -85,11 +93,13 @@ export async function benchEngine(
         firstSeen ||= performance.now();
       },
     );
+    const prefill = prefillTokens ? await measurePrefill(engine, prompt, prefillTokens) : null;
     return {
       threads,
       ttftMs: result.ttftMs,
       hostTtftMs: firstSeen - started,
-      prefillTokensPerSec: result.prefillTokensPerSec,
+      prefillTokensPerSec: prefill?.tokensPerSec ?? result.prefillTokensPerSec,
+      prefillPromptTokens: prefill?.evaluated ?? null,
       decodeTokensPerSec: result.decodeTokensPerSec,
       tokens: result.outputTokens,
       cpuVariant,
@@ -109,4 +119,39 @@ export async function engineThreadChoice(modelPath: string): Promise<ThreadChoic
   } finally {
     await engine.dispose();
   }
+}
+
+/** The bench prompt's words repeated, cut to at most `n` tokens of the loaded model's vocabulary. */
+async function promptOfTokens(engine: EngineHost, seed: string, n: number): Promise<string> {
+  const words = `${seed}. They played in the park with a big red ball, and one day they found a little dog.`.split(' ');
+  const all: string[] = [];
+  while (all.length < n) all.push(...words);
+  const count = async (k: number) => (await engine.countTokens([all.slice(0, k).join(' ')]))?.counts[0] ?? Infinity;
+  // Fewest words first: a word is at least one token, so n words is an upper bound; search down from it.
+  let lo = 1;
+  let hi = Math.min(all.length, n);
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if ((await count(mid)) <= n) lo = mid;
+    else hi = mid - 1;
+  }
+  return all.slice(0, lo).join(' ');
+}
+
+async function measurePrefill(
+  engine: EngineHost,
+  seed: string,
+  n: number,
+): Promise<{ tokensPerSec: number; evaluated: number }> {
+  const prompt = await promptOfTokens(engine, seed, n);
+  const sampling = { ...defaultSampling, temperature: 0, repeatPenalty: 1, maxTokens: 1 };
+  const ask = (requestId: string, text: string) =>
+    engine.generate(
+      { requestId, mode: 'raw', systemPrompt: '', history: [{ role: 'user', text }], contextSize: 1024, sampling },
+      () => {},
+    );
+  // Another prompt first, so that this one shares no tokens with what the context holds (but the BOS).
+  await ask('prefill-reset', 'Warm up.');
+  const r = await ask('prefill', prompt);
+  return { tokensPerSec: r.prefillTokensPerSec, evaluated: r.evaluatedPromptTokens ?? r.promptTokens };
 }

@@ -7,7 +7,15 @@ export interface StreamFigures {
   ttftMs: number;
   decodeTokensPerSec: number;
   completionTokens: number;
+  /**
+   * Prompt tokens the server evaluated for this request (the rest it reused from its cache): Edgewise
+   * reports those reused as OpenAI's usage.prompt_tokens_details.cached_tokens, llama-server the evaluated
+   * ones as timings.prompt_n. NaN when the server said neither.
+   */
+  evaluatedPromptTokens: number;
 }
+
+type ServerExtras = { timings?: { prompt_n?: number } };
 
 /** One streamed chat completion, timed by the client: first content delta, then the rest. */
 export async function streamOnce(
@@ -22,16 +30,21 @@ export async function streamOnce(
   let deltas = 0;
   let text = '';
   let usage: OpenAI.CompletionUsage | undefined;
+  let promptN: number | undefined;
   const stream = await client.chat.completions.create({
     model,
     messages,
     max_tokens: maxTokens,
     temperature: 0,
+    // Greedy on both sides: llama-server's repeat penalty is off by default, Edgewise's chat default is 1.1.
+    // Not in OpenAI's own type: the SDK passes the body's extra fields through.
+    ...({ repeat_penalty: 1 } as object),
     stream: true,
     stream_options: { include_usage: true },
   });
   for await (const chunk of stream) {
     usage = chunk.usage ?? usage;
+    promptN = (chunk as ServerExtras).timings?.prompt_n ?? promptN;
     const content = chunk.choices[0]?.delta?.content;
     if (!content) continue;
     last = performance.now();
@@ -41,8 +54,10 @@ export async function streamOnce(
   }
   const tokens = usage?.completion_tokens ?? deltas;
   const seconds = (last - first) / 1000;
+  const cached = usage?.prompt_tokens_details?.cached_tokens;
   return {
     text,
+    evaluatedPromptTokens: promptN ?? (usage && typeof cached === 'number' ? usage.prompt_tokens - cached : NaN),
     ttftMs: first ? first - started : NaN,
     completionTokens: tokens,
     decodeTokensPerSec: seconds > 0 && tokens > 1 ? (tokens - 1) / seconds : NaN,
@@ -67,6 +82,8 @@ export interface MultiTurnFigures {
   turn5Ms: number;
   turn10Ms: number;
   backMs: number;
+  /** Prompt tokens evaluated at turn 1, turn 10 and on coming back: what reuse left to evaluate. */
+  evaluated: { turn1: number; turn10: number; back: number };
 }
 
 /**
@@ -83,11 +100,13 @@ export async function multiTurn(
 ): Promise<MultiTurnFigures> {
   const history: OpenAI.ChatCompletionMessageParam[] = [];
   const ttft: number[] = [];
+  const evaluated: number[] = [];
   for (const [turn, text] of USER_TURNS.entries()) {
     history.push({ role: 'user', content: turn === 0 ? `Session ${session}: ${text}` : text });
     const r = await streamOnce(client, model, history, maxTokens);
     history.push({ role: 'assistant', content: r.text });
     ttft.push(r.ttftMs);
+    evaluated.push(r.evaluatedPromptTokens);
   }
   await streamOnce(
     client,
@@ -97,5 +116,11 @@ export async function multiTurn(
   );
   history.push({ role: 'user', content: 'Back to the cat: one more line.' });
   const back = await streamOnce(client, model, history, maxTokens);
-  return { turn1Ms: ttft[0]!, turn5Ms: ttft[4]!, turn10Ms: ttft[9]!, backMs: back.ttftMs };
+  return {
+    turn1Ms: ttft[0]!,
+    turn5Ms: ttft[4]!,
+    turn10Ms: ttft[9]!,
+    backMs: back.ttftMs,
+    evaluated: { turn1: evaluated[0]!, turn10: evaluated[9]!, back: back.evaluatedPromptTokens },
+  };
 }
