@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { readGgufFileInfo } from 'node-llama-cpp';
 import { repoRoot, tempDir } from './fixtures.ts';
 import { canList, describeLeft, processesWith, reap } from './setup/processes.ts';
 
@@ -45,7 +46,7 @@ describe('edgewise bench', () => {
     ).toBe(true);
   }, 180_000);
 
-  it('make-model writes a llama GGUF of the asked size with a real tokenizer, quantized by llama.cpp', () => {
+  it('make-model writes a llama GGUF of the asked size with a real tokenizer, quantized by llama.cpp', async () => {
     const out = join(tempDir('edgewise-make-'), 'synthetic.gguf');
     const r = JSON.parse(
       execFileSync(
@@ -85,6 +86,20 @@ describe('edgewise bench', () => {
       ),
     );
     expect(answer).toMatchObject({ quantization: 'Q4_0', outputTokens: 8 });
+    // A chat model as llama-server needs one: ChatML's template and tokens, and byte fallback, so that a
+    // conversation through either server formats and tokenizes the same (and "(" no longer aborts).
+    const info = await readGgufFileInfo(out, { readTensorInfo: false });
+    expect(info.metadata.tokenizer?.chat_template).toContain('<|im_start|>');
+    const tokens = info.metadata.tokenizer?.ggml?.tokens as string[];
+    expect(tokens).toEqual(expect.arrayContaining(['<|im_start|>', '<|im_end|>', '<0x28>']));
+    const chat = JSON.parse(
+      execFileSync(
+        process.execPath,
+        [join(repoRoot, 'electron/cli/index.ts'), 'chat', '--model', out, '--max-tokens', '4', '--json', 'Hi (there)'],
+        { encoding: 'utf8' },
+      ),
+    );
+    expect(chat.promptTokens).toBeGreaterThan(5);
   }, 120_000);
 
   it.runIf(canList)(
