@@ -25,7 +25,12 @@ import { loadedBackendFromLog } from './sharedGgml.ts';
 import { errorMessage } from '../../../../shared/errors.ts';
 
 const run = promisify(execFile);
-/** llama-bench's pp test and Edgewise's prefill prompt: this many tokens, evaluated fresh in one batch. */
+/**
+ * Edgewise's prefill prompt: about this many tokens, evaluated fresh in one batch. llama-bench's pp test
+ * then evaluates exactly as many as Edgewise did (the first repetition runs Edgewise first): ggml's CPU
+ * kernels are much faster on some batch sizes than on others (the demo model here: pp60 9,200 tok/s,
+ * pp64 82,600), so pp64 against 60 tokens compared two different kernels, not two programs.
+ */
 const PREFILL_TOKENS = 64;
 
 type Pair = { edgewise: number; peer: number };
@@ -57,7 +62,7 @@ export interface PeerResult {
   tokens: number;
   repetitions: number;
   engine: { decode: RatioSummary; prefill: RatioSummary };
-  /** Prompt tokens Edgewise evaluated for its prefill figure (llama-bench's pp evaluates 64). */
+  /** Prompt tokens Edgewise evaluated for its prefill figure; llama-bench's pp evaluated as many. */
   prefillPromptTokens: number | null;
   api: { decode: RatioSummary; ttft: RatioSummary };
   /** Medians of each side's own figures, beside the ratios above. */
@@ -93,7 +98,12 @@ export async function benchPeer(o: {
     const peer = async () => {
       const { stdout, stderr } = await run(
         tools.llamaBench,
-        llamaBenchArgs({ model: o.modelPath, threads: o.threads, promptTokens: PREFILL_TOKENS, genTokens: o.tokens }),
+        llamaBenchArgs({
+          model: o.modelPath,
+          threads: o.threads,
+          promptTokens: prefillPromptTokens ?? PREFILL_TOKENS,
+          genTokens: o.tokens,
+        }),
         { windowsHide: true, maxBuffer: 16 << 20 },
       );
       variants.llamaBench =

@@ -17,7 +17,7 @@ export function peerMarkdown(r: PeerResult, machine: { cpu: string; cores: numbe
       ratio(r.engine.decode),
     ],
     [
-      `Prefill tok/s: engine worker, ${r.prefillPromptTokens ?? '?'} fresh prompt tokens to first token, vs llama-bench pp64`,
+      `Prefill tok/s: engine worker, ${r.prefillPromptTokens ?? '?'} fresh prompt tokens to first token, vs llama-bench pp${r.prefillPromptTokens ?? 64}`,
       fixed(m.enginePrefill.edgewise, 0),
       fixed(m.enginePrefill.peer, 0),
       ratio(r.engine.prefill),
