@@ -78,6 +78,36 @@ describe('OpenAI-compatible API', () => {
     expect(noKey.status).toBe(401);
   });
 
+  it("takes llama-server's repeat_penalty, and reports the prompt tokens the context already held", async () => {
+    const ask = (messages: OpenAI.ChatCompletionMessageParam[], repeatPenalty: number) =>
+      client.chat.completions.create({
+        model: 'default',
+        messages,
+        temperature: 0,
+        max_tokens: 48,
+        ...({ repeat_penalty: repeatPenalty } as object),
+      });
+    await expect(ask([{ role: 'user', content: 'Once upon a time' }], 0.5)).rejects.toBeInstanceOf(
+      OpenAI.BadRequestError,
+    );
+    const plain = await ask([{ role: 'user', content: 'Once upon a time' }], 1);
+    const penalised = await ask([{ role: 'user', content: 'Once upon a time' }], 2);
+    expect(penalised.choices[0]!.message.content).not.toBe(plain.choices[0]!.message.content);
+    // The same conversation one turn on: its history is reused, not evaluated again.
+    const first = await ask([{ role: 'user', content: 'Once upon a time' }], 1);
+    const next = await ask(
+      [
+        { role: 'user', content: 'Once upon a time' },
+        { role: 'assistant', content: first.choices[0]!.message.content },
+        { role: 'user', content: 'Then what?' },
+      ],
+      1,
+    );
+    const cached = next.usage!.prompt_tokens_details?.cached_tokens ?? 0;
+    expect(cached).toBeGreaterThan(first.usage!.prompt_tokens);
+    expect(cached).toBeLessThan(next.usage!.prompt_tokens);
+  });
+
   it('raises an error found after a stream has begun in the client, not an empty answer', async () => {
     // The demo model's vocabulary has no "(": the engine refuses the message after the stream's headers went out.
     const stream = await client.chat.completions.create({
