@@ -369,7 +369,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
       "request and first-token messages between host and worker, or the chat template's longer prompt",
     ),
     ...(c ? layerCTargets(c, a, cpus().length) : []),
-    ...fireTargets(screen?.fire ?? null, screen?.fireMarkdown ?? null),
+    ...fireTargets(screen?.fire ?? null, screen?.fireMarkdown ?? null, cpus().length),
     ...(quick
       ? []
       : [

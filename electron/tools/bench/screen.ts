@@ -5,7 +5,7 @@
 // scrolling a 500-message conversation.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../services/store/database.ts';
 import { ConversationStore } from '../../services/store/conversationStore.ts';
@@ -72,6 +72,9 @@ export interface FireRun {
   paintedTokensPerSec: number;
   /** Painted over arrival: whether the screen kept up with the stream (1 when it did). */
   keepUp: number;
+  /** The machine's 1-minute load average when the run ended: on a loaded machine a task's wall time counts
+   * the time other processes held the core (scripts/profileMarkdown.ts --trace splits the two). */
+  loadAverage: number;
 }
 
 /** What the Markdown answer drew, so that a run which rendered it as plain text cannot pass unnoticed. */
@@ -118,9 +121,10 @@ function seed(dataDir: string, options: ScreenOptions) {
   db.close();
 }
 
-function startShell(
+/** Starts `edgewise serve` on the given data folder and resolves once its model is ready. */
+export function startShell(
   dataDir: string,
-  options: ScreenOptions,
+  options: Pick<ScreenOptions, 'threads' | 'modelPath'>,
   started: number,
 ): Promise<{ child: ChildProcess; url: string; serveMs: number; modelReadyMs: number }> {
   const child = tracked(
@@ -372,6 +376,7 @@ export async function benchScreen(options: ScreenOptions): Promise<ScreenResult>
         arrivalTokensPerSec,
         paintedTokensPerSec,
         keepUp: arrivalTokensPerSec > 0 ? paintedTokensPerSec / arrivalTokensPerSec : 0,
+        loadAverage: Number(loadavg()[0]!.toFixed(2)),
       };
     };
     let fire: ScreenResult['fire'] = null;

@@ -50,16 +50,26 @@ export function layerCTargets(c: LayerC, a: { ttftMs: number; decodeTokensPerSec
   ];
 }
 
-function blockedCause(run: FireRun) {
-  return `the renderer blocked for up to ${run.longestTaskMs.toFixed(0)} ms while streaming`;
+function blockedCause(run: FireRun, cores: number) {
+  const loaded = run.loadAverage > cores;
+  return `the renderer blocked for up to ${run.longestTaskMs.toFixed(0)} ms while streaming, with a load average of ${run.loadAverage} on ${cores} cores${loaded ? ': a task then waits for a core as long as it runs, so compare the tasks’ CPU time (node scripts/profileMarkdown.ts --trace)' : ''}`;
 }
 
 /** Long tasks under fire, plain and Markdown, and whether the Markdown answer really drew its blocks. */
-export function fireTargets(fire: FireRun | null, markdown: (FireRun & { rendered: RenderedBlocks }) | null): Target[] {
+export function fireTargets(
+  fire: FireRun | null,
+  markdown: (FireRun & { rendered: RenderedBlocks }) | null,
+  cores: number,
+): Target[] {
   const out: Target[] = [];
   if (fire)
     out.push(
-      target('no long task over 50 ms while streaming', fire.longTasks === 0, fire.longTasks, blockedCause(fire)),
+      target(
+        'no long task over 50 ms while streaming',
+        fire.longTasks === 0,
+        fire.longTasks,
+        blockedCause(fire, cores),
+      ),
     );
   if (markdown) {
     out.push(
@@ -67,7 +77,7 @@ export function fireTargets(fire: FireRun | null, markdown: (FireRun & { rendere
         'no long task over 50 ms while streaming Markdown (code, tables, math)',
         markdown.longTasks === 0,
         markdown.longTasks,
-        blockedCause(markdown),
+        blockedCause(markdown, cores),
       ),
     );
     const r = markdown.rendered;

@@ -1,9 +1,11 @@
 // A reasoning model's thoughts above its answer: open while it thinks, folded once the answer starts,
-// and kept open once the user opens it. Thoughts are shown as plain text (never parsed as Markdown or
-// HTML): they are long, unpolished and streamed, and nothing in them should run or load.
+// and kept open once the user opens it. Thoughts are Markdown as the answer is (models write lists, code
+// and formulas while they think), through the same renderer and so the same rules: raw HTML stays text,
+// only web links are followed, nothing loads; while they stream only their last block is parsed again.
 import { useState } from 'react';
 import type { Message } from '../../../shared/schemas.ts';
 import { fmt } from '../format.ts';
+import { Markdown } from './Markdown.tsx';
 
 function summary(message: Message, thinking: boolean): string {
   if (thinking) return 'Thinking…';
@@ -45,7 +47,7 @@ export function ThinkingBlock({ message }: { message: Message }) {
         {summary(message, thinking)}
       </summary>
       <div className="thoughts" data-testid="thoughts">
-        {message.thoughts}
+        <Markdown text={message.thoughts ?? ''} streaming={thinking} />
       </div>
       {why && (
         <p className="thinking-note warn" role="note" data-testid="thinking-note">

@@ -44,28 +44,58 @@ let ticket = 0;
 /** When the user last pressed send; cleared when that answer's first token arrives. */
 let sentAt: number | null = null;
 
+/**
+ * Deltas received since the last frame, applied together in the next one: one store update, so one render
+ * of the growing answer, per frame however many deltas arrived. On a loaded machine the back end's
+ * per-frame batches reach the page in bursts, and each applied alone is a render of its own.
+ */
+const pending = new Map<string, { text: string; thought: string; live: Live }>();
+let frame = 0;
+
+function applyPending() {
+  frame = 0;
+  if (!pending.size) return;
+  const state = useChatStore.getState();
+  const live = { ...state.live };
+  const messages = state.messages.map((m) => {
+    const batch = pending.get(m.id);
+    if (!batch) return m;
+    live[m.id] = batch.live;
+    return {
+      ...m,
+      text: m.text + batch.text,
+      ...(batch.thought ? { thoughts: (m.thoughts ?? '') + batch.thought } : {}),
+    };
+  });
+  // Deltas of a conversation left before this frame are dropped, as they were when they arrived after.
+  pending.clear();
+  useChatStore.setState({ messages, live });
+}
+
 const subscribe = subscribeOnce(() => {
   rpc().on('chat.delta', ({ conversationId, messageId, delta, thought, outputTokens, tokensPerSec }) => {
     const state = useChatStore.getState();
     if (conversationId !== state.currentId) return;
+    const batch = pending.get(messageId);
+    if (batch) {
+      batch.text += delta;
+      batch.thought += thought ?? '';
+      batch.live = { outputTokens, tokensPerSec };
+    } else pending.set(messageId, { text: delta, thought: thought ?? '', live: { outputTokens, tokensPerSec } });
+    frame ||= requestAnimationFrame(applyPending);
     if (sentAt !== null && state.screenTtft[messageId] === undefined) {
       const pressed = sentAt;
       sentAt = null;
-      // After the next paint, the first token is on screen.
+      // After the next paint (this frame callback runs after the one that applies the delta), the first
+      // token is on screen.
       requestAnimationFrame(() =>
         useChatStore.setState((s) => ({ screenTtft: { ...s.screenTtft, [messageId]: performance.now() - pressed } })),
       );
     }
-    useChatStore.setState({
-      messages: state.messages.map((m) =>
-        m.id === messageId
-          ? { ...m, text: m.text + delta, ...(thought ? { thoughts: (m.thoughts ?? '') + thought } : {}) }
-          : m,
-      ),
-      live: { ...state.live, [messageId]: { outputTokens, tokensPerSec } },
-    });
   });
   rpc().on('chat.done', ({ conversationId, message }) => {
+    // The finished message holds every delta; one still waiting for its frame must not be added again.
+    pending.delete(message.id);
     const state = useChatStore.getState();
     if (conversationId === state.currentId) {
       const { [message.id]: _, ...live } = state.live;

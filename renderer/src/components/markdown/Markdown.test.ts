@@ -9,6 +9,8 @@ import { highlighter, MAX_HIGHLIGHT } from './highlight.ts';
 import { katexOptions, mathRenderer, typeset, type MathRenderer } from './math.ts';
 import { MAX_CODE_SHOWN } from './CodeBlock.tsx';
 import { MAX_TABLE_ROWS } from './MarkdownNode.tsx';
+import { ThinkingBlock } from '../ThinkingBlock.tsx';
+import type { Message } from '../../../../shared/schemas.ts';
 
 const render = (text: string, streaming = false) => renderToStaticMarkup(createElement(Markdown, { text, streaming }));
 
@@ -210,5 +212,47 @@ describe('Markdown renders GFM, code and math', () => {
       // The source is kept as text in the MathML annotation; no tag or attribute comes from it.
       expect(html, tex).not.toMatch(/<(a|img|script)\b|\s(href|src|on\w+)=|style="[^"]*position/i);
     }
+  });
+});
+
+describe("a reasoning model's thoughts", () => {
+  const thinking = (thoughts: string, status: Message['status'] = 'done', text = 'The answer.') =>
+    renderToStaticMarkup(
+      createElement(ThinkingBlock, {
+        message: {
+          id: 'm1',
+          conversationId: 'c1',
+          role: 'assistant',
+          text,
+          thoughts,
+          status,
+          stats: null,
+          error: null,
+          createdAt: 0,
+        },
+      }),
+    );
+
+  it('render as Markdown, through the same renderer as the answer', () => {
+    const html = thinking('First **check** the table:\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- one\n- two\n\n$x^2$');
+    expect(html).toContain('<strong>check</strong>');
+    expect(html).toContain('<table>');
+    expect(html).toMatch(/<li>(<p>)?one/);
+    expect(html).toContain('data-testid="math"');
+  });
+
+  it('are inert whatever they hold', () => {
+    const html = thinking(
+      '<script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) ![t](https://evil.example/p.png) <svg onload=alert(1)></svg>',
+    );
+    expectInert(html.replace(/<details[^>]*>|<\/details>|<summary>|<\/summary>/g, ''));
+    expect(html).not.toMatch(/<(script|img|svg|iframe)\b/i);
+    expect(html).toContain('&lt;script&gt;');
+  });
+
+  it('stream as Markdown too: an open fence is plain until it closes', () => {
+    const open = thinking('Let me write it:\n\n```ts\nconst a = 1;', 'streaming', '');
+    expect(open).toContain('data-highlighted="false"');
+    expect(open).toContain('const a = 1;');
   });
 });

@@ -1,6 +1,7 @@
 import { memo, useLayoutEffect, useRef, useState } from 'react';
 import { mathRenderer, typeset } from './math.ts';
 import { useLazyModule } from './lazyModule.ts';
+import { runSliced } from './sliced.ts';
 
 /** A formula: its source until KaTeX has loaded and typeset it, and its source for good if KaTeX cannot. */
 export const MathFormula = memo(function MathFormula({ tex, display }: { tex: string; display: boolean }) {
@@ -8,9 +9,13 @@ export const MathFormula = memo(function MathFormula({ tex, display }: { tex: st
   const holder = useRef<HTMLSpanElement>(null);
   const [state, setState] = useState<{ typeset: boolean; error: string | null }>({ typeset: false, error: null });
   useLayoutEffect(() => {
-    if (!katex || !holder.current) return;
-    const error = typeset(katex, tex, display, holder.current);
-    setState({ typeset: error === null, error });
+    const el = holder.current;
+    if (!katex || !el) return;
+    // Sliced: when KaTeX arrives, or a conversation full of formulas opens, they are typeset a few per task.
+    return runSliced(() => {
+      const error = typeset(katex, tex, display, el);
+      setState({ typeset: error === null, error });
+    });
   }, [katex, tex, display]);
   const source = display ? `$$${tex}$$` : `$${tex}$`;
   // A span even for display math (shown as a block by CSS): `$$x$$` can sit inside a paragraph.
