@@ -38,6 +38,9 @@ test('applies a shipped preset, saves its own, refuses an impossible one, and se
 
   await page.getByLabel('Temperature').fill('0.4');
   await page.getByLabel('System prompt').fill('Tell it like a pirate.');
+  // Saved with the preset: its thinking switch (off) and the thought budget.
+  await page.getByLabel('Thinking', { exact: true }).uncheck();
+  await page.getByLabel('Thought budget (tokens; blank: none)').fill('64');
   await page.getByLabel('Save these settings as').fill('Pirate');
   await page.getByRole('button', { name: 'Save preset' }).click();
   await expect(page.getByLabel('Preset', { exact: true })).toContainText('Pirate');
@@ -59,4 +62,27 @@ test('a new conversation with that model starts from its default preset, after a
   await newConversationSettings(page, 1);
   await expect(page.getByLabel('Temperature')).toHaveValue('0.4');
   await expect(page.getByLabel('System prompt')).toHaveValue('Tell it like a pirate.');
+  await expect(page.getByLabel('Thinking', { exact: true })).not.toBeChecked();
+  await expect(page.getByLabel('Thought budget (tokens; blank: none)')).toHaveValue('64');
+});
+
+test("choosing a preset sets the conversation's thinking switch and thought budget, and they are kept", async ({
+  page,
+}) => {
+  await newConversationSettings(page, 2);
+  const thinking = page.getByLabel('Thinking', { exact: true });
+  const budget = page.getByLabel('Thought budget (tokens; blank: none)');
+  await expect(thinking).not.toBeChecked(); // the model's default preset, Pirate
+  await page.getByLabel('Preset', { exact: true }).selectOption({ label: 'Balanced (shipped)' });
+  await page.getByRole('button', { name: 'Apply preset' }).click();
+  await expect(thinking).toBeChecked();
+  await expect(budget).toHaveValue('');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await page.reload();
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await expect(thinking).toBeChecked();
+  await page.getByLabel('Preset', { exact: true }).selectOption({ label: 'Pirate · default for this model' });
+  await page.getByRole('button', { name: 'Apply preset' }).click();
+  await expect(thinking).not.toBeChecked();
+  await expect(budget).toHaveValue('64');
 });

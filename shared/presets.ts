@@ -14,10 +14,16 @@ export const preset = z.object({
   name: presetName,
   builtIn: z.boolean(),
   settings: conversationSettings,
-  /** Kept for the thinking mode; stored and exported now, used once models can think here. */
+  /** Whether a reasoning model thinks: chosen with the preset, it sets the conversation's Thinking switch
+   * (its thought budget, if any, is in `settings`). */
   thinking: z.boolean(),
 });
 export type Preset = z.infer<typeof preset>;
+
+/** A preset's settings as a conversation takes them: its thinking switch too. */
+export function presetSettings(p: Preset): ConversationSettings {
+  return { ...p.settings, thinking: p.thinking };
+}
 
 /** What the user sends to create (no id) or change (an id) a preset. */
 export const presetInput = z.strictObject({
@@ -33,7 +39,8 @@ const shipped = (id: string, name: string, settings: ConversationSettings): Pres
   name,
   builtIn: true,
   settings,
-  thinking: false,
+  // Thinking stays on: choosing a shipped preset for its sampling must not silently stop a model thinking.
+  thinking: true,
 });
 
 export const builtInPresets: Preset[] = [

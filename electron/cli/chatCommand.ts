@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { RpcError } from '../../shared/rpc.ts';
 import { defaultSettings, type ConversationSettings } from '../../shared/schemas.ts';
 import { presetNamed } from './presetOption.ts';
+import { presetSettings } from '../../shared/presets.ts';
 import { EngineHost } from '../services/engine/engineHost.ts';
 import { forkWorker } from '../services/engine/workerProcess.ts';
 import { DEMO_MODEL_FILE, inspectModel } from '../services/library/modelLibrary.ts';
@@ -89,7 +90,7 @@ export async function chatCommand(argv: string[]): Promise<number> {
     throw new CliError(exitCodes.badInput, '--tools needs the chat template; it cannot be used with --raw.');
   // A preset gives the starting values (a new conversation's settings without one); flags given as well win.
   const chosen = values.preset ? presetNamed(values.preset) : null;
-  const base = chosen?.settings ?? defaultSettings;
+  const base = chosen ? presetSettings(chosen) : defaultSettings;
   const settings: ConversationSettings = {
     systemPrompt: values.system ?? base.systemPrompt,
     sampling: {
@@ -99,7 +100,8 @@ export async function chatCommand(argv: string[]): Promise<number> {
       seed: numberOption(values.seed, 'seed', 0, 2 ** 32 - 1, true) ?? base.sampling.seed,
     },
     contextSize: numberOption(values['context-size'], 'context-size', 128, 131072, true) ?? base.contextSize,
-    ...(values['no-thinking'] ? { thinking: false } : {}),
+    // --no-thinking wins over the preset's switch.
+    ...(values['no-thinking'] ? { thinking: false } : base.thinking !== undefined ? { thinking: base.thinking } : {}),
     thoughtBudget:
       numberOption(values['thought-budget'], 'thought-budget', 1, 32768, true) ?? base.thoughtBudget ?? null,
   };

@@ -7,6 +7,7 @@ import type { EngineHost } from '../engine/engineHost.ts';
 import type { ChatService } from './chatService.ts';
 import type { PresetStore } from '../store/presetStore.ts';
 import type { ConversationTools } from '../toolUse/conversationTools.ts';
+import { presetSettings } from '../../../shared/presets.ts';
 
 export function chatHandlers(deps: {
   store: ConversationStore;
@@ -32,7 +33,8 @@ export function chatHandlers(deps: {
     'conversations.create': async ({ title, modelId }) => {
       if (modelId) await library.get(modelId);
       const model = modelId ?? engine.loadedModel?.id ?? null;
-      return store.create(title ?? 'New conversation', model, presets?.forModel(model)?.settings);
+      const preset = presets?.forModel(model);
+      return store.create(title ?? 'New conversation', model, preset ? presetSettings(preset) : undefined);
     },
     'conversations.get': ({ id }) => view(id),
     'conversations.showBranch': ({ conversationId, messageId }) => {

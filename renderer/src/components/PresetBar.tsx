@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { ConversationSettings } from '../../../shared/schemas.ts';
 import { presetsActions, usePresetsStore } from '../state/presetsStore.ts';
+import { presetSettings } from '../../../shared/presets.ts';
 
 export function PresetBar({
   draft,
@@ -37,7 +38,7 @@ export function PresetBar({
           ))}
         </select>
       </label>
-      <button type="button" disabled={!selected} onClick={() => selected && onApply(selected.settings)}>
+      <button type="button" disabled={!selected} onClick={() => selected && onApply(presetSettings(selected))}>
         Apply preset
       </button>
       <button
@@ -71,7 +72,12 @@ export function PresetBar({
         type="button"
         onClick={async () => {
           const existing = presets.find((p) => !p.builtIn && p.name.toLowerCase() === name.trim().toLowerCase());
-          const saved = await presetsActions.save({ id: existing?.id, name, settings: draft, thinking: false });
+          const saved = await presetsActions.save({
+            id: existing?.id,
+            name,
+            settings: draft,
+            thinking: draft.thinking ?? true,
+          });
           if (saved) {
             setChosen(saved.id);
             setName('');
