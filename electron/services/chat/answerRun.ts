@@ -137,10 +137,8 @@ export class AnswerRun {
   }
 
   private readonly onDelta = (delta: string, tokens: number, thought = false) => {
-    if (!this.firstAt) {
-      this.firstAt = performance.now();
-      this.event('first-token', `after ${this.at()} ms${thought ? ' (thinking)' : ''}`);
-    }
+    const first = !this.firstAt;
+    if (first) this.firstAt = performance.now();
     if (thought) {
       this.thoughts += delta;
       this.pendingThought += delta;
@@ -149,7 +147,12 @@ export class AnswerRun {
       this.pending += delta;
     }
     this.outputTokens = tokens;
-    this.batchTimer ??= setTimeout(() => this.flush(), DELTA_BATCH_MS);
+    if (first) {
+      // The first token goes out at once, before the trace is written: batching is for the stream after it,
+      // and waiting for the batch timer (16 ms, later on a loaded machine) was time to first token on screen.
+      this.flush();
+      this.event('first-token', `after ${Math.round(this.firstAt - this.started)} ms${thought ? ' (thinking)' : ''}`);
+    } else this.batchTimer ??= setTimeout(() => this.flush(), DELTA_BATCH_MS);
     if (Date.now() - this.lastSave >= SAVE_EVERY_MS) {
       this.deps.store.saveText(this.req.messageId, this.text, this.thoughts || null);
       this.lastSave = Date.now();

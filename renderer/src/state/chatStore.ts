@@ -49,7 +49,7 @@ let sentAt: number | null = null;
  * of the growing answer, per frame however many deltas arrived. On a loaded machine the back end's
  * per-frame batches reach the page in bursts, and each applied alone is a render of its own.
  */
-const pending = new Map<string, { text: string; thought: string; live: Live }>();
+const pending = new Map<string, { conversationId: string; text: string; thought: string; live: Live }>();
 let frame = 0;
 
 function applyPending() {
@@ -57,9 +57,12 @@ function applyPending() {
   if (!pending.size) return;
   const state = useChatStore.getState();
   const live = { ...state.live };
+  let applied = false;
   const messages = state.messages.map((m) => {
     const batch = pending.get(m.id);
     if (!batch) return m;
+    pending.delete(m.id);
+    applied = true;
     live[m.id] = batch.live;
     return {
       ...m,
@@ -67,9 +70,11 @@ function applyPending() {
       ...(batch.thought ? { thoughts: (m.thoughts ?? '') + batch.thought } : {}),
     };
   });
-  // Deltas of a conversation left before this frame are dropped, as they were when they arrived after.
-  pending.clear();
-  useChatStore.setState({ messages, live });
+  // A first token can come before chat.send's reply has added its message: it waits for it (frame by
+  // frame). Deltas of a conversation no longer open are dropped, as they are when they arrive after.
+  for (const [id, batch] of pending) if (batch.conversationId !== state.currentId) pending.delete(id);
+  if (pending.size) frame = requestAnimationFrame(applyPending);
+  if (applied) useChatStore.setState({ messages, live });
 }
 
 const subscribe = subscribeOnce(() => {
@@ -81,8 +86,18 @@ const subscribe = subscribeOnce(() => {
       batch.text += delta;
       batch.thought += thought ?? '';
       batch.live = { outputTokens, tokensPerSec };
-    } else pending.set(messageId, { text: delta, thought: thought ?? '', live: { outputTokens, tokensPerSec } });
-    frame ||= requestAnimationFrame(applyPending);
+    } else
+      pending.set(messageId, {
+        conversationId,
+        text: delta,
+        thought: thought ?? '',
+        live: { outputTokens, tokensPerSec },
+      });
+    // The answer's first token is shown at once (its render is small, and it is time to first token on
+    // screen); the rest wait for the frame.
+    const shown = state.messages.find((m) => m.id === messageId);
+    if (shown && !shown.text && !shown.thoughts) applyPending();
+    else frame ||= requestAnimationFrame(applyPending);
     if (sentAt !== null && state.screenTtft[messageId] === undefined) {
       const pressed = sentAt;
       sentAt = null;
