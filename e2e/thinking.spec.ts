@@ -44,7 +44,7 @@ test('the thought streams into a Thinking block that folds when the answer start
   page,
 }) => {
   await page.goto(shell.url);
-  await page.getByRole('button', { name: 'New conversation' }).click();
+  await page.locator('button.primary', { hasText: 'New conversation' }).click();
   await send(page, 'Hello there');
   const answer = lastAnswer(page);
   await expect(answer).toHaveAttribute('data-status', 'done');
@@ -76,7 +76,7 @@ test('the thought streams into a Thinking block that folds when the answer start
 
 test("the conversation's switch turns thinking off through the model's template", async ({ page }) => {
   await page.goto(shell.url);
-  await page.getByRole('button', { name: 'New conversation' }).click();
+  await page.locator('button.primary', { hasText: 'New conversation' }).click();
   await settings(page, (p) => p.getByLabel('Thinking').uncheck());
   await send(page, 'Hello there');
   const answer = lastAnswer(page);
@@ -89,7 +89,7 @@ test('a model that only thinks (cut by the token limit) keeps its thought and sa
   page,
 }) => {
   await page.goto(shell.url);
-  await page.getByRole('button', { name: 'New conversation' }).click();
+  await page.locator('button.primary', { hasText: 'New conversation' }).click();
   await settings(page, (p) => p.getByLabel('Max tokens').fill('6'));
   await send(page, 'Hello there');
   const answer = lastAnswer(page);
