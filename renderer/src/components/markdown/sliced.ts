@@ -37,6 +37,8 @@ function post() {
   if (!channel) {
     channel = new MessageChannel();
     channel.port1.onmessage = drain;
+    // Under Node (tests) an open port would keep the process alive; browsers have no unref.
+    (channel.port1 as { unref?: () => void }).unref?.();
   }
   channel.port2.postMessage(null);
 }
