@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useModalDialog } from './useModalDialog.ts';
 import { routingActions, useRoutingStore } from '../state/routingStore.ts';
 
 /**
@@ -8,17 +8,7 @@ import { routingActions, useRoutingStore } from '../state/routingStore.ts';
  */
 export function ConsentDialog() {
   const request = useRoutingStore((s) => s.consents[0]);
-  const dialog = useRef<HTMLDialogElement>(null);
-  const open = request !== undefined;
-  useEffect(() => {
-    const d = dialog.current;
-    if (!d) return;
-    if (open && !d.open) {
-      d.showModal();
-      d.querySelector<HTMLElement>('[data-initial-focus]')?.focus();
-    }
-    if (!open && d.open) d.close();
-  }, [open]);
+  const dialog = useModalDialog(request !== undefined);
   return (
     <dialog
       ref={dialog}

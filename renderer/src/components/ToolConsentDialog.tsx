@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useModalDialog } from './useModalDialog.ts';
 import { toolsActions, useToolsStore } from '../state/toolsStore.ts';
 
 /** The model's arguments, indented when they parse as JSON; as written otherwise (cut ones do not parse). */
@@ -18,17 +18,7 @@ export function prettyArguments(text: string): string {
  */
 export function ToolConsentDialog() {
   const request = useToolsStore((s) => s.consents[0]);
-  const dialog = useRef<HTMLDialogElement>(null);
-  const open = request !== undefined;
-  useEffect(() => {
-    const d = dialog.current;
-    if (!d) return;
-    if (open && !d.open) {
-      d.showModal();
-      d.querySelector<HTMLElement>('[data-initial-focus]')?.focus();
-    }
-    if (!open && d.open) d.close();
-  }, [open, request?.id]);
+  const dialog = useModalDialog(request !== undefined, request?.id);
   const answer = (value: 'once' | 'conversation' | 'deny') => {
     if (request) void toolsActions.answerConsent(request.id, value);
   };
