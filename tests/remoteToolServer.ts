@@ -8,6 +8,11 @@ export interface ScriptedReply {
   text?: string;
   /** Calls to ask for; `args` is the raw JSON text, streamed in small pieces as real servers do. */
   calls?: { name: string; args: string; piece?: number }[];
+  /**
+   * Holds the answer open after its text and calls, before the events that end it, until this settles:
+   * a test can look at the app while the answer is still streaming.
+   */
+  hold?: Promise<unknown>;
 }
 
 export interface ToolResultSeen {
@@ -93,19 +98,25 @@ export async function remoteModel(
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (d: Buffer) => (raw += d.toString()));
-    req.on('end', () => {
+    req.on('end', async () => {
       const body = JSON.parse(raw) as Record<string, any>;
       const n = requests.push(body) - 1;
       const reply = script(body, n);
       res.writeHead(200, { 'content-type': 'text/event-stream' });
-      if (kind === 'openai') {
-        for (const e of openaiEvents(reply, n)) res.write(`data: ${JSON.stringify(e)}\n\n`);
-        res.end('data: [DONE]\n\n');
-      } else {
-        for (const e of anthropicEvents(reply, n))
-          res.write(`event: ${(e as { type: string }).type}\ndata: ${JSON.stringify(e)}\n\n`);
-        res.end();
-      }
+      const events = kind === 'openai' ? openaiEvents(reply, n) : anthropicEvents(reply, n);
+      const write = (e: unknown) =>
+        res.write(
+          kind === 'openai'
+            ? `data: ${JSON.stringify(e)}\n\n`
+            : `event: ${(e as { type: string }).type}\ndata: ${JSON.stringify(e)}\n\n`,
+        );
+      // Both formats end with two events (finish and usage; message_delta and message_stop).
+      const ending = events.splice(-2);
+      for (const e of events) write(e);
+      if (reply.hold) await reply.hold;
+      for (const e of ending) write(e);
+      if (kind === 'openai') res.end('data: [DONE]\n\n');
+      else res.end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

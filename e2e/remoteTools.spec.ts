@@ -1,0 +1,189 @@
+// Tools on a remote tier, in Chromium against `edgewise serve`: a loopback OpenAI-compatible server in the
+// partner cloud's place (tests/remoteToolServer.ts, which keeps every request) asks for the `echo` tool of a
+// real MCP server (tests/mcp/mcpTestServer.ts, which appends each run to a counter file) that the user added
+// in Settings and turned on for the conversation. The partner's per-query consent comes first, then the
+// tool's own consent; the request list and the counter prove that nothing was sent and nothing ran before
+// each answer, and the second request shows what reached the partner: the tool's result or the refusal.
+import { test, expect, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { remoteModel, toolResults, type RemoteModel } from '../tests/remoteToolServer.ts';
+import { newDataDir, startShell, type Shell } from './headlessShell.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+let shell: Shell | undefined;
+let partner: RemoteModel | undefined;
+let counter = '';
+/** While set, the partner holds its answer after the tool open (before it ends) until this settles. */
+let hold: Promise<unknown> | undefined;
+let release: () => void = () => {};
+const serverScript = resolve('tests', 'mcp', 'mcpTestServer.ts');
+const question = 'Prove that there are infinitely many primes.';
+
+/** The tool runs the MCP server recorded, one line each. */
+const runs = () => (existsSync(counter) ? readFileSync(counter, 'utf8').split('\n').filter(Boolean) : []);
+
+test.beforeAll(async () => {
+  const dataDir = newDataDir();
+  counter = join(dataDir, 'tool-runs.txt');
+  // First request: call echo. Once a tool result comes back: say what it was.
+  partner = await remoteModel('openai', (body) => {
+    const results = toolResults('openai', body);
+    if (results.length === 0) return { calls: [{ name: 'echo', args: '{"text":"hello from the partner"}' }] };
+    return { text: `The tool said: ${results[0]!.content}`, hold };
+  });
+  shell = await startShell(dataDir);
+});
+test.afterAll(async () => {
+  release();
+  await shell?.stop();
+  await partner?.close();
+  // The MCP server is the shell's child and ends with it; one left behind (found by the counter path in
+  // its arguments, which no other process has) is ended here.
+  let left = '';
+  try {
+    left = execFileSync('pgrep', ['-f', counter], { encoding: 'utf8' });
+  } catch {
+    // pgrep exits 1 when nothing matches
+  }
+  for (const pid of left.split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
+});
+
+async function send(page: Page, text: string) {
+  await page.getByLabel('Message', { exact: true }).fill(text);
+  await page.getByRole('button', { name: 'Send' }).click();
+}
+
+const lastAnswer = (page: Page) => page.getByTestId('message-assistant').last();
+const toolDialog = (page: Page) => page.getByRole('dialog', { name: /Run the tool echo/ });
+
+/** A new conversation with the counter server's echo tool on (the server is added the first time). */
+async function conversationWithEcho(page: Page) {
+  await page.getByRole('button', { name: 'New conversation' }).click();
+  await expect(page.getByTestId('message-user')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  const server = page.getByTestId('mcp-server').filter({ hasText: 'counter' });
+  await expect(page.getByTestId('tools-panel').getByRole('status')).toHaveCount(0);
+  if ((await server.count()) === 0) {
+    const form = page.getByRole('form', { name: 'Add an MCP server' });
+    await form.getByLabel('Server name').fill('counter');
+    await form.getByLabel('Command', { exact: true }).fill(process.execPath);
+    await form.getByLabel('Arguments (one per line)').fill(`${serverScript}\n${counter}`);
+    const run = process.env.EDGEWISE_TEST_RUN ? `\nEDGEWISE_TEST_RUN=${process.env.EDGEWISE_TEST_RUN}` : '';
+    await form.getByLabel('Environment (NAME=value per line)').fill(`MCP_MODE=good\nMCP_COUNTER=${counter}${run}`);
+    await form.getByRole('button', { name: 'Add server' }).click();
+  }
+  await expect(server).toContainText('connected, 3 tools');
+  const echo = page.getByRole('checkbox', { name: /echo — Echoes its text/ });
+  await expect(echo).not.toBeChecked();
+  await echo.check();
+  await expect(echo).toBeChecked();
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
+}
+
+/**
+ * Sends the question and checks that nothing was sent or run before the partner's consent; says yes to it,
+ * and checks the same before the tool's consent. Returns the tool's dialog.
+ */
+async function sendToPartner(page: Page, sentBefore: number, ranBefore: string[]) {
+  await send(page, question);
+  const consent = page.getByTestId('consent-dialog');
+  await expect(consent).toContainText('Send this query to Test Cloud?');
+  expect(partner!.requests).toHaveLength(sentBefore);
+  expect(runs()).toEqual(ranBefore);
+  await consent.getByRole('button', { name: 'Send this query' }).click();
+  // The partner asks for the tool: its dialog shows the call, and still nothing has run.
+  const dialog = toolDialog(page);
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByTestId('tool-consent-server')).toHaveText('MCP server "counter"');
+  await expect(dialog.getByTestId('tool-consent-arguments')).toContainText('"hello from the partner"');
+  expect(partner!.requests).toHaveLength(sentBefore + 1);
+  const offered = (partner!.requests[sentBefore]!.tools as { function: { name: string } }[]).map(
+    (t) => t.function.name,
+  );
+  expect(offered).toEqual(['echo']);
+  expect(runs()).toEqual(ranBefore);
+  return dialog;
+}
+
+test('the partner asks for a tool: its consent, then the tool consent; Allow sends the result back', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await page.goto(shell!.url);
+  await expect(page.getByTestId('engine-state')).toHaveAttribute('data-state', 'ready');
+  await page.getByRole('tab', { name: 'Routing' }).click();
+  await page.getByLabel('Partner name').fill('Test Cloud');
+  await page.getByLabel('Partner URL').fill(partner!.baseUrl);
+  await page.getByLabel('Partner model').fill('scripted');
+  await page.getByLabel('Partner API key').fill('sk-test-never-shown-0002');
+  await page.getByRole('button', { name: 'Save partner' }).click();
+  await expect(page.getByRole('form', { name: 'Partner cloud' })).toContainText('key set');
+  await page.getByRole('tab', { name: 'Chat' }).click();
+  await conversationWithEcho(page);
+
+  const dialog = await sendToPartner(page, 0, []);
+  // The partner's answer after the tool is held open, so the step is seen while the answer still streams.
+  hold = new Promise<void>((r) => (release = r));
+  try {
+    await dialog.getByRole('button', { name: 'Allow once' }).click();
+    const answer = lastAnswer(page);
+    const step = answer.getByTestId('tool-step');
+    await expect(step).toHaveAttribute('data-consent', 'allowed once');
+    await expect(step).toContainText('Used tool echo');
+    await expect(answer.getByTestId('message-text')).toHaveText('The tool said: hello from the partner');
+    await expect(answer).toHaveAttribute('data-status', 'streaming');
+    await expect(answer.getByTestId('live-stats')).toBeVisible();
+    expect(runs()).toEqual(['echo']);
+    expect(partner!.requests).toHaveLength(2);
+    expect(toolResults('openai', partner!.requests[1]!).map((r) => r.content)).toEqual(['hello from the partner']);
+  } finally {
+    release();
+    hold = undefined;
+  }
+
+  const answer = lastAnswer(page);
+  await expect(answer).toHaveAttribute('data-status', 'done');
+  await expect(answer.getByTestId('message-text')).toHaveText('The tool said: hello from the partner');
+  await expect(answer.getByTestId('tool-step')).toHaveCount(1);
+  const trace = answer.getByTestId('trace');
+  await expect(trace).toHaveAttribute('data-tier', 'partner');
+  await trace.locator('summary').click();
+  await expect(trace).toContainText('consent: yes');
+  const tools = answer.getByTestId('tools-trace');
+  await expect(tools).toContainText('echo');
+  await expect(tools).toContainText('counter');
+  await expect(tools).toContainText('allowed once');
+  await answer.getByTestId('tool-step').locator('summary').click();
+  await expect(answer.getByTestId('tool-result')).toHaveText('hello from the partner');
+  expect(runs()).toEqual(['echo']);
+  expect(partner!.requests).toHaveLength(2);
+});
+
+test('Deny: the tool never runs, and the refusal is what reaches the partner', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto(shell!.url);
+  await expect(page.getByTestId('engine-state')).toHaveAttribute('data-state', 'ready');
+  await conversationWithEcho(page);
+  const before = runs();
+  expect(before).toEqual(['echo']);
+  const sent = partner!.requests.length;
+
+  // The counter holds only the first test's run.
+  const dialog = await sendToPartner(page, sent, before);
+  await dialog.getByRole('button', { name: 'Deny' }).click();
+  const answer = lastAnswer(page);
+  await expect(answer).toHaveAttribute('data-status', 'done');
+  expect(runs()).toEqual(before);
+  expect(partner!.requests).toHaveLength(sent + 2);
+  const refusal = toolResults('openai', partner!.requests[sent + 1]!);
+  expect(refusal).toHaveLength(1);
+  expect(refusal[0]!.content).toMatch(/^The user denied this call\./);
+  await expect(answer.getByTestId('message-text')).toContainText('The tool said: The user denied this call.');
+  const step = answer.getByTestId('tool-step');
+  await expect(step).toHaveAttribute('data-consent', 'denied');
+  await expect(step).toContainText('Tool echo not run (denied)');
+  await expect(answer.getByTestId('trace')).toHaveAttribute('data-tier', 'partner');
+});
