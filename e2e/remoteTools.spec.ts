@@ -91,6 +91,7 @@ async function sendToPartner(page: Page, sentBefore: number, ranBefore: string[]
   await send(page, question);
   const consent = page.getByTestId('consent-dialog');
   await expect(consent).toContainText('Send this query to Test Cloud?');
+  await expect(consent.getByTestId('consent-tools')).toContainText('echo (MCP server counter)');
   expect(partner!.requests).toHaveLength(sentBefore);
   expect(runs()).toEqual(ranBefore);
   await consent.getByRole('button', { name: 'Send this query' }).click();
@@ -99,6 +100,9 @@ async function sendToPartner(page: Page, sentBefore: number, ranBefore: string[]
   await expect(dialog).toBeVisible();
   await expect(dialog.getByTestId('tool-consent-server')).toHaveText('MCP server "counter"');
   await expect(dialog.getByTestId('tool-consent-arguments')).toContainText('"hello from the partner"');
+  await expect(dialog.getByTestId('tool-consent-destination')).toHaveText(
+    `Test Cloud (${new URL(partner!.baseUrl).host})`,
+  );
   expect(partner!.requests).toHaveLength(sentBefore + 1);
   const offered = (partner!.requests[sentBefore]!.tools as { function: { name: string } }[]).map(
     (t) => t.function.name,
@@ -125,6 +129,8 @@ test('the partner asks for a tool: its consent, then the tool consent; Allow sen
   await conversationWithEcho(page);
 
   const dialog = await sendToPartner(page, 0, []);
+  // The README's picture of tools: the call, its server, where its result would go, and the three answers.
+  await page.screenshot({ path: 'docs/tools.png' });
   // The partner's answer after the tool is held open, so the step is seen while the answer still streams.
   hold = new Promise<void>((r) => (release = r));
   try {

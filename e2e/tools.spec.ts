@@ -97,6 +97,9 @@ test('an MCP tool asks first: Deny runs nothing, Allow once runs it once, and it
   await expect(dialog).toBeVisible();
   await expect(dialog.getByTestId('tool-consent-server')).toHaveText('MCP server "counter"');
   await expect(dialog.getByTestId('tool-consent-arguments')).toContainText('"text"');
+  await expect(dialog.getByTestId('tool-consent-destination')).toHaveText(
+    'the model on this device (nothing leaves it)',
+  );
   await expect(dialog.getByRole('button', { name: 'Deny' })).toBeFocused();
   expect(runs()).toEqual([]);
   await dialog.getByRole('button', { name: 'Deny' }).click();

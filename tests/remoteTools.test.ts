@@ -117,6 +117,8 @@ describe.each(kinds)('remote tool calls (%s)', (kind) => {
     expect(asked[0]!.requestsThen).toBe(1);
     expect(asked[0]!.request).toMatchObject({ tool: 'lookup', server: 'test-mcp', conversationId: 'c1' });
     expect(JSON.parse(asked[0]!.request.arguments)).toEqual({ word: 'gnu' });
+    // The dialog says where an allowed call's result goes: the remote that asked.
+    expect(asked[0]!.request.resultGoesTo).toBe(`test ${kind} (${new URL(server.baseUrl).host})`);
     // The arguments arrived in five-character pieces and were put back together.
     expect(runs).toEqual([{ word: 'gnu' }]);
     expect(server.requests).toHaveLength(2);

@@ -117,7 +117,8 @@ describe('AnswerRun on a remote tier with tools', () => {
       },
     ).execute();
 
-    await partnerAsked.arrived;
+    // The partner's consent names the tools that would be offered with the query.
+    expect((await partnerAsked.arrived).tools).toEqual([{ name: 'lookup', server: 'test-mcp' }]);
     expect(partner.requests).toHaveLength(0);
     expect(runs).toHaveLength(0);
     consent.answer(assistant.id, 'yes');

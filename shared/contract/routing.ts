@@ -51,6 +51,11 @@ export const routingContract = {
       reasons: z.array(z.string()),
       /** Attached files whose text is in `sends`, with the tokens of each (estimated). */
       documents: z.array(z.object({ name: z.string(), tokens: z.number() })).optional(),
+      /**
+       * Tools this conversation has on: their names, descriptions and argument schemas go with the query,
+       * and the partner may ask to call them (each call asks its own consent before it runs).
+       */
+      tools: z.array(z.object({ name: z.string(), server: z.string() })).optional(),
     }),
   },
 } as const satisfies Contract;

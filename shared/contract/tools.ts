@@ -37,6 +37,11 @@ export const toolConsentRequest = z.object({
   server: z.string(),
   description: z.string(),
   arguments: z.string(),
+  /**
+   * Where the result goes if the call runs: the remote tier that asked for it ("Test Cloud (host)"), so
+   * allowing it is also consent to send its result there. Absent on this device: the result stays here.
+   */
+  resultGoesTo: z.string().max(300).optional(),
 });
 export type ToolConsentRequest = z.infer<typeof toolConsentRequest>;
 

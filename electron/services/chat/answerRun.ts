@@ -70,6 +70,8 @@ export class AnswerRun {
   private batchTimer: NodeJS.Timeout | null = null;
   private lastSave = Date.now();
   private trace: RouteTrace | null = null;
+  /** The conversation's tools for this answer, found once (the partner's consent names them first). */
+  private tools: Promise<ToolRun | null> | null = null;
   private documents: DocumentContext | null = null;
   /** The turns as sent: the last question carries the documents' passages. */
   private sent: Turn[];
@@ -190,7 +192,11 @@ export class AnswerRun {
    * becomes a step in the trace (saved as it ends, so it survives a restart) and a 'tool' event. The
    * remote tiers' tool loop takes the same ToolRun.
    */
-  private async toolRun(): Promise<ToolRun | null> {
+  private toolRun(): Promise<ToolRun | null> {
+    return (this.tools ??= this.findTools());
+  }
+
+  private async findTools(): Promise<ToolRun | null> {
     const { tools, toolRunFor } = this.deps;
     const { conversation } = this.req;
     let run: ToolRun | null;
@@ -266,6 +272,7 @@ export class AnswerRun {
     const host = new URL(partner.baseUrl).host;
     const sends = sentText(conversation.settings.systemPrompt, this.sent);
     const estimatedCostUsd = costOf(partner, roughTokenCount(sends), conversation.settings.sampling.maxTokens);
+    const offered = (await this.toolRun())?.tools.map((t) => ({ name: t.name, server: t.server })) ?? [];
     trace.estimatedCostUsd = estimatedCostUsd;
     this.event('consent-asked', `${partner.name} (${host}), ${partner.model}, up to $${estimatedCostUsd.toFixed(4)}`);
     emit('route.consent', {
@@ -278,6 +285,7 @@ export class AnswerRun {
       estimatedCostUsd,
       reasons: decision.reasons,
       documents: sentFiles(this.documents),
+      ...(offered.length > 0 ? { tools: offered } : {}),
     });
     const answer = await consent.wait(messageId, conversation.id, signal);
     trace.consent = answer;

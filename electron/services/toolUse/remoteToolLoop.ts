@@ -8,7 +8,7 @@ import type { ToolStep } from '../../../shared/contract/tools.ts';
 import { streamRemote, type RemoteEndpoint, type RemoteRequest, type RemoteResult } from '../router/remoteClient.ts';
 import type { RemoteToolCall, ToolRound } from '../router/remoteTools.ts';
 import { callTool, type CallOutcome } from './toolCall.ts';
-import { allowed } from './toolConsentGate.ts';
+import { allowed, type ConsentAsker } from './toolConsentGate.ts';
 import type { ToolRun } from './toolLoop.ts';
 import { defaultToolLimits, type Tool } from './toolTypes.ts';
 
@@ -85,6 +85,10 @@ export async function streamRemoteWithTools(
   if (!run || run.tools.length === 0)
     return { ...(await streamRemote(endpoint, req, onDelta, signal, firstByteTimeoutMs)), steps: [] };
   const limits = run.limits ?? defaultToolLimits;
+  // The dialog says who asked: allowing a call here also sends its result to this endpoint.
+  const resultGoesTo = `${endpoint.name} (${new URL(endpoint.baseUrl).host})`;
+  const given = run.ask;
+  const ask: ConsentAsker | null = given && ((request, s) => given({ ...request, resultGoesTo }, s));
   const byName = remoteNames(run.tools);
   const tools = [...byName].map(([name, t]) => ({ name, description: t.description, inputSchema: t.inputSchema }));
   const rounds: ToolRound[] = [];
@@ -133,7 +137,7 @@ export async function streamRemoteWithTools(
             : await callTool(tool, tool?.name ?? call.name, parsed.params, {
                 conversationId: run.conversationId,
                 gate: run.gate,
-                ask: run.ask,
+                ask,
                 limits,
                 signal,
               });

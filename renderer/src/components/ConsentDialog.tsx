@@ -38,6 +38,20 @@ export function ConsentDialog() {
                 </dd>
               </>
             )}
+            {request.tools && request.tools.length > 0 && (
+              <>
+                <dt>Tools offered</dt>
+                <dd data-testid="consent-tools">
+                  {request.tools
+                    .map((t) =>
+                      t.server === 'built-in' ? `${t.name} (built-in)` : `${t.name} (MCP server ${t.server})`,
+                    )
+                    .join(', ')}
+                  : their names and descriptions are sent with the query. Each call the partner asks for waits for your
+                  answer, and only an allowed call&apos;s result is sent.
+                </dd>
+              </>
+            )}
             <dt>Estimated cost</dt>
             <dd>up to ${request.estimatedCostUsd.toFixed(4)} (at most the answer's token limit)</dd>
           </dl>

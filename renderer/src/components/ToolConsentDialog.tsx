@@ -39,8 +39,9 @@ export function ToolConsentDialog() {
         <>
           <h2 id="tool-consent-title">Run the tool {request.tool}?</h2>
           <p id="tool-consent-what">
-            The model asks to call a tool. Nothing runs unless you allow it; if you deny, the model is told and answers
-            without it.
+            {request.resultGoesTo
+              ? `The model of ${request.resultGoesTo} asks to call a tool on this machine. Nothing runs unless you allow it; if you allow it, the tool's result is sent to ${request.resultGoesTo}. If you deny, the model is told and answers without it.`
+              : 'The model asks to call a tool. Nothing runs unless you allow it; if you deny, the model is told and answers without it.'}
           </p>
           <dl className="consent-facts">
             <dt>Tool</dt>
@@ -51,6 +52,10 @@ export function ToolConsentDialog() {
             </dd>
             <dt>Description</dt>
             <dd>{request.description || '(none given)'}</dd>
+            <dt>Result goes to</dt>
+            <dd data-testid="tool-consent-destination">
+              {request.resultGoesTo ?? 'the model on this device (nothing leaves it)'}
+            </dd>
           </dl>
           <p className="explain" id="tool-consent-args-label">
             Arguments, exactly as the model wrote them:

@@ -23,12 +23,15 @@ export function ToolSteps({ steps }: { steps: TracedToolStep[] }) {
       {steps.map((s, i) => (
         <details key={i} className="tool-step" data-testid="tool-step" data-consent={s.consent}>
           <summary>
-            {headline(s)} <span className="muted">({s.server === 'built-in' ? 'built-in' : s.server})</span>
+            {headline(s)}{' '}
+            <span className="muted">({s.server === 'built-in' ? 'built-in' : `MCP server ${s.server}`})</span>
           </summary>
           <p className="muted">Arguments</p>
           <pre className="consent-text">{prettyArguments(s.arguments)}</pre>
           <p className="muted">
-            Result ({s.resultBytes} bytes{s.truncated ? ', cut' : ''}, {fmt(s.ms)} ms)
+            {/* a call that did not run has no result: the model was told why instead */}
+            {ran(s) ? 'Result' : 'What the model was told instead'} ({s.resultBytes} bytes{s.truncated ? ', cut' : ''},{' '}
+            {fmt(s.ms)} ms)
           </p>
           <pre className="consent-text" data-testid="tool-result">
             {s.result}
