@@ -4,6 +4,7 @@
 // in Settings and turned on for the conversation. The partner's per-query consent comes first, then the
 // tool's own consent; the request list and the counter prove that nothing was sent and nothing ran before
 // each answer, and the second request shows what reached the partner: the tool's result or the refusal.
+// The last test puts another such server in a private server's place: no partner consent, the same tool's.
 import { test, expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -15,6 +16,8 @@ test.describe.configure({ mode: 'serial' });
 
 let shell: Shell | undefined;
 let partner: RemoteModel | undefined;
+/** A private server in the same script's place, added in the last test. */
+let home: RemoteModel | undefined;
 let counter = '';
 /** While set, the partner holds its answer after the tool open (before it ends) until this settles. */
 let hold: Promise<unknown> | undefined;
@@ -34,12 +37,19 @@ test.beforeAll(async () => {
     if (results.length === 0) return { calls: [{ name: 'echo', args: '{"text":"hello from the partner"}' }] };
     return { text: `The tool said: ${results[0]!.content}`, hold };
   });
+  // Each question (a request without this turn's tool result) calls echo once.
+  home = await remoteModel('openai', (body) => {
+    const last = (body.messages as { role: string; content: string }[]).at(-1)!;
+    if (last.role !== 'tool') return { calls: [{ name: 'echo', args: '{"text":"hello from home"}' }] };
+    return { text: `Home's tool said: ${last.content}` };
+  });
   shell = await startShell(dataDir);
 });
 test.afterAll(async () => {
   release();
   await shell?.stop();
   await partner?.close();
+  await home?.close();
   // The MCP server is the shell's child and ends with it; one left behind (found by the counter path in
   // its arguments, which no other process has) is ended here.
   let left = '';
@@ -192,4 +202,50 @@ test('Deny: the tool never runs, and the refusal is what reaches the partner', a
   await expect(step).toHaveAttribute('data-consent', 'denied');
   await expect(step).toContainText('Tool echo not run (denied)');
   await expect(answer.getByTestId('trace')).toHaveAttribute('data-tier', 'partner');
+});
+
+test('a private server asks for a tool: no partner consent, the tool consent names the server', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto(shell!.url);
+  await expect(page.getByTestId('engine-state')).toHaveAttribute('data-state', 'ready');
+  await page.getByRole('tab', { name: 'Routing' }).click();
+  await page.getByLabel('Private server name').fill('Home Server');
+  await page.getByLabel('Private server URL').fill(home!.baseUrl);
+  await page.getByLabel('Private server model').fill('scripted');
+  await page.getByRole('button', { name: 'Save private server' }).click();
+  await expect(page.getByRole('form', { name: 'Private server' })).toContainText('Home Server');
+  await page.getByRole('tab', { name: 'Chat' }).click();
+  await conversationWithEcho(page);
+  const ranBefore = runs();
+  const partnerSent = partner!.requests.length;
+
+  // A demanding query goes to the private server when it is reachable: no partner consent is asked.
+  await send(page, question);
+  const dialog = toolDialog(page);
+  await expect(dialog).toBeVisible();
+  await expect(page.getByTestId('consent-dialog')).toHaveCount(0);
+  await expect(dialog.getByTestId('tool-consent-destination')).toHaveText(
+    `Home Server (${new URL(home!.baseUrl).host})`,
+  );
+  expect(home!.requests).toHaveLength(1);
+  expect(runs()).toEqual(ranBefore);
+  await dialog.getByRole('button', { name: 'Allow for this conversation' }).click();
+  const answer = lastAnswer(page);
+  await expect(answer).toHaveAttribute('data-status', 'done');
+  await expect(answer.getByTestId('message-text')).toHaveText("Home's tool said: hello from home");
+  await expect(answer.getByTestId('trace')).toHaveAttribute('data-tier', 'private');
+  await expect(answer.getByTestId('tool-step')).toHaveAttribute('data-consent', 'allowed for this conversation');
+  expect(runs()).toEqual([...ranBefore, 'echo']);
+  expect(toolResults('openai', home!.requests[1]!).map((r) => r.content)).toEqual(['hello from home']);
+
+  // The next question in this conversation runs the tool without asking, and the partner got nothing.
+  await send(page, question);
+  const next = lastAnswer(page);
+  await expect(next.getByTestId('message-text')).toHaveText("Home's tool said: hello from home");
+  await expect(next).toHaveAttribute('data-status', 'done');
+  await expect(dialog).toBeHidden();
+  await expect(next.getByTestId('tool-step')).toHaveAttribute('data-consent', 'remembered for this conversation');
+  expect(runs()).toEqual([...ranBefore, 'echo', 'echo']);
+  expect(home!.requests).toHaveLength(4);
+  expect(partner!.requests).toHaveLength(partnerSent);
 });

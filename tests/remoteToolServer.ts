@@ -1,6 +1,7 @@
 // A scripted remote model on a real loopback HTTP server, streaming server-sent events in OpenAI's
 // (chat/completions, tool_calls deltas) or Anthropic's (messages, tool_use blocks, input_json_delta)
-// format. Each request is kept, so a test sees exactly what the app sent and when.
+// format. Each request is kept, so a test sees exactly what the app sent and when. A GET (a private
+// server's reachability probe) gets a list of one model.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -96,6 +97,12 @@ export async function remoteModel(
 ): Promise<RemoteModel> {
   const requests: Record<string, any>[] = [];
   const server: Server = createServer((req, res) => {
+    // The router's reachability probe of a private server (GET /models): answered, and not kept.
+    if (req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ data: [{ id: 'scripted' }] }));
+      return;
+    }
     let raw = '';
     req.on('data', (d: Buffer) => (raw += d.toString()));
     req.on('end', async () => {
