@@ -139,6 +139,16 @@ test('"Allow for this conversation" asks no more; Stop while asking runs nothing
   test.setTimeout(240_000);
   await page.goto(shell.url);
   await expect(page.getByTestId('engine-state')).toHaveAttribute('data-state', 'ready');
+  // A conversation of its own, with room for the call: continuing the first test's conversation, a longer
+  // history made the forced call outgrow 48 tokens in the clean-clone run, so the second answer ran nothing.
+  await page.getByRole('button', { name: 'New conversation' }).click();
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  await page.getByLabel('Max tokens').fill('96');
+  await page.getByLabel('Temperature').fill('0');
+  await page.getByLabel('Start with a tool call (when tools are on)').check();
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await page.getByRole('checkbox', { name: /echo — Echoes its text/ }).check();
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
   const before = runs().length;
   await send(page, 'Tell me a story');
   await expect(dialogOf(page)).toBeVisible();
@@ -152,7 +162,10 @@ test('"Allow for this conversation" asks no more; Stop while asking runs nothing
     'allowed for this conversation',
   );
 
+  // Wait for the new answer to be in the page first: until it is, the last answer is the previous one, done.
+  const answers = await page.getByTestId('message-assistant').count();
   await send(page, 'And another');
+  await expect(page.getByTestId('message-assistant')).toHaveCount(answers + 1);
   await expect(lastAnswer(page)).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
   await expect(dialogOf(page)).toBeHidden();
   expect(runs().length).toBeGreaterThan(before + ranFirst);
