@@ -6,11 +6,18 @@
 // each answer, and the second request shows what reached the partner: the tool's result or the refusal.
 // The last test puts another such server in a private server's place: no partner consent, the same tool's.
 import { test, expect, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { remoteModel, toolResults, type RemoteModel } from '../tests/remoteToolServer.ts';
 import { newDataDir, startShell, type Shell } from './headlessShell.ts';
+import {
+  addCounterServer,
+  echoDialog,
+  endLeftoverServers,
+  lastAnswer,
+  send,
+  toolRuns,
+  turnEchoOn,
+} from './mcpCounter.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -22,11 +29,9 @@ let counter = '';
 /** While set, the partner holds its answer after the tool open (before it ends) until this settles. */
 let hold: Promise<unknown> | undefined;
 let release: () => void = () => {};
-const serverScript = resolve('tests', 'mcp', 'mcpTestServer.ts');
 const question = 'Prove that there are infinitely many primes.';
 
-/** The tool runs the MCP server recorded, one line each. */
-const runs = () => (existsSync(counter) ? readFileSync(counter, 'utf8').split('\n').filter(Boolean) : []);
+const runs = () => toolRuns(counter);
 
 test.beforeAll(async () => {
   const dataDir = newDataDir();
@@ -50,24 +55,8 @@ test.afterAll(async () => {
   await shell?.stop();
   await partner?.close();
   await home?.close();
-  // The MCP server is the shell's child and ends with it; one left behind (found by the counter path in
-  // its arguments, which no other process has) is ended here.
-  let left = '';
-  try {
-    left = execFileSync('pgrep', ['-f', counter], { encoding: 'utf8' });
-  } catch {
-    // pgrep exits 1 when nothing matches
-  }
-  for (const pid of left.split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
+  endLeftoverServers(counter);
 });
-
-async function send(page: Page, text: string) {
-  await page.getByLabel('Message', { exact: true }).fill(text);
-  await page.getByRole('button', { name: 'Send' }).click();
-}
-
-const lastAnswer = (page: Page) => page.getByTestId('message-assistant').last();
-const toolDialog = (page: Page) => page.getByRole('dialog', { name: /Run the tool echo/ });
 
 /** A new conversation with the counter server's echo tool on (the server is added the first time). */
 async function conversationWithEcho(page: Page) {
@@ -76,20 +65,9 @@ async function conversationWithEcho(page: Page) {
   await page.getByRole('button', { name: 'Settings', exact: true }).click();
   const server = page.getByTestId('mcp-server').filter({ hasText: 'counter' });
   await expect(page.getByTestId('tools-panel').getByRole('status')).toHaveCount(0);
-  if ((await server.count()) === 0) {
-    const form = page.getByRole('form', { name: 'Add an MCP server' });
-    await form.getByLabel('Server name').fill('counter');
-    await form.getByLabel('Command', { exact: true }).fill(process.execPath);
-    await form.getByLabel('Arguments (one per line)').fill(`${serverScript}\n${counter}`);
-    const run = process.env.EDGEWISE_TEST_RUN ? `\nEDGEWISE_TEST_RUN=${process.env.EDGEWISE_TEST_RUN}` : '';
-    await form.getByLabel('Environment (NAME=value per line)').fill(`MCP_MODE=good\nMCP_COUNTER=${counter}${run}`);
-    await form.getByRole('button', { name: 'Add server' }).click();
-  }
+  if ((await server.count()) === 0) await addCounterServer(page, counter);
   await expect(server).toContainText('connected, 3 tools');
-  const echo = page.getByRole('checkbox', { name: /echo — Echoes its text/ });
-  await expect(echo).not.toBeChecked();
-  await echo.check();
-  await expect(echo).toBeChecked();
+  await turnEchoOn(page);
   await page.getByRole('button', { name: 'Settings', exact: true }).click();
 }
 
@@ -106,7 +84,7 @@ async function sendToPartner(page: Page, sentBefore: number, ranBefore: string[]
   expect(runs()).toEqual(ranBefore);
   await consent.getByRole('button', { name: 'Send this query' }).click();
   // The partner asks for the tool: its dialog shows the call, and still nothing has run.
-  const dialog = toolDialog(page);
+  const dialog = echoDialog(page);
   await expect(dialog).toBeVisible();
   await expect(dialog.getByTestId('tool-consent-server')).toHaveText('MCP server "counter"');
   await expect(dialog.getByTestId('tool-consent-arguments')).toContainText('"hello from the partner"');
@@ -221,7 +199,7 @@ test('a private server asks for a tool: no partner consent, the tool consent nam
 
   // A demanding query goes to the private server when it is reachable: no partner consent is asked.
   await send(page, question);
-  const dialog = toolDialog(page);
+  const dialog = echoDialog(page);
   await expect(dialog).toBeVisible();
   await expect(page.getByTestId('consent-dialog')).toHaveCount(0);
   await expect(dialog.getByTestId('tool-consent-destination')).toHaveText(

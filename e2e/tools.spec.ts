@@ -4,20 +4,25 @@
 // calling engaged from the first token, as tool_choice "required" in tests/toolCalling.test.ts). The counter
 // proves that nothing runs before the user's answer, and that Deny and Stop run nothing.
 import { test, expect, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { newDataDir, startShell, type Shell } from './headlessShell.ts';
+import {
+  addCounterServer,
+  echoDialog,
+  endLeftoverServers,
+  lastAnswer,
+  send,
+  toolRuns,
+  turnEchoOn,
+} from './mcpCounter.ts';
 
 test.describe.configure({ mode: 'serial' });
 
 let shell: Shell;
 let counter = '';
-const serverScript = resolve('tests', 'mcp', 'mcpTestServer.ts');
 const stories = resolve('..', 'shared', 'models', 'stories260K.gguf');
 
-/** The tool runs the MCP server recorded, one line each. */
-const runs = () => (existsSync(counter) ? readFileSync(counter, 'utf8').split('\n').filter(Boolean) : []);
+const runs = () => toolRuns(counter);
 
 test.beforeAll(async () => {
   const dataDir = newDataDir();
@@ -26,30 +31,26 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => {
   await shell?.stop();
-  // The MCP server is the shell's child and ends with it; one left behind (found by the counter path in
-  // its arguments, which no other process has) is ended here.
-  let left = '';
-  try {
-    left = execFileSync('pgrep', ['-f', counter], { encoding: 'utf8' });
-  } catch {
-    // pgrep exits 1 when nothing matches
-  }
-  for (const pid of left.split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
+  endLeftoverServers(counter);
 });
 
-async function send(page: Page, text: string) {
-  await page.getByLabel('Message', { exact: true }).fill(text);
-  await page.getByRole('button', { name: 'Send' }).click();
+/** A new conversation that starts each answer with a call, greedy, with the echo tool on. */
+async function echoConversation(page: Page, maxTokens: number) {
+  await page.getByRole('button', { name: 'New conversation' }).click();
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  await page.getByLabel('Max tokens').fill(String(maxTokens));
+  await page.getByLabel('Temperature').fill('0');
+  await page.getByLabel('Start with a tool call (when tools are on)').check();
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await turnEchoOn(page);
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
 }
-
-const lastAnswer = (page: Page) => page.getByTestId('message-assistant').last();
-const dialogOf = (page: Page) => page.getByRole('dialog', { name: /Run the tool echo/ });
 
 /** Answers every further request of this answer with Deny, so only the first answer decides what ran. */
 async function denyTheRest(page: Page) {
   const answer = lastAnswer(page);
   for (;;) {
-    const dialog = dialogOf(page);
+    const dialog = echoDialog(page);
     const state = await Promise.race([
       dialog.waitFor({ state: 'visible', timeout: 60_000 }).then(() => 'dialog' as const),
       expect(answer)
@@ -73,13 +74,7 @@ test('an MCP tool asks first: Deny runs nothing, Allow once runs it once, and it
   await page.getByRole('button', { name: 'Save settings' }).click();
 
   // Add the server in Settings: a command, its arguments and its environment.
-  const form = page.getByRole('form', { name: 'Add an MCP server' });
-  await form.getByLabel('Server name').fill('counter');
-  await form.getByLabel('Command', { exact: true }).fill(process.execPath);
-  await form.getByLabel('Arguments (one per line)').fill(`${serverScript}\n${counter}`);
-  const run = process.env.EDGEWISE_TEST_RUN ? `\nEDGEWISE_TEST_RUN=${process.env.EDGEWISE_TEST_RUN}` : '';
-  await form.getByLabel('Environment (NAME=value per line)').fill(`MCP_MODE=good\nMCP_COUNTER=${counter}${run}`);
-  await form.getByRole('button', { name: 'Add server' }).click();
+  await addCounterServer(page, counter);
   const server = page.getByTestId('mcp-server').filter({ hasText: 'counter' });
   await expect(server).toContainText('connected, 3 tools');
 
@@ -93,7 +88,7 @@ test('an MCP tool asks first: Deny runs nothing, Allow once runs it once, and it
 
   // Deny: the dialog shows the call, nothing has run, and nothing runs after.
   await send(page, 'Say hello');
-  const dialog = dialogOf(page);
+  const dialog = echoDialog(page);
   await expect(dialog).toBeVisible();
   await expect(dialog.getByTestId('tool-consent-server')).toHaveText('MCP server "counter"');
   await expect(dialog.getByTestId('tool-consent-arguments')).toContainText('"text"');
@@ -112,9 +107,9 @@ test('an MCP tool asks first: Deny runs nothing, Allow once runs it once, and it
 
   // Allow once: the tool runs once, and the step is in the answer and in its trace.
   await send(page, 'Say hello again');
-  await expect(dialogOf(page)).toBeVisible();
+  await expect(echoDialog(page)).toBeVisible();
   expect(runs()).toEqual([]);
-  await dialogOf(page).getByRole('button', { name: 'Allow once' }).click();
+  await echoDialog(page).getByRole('button', { name: 'Allow once' }).click();
   await denyTheRest(page);
   expect(runs()).toEqual(['echo']);
   const allowed = lastAnswer(page);
@@ -141,19 +136,12 @@ test('"Allow for this conversation" asks no more; Stop while asking runs nothing
   await expect(page.getByTestId('engine-state')).toHaveAttribute('data-state', 'ready');
   // A conversation of its own, with room for the call: continuing the first test's conversation, a longer
   // history made the forced call outgrow 48 tokens in the clean-clone run, so the second answer ran nothing.
-  await page.getByRole('button', { name: 'New conversation' }).click();
-  await page.getByRole('button', { name: 'Settings', exact: true }).click();
-  await page.getByLabel('Max tokens').fill('96');
-  await page.getByLabel('Temperature').fill('0');
-  await page.getByLabel('Start with a tool call (when tools are on)').check();
-  await page.getByRole('button', { name: 'Save settings' }).click();
-  await page.getByRole('checkbox', { name: /echo — Echoes its text/ }).check();
-  await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  await echoConversation(page, 96);
   const before = runs().length;
   await send(page, 'Tell me a story');
-  await expect(dialogOf(page)).toBeVisible();
+  await expect(echoDialog(page)).toBeVisible();
   expect(runs().length).toBe(before);
-  await dialogOf(page).getByRole('button', { name: 'Allow for this conversation' }).click();
+  await echoDialog(page).getByRole('button', { name: 'Allow for this conversation' }).click();
   await expect(lastAnswer(page)).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
   const ranFirst = runs().length - before;
   expect(ranFirst).toBeGreaterThanOrEqual(1);
@@ -167,7 +155,7 @@ test('"Allow for this conversation" asks no more; Stop while asking runs nothing
   await send(page, 'And another');
   await expect(page.getByTestId('message-assistant')).toHaveCount(answers + 1);
   await expect(lastAnswer(page)).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
-  await expect(dialogOf(page)).toBeHidden();
+  await expect(echoDialog(page)).toBeHidden();
   expect(runs().length).toBeGreaterThan(before + ranFirst);
   await expect(lastAnswer(page).getByTestId('tool-step').first()).toHaveAttribute(
     'data-consent',
@@ -176,23 +164,16 @@ test('"Allow for this conversation" asks no more; Stop while asking runs nothing
 
   // A new conversation asks again; Stop from another window while its dialog is open closes the dialog
   // everywhere and runs nothing.
-  await page.getByRole('button', { name: 'New conversation' }).click();
-  await page.getByRole('button', { name: 'Settings', exact: true }).click();
-  await page.getByLabel('Max tokens').fill('48');
-  await page.getByLabel('Temperature').fill('0');
-  await page.getByLabel('Start with a tool call (when tools are on)').check();
-  await page.getByRole('button', { name: 'Save settings' }).click();
-  await page.getByRole('checkbox', { name: /echo — Echoes its text/ }).check();
-  await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  await echoConversation(page, 48);
   const ranBefore = runs().length;
   await send(page, 'Say hello');
-  await expect(dialogOf(page)).toBeVisible();
+  await expect(echoDialog(page)).toBeVisible();
   const other = await browser.newPage();
   try {
     await other.goto(shell.url);
     await expect(other.getByRole('button', { name: 'Stop' })).toBeVisible();
     await other.getByRole('button', { name: 'Stop' }).click();
-    await expect(dialogOf(page)).toBeHidden();
+    await expect(echoDialog(page)).toBeHidden();
     await expect(lastAnswer(page)).toHaveAttribute('data-status', 'aborted');
   } finally {
     await other.close();
