@@ -97,16 +97,21 @@ describe('AnswerRun on a remote tier with tools', () => {
         ensureModel: () => Promise.reject(new Error('the device must not answer here')),
         routing,
         consent,
-        toolRunFor: (c) => ({
-          tools: [lookup],
-          conversationId: c.id,
-          gate: new ToolConsentGate(),
-          ask: (request) => {
-            toolAsked.seen(request);
-            return toolAsked.answered;
-          },
-          onStep: (s) => steps.push(s),
-        }),
+        tools: {
+          runFor: async (conversationId) => ({
+            run: {
+              tools: [lookup],
+              conversationId,
+              gate: new ToolConsentGate(),
+              ask: (request) => {
+                toolAsked.seen(request);
+                return toolAsked.answered;
+              },
+              onStep: (s) => steps.push(s),
+            },
+            problems: [],
+          }),
+        },
       },
       {
         conversation,

@@ -38,11 +38,9 @@ export interface AnswerRunDeps extends OnDeviceDeps {
   documents?: Pick<DocumentService, 'store' | 'rank' | 'refresh' | 'countTokens'> | null;
   /** The context the model can hold (the engine uses the smaller of this and the setting); null if unknown. */
   modelContext?: (modelId: string | null) => Promise<number | null>;
-  /** The tools this conversation may use, with their consent; a remote tier gets them through its API. */
-  toolRunFor?: (conversation: Conversation) => ToolRun | null;
   /**
-   * The app's tools per conversation (off unless the user turned some on), for the device and the remote
-   * tiers; where it is given, toolRunFor is not used.
+   * The app's tools per conversation (off unless the user turned some on), with their consent, for the
+   * device and the remote tiers (a remote tier gets them through its API).
    */
   tools?: Pick<ConversationTools, 'runFor'> | null;
 }
@@ -197,14 +195,11 @@ export class AnswerRun {
   }
 
   private async findTools(): Promise<ToolRun | null> {
-    const { tools, toolRunFor } = this.deps;
-    const { conversation } = this.req;
-    let run: ToolRun | null;
-    if (tools) {
-      const found = await tools.runFor(conversation.id);
-      for (const problem of found.problems) this.event('tool', `left out: ${problem}`);
-      run = found.run;
-    } else run = toolRunFor?.(conversation) ?? null;
+    const { tools } = this.deps;
+    if (!tools) return null;
+    const found = await tools.runFor(this.req.conversation.id);
+    for (const problem of found.problems) this.event('tool', `left out: ${problem}`);
+    const run = found.run;
     if (!run) return null;
     const given = run.onStep;
     return {
