@@ -7,7 +7,7 @@
 import type { ToolStep } from '../../../shared/contract/tools.ts';
 import { streamRemote, type RemoteEndpoint, type RemoteRequest, type RemoteResult } from '../router/remoteClient.ts';
 import type { RemoteToolCall, ToolRound } from '../router/remoteTools.ts';
-import { callTool, type CallOutcome } from './toolCall.ts';
+import { callTool, notRun, overCap } from './toolCall.ts';
 import { allowed, type ConsentAsker } from './toolConsentGate.ts';
 import type { ToolRun } from './toolLoop.ts';
 import { defaultToolLimits, type Tool } from './toolTypes.ts';
@@ -16,27 +16,9 @@ export interface RemoteToolAnswer extends RemoteResult {
   steps: ToolStep[];
 }
 
-/** A call answered without running anything: over the cap, or arguments that are not a JSON object. */
-function notRun(
-  call: RemoteToolCall,
-  tool: Tool | undefined,
-  consent: ToolStep['consent'],
-  result: string,
-  error: string | null,
-): CallOutcome {
-  return {
-    result,
-    step: {
-      tool: tool?.name ?? call.name,
-      server: tool?.server ?? 'unknown',
-      arguments: call.argumentsCut ? '(too long: not kept)' : call.arguments.slice(0, 2000),
-      consent,
-      resultBytes: Buffer.byteLength(result),
-      truncated: false,
-      ms: 0,
-      error,
-    },
-  };
+/** The arguments as the trace shows them. */
+function shown(call: RemoteToolCall): string {
+  return call.argumentsCut ? '(too long: not kept)' : call.arguments.slice(0, 2000);
 }
 
 /** The arguments as an object, or why they cannot be used. */
@@ -125,15 +107,16 @@ export async function streamRemoteWithTools(
       const parsed = parseArguments(call);
       const outcome =
         steps.length >= limits.maxCalls
-          ? notRun(
-              call,
-              tool,
-              'refused: over the cap',
-              `Not run: this answer reached its cap of ${limits.maxCalls} tool calls. Answer with what you have.`,
-              null,
-            )
+          ? overCap(call.name, tool, shown(call), limits.maxCalls)
           : 'problem' in parsed
-            ? notRun(call, tool, 'not needed', `Error: ${parsed.problem}. Nothing was run.`, parsed.problem)
+            ? notRun(
+                call.name,
+                tool,
+                shown(call),
+                'not needed',
+                `Error: ${parsed.problem}. Nothing was run.`,
+                parsed.problem,
+              )
             : await callTool(tool, tool?.name ?? call.name, parsed.params, {
                 conversationId: run.conversationId,
                 gate: run.gate,

@@ -23,9 +23,39 @@ export interface CallOutcome {
 
 const MAX_SHOWN_ARGUMENTS = 2000;
 
-function shownArguments(params: unknown): string {
+export function shownArguments(params: unknown): string {
   const text = JSON.stringify(params ?? {}) ?? 'null';
   return text.length > MAX_SHOWN_ARGUMENTS ? `${text.slice(0, MAX_SHOWN_ARGUMENTS)}… (cut)` : text;
+}
+
+/** A call answered without running anything: over the cap, or arguments that are not a JSON object. */
+export function notRun(
+  name: string,
+  tool: Tool | undefined,
+  shown: string,
+  consent: ToolStep['consent'],
+  result: string,
+  error: string | null,
+): CallOutcome {
+  return {
+    result,
+    step: {
+      tool: tool?.name ?? name,
+      server: tool?.server ?? 'unknown',
+      arguments: shown,
+      consent,
+      resultBytes: Buffer.byteLength(result),
+      truncated: false,
+      ms: 0,
+      error,
+    },
+  };
+}
+
+/** Past the answer's cap on calls, on the device and on a remote tier alike: the model is told, nothing runs. */
+export function overCap(name: string, tool: Tool | undefined, shown: string, maxCalls: number): CallOutcome {
+  const result = `Not run: this answer reached its cap of ${maxCalls} tool calls. Answer with what you have.`;
+  return notRun(name, tool, shown, 'refused: over the cap', result, null);
 }
 
 /** Control characters other than newline and tab are dropped: the text is shown and stored, never run. */

@@ -9,7 +9,7 @@ import {
   type OnDeviceRequest,
 } from '../chat/onDeviceAnswer.ts';
 import type { FunctionSpec, TurnCall } from '../engine/functionCalling.ts';
-import { callTool } from './toolCall.ts';
+import { callTool, overCap, shownArguments } from './toolCall.ts';
 import type { ConsentAsker, ToolConsentGate } from './toolConsentGate.ts';
 import type { Tool, ToolLimits } from './toolTypes.ts';
 import { defaultToolLimits } from './toolTypes.ts';
@@ -54,19 +54,7 @@ export async function answerWithTools(deps: OnDeviceDeps, req: OnDeviceRequest, 
     for (const call of answer.functionCalls) {
       const over = steps.length >= limits.maxCalls;
       const outcome = over
-        ? {
-            result: `Not run: this answer reached its cap of ${limits.maxCalls} tool calls. Answer with what you have.`,
-            step: {
-              tool: call.name,
-              server: byName.get(call.name)?.server ?? 'unknown',
-              arguments: JSON.stringify(call.params ?? {}).slice(0, 2000),
-              consent: 'refused: over the cap' as const,
-              resultBytes: 0,
-              truncated: false,
-              ms: 0,
-              error: null,
-            },
-          }
+        ? overCap(call.name, byName.get(call.name), shownArguments(call.params), limits.maxCalls)
         : await callTool(byName.get(call.name), call.name, call.params, {
             conversationId: run.conversationId,
             gate: run.gate,
