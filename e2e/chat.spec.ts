@@ -72,7 +72,12 @@ test('stops an answer mid-stream and keeps what was written', async ({ page }) =
   await send(page, 'Lily and Ben were friends');
   let status = '';
   for (let attempt = 0; attempt < 20; attempt++) {
-    if (attempt > 0) await page.getByRole('button', { name: 'Regenerate' }).click();
+    if (attempt > 0) {
+      // the new answer, not the finished one it replaces, must be the one streaming when Stop is pressed
+      const before = await lastAnswer(page).getAttribute('data-message-id');
+      await page.getByRole('button', { name: 'Regenerate' }).click();
+      await expect(lastAnswer(page)).not.toHaveAttribute('data-message-id', before ?? '');
+    }
     const text = lastAnswer(page).getByTestId('message-text');
     await expect.poll(async () => (await text.innerText()).length).toBeGreaterThan(0);
     await page

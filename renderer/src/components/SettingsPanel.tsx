@@ -1,5 +1,10 @@
 import { useState } from 'react';
-import { conversationSettings, type ConversationSettings, type SpeculationSetting } from '../../../shared/schemas.ts';
+import {
+  conversationSettings,
+  type Conversation,
+  type ConversationSettings,
+  type SpeculationSetting,
+} from '../../../shared/schemas.ts';
 import { chatActions, useChatStore } from '../state/chatStore.ts';
 import { useModelsStore } from '../state/modelsStore.ts';
 import { PresetBar } from './PresetBar.tsx';
@@ -14,12 +19,21 @@ const fields: [NumberKey, string, number][] = [
   ['maxTokens', 'Max tokens', 1],
 ];
 
+/**
+ * The open conversation's settings. The form is keyed by the conversation: its draft starts from that
+ * conversation's settings, also when the panel was opened before the conversation reached the list, and
+ * another conversation never inherits a draft.
+ */
 export function SettingsPanel() {
   const conversation = useChatStore((s) => s.conversations.find((c) => c.id === s.currentId));
-  const [draft, setDraft] = useState<ConversationSettings | null>(conversation?.settings ?? null);
+  if (!conversation) return null;
+  return <SettingsForm key={conversation.id} conversation={conversation} />;
+}
+
+function SettingsForm({ conversation }: { conversation: Conversation }) {
+  const [draft, setDraft] = useState<ConversationSettings>(conversation.settings);
   const [error, setError] = useState<string | null>(null);
   const models = useModelsStore((s) => s.models);
-  if (!conversation || !draft) return null;
   const speculation: SpeculationSetting = draft.speculation ?? { kind: 'off', draftModelId: null };
   const setSpeculation = (next: SpeculationSetting) =>
     setDraft({ ...draft, speculation: next.kind === 'off' ? undefined : next });

@@ -39,6 +39,10 @@ export const useChatStore = create<ChatState>(() => ({
 
 const noBranches: BranchView = { leafId: null, siblings: {} };
 
+/** The conversation being made by `create`, if any; `settled` waits for it. */
+let creating: Promise<void> | null = null;
+const settled = () => creating ?? Promise.resolve();
+
 // Each switch of conversation takes a ticket; a slower, older load must not overwrite a newer choice.
 let ticket = 0;
 /** When the user last pressed send; cleared when that answer's first token arrives. */
@@ -202,11 +206,30 @@ export const chatActions = {
     });
   },
 
+  /**
+   * Opens a new conversation. It joins the list in the same update that makes it current, so whatever reads
+   * the current conversation (Settings, the model picker) finds it at once; a model chosen or a message sent
+   * while it is being made waits for it (`settled`) and goes to it, not to the conversation open before.
+   */
   async create() {
-    const mine = ++ticket;
-    const conversation = await guarded(() => rpc().call('conversations.create', {}));
-    if (!conversation || mine !== ticket) return;
-    useChatStore.setState({ currentId: conversation.id, messages: [], branches: noBranches, branchStatus: null });
+    const made = (async () => {
+      const mine = ++ticket;
+      const conversation = await guarded(() => rpc().call('conversations.create', {}));
+      if (!conversation || mine !== ticket) return;
+      useChatStore.setState((s) => ({
+        conversations: [conversation, ...s.conversations.filter((c) => c.id !== conversation.id)],
+        currentId: conversation.id,
+        messages: [],
+        branches: noBranches,
+        branchStatus: null,
+      }));
+    })();
+    creating = made;
+    try {
+      await made;
+    } finally {
+      if (creating === made) creating = null;
+    }
     await chatActions.refreshConversations();
   },
 
@@ -224,6 +247,7 @@ export const chatActions = {
 
   async send(text: string) {
     sentAt = performance.now();
+    await settled();
     let id = useChatStore.getState().currentId;
     if (!id) {
       await chatActions.create();
@@ -272,6 +296,7 @@ export const chatActions = {
 
   /** Makes a model the open conversation's (when one is open) and loads it into the engine. */
   async setModel(modelId: string) {
+    await settled();
     const id = useChatStore.getState().currentId;
     // Warn first: a model predicted under the reading speed, or a context that will not fit, and what instead.
     const check = await guarded(() => rpc().call('fit.loadCheck', { modelId }));
