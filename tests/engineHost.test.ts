@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EngineHost } from '../electron/services/engine/engineHost.ts';
 import { forkWorker } from '../electron/services/engine/workerProcess.ts';
-import { defaultSampling, type EngineStatus } from '../shared/schemas.ts';
+import { defaultSampling, defaultSettings, type EngineStatus } from '../shared/schemas.ts';
 import { demoModel, tempDir } from './fixtures.ts';
 
 const demo = { id: 'demo', name: 'TinyStories 656K', path: demoModel };
@@ -70,6 +70,29 @@ describe('EngineHost with a real worker and a real model', () => {
     expect(result.ttftMs).toBeGreaterThan(0);
     expect(result.promptTokens).toBeGreaterThan(0);
     expect(result.decodeTokensPerSec).toBeGreaterThan(0);
+  });
+
+  it('makes a context of the default size at load, before any answer, and answers in it', async () => {
+    host = new EngineHost({ spawn: forkWorker, onStatus: () => {}, gpu: 'cpu' });
+    await host.load(demo);
+    // made ahead: before any answer, the worker holds a context of the default size (2048), cut to the demo
+    // model's training context of 512 as every context of this model is (none at all before the change)
+    expect(await host.usage()).toMatchObject({ contextSize: 512, contextTokens: 0 });
+    const pid = (await host.usage())!.pid;
+    await host.generate(
+      {
+        requestId: 'ahead',
+        mode: 'raw',
+        systemPrompt: '',
+        history: story,
+        sampling: greedy,
+        contextSize: defaultSettings.contextSize,
+      },
+      () => {},
+    );
+    const after = await host.usage();
+    expect(after).toMatchObject({ pid, contextSize: 512 });
+    expect(after!.contextTokens).toBeGreaterThan(24);
   });
 
   it('chat mode works on a model without a chat template, and stop ends the answer early', async () => {

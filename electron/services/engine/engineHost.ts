@@ -1,7 +1,7 @@
 // Owns the worker process and its lifecycle: start, load with progress, generate (one at a time),
 // and recovery when the worker dies: report at once, start a new worker, reload the last good model.
 import { createClient, RpcError, type Client } from '../../../shared/rpc.ts';
-import type { EngineStatus, GpuChoice, ThreadChoice } from '../../../shared/schemas.ts';
+import { defaultSettings, type EngineStatus, type GpuChoice, type ThreadChoice } from '../../../shared/schemas.ts';
 import type { WorkerContract, GenerateResult, MachineMemory, WorkerUsage } from './workerContract.ts';
 import type { SpawnWorker, WorkerProcess } from './workerProcess.ts';
 import type { z } from 'zod';
@@ -167,6 +167,7 @@ export class EngineHost {
           gpu: backend,
           threads,
           remembered: threads === null ? (memory?.recall(model.path, backend) ?? null) : null,
+          contextAhead: defaultSettings.contextSize,
         });
         if (result.threadChoice.source === 'measured') memory?.remember(model.path, backend, result.threadChoice);
         this.model = model;

@@ -189,7 +189,7 @@ async function releaseModel() {
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 const handlers: Handlers<WorkerContract> = {
-  async load({ path, gpu, threads: wanted, remembered }) {
+  async load({ path, gpu, threads: wanted, remembered, contextAhead }) {
     await releaseModel();
     const l = await obtainLlama(gpu);
     // The pool node-llama-cpp splits among contexts must hold the largest count a context may ask for.
@@ -211,6 +211,9 @@ const handlers: Handlers<WorkerContract> = {
     eosText = eos === null ? '' : model.detokenize([eos], true);
     plainChat = !hasTemplate && guard !== null && guard(genericTemplateText).length > 0;
     wrappers = plainChat ? null : wrappersFor(model);
+    // Made ahead: the first answer finds its context (its memory and, on CPU, the thread pool) ready. One
+    // that cannot be made now leaves the model loaded; the first answer tries again and says why it failed.
+    if (contextAhead) await ensureSequence(contextAhead, undefined).catch(() => undefined);
     return {
       backend: backendOf(l),
       gpuDevices: l.gpu === false ? [] : await l.getGpuDeviceNames(),

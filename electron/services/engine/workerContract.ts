@@ -110,6 +110,8 @@ export const workerContract = {
         threads: z.number().int().min(1).nullable(),
         /** A measurement of this model on this machine from an earlier load: used instead of measuring again. */
         remembered: threadChoice.nullable().optional(),
+        /** A context of this size is made at load, so the first answer at that size does not pay for it. */
+        contextAhead: z.number().int().min(1).optional(),
       }),
       result: loadResult,
     },
