@@ -109,8 +109,8 @@ function seed(dataDir: string, options: ScreenOptions) {
     ...defaultSettings,
     sampling: { ...greedy, maxTokens: Math.max(1, options.markdownTokens ?? 0) },
   });
-  // The warm-up answer creates the context; the measured one then starts from an empty conversation, so
-  // its prompt is evaluated, not taken from the cache.
+  // The warm-up answer (on another prompt) creates the context if the load did not; the measured one then
+  // starts from an empty conversation, so its prompt is evaluated, not taken from the cache.
   for (const title of ['bench: warm-up', 'bench: screen']) {
     store.create(title, modelIdFor(options.modelPath), {
       ...defaultSettings,
@@ -310,7 +310,7 @@ export async function benchScreen(options: ScreenOptions): Promise<ScreenResult>
     };
 
     /** Sends the prompt until at least `tokens` have streamed (an answer may end early at end-of-text). */
-    const answer = async (title: string, tokens: number) => {
+    const answer = async (title: string, tokens: number, prompt = options.prompt) => {
       await open(title);
       await page.evaluate(probeOn);
       const heapBefore = (await page.evaluate(heapUsed)) as number;
@@ -321,7 +321,7 @@ export async function benchScreen(options: ScreenOptions): Promise<ScreenResult>
       // The whole stage shares one limit, however many answers it takes.
       const deadline = t0 + ANSWER_LIMIT_MS;
       while (streamed < tokens) {
-        await page.getByLabel('Message', { exact: true }).fill(options.prompt);
+        await page.getByLabel('Message', { exact: true }).fill(prompt);
         const answered = done(byTitle(title).id, title, deadline - performance.now(), streamed);
         await page.getByLabel('Message', { exact: true }).press('Enter');
         stats = (await answered).stats!;
@@ -341,7 +341,9 @@ export async function benchScreen(options: ScreenOptions): Promise<ScreenResult>
     let c: ScreenResult['c'] = null;
     if (options.tokens > 0) {
       // The first answer also creates the context; a second conversation then measures the steady state.
-      const cold = await answer('bench: warm-up', 1);
+      // The first one's prompt is another text (the words reversed), so the second cannot reuse its evaluated
+      // prompt: cold minus warm is then the cost of a first answer, not also the prompt's evaluation.
+      const cold = await answer('bench: warm-up', 1, options.prompt.split(' ').reverse().join(' '));
       const { probe, stats } = await answer('bench: screen', 1);
       const firstPaint = (p: Probe) => p.paints.find((t) => t > p.pressAt) ?? p.pressAt;
       const first = firstPaint(probe);
