@@ -452,9 +452,9 @@ export async function benchCommand(argv: string[]): Promise<number> {
       say(
         `  under fire, Markdown: ${m.tokens} tokens in ${m.seconds.toFixed(1)} s (one answer: ${m.rendered.tables} tables, ${m.rendered.codeBlocks} code blocks, ${m.rendered.highlighted} highlighted, ${m.rendered.formulas} formulas); long tasks > 50 ms: ${m.longTasks} (longest ${m.longestTaskMs.toFixed(0)} ms); dropped frames ${m.droppedFrames} of ${m.frames}; JS heap ${(m.heapGrowthBytes / 1e6).toFixed(1)} MB larger`,
       );
-      if (screen.fire)
+      if (m.plain)
         say(
-          `  keeping up, plain | Markdown: painted ${screen.fire.paintedTokensPerSec.toFixed(0)} of ${screen.fire.arrivalTokensPerSec.toFixed(0)} tok/s received (${screen.fire.keepUp.toFixed(3)}) | ${m.paintedTokensPerSec.toFixed(0)} of ${m.arrivalTokensPerSec.toFixed(0)} tok/s (${m.keepUp.toFixed(3)})`,
+          `  keeping up, plain | Markdown (one answer each from the same server): painted ${m.plain.paintedTokensPerSec.toFixed(0)} of ${m.plain.arrivalTokensPerSec.toFixed(0)} tok/s received (${m.plain.keepUp.toFixed(3)}) | ${m.paintedTokensPerSec.toFixed(0)} of ${m.arrivalTokensPerSec.toFixed(0)} tok/s (${m.keepUp.toFixed(3)})`,
         );
     }
     if (screen.scroll)

@@ -73,6 +73,14 @@ export function markdownAnswer(tokens: number): string[] {
   return pieces.slice(0, tokens);
 }
 
+/** Plain prose of `tokens` pieces (a story's sentences, no Markdown marks): the yardstick run's answer. */
+export function plainAnswer(tokens: number): string[] {
+  const pieces: string[] = [];
+  for (let i = 1; pieces.length < tokens; i++)
+    pieces.push(...tokenPieces(`Lily and Ben played in the park for the ${i} time, and then they went home. `));
+  return pieces.slice(0, tokens);
+}
+
 export interface MarkdownServer {
   /** The OpenAI-compatible base URL, ending in /v1. */
   baseUrl: string;
@@ -81,12 +89,16 @@ export interface MarkdownServer {
 }
 
 /**
- * Serves /v1/models and a streaming /v1/chat/completions that sends `tokens` pieces at `tokensPerSec`.
+ * Serves /v1/models and a streaming /v1/chat/completions that sends `pieces` (the Markdown document of
+ * `tokens` pieces unless told) at `tokensPerSec`.
  * Pieces are written in the batches a timer tick allows, so the pace holds on a loaded machine too.
  */
-export async function startMarkdownServer(tokens: number, tokensPerSec: number): Promise<MarkdownServer> {
+export async function startMarkdownServer(
+  tokens: number,
+  tokensPerSec: number,
+  pieces: string[] = markdownAnswer(tokens),
+): Promise<MarkdownServer> {
   const model = 'bench-markdown';
-  const pieces = markdownAnswer(tokens);
   const server: Server = createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/v1/models') {
       res.writeHead(200, { 'content-type': 'application/json' });

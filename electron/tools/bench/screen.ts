@@ -14,7 +14,7 @@ import { connect } from '../../common/wsClient.ts';
 import { appRoot } from '../../services/paths.ts';
 import { modelIdFor } from '../../services/library/modelLibrary.ts';
 import { errorMessage } from '../../../shared/errors.ts';
-import { startMarkdownServer } from './markdownStream.ts';
+import { plainAnswer, startMarkdownServer } from './markdownStream.ts';
 import { atStop, tracked } from './children.ts';
 
 export interface ScreenOptions {
@@ -45,7 +45,7 @@ export interface ScreenResult {
   };
   fire: null | FireRun;
   /** The same, for one long Markdown answer (code, tables, math) from a loopback private tier. */
-  fireMarkdown: null | (FireRun & { rendered: RenderedBlocks });
+  fireMarkdown: null | (FireRun & { rendered: RenderedBlocks; plain: FireRun | null });
   /** What this run could not measure, each with why (the rest is still reported). */
   notMeasured: string[];
   scroll: null | {
@@ -105,16 +105,17 @@ function seed(dataDir: string, options: ScreenOptions) {
     contextSize: options.fireTokens + 512,
     sampling: { ...greedy, maxTokens: options.fireTokens },
   });
-  store.create('bench: markdown under fire', modelIdFor(options.fireModelPath), {
-    ...defaultSettings,
-    sampling: { ...greedy, maxTokens: Math.max(1, options.markdownTokens ?? 0) },
-  });
+  for (const title of ['bench: markdown under fire', 'bench: plain from the same server'])
+    store.create(title, modelIdFor(options.fireModelPath), {
+      ...defaultSettings,
+      sampling: { ...greedy, maxTokens: Math.max(1, options.markdownTokens ?? 0) },
+    });
   // The warm-up answer (on another prompt) creates the context if the load did not; the measured one then
   // starts from an empty conversation, so its prompt is evaluated, not taken from the cache.
+  // At the default context size, as a user's new conversation is.
   for (const title of ['bench: warm-up', 'bench: screen']) {
     store.create(title, modelIdFor(options.modelPath), {
       ...defaultSettings,
-      contextSize: 1024,
       sampling: { ...greedy, maxTokens: options.tokens },
     });
   }
@@ -398,8 +399,23 @@ export async function benchScreen(options: ScreenOptions): Promise<ScreenResult>
      * The long Markdown answer, from a loopback private tier at the rate the plain run streamed (the
      * demo model's; 1,000 tok/s when that run failed). Routing goes back to this device afterwards.
      */
-    async function markdownUnderFire(tokens: number, plain: FireRun | null) {
-      const rate = plain && plain.tokens > 0 ? plain.tokens / plain.seconds : 1000;
+    async function markdownUnderFire(tokens: number, demoRun: FireRun | null) {
+      const rate = demoRun && demoRun.tokens > 0 ? demoRun.tokens / demoRun.seconds : 1000;
+      // The yardstick for keeping up: the same number of tokens as plain prose, from the same server at the
+      // same rate, in one answer (the demo model's run is dozens of short stories, too short to judge by).
+      const plainServer = await startMarkdownServer(tokens, rate, plainAnswer(tokens));
+      let plain: FireRun | null = null;
+      try {
+        await client.call('routing.set', {
+          policy: 'private',
+          private: { name: 'bench plain', baseUrl: plainServer.baseUrl, model: plainServer.model },
+        });
+        plain = fireRun(await answer('bench: plain from the same server', tokens));
+      } catch (error) {
+        notMeasured.push(`the plain-text yardstick for keeping up: ${errorMessage(error)}`);
+      } finally {
+        await plainServer.close();
+      }
       const server = await startMarkdownServer(tokens, rate);
       try {
         await client.call('routing.set', {
@@ -422,7 +438,7 @@ export async function benchScreen(options: ScreenOptions): Promise<ScreenResult>
             .waitFor({ state: 'detached', timeout: 30_000 })
             .catch(() => undefined);
         const rendered = (await page.evaluate(renderedBlocks)) as RenderedBlocks;
-        return { ...fireRun(run), rendered };
+        return { ...fireRun(run), rendered, plain };
       } finally {
         await client.call('routing.set', { policy: 'auto', private: null }).catch(() => undefined);
         await server.close();

@@ -35,11 +35,13 @@ export function layerCTargets(c: LayerC, a: { ttftMs: number; decodeTokensPerSec
           ? `the screen kept up with the engine (painted ${c.decodeTokensPerSecOnScreen.toFixed(1)} of ${c.engineDecodeTokensPerSec.toFixed(1)} tok/s emitted), but the engine itself ran slower beside Chromium and the shell on ${cores} cores`
           : `tokens reach the screen slower than the engine emits them (${c.decodeTokensPerSecOnScreen.toFixed(1)} of ${c.engineDecodeTokensPerSec.toFixed(1)} tok/s): batching, rendering or the WebSocket`,
     ),
+    // Against the same answer's engine TTFT: (a) evaluates the bare prompt, the chat evaluates it in the
+    // model's chat template (more tokens), so the difference from (a) also counted the template's tokens.
     target(
-      'TTFT overhead of (c) over (a) ≤ 10 ms',
-      c.screenTtftMs - a.ttftMs <= 10,
-      c.screenTtftMs - a.ttftMs,
-      `from Enter to the first painted token: ${c.sendToFirstDeltaMs.toFixed(0)} ms in the back end (routing, store writes, telemetry start, worker round trip) and ${(c.screenTtftMs - c.sendToFirstDeltaMs).toFixed(0)} ms in the WebSocket and the page; Chromium, the shell and the engine share ${cores} cores here`,
+      "TTFT on screen over the same answer's engine TTFT ≤ 10 ms",
+      c.screenTtftMs - c.engineTtftMs <= 10,
+      c.screenTtftMs - c.engineTtftMs,
+      `from Enter to the first painted token ${c.screenTtftMs.toFixed(0)} ms, the engine's own TTFT ${c.engineTtftMs.toFixed(0)} ms (bare prompt in (a): ${a.ttftMs.toFixed(0)} ms): ${c.sendToFirstDeltaMs.toFixed(0)} ms from send to the first delta in the back end (routing, store writes, telemetry start, worker round trip, the engine) and ${(c.screenTtftMs - c.sendToFirstDeltaMs).toFixed(0)} ms in the WebSocket and the page; Chromium, the shell and the engine share ${cores} cores here`,
     ),
     target(
       "a conversation's cold first answer ≤ 100 ms over a warm one (TTFT on screen)",
@@ -58,7 +60,7 @@ function blockedCause(run: FireRun, cores: number) {
 /** Long tasks under fire, plain and Markdown, and whether the Markdown answer really drew its blocks. */
 export function fireTargets(
   fire: FireRun | null,
-  markdown: (FireRun & { rendered: RenderedBlocks }) | null,
+  markdown: (FireRun & { rendered: RenderedBlocks; plain: FireRun | null }) | null,
   cores: number,
 ): Target[] {
   const out: Target[] = [];
@@ -93,16 +95,19 @@ export function fireTargets(
         `the page showed ${r.tables} tables, ${r.codeBlocks} code blocks (${r.highlighted} highlighted) and ${r.formulas} typeset formulas`,
       ),
     );
-    // Keeping up means painting as fast as tokens arrive: the plain run's ratio is the yardstick.
-    if (fire)
-      out.push(
-        target(
-          'Markdown painted as fast as plain text (keep-up ratio ≥ 0.95 × plain)',
-          markdown.keepUp >= 0.95 * fire.keepUp,
-          fire.keepUp > 0 ? markdown.keepUp / fire.keepUp : 0,
-          `painted ${markdown.paintedTokensPerSec.toFixed(0)} of ${markdown.arrivalTokensPerSec.toFixed(0)} tok/s received as Markdown, against ${fire.paintedTokensPerSec.toFixed(0)} of ${fire.arrivalTokensPerSec.toFixed(0)} as plain text`,
-        ),
-      );
+    // Keeping up means painting as fast as tokens arrive: the same server's plain answer is the yardstick.
+    const plain = markdown.plain;
+    out.push(
+      target(
+        'Markdown painted as fast as plain text (keep-up ratio ≥ 0.95 × plain)',
+        // no yardstick, no verdict: a plain run with no painted rate fails instead of passing anything
+        plain !== null && plain.keepUp > 0 && markdown.keepUp >= 0.95 * plain.keepUp,
+        plain && plain.keepUp > 0 ? markdown.keepUp / plain.keepUp : 0,
+        plain && plain.keepUp > 0
+          ? `painted ${markdown.paintedTokensPerSec.toFixed(0)} of ${markdown.arrivalTokensPerSec.toFixed(0)} tok/s received as Markdown, against ${plain.paintedTokensPerSec.toFixed(0)} of ${plain.arrivalTokensPerSec.toFixed(0)} as plain text from the same server`
+          : 'the plain answer from the same server gave no painted rate to compare with',
+      ),
+    );
   }
   return out;
 }
