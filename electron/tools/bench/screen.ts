@@ -39,6 +39,9 @@ export interface ScreenResult {
     engineTtftMs: number;
     sendToFirstDeltaMs: number;
     coldScreenTtftMs: number;
+    /** The cold answer's split: send to first delta in the back end, and the engine's own TTFT. */
+    coldSendToFirstDeltaMs: number;
+    coldEngineTtftMs: number;
     decodeTokensPerSecOnScreen: number;
     engineDecodeTokensPerSec: number;
     tokens: number;
@@ -354,6 +357,8 @@ export async function benchScreen(options: ScreenOptions): Promise<ScreenResult>
         engineTtftMs: stats.ttftMs,
         sendToFirstDeltaMs: stats.ttftFromSendMs ?? 0,
         coldScreenTtftMs: firstPaint(cold.probe) - cold.probe.pressAt,
+        coldSendToFirstDeltaMs: cold.stats.ttftFromSendMs ?? 0,
+        coldEngineTtftMs: cold.stats.ttftMs,
         decodeTokensPerSecOnScreen: lastPaint > first ? (stats.outputTokens - 1) / ((lastPaint - first) / 1000) : 0,
         engineDecodeTokensPerSec: stats.decodeTokensPerSec,
         tokens: stats.outputTokens,
