@@ -40,10 +40,11 @@ test('the fit matrix recolors when quantization, context or KV cache type change
 test('on first run, with only the demo model, a card recommends the best fit for this machine', async ({ page }) => {
   await page.goto(shell.url);
   await page.getByRole('button', { name: 'New conversation' }).click();
+  // Which model and level depends on this machine's measured speed (under load the stress trial got BitNet
+  // at TQ1_0): the card must name one, with its download and memory, whatever it is.
   await expect(page.getByTestId('first-run')).toContainText(
-    /best fit for this machine is .+ at (F16|Q8_0|Q6_K|Q5_K_M|Q4_K_M|Q4_0)/,
+    /best fit for this machine is .+ at [A-Z0-9_]+: about [\d.]+ GB to download, [\d.]+ GB in memory/,
   );
-  await expect(page.getByTestId('first-run')).toContainText(/GB to download/);
 });
 
 test('a cell explains its models: weights, KV cache, buffers, total, budget and margin', async ({ page }) => {
