@@ -14,7 +14,7 @@ import { connect } from '../../common/wsClient.ts';
 import { appRoot } from '../../services/paths.ts';
 import { modelIdFor } from '../../services/library/modelLibrary.ts';
 import { errorMessage } from '../../../shared/errors.ts';
-import { plainAnswer, startMarkdownServer } from './markdownStream.ts';
+import { markdownAnswer, plainAnswer, startMarkdownServer } from './markdownStream.ts';
 import { atStop, tracked } from './children.ts';
 
 export interface ScreenOptions {
@@ -406,30 +406,32 @@ export async function benchScreen(options: ScreenOptions): Promise<ScreenResult>
      */
     async function markdownUnderFire(tokens: number, demoRun: FireRun | null) {
       const rate = demoRun && demoRun.tokens > 0 ? demoRun.tokens / demoRun.seconds : 1000;
-      // The yardstick for keeping up: the same number of tokens as plain prose, from the same server at the
-      // same rate, in one answer (the demo model's run is dozens of short stories, too short to judge by).
-      const plainServer = await startMarkdownServer(tokens, rate, plainAnswer(tokens));
-      let plain: FireRun | null = null;
+      /** One answer of `pieces` from a loopback private tier at `rate`; the caller sets routing back. */
+      const fromLoopback = async (title: string, pieces: string[]) => {
+        const server = await startMarkdownServer(tokens, rate, pieces);
+        try {
+          await client.call('routing.set', {
+            policy: 'private',
+            private: { name: title, baseUrl: server.baseUrl, model: server.model },
+          });
+          const run = await answer(title, tokens);
+          if (run.stats.backend !== 'remote')
+            throw new Error(`the answer came from ${run.stats.backend}, not the loopback private tier`);
+          return run;
+        } finally {
+          await server.close();
+        }
+      };
       try {
-        await client.call('routing.set', {
-          policy: 'private',
-          private: { name: 'bench plain', baseUrl: plainServer.baseUrl, model: plainServer.model },
-        });
-        plain = fireRun(await answer('bench: plain from the same server', tokens));
-      } catch (error) {
-        notMeasured.push(`the plain-text yardstick for keeping up: ${errorMessage(error)}`);
-      } finally {
-        await plainServer.close();
-      }
-      const server = await startMarkdownServer(tokens, rate);
-      try {
-        await client.call('routing.set', {
-          policy: 'private',
-          private: { name: 'bench markdown', baseUrl: server.baseUrl, model: server.model },
-        });
-        const run = await answer('bench: markdown under fire', tokens);
-        if (run.stats.backend !== 'remote')
-          throw new Error(`the answer came from ${run.stats.backend}, not the loopback private tier`);
+        // The yardstick for keeping up: the same number of tokens as plain prose, from the same server at the
+        // same rate, in one answer (the demo model's run is dozens of short stories, too short to judge by).
+        let plain: FireRun | null = null;
+        try {
+          plain = fireRun(await fromLoopback('bench: plain from the same server', plainAnswer(tokens)));
+        } catch (error) {
+          notMeasured.push(`the plain-text yardstick for keeping up: ${errorMessage(error)}`);
+        }
+        const run = await fromLoopback('bench: markdown under fire', markdownAnswer(tokens));
         // Highlighting and typesetting load their chunks once the answer settles: wait for them (bounded),
         // then count what the page drew.
         const answerView = page.locator('[data-testid="messages"] article').last();
@@ -446,7 +448,6 @@ export async function benchScreen(options: ScreenOptions): Promise<ScreenResult>
         return { ...fireRun(run), rendered, plain };
       } finally {
         await client.call('routing.set', { policy: 'auto', private: null }).catch(() => undefined);
-        await server.close();
       }
     }
     let scroll: ScreenResult['scroll'] = null;
