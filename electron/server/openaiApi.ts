@@ -20,6 +20,8 @@ import {
 } from './openaiTools.ts';
 
 const MAX_BODY_BYTES = 1 << 20;
+// A declared-too-large body up to this size is read and dropped so its client gets the 413 (readJson).
+const DRAIN_BYTES = 16 << 20;
 
 const content = z.union([z.string(), z.array(z.object({ type: z.literal('text'), text: z.string() }))]);
 
@@ -80,28 +82,37 @@ function sendError(res: ServerResponse, error: ApiError) {
     return;
   }
   // A body cut off unread leaves the rest of it on the connection: answer, then close it.
-  if (error.status === 413) res.setHeader('Connection', 'close');
+  if (error.status === 413 && !res.req.complete) res.setHeader('Connection', 'close');
   sendJson(res, error.status, { error: { message: error.message, type: error.type, param: null, code: null } });
 }
 
+function tooLarge() {
+  return new ApiError(413, 'invalid_request_error', 'The request body is larger than 1 MB.');
+}
+
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  // Refused before reading a byte when the client says up front that the body is too large.
-  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES)
-    throw new ApiError(413, 'invalid_request_error', 'The request body is larger than 1 MB.');
+  // A body declared too large is refused without keeping a byte. Up to DRAIN_BYTES it is still read and
+  // dropped, so a client that is still sending it reads the 413 instead of a broken pipe; past that, or
+  // streamed without a length, it is cut off at the limit and the connection closed (see sendError).
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > DRAIN_BYTES) throw tooLarge();
+  const keep = declared <= MAX_BODY_BYTES;
+  const readUpTo = keep ? MAX_BODY_BYTES : declared;
   // Read with listeners, not for-await: leaving a for-await loop destroys the socket, and the client
-  // would get a reset instead of the 413 below.
+  // would get a reset instead of the 413.
   const chunks = await new Promise<Buffer[]>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
-      req.off('data', onData);
-      req.pause();
-      reject(new ApiError(413, 'invalid_request_error', 'The request body is larger than 1 MB.'));
+      if (size > readUpTo) {
+        req.off('data', onData);
+        req.pause();
+        reject(tooLarge());
+      } else if (keep) chunks.push(chunk);
     };
     req.on('data', onData);
-    req.once('end', () => resolve(chunks));
+    req.once('end', () => (keep ? resolve(chunks) : reject(tooLarge())));
     req.once('error', reject);
   });
   try {
