@@ -43,6 +43,21 @@ async function send(page: Page, text: string) {
 
 const lastAnswer = (page: Page) => page.getByTestId('message-assistant').last();
 
+/**
+ * Does `act` (a send, a regenerate) and waits until the page shows the answer it starts. Until then the
+ * last answer on the page is the one before it: a check made on it would pass on old text and status.
+ */
+async function newAnswer(page: Page, act: () => Promise<void>) {
+  const id = () =>
+    lastAnswer(page)
+      .getAttribute('data-message-id', { timeout: 1000 })
+      .catch(() => null);
+  const before = (await lastAnswer(page).count()) > 0 ? await id() : null;
+  await act();
+  await expect.poll(id).not.toBe(before);
+  await expect.poll(id).not.toBeNull();
+}
+
 test('sends a message and watches the answer stream in with live speed, then keeps its figures', async ({ page }) => {
   await open(page);
   await page.getByRole('button', { name: 'New conversation' }).click();
@@ -69,15 +84,16 @@ test('stops an answer mid-stream and keeps what was written', async ({ page }) =
   // checked (kept whole), regenerated and stopped again. Stop is pressed once text has streamed in (an event,
   // not a sleep): pressed sooner, on a loaded machine it lands during prompt evaluation, and the answer is
   // rightly aborted with nothing written (tests/engineHost.test.ts covers that stop).
-  await send(page, 'Lily and Ben were friends');
   let status = '';
   for (let attempt = 0; attempt < 20; attempt++) {
-    if (attempt > 0) {
-      // the new answer, not the finished one it replaces, must be the one streaming when Stop is pressed
-      const before = await lastAnswer(page).getAttribute('data-message-id');
-      await page.getByRole('button', { name: 'Regenerate' }).click();
-      await expect(lastAnswer(page)).not.toHaveAttribute('data-message-id', before ?? '');
-    }
+    // The new answer must be the one that has text when Stop is pressed, not the one before it: the answer
+    // the last test stopped (a stress run once checked its text, pressed Stop during the new answer's prompt
+    // evaluation, and found the new answer empty), or the finished one a regenerate replaces.
+    await newAnswer(page, () =>
+      attempt === 0
+        ? send(page, 'Lily and Ben were friends')
+        : page.getByRole('button', { name: 'Regenerate' }).click(),
+    );
     const text = lastAnswer(page).getByTestId('message-text');
     await expect.poll(async () => (await text.innerText()).length).toBeGreaterThan(0);
     await page
@@ -97,7 +113,7 @@ test('stops an answer mid-stream and keeps what was written', async ({ page }) =
 test('regenerates the last answer and edits a message to resend it', async ({ page }) => {
   await open(page);
   await answersOf(page, 150); // this one is waited for
-  await page.getByRole('button', { name: 'Regenerate' }).click();
+  await newAnswer(page, () => page.getByRole('button', { name: 'Regenerate' }).click());
   await expect(lastAnswer(page)).toHaveAttribute('data-status', /done|aborted/, { timeout: 60_000 });
   await page
     .getByRole('button', { name: 'Stop' })
