@@ -133,8 +133,9 @@ test('regenerates the last answer and edits a message to resend it', async ({ pa
 test('finds the conversation again after a reload and after a server restart', async ({ page }) => {
   await open(page);
   const texts = page.getByTestId('message-text');
+  // The messages come with the chat store's load, which may finish after the engine reports ready.
+  await expect(texts).toHaveCount(4);
   const before = await texts.allTextContents();
-  expect(before.length).toBe(4);
   await page.reload();
   await expect(texts).toHaveText(before);
   await shell.stop();
