@@ -167,8 +167,8 @@ describe('predicted speed against this machine', () => {
               // Judged only when both the measurement and the prediction (through the probe's runs) repeat
               // to within ±20%; otherwise neither side is known well enough for a ±20% verdict. The demo
               // model's decode at 2 threads (all thread synchronisation: its weights are 0.7 MB) was printed
-              // and not judged while the fixed order put 23% between two medians of the same run; with the
-              // order balanced (runOrder) it is judged like every other figure.
+              // and not judged while, under the fixed order, medians of the same run differed by over 20%;
+              // with the order balanced (runOrder) it is judged like every other figure.
               const judgeable = f.noise <= 0.4 && f.probeNoise <= 0.4;
               rows.push(
                 `  ${label}: ${f.text} (${(f.error * 100).toFixed(1)}%; IQR of repeats: measured ${(f.noise * 100).toFixed(0)}%, predicted ${(f.probeNoise * 100).toFixed(0)}%${judgeable ? '' : ': too noisy to judge ±20%'})`,
