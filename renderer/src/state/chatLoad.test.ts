@@ -21,11 +21,12 @@ const conversation = (id: string, title: string, at: number): Conversation =>
   });
 const older = conversation('older', 'Send the wide table.', 1);
 const made: Conversation[] = [];
-let releaseList: () => void = () => {};
+/** List calls held back, each answered when the test lets them go. */
+const waiting: (() => void)[] = [];
 
 const handlers = {
   'conversations.list': async () => {
-    await new Promise<void>((resolve) => (releaseList = resolve));
+    await new Promise<void>((resolve) => waiting.push(resolve));
     return [...made, older];
   },
   'conversations.create': () => {
@@ -62,7 +63,7 @@ async function answerLists(done: Promise<unknown>) {
   let settled = false;
   void done.finally(() => (settled = true));
   while (!settled) {
-    releaseList();
+    for (const release of waiting.splice(0)) release();
     await new Promise((r) => setTimeout(r, 1));
   }
 }
