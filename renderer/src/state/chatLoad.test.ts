@@ -5,10 +5,10 @@
 // test lets it go, which is the slow moment of a loaded machine made certain.
 import { beforeAll, expect, it } from 'vitest';
 import { appContract, type AppContract } from '../../../shared/contract.ts';
-import { createDispatcher, type Handlers, type RpcMessage } from '../../../shared/rpc.ts';
+import type { Handlers } from '../../../shared/rpc.ts';
 import { defaultSettings, type Conversation } from '../../../shared/schemas.ts';
-import { connectClient } from '../rpc/client.ts';
 import { chatActions, useChatStore } from './chatStore.ts';
+import { connectTestBridge } from './testBridge.ts';
 
 const conversation = (id: string, title: string, at: number): Conversation =>
   appContract.calls['conversations.create'].result.parse({
@@ -39,23 +39,10 @@ const handlers = {
     messages: [],
     branches: { leafId: null, siblings: {} },
   }),
-} as Partial<Handlers<AppContract>> as Handlers<AppContract>;
-const dispatch = createDispatcher(appContract, handlers);
-const toRenderer = new Set<(message: RpcMessage) => void>();
+} as Partial<Handlers<AppContract>>;
 
 beforeAll(async () => {
-  const bridge = {
-    send(message: RpcMessage) {
-      // Answered on a later task, as over a real channel.
-      setTimeout(() => void dispatch(message, (reply) => toRenderer.forEach((l) => l(reply))), 0);
-    },
-    onMessage(listener: (message: RpcMessage) => void) {
-      toRenderer.add(listener);
-      return () => toRenderer.delete(listener);
-    },
-  };
-  (globalThis as { window?: unknown }).window = { edgewise: bridge };
-  await new Promise<void>((resolve) => connectClient((up) => up && resolve()));
+  await connectTestBridge(handlers);
 });
 
 /** Lets go of every list call waiting, until `done` settles. */

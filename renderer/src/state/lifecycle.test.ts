@@ -4,18 +4,15 @@
 // the contract's result schemas, since what is under test is the store, not the telemetry service.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { appContract } from '../../../shared/contract.ts';
-import { createDispatcher, type Handlers, type RpcMessage } from '../../../shared/rpc.ts';
 import type { AppContract } from '../../../shared/contract.ts';
+import type { Handlers } from '../../../shared/rpc.ts';
 import type { TelemetrySample } from '../../../shared/schemas.ts';
-import { connectClient } from '../rpc/client.ts';
 import { telemetryActions, useTelemetryStore } from './telemetryStore.ts';
 import { subscribeOnce } from './lifecycle.ts';
+import { connectTestBridge } from './testBridge.ts';
 
 const calls: string[] = [];
-const toRenderer = new Set<(message: RpcMessage) => void>();
-const emit = (name: string, payload: unknown) => {
-  for (const listener of toRenderer) listener({ t: 'event', name, payload });
-};
+let emit: (name: string, payload: unknown) => void = () => {};
 
 const handlers = {
   'telemetry.sources': () =>
@@ -26,23 +23,10 @@ const handlers = {
       powerState: { available: false, detail: 'not reported' },
     }),
   'telemetry.summary': () => [],
-} as Partial<Handlers<AppContract>> as Handlers<AppContract>;
-const dispatch = createDispatcher(appContract, handlers);
+} as Partial<Handlers<AppContract>>;
 
 beforeAll(async () => {
-  const bridge = {
-    send(message: RpcMessage) {
-      if (message.t === 'call') calls.push(message.name);
-      // Answered on a later task, as over a real channel.
-      setTimeout(() => void dispatch(message, (reply) => toRenderer.forEach((l) => l(reply))), 0);
-    },
-    onMessage(listener: (message: RpcMessage) => void) {
-      toRenderer.add(listener);
-      return () => toRenderer.delete(listener);
-    },
-  };
-  (globalThis as { window?: unknown }).window = { edgewise: bridge };
-  await new Promise<void>((resolve) => connectClient((up) => up && resolve()));
+  emit = await connectTestBridge(handlers, (name) => calls.push(name));
 });
 
 const sample = (messageId: string, tokens: number): TelemetrySample => ({
