@@ -57,7 +57,7 @@ async function answerLists(done: Promise<unknown>) {
 
 it('New conversation pressed while the first list is on its way stays the open one', async () => {
   const loading = chatActions.load(); // the window opens: the list is asked for, and held back
-  await new Promise((r) => setTimeout(r, 5));
+  while (waiting.length === 0) await new Promise((r) => setTimeout(r, 1));
   const creating = chatActions.create(); // the user presses New conversation before the list comes
   await answerLists(Promise.all([loading, creating]));
   expect(made.map((c) => c.id)).toEqual(['new-1']);
