@@ -122,8 +122,13 @@ describe('predicted speed against this machine', () => {
           const line = fitLine(threads, await point('small'), await point('large'));
           // The probe's own noise: the line through each small-model run and its repeat's 160M run.
           const bytesOf = { small: await point('small'), large: await point('large') };
+          const smallPerRepeat = runs.small.length / runs.large.length;
           const repeatLines = runs.small.map((s, i) =>
-            fitLine(threads, { ...bytesOf.small, ...s }, { ...bytesOf.large, ...runs.large[Math.floor(i / 2)]! }),
+            fitLine(
+              threads,
+              { ...bytesOf.small, ...s },
+              { ...bytesOf.large, ...runs.large[Math.floor(i / smallPerRepeat)]! },
+            ),
           );
           rows.push(
             `${threads} thread(s): probe: fixed ${(line.fixedSecondsPerToken * 1000).toFixed(2)} ms/token, ${(line.effectiveBytesPerSec / 1e9).toFixed(2)} GB/s effective, ${(line.effectiveFlops / 1e9).toFixed(1)} GFLOP/s, start ${(line.startSeconds * 1000).toFixed(2)} ms`,
