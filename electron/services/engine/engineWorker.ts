@@ -402,6 +402,13 @@ const handlers: Handlers<WorkerContract> = {
       const ttft = firstTokenAt ? firstTokenAt - started : finished - started;
       const decodeSeconds = firstTokenAt ? (finished - firstTokenAt) / 1000 : 0;
       const engineOutputTokens = sequence.tokenMeter.usedOutputTokens - outputBefore;
+      if (!firstTokenAt && engineOutputTokens > 0) {
+        // The model generated tokens but none was released: node-llama-cpp holds back a token that could
+        // begin a stop text, and a 1-token answer ends holding it. The prompt was still evaluated, so its
+        // figures come from the sequence (the bench's prefill read 0 tokens here and llama-bench got -p 0).
+        promptTokens = sequence.nextTokenIndex;
+        freshInput = sequence.tokenMeter.usedInputTokens - inputBefore;
+      }
       const predictions = sequence.tokenPredictions;
       const guessed =
         speculation && speculation.kind !== 'off'
