@@ -13,7 +13,7 @@ import {
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createApp, type App } from '../services/app.ts';
-import { messageTransport, workerEntry, type SpawnWorker } from '../services/engine/workerProcess.ts';
+import { messageTransport, workerEntry, workerEnv, type SpawnWorker } from '../services/engine/workerProcess.ts';
 import type { AppEmit } from '../services/events.ts';
 import { APP_NAME, appRoot, defaultDataDir } from '../services/paths.ts';
 import { applySessionRules, applyWindowRules, secureWebPreferences } from './security.ts';
@@ -25,7 +25,11 @@ import { bringToFront } from './singleInstance.ts';
 import { errorMessage } from '../../shared/errors.ts';
 
 const spawnUtilityWorker: SpawnWorker = () => {
-  const child = utilityProcess.fork(workerEntry(), [], { serviceName: 'Edgewise engine', stdio: 'inherit' });
+  const child = utilityProcess.fork(workerEntry(), [], {
+    serviceName: 'Edgewise engine',
+    stdio: 'inherit',
+    env: workerEnv() as Record<string, string>,
+  });
   return {
     transport: messageTransport(
       (m) => child.postMessage(m),

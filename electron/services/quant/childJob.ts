@@ -4,6 +4,7 @@
 import { fork } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { moduleBeside } from '../paths.ts';
+import { workerEnv } from '../engine/workerProcess.ts';
 
 export interface ChildExit {
   code: number | null;
@@ -24,6 +25,8 @@ export function runChildJob(
   const child = fork(moduleBeside(import.meta.url, worker), [JSON.stringify(job)], {
     stdio: ['ignore', options.onLine ? 'pipe' : 'ignore', 'pipe', 'ipc'],
     windowsHide: true,
+    // The comparison runs decode through node-llama-cpp as the engine worker does, and times it.
+    env: workerEnv(),
   });
   // A failed spawn also ends in 'exit'; the error must not escape as an unhandled event.
   child.on('error', () => {});

@@ -8,12 +8,17 @@ import { z } from 'zod';
 import { threadChoice, type GpuChoice, type ThreadChoice } from '../../../shared/schemas.ts';
 import { physicalCores } from '../engine/cpuInfo.ts';
 import type { ThreadMemory } from '../engine/engineHost.ts';
+import { workerEnv } from '../engine/workerProcess.ts';
 import { SettingsStore } from './settingsStore.ts';
 
-/** This machine as far as thread speed goes: the CPU model and its physical and logical cores. */
+/**
+ * This machine as far as thread speed goes: the CPU model, its physical and logical cores, and the engine
+ * worker's libuv pool size (counts measured with libuv's default pool, where 2 threads ran at half the
+ * speed they run at now, are measured again).
+ */
 export function machineIdentity(): string {
   const list = cpus();
-  return `${list[0]?.model.trim() ?? 'unknown cpu'}|${physicalCores()}p${list.length}l`;
+  return `${list[0]?.model.trim() ?? 'unknown cpu'}|${physicalCores()}p${list.length}l|uv${workerEnv().UV_THREADPOOL_SIZE}`;
 }
 
 /** A model file by path, size and modification time: a rewritten file is a new model to measure. */
