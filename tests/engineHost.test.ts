@@ -64,7 +64,8 @@ describe('EngineHost with a real worker and a real model', () => {
     );
     expect(result.text.startsWith(', a little girl named Lily lived in a small house.')).toBe(true);
     expect(streamed).toBe(result.text);
-    expect(chunks).toBeGreaterThan(5);
+    // Streamed: the first token at once, the rest in one-frame batches (the demo model writes 24 in a few ms).
+    expect(chunks).toBeGreaterThanOrEqual(2);
     expect(result.outputTokens).toBe(24);
     expect(result.stopReason).toBe('maxTokens');
     expect(result.ttftMs).toBeGreaterThan(0);

@@ -60,7 +60,9 @@ describe('OpenAI-compatible API', () => {
       usage = chunk.usage ?? usage;
     }
     expect(streamed).toBe(text); // greedy: the same tokens either way
-    expect(deltas).toBeGreaterThan(5);
+    // The first token goes at once and the rest in one-frame batches (textBatcher.ts): the demo model writes
+    // 24 tokens in a few ms, so two deltas at least, not one whole answer.
+    expect(deltas).toBeGreaterThanOrEqual(2);
     expect(finish).toBe('length');
     expect(usage?.completion_tokens).toBe(24);
   });

@@ -6,10 +6,14 @@
 // longer than WINDOW_MS. Thought and answer text never share a batch.
 
 /**
- * Short against a screen frame (16 ms) and a client's perception, long against a fast model's token.
+ * One screen frame: the window paints no more often, and the shell batches its events to the window by the
+ * same 16 ms. Each message also wakes the worker's main thread and the shell, and when the decode uses every
+ * core that wake takes a core from a compute thread that the others then wait for at ggml's barrier: on the
+ * 2-core VM at 2 threads, a 2 ms window decoded at 54-140 tok/s (half the runs near 55) and 16 ms at 103-147
+ * (6 alternating runs each, synthetic 300M Q4_0); at 1 thread 103-108 against 102-115.
  * EDGEWISE_TEXT_BATCH_MS=0 sends every token by itself, as before batching: for measuring the difference.
  */
-export const WINDOW_MS = windowFromEnv(process.env.EDGEWISE_TEXT_BATCH_MS) ?? 2;
+export const WINDOW_MS = windowFromEnv(process.env.EDGEWISE_TEXT_BATCH_MS) ?? 16;
 
 function windowFromEnv(value: string | undefined): number | null {
   if (value === undefined || value === '') return null;
