@@ -154,6 +154,50 @@ describe('telemetry service', () => {
     expect(summary.powerSource).toMatch(/RAPL intel-rapl:0/);
   });
 
+  it('takes the RAPL baseline from the idle time before an answer, without making the answer wait', async () => {
+    const root = sysTree({
+      'powercap/intel-rapl:0/name': 'package-0\n',
+      'powercap/intel-rapl:0/energy_uj': '1000000\n',
+      'powercap/intel-rapl:0/max_energy_range_uj': '262143328850\n',
+    });
+    const counter = (uj: number) => writeFileSync(join(root, 'powercap/intel-rapl:0/energy_uj'), `${uj}\n`);
+    let clock = 0;
+    const waits: number[] = [];
+    const service = new TelemetryService({
+      sources: powerSources('linux', root),
+      usage: async () => null,
+      emit: () => {},
+      now: () => clock,
+      wait: async (ms) => {
+        waits.push(ms);
+        clock += ms;
+      },
+    });
+    // Idle for 2 s at 1.5 W since the service read the counter.
+    clock = 2000;
+    counter(4_000_000);
+    const first = await service.start('m1');
+    expect(waits).toEqual([]);
+    expect(first.baselineW).toBeCloseTo(1.5, 6);
+    clock = 3000;
+    counter(9_000_000); // +5 J over the answer's 1 s: 3.5 J above the 1.5 W baseline
+    expect(first.finish(35).energyJoules).toBeCloseTo(3.5, 6);
+    // The next answer 50 ms later: too short a window to measure, so the last baseline stands in.
+    clock = 3050;
+    counter(9_100_000);
+    const second = await service.start('m2');
+    expect(waits).toEqual([]);
+    expect(second.baselineW).toBeCloseTo(1.5, 6);
+    second.finish(1);
+    // Two minutes later with no reading since (no tick in this test's clock) and no recent baseline:
+    // measured for 200 ms before the answer, as the first answer after start is.
+    clock = 123_050;
+    const third = await service.start('m3');
+    expect(waits).toEqual([200]);
+    expect(third.baselineW).toBe(0); // the counter did not move during the wait
+    third.finish(1);
+  });
+
   it('VRAM: the figure where the backend measures it, otherwise why there is none', async () => {
     const linux = powerSources('linux', tempDir());
     expect((await describeSources(linux, 'cpu')).vram).toEqual({

@@ -1,6 +1,6 @@
 // Samples speed, memory, CPU, battery and power at 4 Hz while an answer is generated, and not at all
 // otherwise. Samples go to the renderer in batches; each answer ends with its energy, measured against
-// an idle baseline taken just before it started, or with the reason energy could not be measured.
+// an idle baseline from just before it started, or with the reason energy could not be measured.
 import { raplJoules, type RaplCounter } from './linuxPower.ts';
 import type { PowerSources } from './powerSources.ts';
 import type { TelemetrySample } from '../../../shared/schemas.ts';
@@ -9,6 +9,12 @@ import type { WorkerUsage as EngineUsage } from '../engine/workerContract.ts';
 export const SAMPLE_MS = 250;
 const BATCH_EVERY = 2; // samples per event: two events a second
 const BASELINE_MS = 200;
+/** How often an energy counter is read while no answer runs, so an answer finds its idle window ready. */
+const IDLE_TICK_MS = 5_000;
+/** The longest idle window used (a counter wraps at its range; raplJoules counts one wrap). */
+const MAX_IDLE_WINDOW_MS = 30_000;
+/** How long a measured baseline stands in for a window too short to measure (answers back to back). */
+const BASELINE_REUSE_MS = 60_000;
 
 export type WorkerUsage = { pid: number } & EngineUsage;
 
@@ -35,6 +41,8 @@ export interface TelemetryOptions {
   usage: () => Promise<WorkerUsage | null>;
   emit: (samples: Sample[]) => void;
   now?: () => number;
+  /** Waits for an idle baseline to be measured (tests pass their own to see that an answer did not wait). */
+  wait?: (ms: number) => Promise<void>;
 }
 
 export class TelemetryRun {
@@ -60,11 +68,15 @@ export class TelemetryRun {
   private readonly counterStart: RaplCounter | null;
   private readonly powerReason: string | null;
 
+  private onEnd: (() => void) | null;
+
   constructor(
     options: TelemetryOptions,
     messageId: string,
     baseline: { watts: number | null; counter: RaplCounter | null; reason: string | null },
+    onEnd: (() => void) | null = null,
   ) {
+    this.onEnd = onEnd;
     this.options = options;
     this.messageId = messageId;
     this.startedAt = this.now();
@@ -203,6 +215,8 @@ export class TelemetryRun {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.flush();
+    this.onEnd?.();
+    this.onEnd = null;
     const seconds = (this.now() - this.startedAt) / 1000;
     const rss = this.samples.map((s) => s.rssBytes).filter((v): v is number => v !== null);
     const vram = this.samples.map((s) => s.vramUsedBytes).filter((v): v is number => v !== null);
@@ -215,7 +229,7 @@ export class TelemetryRun {
     if (this.counterStart && counterEnd?.ok) {
       energyJoules = Math.max(0, raplJoules(this.counterStart, counterEnd.value) - (this.baselineW ?? 0) * seconds);
       powerSource = counterEnd.source;
-      powerMethod = `energy counter over the answer minus an idle baseline of ${(this.baselineW ?? 0).toFixed(2)} W measured for ${BASELINE_MS} ms just before`;
+      powerMethod = `energy counter over the answer minus an idle baseline of ${(this.baselineW ?? 0).toFixed(2)} W measured while idle just before`;
     } else if (this.baselineW !== null) {
       const points = this.samples.filter((s) => s.powerW !== null);
       if (points.length >= 2) {
@@ -249,19 +263,76 @@ export class TelemetryRun {
 
 export class TelemetryService {
   private readonly options: TelemetryOptions;
+  /** Answers running now; the energy counter's idle readings are taken only while there are none. */
+  private active = 0;
+  /** Energy counter readings since the last answer ended, oldest first (at most two). */
+  private idle: { counter: RaplCounter; at: number }[] = [];
+  private lastBaseline: { watts: number; at: number } | null = null;
+
   constructor(options: TelemetryOptions) {
     this.options = options;
+    // Where an energy counter is readable, it is read every few seconds while idle, so that an answer's
+    // baseline is the idle power since the last reading: measured, and no wait before the answer (a
+    // 200 ms wait before each one was time to first token).
+    if (this.noteIdle()) setInterval(() => this.active === 0 && this.noteIdle(), IDLE_TICK_MS).unref();
   }
 
-  /** Measures the idle baseline (only where a power source exists), then starts sampling. */
+  private clock() {
+    return this.options.now ? this.options.now() : performance.now();
+  }
+
+  private noteIdle(): boolean {
+    const reading = this.options.sources.energy();
+    if (!reading.ok) return false;
+    this.idle = [...this.idle, { counter: reading.value, at: this.clock() }].slice(-2);
+    return true;
+  }
+
+  /** The idle power from the newest reading long enough ago, or a baseline measured within the last minute. */
+  private idleWatts(now: RaplCounter): number | null {
+    const at = this.clock();
+    if (this.active === 0) {
+      for (const r of [...this.idle].reverse()) {
+        const ms = at - r.at;
+        if (ms < BASELINE_MS || ms > MAX_IDLE_WINDOW_MS) continue;
+        const watts = raplJoules(r.counter, now) / (ms / 1000);
+        this.lastBaseline = { watts, at };
+        return watts;
+      }
+    }
+    return this.lastBaseline && at - this.lastBaseline.at <= BASELINE_REUSE_MS ? this.lastBaseline.watts : null;
+  }
+
+  private ended = () => {
+    this.active = Math.max(0, this.active - 1);
+    if (this.active === 0) {
+      this.idle = [];
+      this.noteIdle();
+    }
+  };
+
+  /** Takes the idle baseline (only where a power source exists), then starts sampling. */
   async start(messageId: string): Promise<TelemetryRun> {
     const { sources } = this.options;
-    const counter = sources.energy();
+    let counter = sources.energy();
     if (counter.ok) {
-      await new Promise((r) => setTimeout(r, BASELINE_MS));
-      const after = sources.energy();
-      const watts = after.ok ? raplJoules(counter.value, after.value) / (BASELINE_MS / 1000) : null;
-      return new TelemetryRun(this.options, messageId, { watts, counter: after.ok ? after.value : null, reason: null });
+      let watts = this.idleWatts(counter.value);
+      if (watts === null) {
+        // No idle window yet (the first answer right after start): measure one, as before.
+        await (this.options.wait ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms))))(BASELINE_MS);
+        const after = sources.energy();
+        watts = after.ok ? raplJoules(counter.value, after.value) / (BASELINE_MS / 1000) : null;
+        if (watts !== null) this.lastBaseline = { watts, at: this.clock() };
+        counter = after;
+      }
+      this.active++;
+      this.idle = [];
+      return new TelemetryRun(
+        this.options,
+        messageId,
+        { watts, counter: counter.ok ? counter.value : null, reason: null },
+        this.ended,
+      );
     }
     const battery = await sources.battery();
     if (battery.ok && battery.value.powerW !== null && !battery.value.charging) {
