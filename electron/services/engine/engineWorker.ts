@@ -403,9 +403,9 @@ const handlers: Handlers<WorkerContract> = {
       const decodeSeconds = firstTokenAt ? (finished - firstTokenAt) / 1000 : 0;
       const engineOutputTokens = sequence.tokenMeter.usedOutputTokens - outputBefore;
       if (!firstTokenAt && engineOutputTokens > 0) {
-        // The model generated tokens but none was released: node-llama-cpp holds back a token that could
-        // begin a stop text, and a 1-token answer ends holding it. The prompt was still evaluated, so its
-        // figures come from the sequence (the bench's prefill read 0 tokens here and llama-bench got -p 0).
+        // The prompt was evaluated but no token was released: node-llama-cpp holds back a token that could
+        // begin a stop text, and a 1-token answer ends holding it. The prompt's figures then come from the
+        // sequence (the bench's prefill read 0 tokens here, and llama-bench was run with -p 0).
         promptTokens = sequence.nextTokenIndex;
         freshInput = sequence.tokenMeter.usedInputTokens - inputBefore;
       }

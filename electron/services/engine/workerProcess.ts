@@ -20,10 +20,11 @@ export function workerEntry(): string {
 /**
  * The worker's environment: the app's, with libuv's thread pool at one thread. node-llama-cpp runs each
  * decode and each sampling call as a task on that pool; with libuv's default of 4 threads they land on
- * different pool threads from token to token, and at 2 ggml threads on 2 cores the decode ran at 55-75
- * tok/s where one pool thread gives 140-149 (synthetic 300M Q4_0, this 2-core VM; in C with the same
- * libraries, 168-183; perf: 31% of the slow run's cycles in ggml_barrier, one compute thread waiting for
- * the other). Nothing in the worker needs two pool tasks at once: its calls are queued one at a time.
+ * different pool threads from token to token, and at 2 ggml threads on 2 cores this worker decoded at 66-99
+ * tok/s (median 71) against 66-134 (median 118) with one pool thread, 7 alternating runs each (synthetic
+ * 300M Q4_0, the 2-core VM; in C with the same libraries, 168-183; perf: 31% of a slow run's cycles in
+ * ggml_barrier, one compute thread waiting for the other). Nothing in the worker needs two pool tasks at
+ * once: its calls are queued one at a time.
  * `EDGEWISE_WORKER_UV_THREADS` sets another size (the bench measures both).
  */
 export function workerEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
