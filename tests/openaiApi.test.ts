@@ -1,5 +1,6 @@
 // The /v1 API through the official openai client, against the real engine and model.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { basename } from 'node:path';
 import OpenAI from 'openai';
 import { startServer, type RunningServer } from '../electron/server/server.ts';
 import { demoModel, tempDir } from './fixtures.ts';
@@ -65,6 +66,20 @@ describe('OpenAI-compatible API', () => {
     expect(deltas).toBeGreaterThanOrEqual(2);
     expect(finish).toBe('length');
     expect(usage?.completion_tokens).toBe(24);
+  });
+
+  it('answers a request that names the loaded model by its id, its name or its file name', async () => {
+    const loaded = server.app.engine.loadedModel!;
+    for (const model of [loaded.id, loaded.name, basename(loaded.path)]) {
+      const answer = await client.chat.completions.create({
+        model,
+        messages: [{ role: 'user', content: 'Once upon a time' }],
+        temperature: 0,
+        max_tokens: 4,
+      });
+      expect(answer.model).toBe(loaded.id);
+      expect(answer.usage!.completion_tokens).toBe(4);
+    }
   });
 
   it('refuses a wrong key with 401, a bad request with 400 and an unknown model with 404', async () => {

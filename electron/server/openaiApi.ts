@@ -172,9 +172,14 @@ async function chatCompletions(req: IncomingMessage, res: ServerResponse, app: A
     );
   }
   const body = parsed.data;
-  const models = await app.library.list();
-  const wanted = models.find((m) => m.id === body.model || m.name === body.model || m.path.endsWith(`/${body.model}`));
-  if (!wanted && body.model !== 'edgewise' && body.model !== 'default') {
+  // "default" and "edgewise" name the loaded model, and so does a request naming it: only another name reads
+  // the library, whose list scans the models folders and the Ollama and LM Studio stores (time to first token).
+  const alias = body.model === 'edgewise' || body.model === 'default';
+  const named = (m: { id: string; name: string; path: string }) =>
+    m.id === body.model || m.name === body.model || m.path.endsWith(`/${body.model}`);
+  const loaded = app.engine.loadedModel;
+  const wanted = alias ? null : loaded && named(loaded) ? loaded : (await app.library.list()).find(named);
+  if (!wanted && !alias) {
     throw new ApiError(
       404,
       'model_not_found',
