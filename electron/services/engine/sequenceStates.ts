@@ -68,7 +68,18 @@ export class SequenceStates {
     const keep = held ? sharedTurns(held, turns) : 0;
     if (held && keep === held.length) return 'continued';
     let step: StateStep = 'fresh';
-    if (held && held.length > 1 && sequence.contextTokens.length > 0 && (await this.save(sequence, held)))
+    // The same history without its last answer (a regenerate, a retried request) loses only that answer,
+    // which the sequence can evaluate again if its branch is taken up; saving the whole state for it was a
+    // write of every token's cache before each regenerated answer (1.3 ms on the bench's 300M model, 40
+    // tokens; hundreds of ms for a long conversation with a 7B model).
+    const onlyTheAnswer = held !== null && keep === held.length - 1;
+    if (
+      held &&
+      held.length > 1 &&
+      !onlyTheAnswer &&
+      sequence.contextTokens.length > 0 &&
+      (await this.save(sequence, held))
+    )
       step = 'saved';
     // The saved state the new history continues furthest, if it beats what the sequence already shares.
     const best = this.saved
