@@ -22,6 +22,7 @@ import { peerTarget, ratioSummary, type PeerTarget, type RatioSummary } from './
 import { median } from '../../../services/engine/threadCalibration.ts';
 import { freePort, startEdgewise, startLlamaServer, type RunningPeer } from './peerProcesses.ts';
 import { loadedBackendFromLog } from './sharedGgml.ts';
+import { stopChildren } from '../children.ts';
 import { errorMessage } from '../../../../shared/errors.ts';
 
 const run = promisify(execFile);
@@ -266,7 +267,8 @@ export async function benchPeer(o: {
       targets,
     };
   } finally {
-    ours?.child.kill();
-    server.child.kill();
+    // SIGTERM, then SIGKILL after a grace period, waiting for both to be gone: one run's llama-server never
+    // finished its graceful shutdown, and the bench, holding its pipes, stayed alive with it for an hour.
+    await stopChildren();
   }
 }
