@@ -12,8 +12,11 @@ if (!existsSync(built)) {
 // its pool from the environment on first use: set it, use the pool once, and give the environment back, so
 // that the shells and llama.cpp's tools the bench starts run as they would for a user.
 if (process.argv[2] === 'bench') {
+  const { workerEnv } = await import(
+    new URL('../dist/electron/services/engine/workerProcess.js', import.meta.url).href
+  );
   const before = process.env.UV_THREADPOOL_SIZE;
-  process.env.UV_THREADPOOL_SIZE = process.env.EDGEWISE_WORKER_UV_THREADS || '1';
+  process.env.UV_THREADPOOL_SIZE = workerEnv().UV_THREADPOOL_SIZE;
   await access(built);
   if (before === undefined) delete process.env.UV_THREADPOOL_SIZE;
   else process.env.UV_THREADPOOL_SIZE = before;

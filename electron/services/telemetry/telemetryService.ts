@@ -45,6 +45,9 @@ export interface TelemetryOptions {
   wait?: (ms: number) => Promise<void>;
 }
 
+/** The options' clock, or performance.now(). */
+const clockOf = (options: TelemetryOptions) => (options.now ? options.now() : performance.now());
+
 export class TelemetryRun {
   private readonly options: TelemetryOptions;
   private readonly messageId: string;
@@ -104,7 +107,7 @@ export class TelemetryRun {
   }
 
   private now() {
-    return this.options.now ? this.options.now() : performance.now();
+    return clockOf(this.options);
   }
 
   private acceptance(validated: number, refuted: number): number | null {
@@ -278,7 +281,7 @@ export class TelemetryService {
   }
 
   private clock() {
-    return this.options.now ? this.options.now() : performance.now();
+    return clockOf(this.options);
   }
 
   private noteIdle(): boolean {
