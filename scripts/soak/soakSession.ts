@@ -22,8 +22,9 @@ export const limits: Record<string, Limit> = {
   // The worker is a new process after every kill (every 30 s), and the session loads a model about ten
   // times a second. Each new worker settles at 180-260 MB, depending on how far V8 grew its heap under
   // that churn while the machine was busy (heapTotal 57-154 MB around 21 MB in use, measured), so in a
-  // 2-minute soak one worker's settling point can move the last third by 60-70 MB with nothing leaked.
-  workerRssMb: { perHour: 60, atLeast: 80 },
+  // 2-minute soak one worker's settling point moves the last third by up to 80 MB with nothing leaked
+  // (66 MB in the CI run that failed on the old 24 MB, 77 MB at most in 40 workers here).
+  workerRssMb: { perHour: 60, atLeast: 120 },
   serverFds: { perHour: 30, atLeast: 6 },
   workerFds: { perHour: 30, atLeast: 6 },
   sqliteMb: { perHour: 20, atLeast: 2 },
