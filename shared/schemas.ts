@@ -10,6 +10,13 @@ export const id = z
 
 export const gpuChoice = z.enum(['auto', 'cpu', 'metal', 'cuda', 'vulkan']);
 export type GpuChoice = z.infer<typeof gpuChoice>;
+/**
+ * Flash attention in the engine's contexts: auto leaves it to llama.cpp (on wherever the backend supports
+ * it, the CPU included); on and off force it. On a CPU, off made each new turn deep in a conversation faster
+ * and a long pasted prompt slower (README, "Flash attention").
+ */
+export const flashAttentionChoice = z.enum(['auto', 'on', 'off']);
+export type FlashAttentionChoice = z.infer<typeof flashAttentionChoice>;
 export const backendName = z.enum(['cpu', 'metal', 'cuda', 'vulkan']);
 export type BackendName = z.infer<typeof backendName>;
 
@@ -203,6 +210,8 @@ export const engineStatus = z.object({
   threads: z.number().nullable(),
   /** Why that thread count: measured, remembered or chosen by the user (absent before a load). */
   threadChoice: threadChoice.nullable().optional(),
+  /** Flash attention as the loaded model's contexts were made (absent before a load). */
+  flashAttention: flashAttentionChoice.nullable().optional(),
   progress: z.number().min(0).max(1).nullable(),
   error: z.string().nullable(),
   restarts: z.number(),

@@ -74,6 +74,33 @@ describe('edgewise chat', () => {
     expect(stdout.trim().length).toBeGreaterThan(0);
   });
 
+  it('--flash-attention off makes the contexts without it and says so in --json; a wrong value is refused', async () => {
+    const { code, stdout, stderr } = await edgewise([
+      'chat',
+      '--model',
+      demoModel,
+      '--gpu',
+      'cpu',
+      '--flash-attention',
+      'off',
+      '--temperature',
+      '0',
+      '--max-tokens',
+      '20',
+      '--raw',
+      '--json',
+      'Once upon a time',
+    ]);
+    expect(code, stderr).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result).toMatchObject({ flashAttention: 'off', outputTokens: 20, stopReason: 'maxTokens' });
+    // The same greedy story as with llama.cpp's default (flash attention on here): only the kernels differ.
+    expect(result.text.startsWith(', a little girl named Lily')).toBe(true);
+    const wrong = await edgewise(['chat', '--flash-attention', 'sometimes', 'hi']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('--flash-attention must be one of auto, on, off (got "sometimes")');
+  });
+
   it('exit 2 for bad input, 3 for a model that cannot load', async () => {
     expect((await edgewise(['chat', '--temperature', 'hot', 'hi'])).code).toBe(2);
     expect((await edgewise(['chat', ''])).code).toBe(2);

@@ -1,6 +1,6 @@
 // Parsing and checking CLI options; a wrong value is "bad input" (exit code 2) with a plain message.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { gpuChoice, type GpuChoice } from '../../shared/schemas.ts';
+import { flashAttentionChoice, gpuChoice, type FlashAttentionChoice, type GpuChoice } from '../../shared/schemas.ts';
 import { errorMessage } from '../../shared/errors.ts';
 
 export const exitCodes = { ok: 0, badInput: 2, loadFailed: 3, engineCrashed: 4, dataLocked: 5 } as const;
@@ -36,6 +36,17 @@ export function gpuOption(value: string | undefined): GpuChoice | undefined {
   const parsed = gpuChoice.safeParse(value);
   if (!parsed.success)
     throw new CliError(exitCodes.badInput, `--gpu must be one of ${gpuChoice.options.join(', ')} (got "${value}")`);
+  return parsed.data;
+}
+
+export function flashAttentionOption(value: string | undefined): FlashAttentionChoice | undefined {
+  if (value === undefined) return undefined;
+  const parsed = flashAttentionChoice.safeParse(value);
+  if (!parsed.success)
+    throw new CliError(
+      exitCodes.badInput,
+      `--flash-attention must be one of ${flashAttentionChoice.options.join(', ')} (got "${value}")`,
+    );
   return parsed.data;
 }
 

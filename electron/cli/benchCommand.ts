@@ -24,7 +24,7 @@ import { describeThreadChoice } from '../../shared/format.ts';
 import { atStop, stopOnSignals } from '../tools/bench/children.ts';
 
 export const benchUsage = `Usage: edgewise bench [--model PATH] [--tokens N] [--fire-tokens N] [--markdown-tokens N] [--no-screen] [--quick] [--json]
-       edgewise bench --peer [--model PATH] [--threads N] [--tokens N] [--repetitions N] [--peer-libs shared|static] [--json]
+       edgewise bench --peer [--model PATH] [--threads N] [--tokens N] [--repetitions N] [--peer-libs shared|static] [--flash-attention on|off] [--json]
        edgewise bench --speculative [--model PATH] [--draft PATH] [--threads N] [--tokens N] [--repetitions N] [--json]
        edgewise bench make-model --params 300M [--type Q4_0] [--tokenizer PATH] [--out PATH] [--json]
        edgewise bench make-model --thinking [--out PATH] [--json]   (a tiny Qwen3-style model that thinks, for tests)
@@ -136,10 +136,14 @@ async function peerCommand(
     repetitions?: string;
     json?: boolean;
     'peer-libs'?: string;
+    'flash-attention'?: string;
   },
   say: (line: string) => void,
 ): Promise<number> {
   const libraries = values['peer-libs'] ?? 'shared';
+  const fa = values['flash-attention'];
+  if (fa !== undefined && fa !== 'on' && fa !== 'off')
+    throw new CliError(exitCodes.badInput, `--flash-attention must be on or off, not "${fa}"`);
   if (libraries !== 'shared' && libraries !== 'static')
     throw new CliError(exitCodes.badInput, `--peer-libs must be shared or static, not "${libraries}"`);
   const modelPath = values.model ? resolve(values.model) : await syntheticModel(say);
@@ -162,6 +166,7 @@ async function peerCommand(
       repetitions,
       dataDir,
       libraries,
+      flashAttention: fa,
       say,
     });
     for (const t of result.targets)
@@ -253,6 +258,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
         speculative: { type: 'boolean' },
         peer: { type: 'boolean' },
         'peer-libs': { type: 'string' },
+        'flash-attention': { type: 'string' },
         draft: { type: 'string' },
         threads: { type: 'string' },
         repetitions: { type: 'string' },

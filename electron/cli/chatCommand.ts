@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { RpcError } from '../../shared/rpc.ts';
-import { defaultSettings, type ConversationSettings } from '../../shared/schemas.ts';
+import { defaultSettings, flashAttentionChoice, type ConversationSettings } from '../../shared/schemas.ts';
 import { presetNamed } from './presetOption.ts';
 import { presetSettings } from '../../shared/presets.ts';
 import { EngineHost } from '../services/engine/engineHost.ts';
@@ -14,7 +14,7 @@ import { bundledModelsDir, defaultDataDir } from '../services/paths.ts';
 import { openDatabase } from '../services/store/database.ts';
 import { SettingsStore } from '../services/store/settingsStore.ts';
 import { ThreadCalibrationStore } from '../services/store/threadCalibrationStore.ts';
-import { CliError, exitCodes, gpuOption, numberOption, parseCommandLine } from './args.ts';
+import { CliError, exitCodes, flashAttentionOption, gpuOption, numberOption, parseCommandLine } from './args.ts';
 import { TelemetryService } from '../services/telemetry/telemetryService.ts';
 import { powerSources } from '../services/telemetry/powerSources.ts';
 import { physicalCores } from '../services/engine/cpuInfo.ts';
@@ -27,6 +27,7 @@ import type { ToolStep } from '../../shared/contract/tools.ts';
 
 export const chatUsage = `Usage: edgewise chat [--model PATH] [--system TEXT] [--temperature N] [--max-tokens N] [--seed N]
                      [--context-size N] [--threads N] [--gpu auto|cpu|metal|cuda|vulkan] [--preset NAME] [--tools] [--raw] [--json]
+                     [--flash-attention auto|on|off]
                      [--speculative off|lookup|draft] [--draft PATH] [--attach FILE|FOLDER]...
                      [--no-thoughts] [--no-thinking] [--thought-budget N] PROMPT
   A reasoning model's thoughts print dimmed before the answer (on stderr when stdout is not a terminal);
@@ -68,6 +69,7 @@ export async function chatCommand(argv: string[]): Promise<number> {
         seed: { type: 'string' },
         'context-size': { type: 'string' },
         threads: { type: 'string' },
+        'flash-attention': { type: 'string' },
         gpu: { type: 'string' },
         raw: { type: 'boolean' },
         json: { type: 'boolean' },
@@ -110,6 +112,7 @@ export async function chatCommand(argv: string[]): Promise<number> {
   );
   const threads = numberOption(values.threads, 'threads', 1, 1024, true) ?? null;
   const gpu = gpuOption(values.gpu) ?? 'auto';
+  const flashAttention = flashAttentionOption(values['flash-attention']);
   let speculation;
   try {
     speculation = speculationOption(values.speculative, values.draft ? resolve(values.draft) : undefined);
@@ -140,12 +143,14 @@ export async function chatCommand(argv: string[]): Promise<number> {
 
   // The app's own data: the thread count set in the app, and each model's measured one (measured once).
   const db = openDatabase(join(defaultDataDir(), 'edgewise.db'));
-  const setting = new SettingsStore(db).get('engine.threads', z.number().int().min(1).nullable(), null);
+  const stored = new SettingsStore(db);
+  const setting = stored.get('engine.threads', z.number().int().min(1).nullable(), null);
   const engine = new EngineHost({
     spawn: forkWorker,
     onStatus: () => {},
     gpu,
     threads: threads ?? setting,
+    flashAttention: flashAttention ?? stored.get('engine.flashAttention', flashAttentionChoice, 'auto'),
     threadMemory: new ThreadCalibrationStore(db),
   });
   const controller = new AbortController();
@@ -223,6 +228,7 @@ export async function chatCommand(argv: string[]): Promise<number> {
           quantization: stats.quantization,
           threads: status.threads,
           threadChoice: status.threadChoice,
+          flashAttention: status.flashAttention ?? null,
           contextSize: stats.contextSize,
           energyJoules: stats.energyJoules,
           energyPerTokenMj: stats.energyPerTokenMj,

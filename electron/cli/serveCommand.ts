@@ -4,10 +4,10 @@ import { startServer } from '../server/server.ts';
 import { appRoot, defaultDataDir } from '../services/paths.ts';
 import { startFailureLine } from '../services/engine/enginePackages.ts';
 import { DataLockedError } from '../services/dataLock.ts';
-import { CliError, exitCodes, gpuOption, numberOption, parseCommandLine } from './args.ts';
+import { CliError, exitCodes, flashAttentionOption, gpuOption, numberOption, parseCommandLine } from './args.ts';
 
 export const serveUsage =
-  'Usage: edgewise serve [--port N] [--model PATH] [--gpu auto|cpu|metal|cuda|vulkan] [--threads N] [--host ADDRESS] [--api-key KEY] [--rotate-api-key]';
+  'Usage: edgewise serve [--port N] [--model PATH] [--gpu auto|cpu|metal|cuda|vulkan] [--threads N] [--flash-attention auto|on|off] [--host ADDRESS] [--api-key KEY] [--rotate-api-key]';
 
 /** How long a stop asked for by SIGTERM or SIGINT may take before the shell exits regardless. */
 const STOP_LIMIT_MS = 20_000;
@@ -22,6 +22,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
         model: { type: 'string' },
         gpu: { type: 'string' },
         threads: { type: 'string' },
+        'flash-attention': { type: 'string' },
         host: { type: 'string' },
         'api-key': { type: 'string' },
         // Tests and the benchmark only (not in the usage line, not a user setting): answers ignore the
@@ -49,6 +50,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     host,
     gpu: gpuOption(values.gpu),
     threads: numberOption(values.threads, 'threads', 1, 1024, true) ?? null,
+    flashAttention: flashAttentionOption(values['flash-attention']),
     modelPath: values.model ? resolve(values.model) : undefined,
     rendererDir: join(appRoot(), 'dist', 'renderer'),
     apiKey: values['api-key'],

@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { appContract, type AppContract } from '../../shared/contract.ts';
 import type { Handlers } from '../../shared/rpc.ts';
-import type { EngineStatus, GpuChoice, ModelInfo } from '../../shared/schemas.ts';
+import {
+  flashAttentionChoice,
+  type EngineStatus,
+  type FlashAttentionChoice,
+  type GpuChoice,
+  type ModelInfo,
+} from '../../shared/schemas.ts';
 import { EngineHost } from './engine/engineHost.ts';
 import type { SpawnWorker } from './engine/workerProcess.ts';
 import { DEMO_MODEL_FILE, ModelLibrary } from './library/modelLibrary.ts';
@@ -67,6 +73,8 @@ export interface AppOptions {
   shell: 'electron' | 'headless';
   gpu?: GpuChoice;
   threads?: number | null;
+  /** Flash attention, from a flag: wins over the setting. */
+  flashAttention?: FlashAttentionChoice;
   /** A model file to load at start instead of the default demo model. */
   modelPath?: string;
   /** Electron's powerMonitor: on battery or not, and the thermal state (macOS only; null elsewhere). */
@@ -128,6 +136,7 @@ export async function createApp(options: AppOptions) {
     spawn: options.spawn,
     gpu: options.gpu,
     threads: userThreads,
+    flashAttention: () => options.flashAttention ?? settings.get('engine.flashAttention', flashAttentionChoice, 'auto'),
     threadMemory: new ThreadCalibrationStore(db),
     crashLimit: options.crashLimit,
     ignoreEos: options.ignoreEos,

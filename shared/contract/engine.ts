@@ -1,7 +1,7 @@
 // The engine: which model is loaded, on which backend, and loading another.
 import { z } from 'zod';
 import type { Contract } from '../rpc.ts';
-import { engineStatus, gpuChoice, id } from '../schemas.ts';
+import { engineStatus, flashAttentionChoice, gpuChoice, id } from '../schemas.ts';
 import { empty } from './parts.ts';
 
 export const engineContract = {
@@ -15,6 +15,11 @@ export const engineContract = {
     /** The thread count chosen by the user (null: measured per model on this machine); a --threads flag wins. */
     'engine.setThreads': {
       args: z.strictObject({ threads: z.number().int().min(1).max(1024).nullable() }),
+      result: engineStatus,
+    },
+    /** Flash attention for the engine's contexts (auto: llama.cpp's choice); a --flash-attention flag wins. */
+    'engine.setFlashAttention': {
+      args: z.strictObject({ flashAttention: flashAttentionChoice }),
       result: engineStatus,
     },
   },

@@ -1,4 +1,4 @@
-// The engine's calls: its status, loading a model by id, and the user's thread count.
+// The engine's calls: its status, loading a model by id, and the user's thread count and flash attention.
 import type { Handlers } from '../../../shared/rpc.ts';
 import type { engineContract } from '../../../shared/contract/engine.ts';
 import type { EngineHost } from './engineHost.ts';
@@ -19,6 +19,12 @@ export function engineHandlers(deps: {
     'engine.setThreads': async ({ threads }) => {
       settings.set('engine.threads', threads);
       // Loaded with the old count: load again so the choice (or a measurement) takes effect now.
+      const loaded = engine.loadedModel ? await library.get(engine.loadedModel.id) : null;
+      return loaded ? loader.load(loaded) : engine.status;
+    },
+    'engine.setFlashAttention': async ({ flashAttention }) => {
+      settings.set('engine.flashAttention', flashAttention);
+      // A context keeps the flash attention it was made with: load again so the choice takes effect now.
       const loaded = engine.loadedModel ? await library.get(engine.loadedModel.id) : null;
       return loaded ? loader.load(loaded) : engine.status;
     },

@@ -1,7 +1,13 @@
 // Owns the worker process and its lifecycle: start, load with progress, generate (one at a time),
 // and recovery when the worker dies: report at once, start a new worker, reload the last good model.
 import { createClient, RpcError, type Client } from '../../../shared/rpc.ts';
-import { defaultSettings, type EngineStatus, type GpuChoice, type ThreadChoice } from '../../../shared/schemas.ts';
+import {
+  defaultSettings,
+  type EngineStatus,
+  type FlashAttentionChoice,
+  type GpuChoice,
+  type ThreadChoice,
+} from '../../../shared/schemas.ts';
 import type { WorkerContract, GenerateResult, MachineMemory, WorkerUsage } from './workerContract.ts';
 import type { SpawnWorker, WorkerProcess } from './workerProcess.ts';
 import type { z } from 'zod';
@@ -17,6 +23,8 @@ export interface EngineHostOptions {
   gpu?: GpuChoice;
   /** The user's thread count (a flag, or a setting read at each load); it always wins over a measurement. */
   threads?: number | null | (() => number | null);
+  /** Flash attention (a flag, or a setting read at each load); auto, llama.cpp's own choice, when absent. */
+  flashAttention?: FlashAttentionChoice | (() => FlashAttentionChoice);
   /** Thread counts measured per model file on this machine, so that a model is measured on its first load only. */
   threadMemory?: ThreadMemory;
   /** Crashes in a minute after which the worker is not restarted (a crash loop); 5 unless set. */
@@ -162,7 +170,10 @@ export class EngineHost {
         const threads = (typeof wanted === 'function' ? wanted() : wanted) ?? null;
         const memory = this.options.threadMemory;
         const backend = gpu ?? this.options.gpu ?? 'auto';
+        const fa = this.options.flashAttention;
+        const flashAttention = (typeof fa === 'function' ? fa() : fa) ?? 'auto';
         const result = await this.client!.call('load', {
+          flashAttention,
           path: model.path,
           gpu: backend,
           threads,
@@ -177,6 +188,7 @@ export class EngineHost {
           gpuDevices: result.gpuDevices,
           threads: result.threads,
           threadChoice: result.threadChoice,
+          flashAttention,
           progress: 1,
           error: null,
         });

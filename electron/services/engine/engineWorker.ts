@@ -13,7 +13,14 @@ import {
   type LlamaModel,
 } from 'node-llama-cpp';
 import { createDispatcher, RpcError, type Handlers, type RpcMessage, type Transport } from '../../../shared/rpc.ts';
-import type { BackendName, GpuChoice, Sampling, Speculation, ThreadChoice } from '../../../shared/schemas.ts';
+import type {
+  BackendName,
+  FlashAttentionChoice,
+  GpuChoice,
+  Sampling,
+  Speculation,
+  ThreadChoice,
+} from '../../../shared/schemas.ts';
 import { workerContract, type GenerateResult, type WorkerContract } from './workerContract.ts';
 import { physicalCores } from './cpuInfo.ts';
 import { calibrateThreads, candidateThreads } from './threadCalibration.ts';
@@ -67,6 +74,7 @@ let sequence: LlamaContextSequence | null = null;
 let sequenceKey = 'off';
 let eosText = '';
 let threads = physicalCores();
+let flashAttention: FlashAttentionChoice = 'auto';
 let guard: VocabularyGuard | null = null;
 let plainChat = false;
 let wrappers: ModelWrappers | null = null;
@@ -140,7 +148,12 @@ async function ensureSequence(contextSize: number, spec: Speculation | undefined
   else {
     await context?.dispose();
     context = null;
-    context = await model.createContext({ contextSize: size, threads, sequences: 1 });
+    context = await model.createContext({
+      contextSize: size,
+      threads,
+      sequences: 1,
+      flashAttention: flashAttention === 'auto' ? 'auto' : flashAttention === 'on',
+    });
   }
   sequence = null;
   sequence = context.getSequence({ tokenPredictor: predictor });
@@ -189,15 +202,23 @@ async function releaseModel() {
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 const handlers: Handlers<WorkerContract> = {
-  async load({ path, gpu, threads: wanted, remembered, contextAhead }) {
+  async load({ path, gpu, threads: wanted, remembered, contextAhead, flashAttention: fa }) {
     await releaseModel();
     const l = await obtainLlama(gpu);
+    flashAttention = fa ?? 'auto';
     // The pool node-llama-cpp splits among contexts must hold the largest count a context may ask for.
     if (wanted && l.maxThreads < wanted) l.maxThreads = wanted;
     model = await l.loadModel({
       modelPath: path,
       onLoadProgress: (progress) => emit('loadProgress', { progress }),
     });
+    if (flashAttention === 'on' && !model.flashAttentionSupported) {
+      await releaseModel();
+      throw new RpcError(
+        'bad_input',
+        "llama.cpp has no flash attention for this model's architecture: set flash attention to auto or off.",
+      );
+    }
     const choice: ThreadChoice = wanted
       ? { threads: wanted, source: 'override', measurements: [], measuredAt: null, calibrationMs: null }
       : remembered

@@ -1,6 +1,14 @@
 // The calls between the engine host and its worker process, on the same RPC layer as the UI.
 import { z } from 'zod';
-import { backendName, gpuChoice, sampling, speculation, stopReason, threadChoice } from '../../../shared/schemas.ts';
+import {
+  backendName,
+  flashAttentionChoice,
+  gpuChoice,
+  sampling,
+  speculation,
+  stopReason,
+  threadChoice,
+} from '../../../shared/schemas.ts';
 
 /** A call the model made in an assistant turn, with the result it was given back. */
 export const turnCall = z.object({ name: z.string(), params: z.unknown(), result: z.string() });
@@ -112,6 +120,8 @@ export const workerContract = {
         remembered: threadChoice.nullable().optional(),
         /** A context of this size is made at load, so the first answer at that size does not pay for it. */
         contextAhead: z.number().int().min(1).optional(),
+        /** Flash attention for every context made for this model; auto when absent. */
+        flashAttention: flashAttentionChoice.optional(),
       }),
       result: loadResult,
     },

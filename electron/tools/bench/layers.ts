@@ -3,7 +3,7 @@
 import { getLlama, LlamaLogLevel } from 'node-llama-cpp';
 import { EngineHost } from '../../services/engine/engineHost.ts';
 import { trackedWorker } from './children.ts';
-import { defaultSampling, type ThreadChoice } from '../../../shared/schemas.ts';
+import { defaultSampling, type FlashAttentionChoice, type ThreadChoice } from '../../../shared/schemas.ts';
 import { mappedCpuVariant } from './peer/sharedGgml.ts';
 import { timeGreedy } from '../../services/engine/greedyTiming.ts';
 
@@ -58,8 +58,9 @@ export async function benchEngine(
   tokens: number,
   threads: number,
   prefillTokens?: number,
+  flashAttention?: FlashAttentionChoice,
 ): Promise<LayerResult & { hostTtftMs: number; cpuVariant: string | null; prefillPromptTokens: number | null }> {
-  const engine = new EngineHost({ spawn: trackedWorker, onStatus: () => {}, gpu: 'cpu', threads });
+  const engine = new EngineHost({ spawn: trackedWorker, onStatus: () => {}, gpu: 'cpu', threads, flashAttention });
   try {
     await engine.load({ id: 'bench', name: 'bench', path: modelPath });
     // Which of node-llama-cpp's CPU libraries ggml picked for this machine (Linux: the worker's mappings).

@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { chatActions, useChatStore } from '../state/chatStore.ts';
-import { useEngineStore } from '../state/engineStore.ts';
+import { engineActions, useEngineStore } from '../state/engineStore.ts';
 import { modelsActions, useModelsStore } from '../state/modelsStore.ts';
 import { describeThreadChoice } from '../../../shared/format.ts';
+import type { FlashAttentionChoice } from '../../../shared/schemas.ts';
 
 const stateText = {
   starting: 'Starting engine…',
@@ -67,6 +68,23 @@ export function EngineBar() {
           </span>
         )}
       </span>
+      {engine?.state === 'ready' && (
+        <label
+          className="engine-flash"
+          title="Flash attention in llama.cpp. Auto leaves it to llama.cpp (on wherever supported). On a CPU, off made each new turn deep in a conversation faster and a long pasted prompt slower here; the model loads again when this changes."
+        >
+          Flash attention
+          <select
+            aria-label="Flash attention"
+            value={engine.flashAttention ?? 'auto'}
+            onChange={(e) => void engineActions.setFlashAttention(e.target.value as FlashAttentionChoice)}
+          >
+            <option value="auto">auto</option>
+            <option value="on">on</option>
+            <option value="off">off</option>
+          </select>
+        </label>
+      )}
       {engine?.error && (
         <span className="engine-error" title={engine.error}>
           {engine.error}

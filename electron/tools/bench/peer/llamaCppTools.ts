@@ -141,8 +141,11 @@ export function llamaBenchArgs(o: {
   threads: number;
   promptTokens: number;
   genTokens: number;
+  /** Forced on or off on both sides; absent: each side's default (llama-bench: auto). */
+  flashAttention?: 'on' | 'off';
 }): string[] {
   return [
+    ...(o.flashAttention ? ['-fa', o.flashAttention] : []),
     '-m',
     o.model,
     '-t',
@@ -170,8 +173,15 @@ export function parseLlamaBench(json: string): { prefillTokensPerSec: number; de
 }
 
 /** llama-server on 127.0.0.1 with the same model, threads and context as Edgewise; one slot, prompt cache on. */
-export function llamaServerArgs(o: { model: string; threads: number; port: number; contextSize: number }): string[] {
+export function llamaServerArgs(o: {
+  model: string;
+  threads: number;
+  port: number;
+  contextSize: number;
+  flashAttention?: 'on' | 'off';
+}): string[] {
   return [
+    ...(o.flashAttention ? ['-fa', o.flashAttention] : []),
     '-m',
     o.model,
     '-t',

@@ -60,6 +60,8 @@ export interface PeerResult {
   peerLibrariesNote: string | null;
   cpuVariants: { edgewise: string; edgewiseServe: string; llamaBench: string; llamaServer: string };
   threads: number;
+  /** Forced on both sides, or auto: each side's default. */
+  flashAttention: 'on' | 'off' | 'auto';
   tokens: number;
   repetitions: number;
   engine: { decode: RatioSummary; prefill: RatioSummary };
@@ -83,6 +85,8 @@ export async function benchPeer(o: {
   repetitions: number;
   dataDir: string;
   libraries?: PeerLibraries;
+  /** Forced on or off on both sides (llama-bench -fa, llama-server -fa, Edgewise --flash-attention). */
+  flashAttention?: 'on' | 'off';
   say: (line: string) => void;
 }): Promise<PeerResult> {
   const tools = await ensurePeerTools(o.say, o.libraries ?? 'shared');
@@ -104,6 +108,7 @@ export async function benchPeer(o: {
           threads: o.threads,
           promptTokens: prefillPromptTokens ?? PREFILL_TOKENS,
           genTokens: o.tokens,
+          flashAttention: o.flashAttention,
         }),
         { windowsHide: true, maxBuffer: 16 << 20 },
       );
@@ -112,7 +117,7 @@ export async function benchPeer(o: {
       return parseLlamaBench(stdout);
     };
     const ours = async () => {
-      const e = await benchEngine(o.modelPath, o.prompt, o.tokens, o.threads, PREFILL_TOKENS);
+      const e = await benchEngine(o.modelPath, o.prompt, o.tokens, o.threads, PREFILL_TOKENS, o.flashAttention);
       prefillPromptTokens = e.prefillPromptTokens;
       variants.edgewise = e.cpuVariant ?? 'unknown (no libggml-cpu library mapped)';
       return e;
@@ -130,7 +135,13 @@ export async function benchPeer(o: {
   const peerPort = await freePort();
   const server = await startLlamaServer(
     tools.llamaServer,
-    llamaServerArgs({ model: o.modelPath, threads: o.threads, port: peerPort, contextSize: 2048 }),
+    llamaServerArgs({
+      model: o.modelPath,
+      threads: o.threads,
+      port: peerPort,
+      contextSize: 2048,
+      flashAttention: o.flashAttention,
+    }),
     peerPort,
     tools.libraries,
   );
@@ -252,6 +263,7 @@ export async function benchPeer(o: {
       peerLibrariesNote: tools.librariesNote,
       cpuVariants,
       threads: o.threads,
+      flashAttention: o.flashAttention ?? 'auto',
       tokens: o.tokens,
       repetitions: o.repetitions,
       ...result,

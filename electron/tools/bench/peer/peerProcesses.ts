@@ -81,8 +81,10 @@ export async function startEdgewise(o: {
   port: number;
   apiKey: string;
   dataDir: string;
+  flashAttention?: 'on' | 'off';
 }): Promise<RunningPeer> {
   const args = ['serve', '--port', String(o.port), '--model', o.modelPath, '--threads', String(o.threads)];
+  if (o.flashAttention) args.push('--flash-attention', o.flashAttention);
   const child = tracked(
     spawn(
       process.execPath,

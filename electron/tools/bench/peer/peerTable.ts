@@ -30,7 +30,7 @@ export function peerMarkdown(r: PeerResult, machine: { cpu: string; cores: numbe
     ['TTFT ms after another conversation and back', fixed(tt.edgewise.backMs, 0), fixed(tt.peer.backMs, 0), ''],
   ];
   const lines = [
-    `${r.modelFile}, ${r.threads} thread(s), ${r.tokens} tokens, greedy, ${r.repetitions} alternating repetitions (medians; ratio = Edgewise ÷ llama.cpp, median and min–max). llama.cpp ${r.commit.slice(0, 10)}, ${r.peerLibraries === 'shared' ? "linked against node-llama-cpp's own ggml libraries" : 'static build'}; CPU variant: Edgewise ${r.cpuVariants.edgewise}, llama-bench ${r.cpuVariants.llamaBench}, llama-server ${r.cpuVariants.llamaServer}, Edgewise /v1 ${r.cpuVariants.edgewiseServe}. Machine: ${machine.cpu}, ${machine.cores} core(s), load ${machine.load}.`,
+    `${r.modelFile}, ${r.threads} thread(s), flash attention ${r.flashAttention === 'auto' ? 'as each side defaults (auto)' : `${r.flashAttention} on both sides`}, ${r.tokens} tokens, greedy, ${r.repetitions} alternating repetitions (medians; ratio = Edgewise ÷ llama.cpp, median and min–max). llama.cpp ${r.commit.slice(0, 10)}, ${r.peerLibraries === 'shared' ? "linked against node-llama-cpp's own ggml libraries" : 'static build'}; CPU variant: Edgewise ${r.cpuVariants.edgewise}, llama-bench ${r.cpuVariants.llamaBench}, llama-server ${r.cpuVariants.llamaServer}, Edgewise /v1 ${r.cpuVariants.edgewiseServe}. Machine: ${machine.cpu}, ${machine.cores} core(s), load ${machine.load}.`,
     '',
     '| Measure | Edgewise | llama.cpp | Ratio |',
     '| --- | ---: | ---: | ---: |',

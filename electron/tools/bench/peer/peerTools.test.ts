@@ -58,6 +58,11 @@ describe('building the peer from the llama.cpp source node-llama-cpp ships', () 
       expect.arrayContaining(['-m', '/m.gguf', '-t', '2', '--host', '127.0.0.1', '--port', '8099']),
     );
     expect(server[server.indexOf('-c') + 1]).toBe('2048');
+    // Each side's own default (auto) unless the run forces flash attention on both.
+    expect(server).not.toContain('-fa');
+    const off = { model: '/m.gguf', threads: 1, flashAttention: 'off' as const };
+    expect(llamaBenchArgs({ ...off, promptTokens: 64, genTokens: 128 }).slice(0, 2)).toEqual(['-fa', 'off']);
+    expect(llamaServerArgs({ ...off, port: 8099, contextSize: 2048 }).slice(0, 2)).toEqual(['-fa', 'off']);
   });
 
   it("reads llama-bench's JSON: prefill from the pp test, decode from the tg test", () => {
