@@ -1,10 +1,10 @@
 // Smoke test: the benchmark runs end to end and reports every figure; no timing is asserted here.
 import { describe, expect, it } from 'vitest';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { readGgufFileInfo } from 'node-llama-cpp';
-import { repoRoot, tempDir } from './fixtures.ts';
+import { demoModel, repoRoot, tempDir } from './fixtures.ts';
 import { canList, describeLeft, processesWith, reap } from './setup/processes.ts';
 
 describe('edgewise bench', () => {
@@ -45,6 +45,36 @@ describe('edgewise bench', () => {
         .every((t: { cause: string | null }) => typeof t.cause === 'string'),
     ).toBe(true);
   }, 180_000);
+
+  it('--attention times flash attention on and off at each depth, alternating, and refuses a depth past the model', () => {
+    const cli = (args: string[]) =>
+      spawnSync(process.execPath, [join(repoRoot, 'electron/cli/index.ts'), 'bench', '--attention', ...args], {
+        encoding: 'utf8',
+      });
+    const run = cli(['--model', demoModel, '--depths', '0,64', '--repetitions', '2', '--json']);
+    expect(run.status, run.stderr).toBe(0);
+    const r = JSON.parse(run.stdout);
+    expect(r.runs).toHaveLength(2);
+    // Each repetition holds one run of each setting, in alternating order.
+    expect(r.runs.map((rep: { flashAttention: boolean }[]) => rep.map((x) => x.flashAttention))).toEqual([
+      [true, false],
+      [false, true],
+    ]);
+    for (const rep of r.runs)
+      for (const timing of rep) {
+        expect(timing.points.map((p: { depth: number }) => p.depth)).toEqual([0, 64]);
+        for (const p of timing.points) {
+          expect(p.turnMs).toBeGreaterThan(0);
+          expect(p.decodeTokensPerSec).toBeGreaterThan(0);
+        }
+        expect(timing.fillTokensPerSec).toBeGreaterThan(0);
+      }
+    expect(r.depths.map((d: { depth: number }) => d.depth)).toEqual([0, 64]);
+    expect(r.markdown).toContain('| 64 |');
+    const deep = cli(['--model', demoModel, '--depths', '0,4096', '--repetitions', '1']);
+    expect(deep.status).toBe(2);
+    expect(deep.stderr).toContain('A depth of 4096 tokens needs a context of 4174; the model has 512');
+  }, 60_000);
 
   it('make-model writes a llama GGUF of the asked size with a real tokenizer, quantized by llama.cpp', async () => {
     const out = join(tempDir('edgewise-make-'), 'synthetic.gguf');

@@ -11,6 +11,7 @@ import { fireTargets, layerCTargets, target } from '../tools/bench/screenTargets
 import { makeSyntheticModel, parseParameterCount, syntheticFileName } from '../services/quant/syntheticModel.ts';
 import { writeThinkingModel } from '../services/quant/thinkingModel.ts';
 import { benchSpeculative } from '../tools/bench/speculative.ts';
+import { attentionMarkdown, benchAttention } from '../tools/bench/attentionBench.ts';
 import { benchPeer } from '../tools/bench/peer/peerBench.ts';
 import { peerMarkdown } from '../tools/bench/peer/peerTable.ts';
 import { physicalCores } from '../services/engine/cpuInfo.ts';
@@ -25,6 +26,7 @@ import { atStop, stopOnSignals } from '../tools/bench/children.ts';
 
 export const benchUsage = `Usage: edgewise bench [--model PATH] [--tokens N] [--fire-tokens N] [--markdown-tokens N] [--no-screen] [--quick] [--json]
        edgewise bench --peer [--model PATH] [--threads N] [--tokens N] [--repetitions N] [--peer-libs shared|static] [--flash-attention on|off] [--json]
+       edgewise bench --attention [--model PATH] [--threads N] [--depths 0,512,1536] [--repetitions N] [--json]
        edgewise bench --speculative [--model PATH] [--draft PATH] [--threads N] [--tokens N] [--repetitions N] [--json]
        edgewise bench make-model --params 300M [--type Q4_0] [--tokenizer PATH] [--out PATH] [--json]
        edgewise bench make-model --thinking [--out PATH] [--json]   (a tiny Qwen3-style model that thinks, for tests)
@@ -197,6 +199,40 @@ async function peerCommand(
   }
 }
 
+async function attentionCommand(
+  values: { model?: string; threads?: string; depths?: string; repetitions?: string; json?: boolean },
+  say: (line: string) => void,
+): Promise<number> {
+  const modelPath = values.model ? resolve(values.model) : await syntheticModel(say);
+  if (!existsSync(modelPath)) throw new CliError(exitCodes.badInput, `--model ${modelPath} does not exist`);
+  const threads = numberOption(values.threads, 'threads', 1, 1024, true) ?? 1;
+  const repetitions = numberOption(values.repetitions, 'repetitions', 1, 100, true) ?? 3;
+  const depths = (values.depths ?? '0,512,1536').split(',').map((d) => numberOption(d, 'depths', 0, 131072, true)!);
+  say(
+    `Flash attention on against off: ${basename(modelPath)}, ${threads} thread(s), depths ${depths.join(', ')}, ${repetitions} alternating repetitions`,
+  );
+  const result = await benchAttention({ modelPath, threads, depths, repetitions, say }).catch((error: unknown) => {
+    throw new CliError(exitCodes.badInput, errorMessage(error));
+  });
+  const markdown = attentionMarkdown(result, basename(modelPath));
+  say('');
+  say(markdown);
+  say('');
+  const out = {
+    at: new Date().toISOString(),
+    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: physicalCores(), load: loadavg()[0] },
+    model: basename(modelPath),
+    ...result,
+    markdown,
+  };
+  mkdirSync(benchDir(), { recursive: true });
+  const file = join(benchDir(), `attention-${out.at.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
+  if (values.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+  else say(`Saved ${file}`);
+  return exitCodes.ok;
+}
+
 async function speculativeCommand(
   values: { model?: string; draft?: string; threads?: string; tokens?: string; repetitions?: string; json?: boolean },
   say: (line: string) => void,
@@ -256,6 +292,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
         quick: { type: 'boolean' },
         json: { type: 'boolean' },
         speculative: { type: 'boolean' },
+        attention: { type: 'boolean' },
+        depths: { type: 'string' },
         peer: { type: 'boolean' },
         'peer-libs': { type: 'string' },
         'flash-attention': { type: 'string' },
@@ -271,6 +309,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
     if (!values.json) console.log(line);
   };
   if (values.speculative) return speculativeCommand(values, say);
+  if (values.attention) return attentionCommand(values, say);
   if (values.peer) return peerCommand(values, say);
   const modelPath = values.model ? resolve(String(values.model)) : quick ? demoModel() : await syntheticModel(say);
   if (!existsSync(modelPath)) throw new CliError(exitCodes.badInput, `--model ${modelPath} does not exist`);
