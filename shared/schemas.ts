@@ -210,7 +210,7 @@ export const engineStatus = z.object({
   threads: z.number().nullable(),
   /** Why that thread count: measured, remembered or chosen by the user (absent before a load). */
   threadChoice: threadChoice.nullable().optional(),
-  /** Flash attention as the loaded model's contexts were made (absent before a load). */
+  /** Flash attention for the contexts of the model loaded, or being loaded or failed to load (absent before a load). */
   flashAttention: flashAttentionChoice.nullable().optional(),
   progress: z.number().min(0).max(1).nullable(),
   error: z.string().nullable(),

@@ -25,8 +25,9 @@ export function engineHandlers(deps: {
     'engine.setFlashAttention': async ({ flashAttention }) => {
       settings.set('engine.flashAttention', flashAttention);
       // A context keeps the flash attention it was made with: load again so the choice takes effect now.
+      // With no model loaded (none yet, or one that failed with the old choice) the next load takes it.
       const loaded = engine.loadedModel ? await library.get(engine.loadedModel.id) : null;
-      return loaded ? loader.load(loaded) : engine.status;
+      return loaded ? loader.load(loaded) : { ...engine.status, flashAttention };
     },
   };
 }

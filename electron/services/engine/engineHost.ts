@@ -164,14 +164,21 @@ export class EngineHost {
     return this.withLock(async () => {
       await this.start();
       this.loading = model;
-      this.setStatus({ state: 'loading', modelId: model.id, modelName: model.name, progress: 0, error: null });
+      const fa = this.options.flashAttention;
+      const flashAttention = (typeof fa === 'function' ? fa() : fa) ?? 'auto';
+      this.setStatus({
+        state: 'loading',
+        modelId: model.id,
+        modelName: model.name,
+        flashAttention,
+        progress: 0,
+        error: null,
+      });
       try {
         const wanted = this.options.threads;
         const threads = (typeof wanted === 'function' ? wanted() : wanted) ?? null;
         const memory = this.options.threadMemory;
         const backend = gpu ?? this.options.gpu ?? 'auto';
-        const fa = this.options.flashAttention;
-        const flashAttention = (typeof fa === 'function' ? fa() : fa) ?? 'auto';
         const result = await this.client!.call('load', {
           flashAttention,
           path: model.path,
@@ -188,7 +195,6 @@ export class EngineHost {
           gpuDevices: result.gpuDevices,
           threads: result.threads,
           threadChoice: result.threadChoice,
-          flashAttention,
           progress: 1,
           error: null,
         });

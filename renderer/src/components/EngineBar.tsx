@@ -68,7 +68,7 @@ export function EngineBar() {
           </span>
         )}
       </span>
-      {engine?.state === 'ready' && (
+      {engine && ['ready', 'idle', 'error'].includes(engine.state) && (
         <label
           className="engine-flash"
           title="Flash attention in llama.cpp. Auto leaves it to llama.cpp (on wherever supported). On a CPU, off made each new turn deep in a conversation faster and a long pasted prompt slower here; the model loads again when this changes."
