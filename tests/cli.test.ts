@@ -12,22 +12,27 @@ function edgewise(args: string[]): Promise<{ code: number; stdout: string; stder
   });
 }
 
+/** A greedy 20-token story from the demo model, as --json, with any extra flags. */
+const greedyStory = (extra: string[] = []) =>
+  edgewise([
+    'chat',
+    '--model',
+    demoModel,
+    '--gpu',
+    'cpu',
+    ...extra,
+    '--temperature',
+    '0',
+    '--max-tokens',
+    '20',
+    '--raw',
+    '--json',
+    'Once upon a time',
+  ]);
+
 describe('edgewise chat', () => {
   it('--json prints one object with honest figures', async () => {
-    const { code, stdout } = await edgewise([
-      'chat',
-      '--model',
-      demoModel,
-      '--gpu',
-      'cpu',
-      '--temperature',
-      '0',
-      '--max-tokens',
-      '20',
-      '--raw',
-      '--json',
-      'Once upon a time',
-    ]);
+    const { code, stdout } = await greedyStory();
     expect(code).toBe(0);
     const result = JSON.parse(stdout);
     expect(Object.keys(result)).toEqual(
@@ -75,22 +80,7 @@ describe('edgewise chat', () => {
   });
 
   it('--flash-attention off makes the contexts without it and says so in --json; a wrong value is refused', async () => {
-    const { code, stdout, stderr } = await edgewise([
-      'chat',
-      '--model',
-      demoModel,
-      '--gpu',
-      'cpu',
-      '--flash-attention',
-      'off',
-      '--temperature',
-      '0',
-      '--max-tokens',
-      '20',
-      '--raw',
-      '--json',
-      'Once upon a time',
-    ]);
+    const { code, stdout, stderr } = await greedyStory(['--flash-attention', 'off']);
     expect(code, stderr).toBe(0);
     const result = JSON.parse(stdout);
     expect(result).toMatchObject({ flashAttention: 'off', outputTokens: 20, stopReason: 'maxTokens' });

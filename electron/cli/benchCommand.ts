@@ -36,6 +36,15 @@ const PROMPT = 'Lily and Ben were friends';
 const benchDir = () => join(appRoot(), 'bench-results');
 const demoModel = () => join(bundledModelsDir(), DEMO_MODEL_FILE);
 
+/** Saves a run's JSON in bench-results/ (named by kind and time) and prints it (--json) or where it went. */
+function saveRun(kind: string, run: { at: string }, json: boolean | undefined, say: (line: string) => void) {
+  mkdirSync(benchDir(), { recursive: true });
+  const file = join(benchDir(), `${kind ? `${kind}-` : ''}${run.at.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify(run, null, 2) + '\n');
+  if (json) process.stdout.write(JSON.stringify(run, null, 2) + '\n');
+  else say(`Saved ${file}`);
+}
+
 async function makeModelCommand(argv: string[]): Promise<number> {
   const { values } = parseCommandLine(
     {
@@ -187,11 +196,7 @@ async function peerCommand(
       ...result,
       markdown,
     };
-    mkdirSync(benchDir(), { recursive: true });
-    const file = join(benchDir(), `peer-${out.at.replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
-    if (values.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
-    else say(`Saved ${file}`);
+    saveRun('peer', out, values.json, say);
     return exitCodes.ok;
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
@@ -225,11 +230,7 @@ async function attentionCommand(
     ...result,
     markdown,
   };
-  mkdirSync(benchDir(), { recursive: true });
-  const file = join(benchDir(), `attention-${out.at.replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
-  if (values.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
-  else say(`Saved ${file}`);
+  saveRun('attention', out, values.json, say);
   return exitCodes.ok;
 }
 
@@ -266,11 +267,7 @@ async function speculativeCommand(
     model: basename(modelPath),
     ...result,
   };
-  mkdirSync(benchDir(), { recursive: true });
-  const file = join(benchDir(), `speculative-${out.at.replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
-  if (values.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
-  else say(`Saved ${file}`);
+  saveRun('speculative', out, values.json, say);
   return result.summary.every((s) => s.identicalOutput) ? exitCodes.ok : 1;
 }
 
@@ -508,10 +505,6 @@ export async function benchCommand(argv: string[]): Promise<number> {
       );
   }
   for (const t of targets) say(`  ${t.pass ? 'PASS' : 'FAIL'} ${t.name}: ${t.value}${t.cause ? ` (${t.cause})` : ''}`);
-  mkdirSync(benchDir(), { recursive: true });
-  const file = join(benchDir(), `${result.at.replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify(result, null, 2));
-  if (values.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-  else say(`Saved ${file}`);
+  saveRun('', result, values.json, say);
   return exitCodes.ok;
 }
