@@ -132,11 +132,13 @@ export async function createApp(options: AppOptions) {
     },
   });
   const userThreads = () => options.threads ?? settings.get('engine.threads', threadSetting, null);
+  const flashAttention = () =>
+    options.flashAttention ?? settings.get('engine.flashAttention', flashAttentionChoice, 'auto');
   const engine = new EngineHost({
     spawn: options.spawn,
     gpu: options.gpu,
     threads: userThreads,
-    flashAttention: () => options.flashAttention ?? settings.get('engine.flashAttention', flashAttentionChoice, 'auto'),
+    flashAttention,
     threadMemory: new ThreadCalibrationStore(db),
     crashLimit: options.crashLimit,
     ignoreEos: options.ignoreEos,
@@ -152,6 +154,7 @@ export async function createApp(options: AppOptions) {
     tokenizerFrom: join(bundledModelsDir(), DEMO_MODEL_FILE),
     timer: (path, threads, promptTokens, decodeTokens, maxSeconds) =>
       engine.speedProbe(path, threads, promptTokens, decodeTokens, maxSeconds),
+    flashAttention,
   });
 
   const loader = modelLoader({ engine, library, fit });

@@ -26,6 +26,16 @@ describe('estimator, against figures worked out by hand', () => {
     expect(e.notes.join(' ')).toMatch(/Grouped-query attention: 8 KV heads for 32 query heads/);
   });
 
+  it('without flash attention the compute buffer also holds a batch of attention scores: 8192 × 512 × 32 heads × 4 bytes', () => {
+    const f = facts('llama-3.1-8b');
+    expect(computeBytes(f, 8192, 512, false) - computeBytes(f, 8192)).toBe(536_870_912);
+    const on = estimate(f, { contextSize: 8192, kvType: 'f16', quantization: 'Q4_K_M' });
+    const off = estimate(f, { contextSize: 8192, kvType: 'f16', quantization: 'Q4_K_M', flashAttention: false });
+    expect(off.totalBytes - on.totalBytes).toBe(536_870_912);
+    expect(off.notes.join(' ')).toMatch(/Without flash attention .* 32 heads × 4 bytes/);
+    expect(on.notes.join(' ')).not.toMatch(/Without flash attention/);
+  });
+
   it('Qwen3 0.6B at 32K with a q8_0 KV cache: 2 × 28 × 8 × 128 × 32768 × 34/32 bytes', () => {
     const f = facts('qwen3-0.6b');
     expect(kvCacheBytes(f, 32768, 'q8_0')).toBe(1_996_488_704);

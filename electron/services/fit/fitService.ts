@@ -15,7 +15,7 @@ import {
 import { estimate } from '../../../shared/fit/estimator.ts';
 import { catalogFitModels, type FitModel } from '../../../shared/fit/matrix.ts';
 import { defaultReadingSpeed } from '../../../shared/fit/speed.ts';
-import type { ModelInfo } from '../../../shared/schemas.ts';
+import type { FlashAttentionChoice, ModelInfo } from '../../../shared/schemas.ts';
 import type { MachineMemory } from '../engine/workerContract.ts';
 import type { SettingsStore } from '../store/settingsStore.ts';
 import { gb } from '../../../shared/format.ts';
@@ -43,6 +43,8 @@ export interface FitServiceOptions {
   tokenizerFrom: string;
   /** Times a model file in the engine worker (EngineHost.speedProbe). */
   timer: Timer;
+  /** The engine's flash attention for the next load: off makes llama.cpp's compute buffer larger. */
+  flashAttention?: () => FlashAttentionChoice;
 }
 
 const customDevices = z.array(device);
@@ -173,7 +175,12 @@ export class FitService {
     const local = await this.localFacts(model.path).catch(() => null);
     if (!local) return; // inspectModel already vetted the file; let the engine give its own answer
     const machine = await this.machine();
-    const e = estimate(local.facts, { contextSize, kvType: 'f16', weightsBytes: local.weightsBytes });
+    const e = estimate(local.facts, {
+      contextSize,
+      kvType: 'f16',
+      weightsBytes: local.weightsBytes,
+      flashAttention: this.options.flashAttention?.() !== 'off',
+    });
     const { verdict, marginBytes } = verdictFor(e.totalBytes, machine);
     if (verdict === 'no') {
       throw new RpcError(
