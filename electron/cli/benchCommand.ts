@@ -18,7 +18,7 @@ import { physicalCores } from '../services/engine/cpuInfo.ts';
 import { DEMO_MODEL_FILE } from '../services/library/modelLibrary.ts';
 import { appRoot, bundledModelsDir } from '../services/paths.ts';
 import { quantTypeNames, type QuantTypeName } from '../../shared/quant.ts';
-import { CliError, exitCodes, numberOption, parseCommandLine } from './args.ts';
+import { CliError, exitCodes, gpuOption, numberOption, parseCommandLine } from './args.ts';
 import { searchBenchCommand, searchBenchUsage } from './searchBenchCommand.ts';
 import { errorMessage } from '../../shared/errors.ts';
 import { describeThreadChoice } from '../../shared/format.ts';
@@ -26,7 +26,7 @@ import { atStop, stopOnSignals } from '../tools/bench/children.ts';
 
 export const benchUsage = `Usage: edgewise bench [--model PATH] [--tokens N] [--fire-tokens N] [--markdown-tokens N] [--no-screen] [--quick] [--json]
        edgewise bench --peer [--model PATH] [--threads N] [--tokens N] [--repetitions N] [--peer-libs shared|static] [--flash-attention on|off] [--json]
-       edgewise bench --attention [--model PATH] [--threads N] [--depths 0,512,1536] [--repetitions N] [--json]
+       edgewise bench --attention [--model PATH] [--threads N] [--depths 0,512,1536] [--repetitions N] [--gpu cpu|auto|metal|cuda|vulkan] [--json]
        edgewise bench --speculative [--model PATH] [--draft PATH] [--threads N] [--tokens N] [--repetitions N] [--json]
        edgewise bench make-model --params 300M [--type Q4_0] [--tokenizer PATH] [--out PATH] [--json]
        edgewise bench make-model --thinking [--out PATH] [--json]   (a tiny Qwen3-style model that thinks, for tests)
@@ -205,9 +205,10 @@ async function peerCommand(
 }
 
 async function attentionCommand(
-  values: { model?: string; threads?: string; depths?: string; repetitions?: string; json?: boolean },
+  values: { model?: string; threads?: string; depths?: string; repetitions?: string; gpu?: string; json?: boolean },
   say: (line: string) => void,
 ): Promise<number> {
+  const gpu = gpuOption(values.gpu) ?? 'cpu';
   const modelPath = values.model ? resolve(values.model) : await syntheticModel(say);
   if (!existsSync(modelPath)) throw new CliError(exitCodes.badInput, `--model ${modelPath} does not exist`);
   const threads = numberOption(values.threads, 'threads', 1, 1024, true) ?? 1;
@@ -216,7 +217,7 @@ async function attentionCommand(
   say(
     `Flash attention on against off: ${basename(modelPath)}, ${threads} thread(s), depths ${depths.join(', ')}, ${repetitions} alternating repetitions`,
   );
-  const result = await benchAttention({ modelPath, threads, depths, repetitions, say }).catch((error: unknown) => {
+  const result = await benchAttention({ modelPath, threads, depths, repetitions, gpu, say }).catch((error: unknown) => {
     throw new CliError(exitCodes.badInput, errorMessage(error));
   });
   const markdown = attentionMarkdown(result, basename(modelPath));
@@ -291,6 +292,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
         speculative: { type: 'boolean' },
         attention: { type: 'boolean' },
         depths: { type: 'string' },
+        gpu: { type: 'string' },
         peer: { type: 'boolean' },
         'peer-libs': { type: 'string' },
         'flash-attention': { type: 'string' },

@@ -5,6 +5,7 @@
 import { getLlama, LlamaLogLevel } from 'node-llama-cpp';
 import { timeAttention, type AttentionTiming } from '../../services/engine/attentionTiming.ts';
 import { median } from '../../services/engine/threadCalibration.ts';
+import type { GpuChoice } from '../../../shared/schemas.ts';
 
 export interface Ratio {
   median: number;
@@ -23,6 +24,8 @@ export interface AttentionDepthSummary {
 }
 
 export interface AttentionResult {
+  /** The backend the contexts ran on: cpu unless --gpu chose another. */
+  backend: string;
   threads: number;
   repetitions: number;
   turnTokens: number;
@@ -79,11 +82,18 @@ export async function benchAttention(o: {
   repetitions: number;
   turnTokens?: number;
   decodeTokens?: number;
+  gpu?: GpuChoice;
   say: (line: string) => void;
 }): Promise<AttentionResult> {
   const turnTokens = o.turnTokens ?? 30;
   const decodeTokens = o.decodeTokens ?? 32;
-  const llama = await getLlama({ gpu: false, build: 'never', maxThreads: o.threads, logLevel: LlamaLogLevel.error });
+  const gpu = o.gpu ?? 'cpu';
+  const llama = await getLlama({
+    gpu: gpu === 'cpu' ? false : gpu,
+    build: 'never',
+    maxThreads: o.threads,
+    logLevel: LlamaLogLevel.error,
+  });
   try {
     const model = await llama.loadModel({ modelPath: o.modelPath });
     try {
@@ -109,6 +119,7 @@ export async function benchAttention(o: {
         runs.push(pair);
       }
       return {
+        backend: llama.gpu === false ? 'cpu' : llama.gpu,
         threads: o.threads,
         repetitions: o.repetitions,
         turnTokens,
@@ -127,7 +138,7 @@ export async function benchAttention(o: {
 export function attentionMarkdown(r: AttentionResult, modelFile: string): string {
   const x = (q: Ratio) => `${q.median.toFixed(2)} (${q.min.toFixed(2)}–${q.max.toFixed(2)})`;
   const lines = [
-    `${modelFile}, ${r.threads} thread(s), a turn of ${r.turnTokens} tokens then ${r.decodeTokens} decoded, greedy, ${r.repetitions} alternating repetitions (medians; ×: off against on, median and min–max, above 1 where off is faster).`,
+    `${modelFile}, ${r.backend}, ${r.threads} thread(s), a turn of ${r.turnTokens} tokens then ${r.decodeTokens} decoded, greedy, ${r.repetitions} alternating repetitions (medians; ×: off against on, median and min–max, above 1 where off is faster).`,
     '',
     '| Depth (tokens) | Turn TTFT ms, on / off | × | Decode tok/s, on / off | × |',
     '| ---: | ---: | ---: | ---: | ---: |',
