@@ -71,7 +71,7 @@ export function EngineBar() {
       {engine && ['ready', 'idle', 'error'].includes(engine.state) && (
         <label
           className="engine-flash"
-          title="Flash attention in llama.cpp. Auto leaves it to llama.cpp (on wherever supported). On a CPU, off made each new turn deep in a conversation faster and a long pasted prompt slower here; the model loads again when this changes."
+          title="Flash attention in llama.cpp. Auto leaves it to llama.cpp (on wherever supported). On a CPU, off can make each new turn deep in a long conversation faster and a long pasted prompt slower; `edgewise bench --attention` measures both on this machine. The model loads again when this changes."
         >
           Flash attention
           <select
