@@ -74,6 +74,16 @@ describe('edgewise bench', () => {
     const deep = cli(['--model', demoModel, '--depths', '0,4096', '--repetitions', '1']);
     expect(deep.status).toBe(2);
     expect(deep.stderr).toContain('A depth of 4096 tokens needs a context of 4174; the model has 512');
+    // Another mode's flag is refused rather than ignored: a CPU run is not to be read as --gpu's.
+    const plain = spawnSync(
+      process.execPath,
+      [join(repoRoot, 'electron/cli/index.ts'), 'bench', '--quick', '--gpu', 'vulkan'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(plain.status).toBe(2);
+    expect(plain.stderr).toContain('--gpu applies to edgewise bench --attention only.');
   }, 60_000);
 
   it('make-model writes a llama GGUF of the asked size with a real tokenizer, quantized by llama.cpp', async () => {

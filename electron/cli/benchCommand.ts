@@ -33,6 +33,14 @@ export const benchUsage = `Usage: edgewise bench [--model PATH] [--tokens N] [--
        (without --model, the bench runs on a synthetic 300M Q4_0 model, made once into bench-results/models/)
 ${searchBenchUsage}`;
 const PROMPT = 'Lily and Ben were friends';
+/** Flags that only one mode reads. */
+const modeFlags = {
+  draft: 'speculative',
+  depths: 'attention',
+  gpu: 'attention',
+  'peer-libs': 'peer',
+  'flash-attention': 'peer',
+} as const;
 const benchDir = () => join(appRoot(), 'bench-results');
 const demoModel = () => join(bundledModelsDir(), DEMO_MODEL_FILE);
 
@@ -307,6 +315,11 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const say = (line: string) => {
     if (!values.json) console.log(line);
   };
+  // A flag of another mode would be ignored, and the run read as if it had applied (a CPU run taken for --gpu's).
+  const mode = values.speculative ? 'speculative' : values.attention ? 'attention' : values.peer ? 'peer' : null;
+  for (const [flag, owner] of Object.entries(modeFlags))
+    if (values[flag as keyof typeof values] !== undefined && owner !== mode)
+      throw new CliError(exitCodes.badInput, `--${flag} applies to edgewise bench --${owner} only.\n${benchUsage}`);
   if (values.speculative) return speculativeCommand(values, say);
   if (values.attention) return attentionCommand(values, say);
   if (values.peer) return peerCommand(values, say);
