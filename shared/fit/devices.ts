@@ -18,6 +18,8 @@ export const device = z.strictObject({
   budgetBytes: z.number().positive().optional(),
   explanation: z.string(),
   custom: z.boolean().optional(),
+  /** This machine with the engine's flash attention off: its estimates count the larger compute buffer. */
+  flashAttention: z.boolean().optional(),
   /** Peak memory bandwidth (published, or measured on this machine); optional for devices saved before it. */
   bandwidthBytesPerSec: z.number().positive().optional(),
   /** Peak FP16 FLOP/s for prompt processing. */

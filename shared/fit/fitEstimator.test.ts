@@ -95,6 +95,18 @@ describe('budgets and verdicts', () => {
 describe('matrix', () => {
   const fitModels = catalogFitModels({ version: 1, models });
 
+  it('a device with flash attention off (this machine, per the engine setting) counts the attention scores', () => {
+    const llama = fitModels.filter((m) => m.id === 'llama-3.1-8b');
+    const controls = { quant: 'Q4_K_M', ctx: 8192, kvType: 'f16' } as const;
+    const air = device('macbook-air-16');
+    const on = buildMatrix(llama, [air], controls).rows.flatMap((r) => r.cells.flatMap((c) => c.models))[0]!;
+    const off = buildMatrix(llama, [{ ...air, flashAttention: false }], controls).rows.flatMap((r) =>
+      r.cells.flatMap((c) => c.models),
+    )[0]!;
+    expect(off.computeBytes - on.computeBytes).toBe(8192 * 512 * 32 * 4);
+    expect(off.totalBytes - on.totalBytes).toBe(8192 * 512 * 32 * 4);
+  });
+
   it('has the JSON shape the CLI promises and puts each model in its size tier', () => {
     const m = buildMatrix(fitModels, presetDevices, { quant: 'Q4_K_M', ctx: 8192, kvType: 'f16' });
     expect(m.rows.map((r) => r.tier)).toEqual(['under 1B', '1-3B', '3-8B', '8-15B', '15-30B', '30B+']);

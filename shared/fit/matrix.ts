@@ -85,6 +85,7 @@ export function fitModel(model: FitModel, d: Device, controls: FitControls): Cel
     kvType: controls.kvType,
     quantization,
     weightsBytes: model.weightsBytes,
+    flashAttention: d.flashAttention ?? true,
   });
   const speed = predictSpeed(
     {

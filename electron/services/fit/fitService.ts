@@ -92,7 +92,8 @@ export class FitService {
   }
 
   async machine(): Promise<Device> {
-    return thisMachine(await this.options.memory(), this.speed(), this.options.engineThreads);
+    const device = thisMachine(await this.options.memory(), this.speed(), this.options.engineThreads);
+    return this.options.flashAttention?.() === 'off' ? { ...device, flashAttention: false } : device;
   }
 
   /** This machine's cached speed facts; the bandwidth probe (under a second) runs the first time. */
@@ -179,7 +180,7 @@ export class FitService {
       contextSize,
       kvType: 'f16',
       weightsBytes: local.weightsBytes,
-      flashAttention: this.options.flashAttention?.() !== 'off',
+      flashAttention: machine.flashAttention ?? true,
     });
     const { verdict, marginBytes } = verdictFor(e.totalBytes, machine);
     if (verdict === 'no') {
