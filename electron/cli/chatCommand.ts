@@ -3,11 +3,12 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { RpcError } from '../../shared/rpc.ts';
-import { defaultSettings, flashAttentionChoice, type ConversationSettings } from '../../shared/schemas.ts';
+import { defaultSettings, type ConversationSettings } from '../../shared/schemas.ts';
 import { presetNamed } from './presetOption.ts';
 import { presetSettings } from '../../shared/presets.ts';
 import { EngineHost } from '../services/engine/engineHost.ts';
 import { forkWorker } from '../services/engine/workerProcess.ts';
+import { storedFlashAttention } from '../services/engine/engineHandlers.ts';
 import { DEMO_MODEL_FILE, inspectModel } from '../services/library/modelLibrary.ts';
 import { assertFitsInMemory } from '../services/engine/modelLoader.ts';
 import { bundledModelsDir, defaultDataDir } from '../services/paths.ts';
@@ -150,7 +151,7 @@ export async function chatCommand(argv: string[]): Promise<number> {
     onStatus: () => {},
     gpu,
     threads: threads ?? setting,
-    flashAttention: flashAttention ?? stored.get('engine.flashAttention', flashAttentionChoice, 'auto'),
+    flashAttention: flashAttention ?? storedFlashAttention(stored),
     threadMemory: new ThreadCalibrationStore(db),
   });
   const controller = new AbortController();

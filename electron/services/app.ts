@@ -5,13 +5,7 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { appContract, type AppContract } from '../../shared/contract.ts';
 import type { Handlers } from '../../shared/rpc.ts';
-import {
-  flashAttentionChoice,
-  type EngineStatus,
-  type FlashAttentionChoice,
-  type GpuChoice,
-  type ModelInfo,
-} from '../../shared/schemas.ts';
+import type { EngineStatus, FlashAttentionChoice, GpuChoice, ModelInfo } from '../../shared/schemas.ts';
 import { EngineHost } from './engine/engineHost.ts';
 import type { SpawnWorker } from './engine/workerProcess.ts';
 import { DEMO_MODEL_FILE, ModelLibrary } from './library/modelLibrary.ts';
@@ -38,7 +32,7 @@ import { physicalCores } from './engine/cpuInfo.ts';
 import { DownloadManager } from './library/downloadManager.ts';
 import { storeChoice, storeDirs } from './library/storeChoice.ts';
 import { modelLoader } from './engine/modelLoader.ts';
-import { engineHandlers } from './engine/engineHandlers.ts';
+import { engineHandlers, storedFlashAttention } from './engine/engineHandlers.ts';
 import { libraryHandlers } from './library/libraryHandlers.ts';
 import { chatHandlers } from './chat/chatHandlers.ts';
 import { fitHandlers } from './fit/fitHandlers.ts';
@@ -132,8 +126,7 @@ export async function createApp(options: AppOptions) {
     },
   });
   const userThreads = () => options.threads ?? settings.get('engine.threads', threadSetting, null);
-  const flashAttention = () =>
-    options.flashAttention ?? settings.get('engine.flashAttention', flashAttentionChoice, 'auto');
+  const flashAttention = () => options.flashAttention ?? storedFlashAttention(settings);
   const engine = new EngineHost({
     spawn: options.spawn,
     gpu: options.gpu,

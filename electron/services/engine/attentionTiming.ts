@@ -2,8 +2,8 @@
 // conversation already in the context (the cached prefix is reused, so only the turn is evaluated), then
 // decoding there. One context with the setting; depths are reached in order by evaluating filler text,
 // and each turn is erased again before the next depth, so the filler is evaluated once.
-import type { LlamaModel, Token } from 'node-llama-cpp';
-import { timeGreedy } from './greedyTiming.ts';
+import type { LlamaModel } from 'node-llama-cpp';
+import { repeatedTokens, timeGreedy } from './greedyTiming.ts';
 
 export interface AttentionPoint {
   /** Tokens already in the context when the turn starts. */
@@ -22,14 +22,6 @@ export interface AttentionTiming {
 
 const FILLER = 'Once upon a time, a little girl named Lily went to the park with her friend Ben. They played all day. ';
 const TURN = 'Then the sun went down and they walked home, talking about the big tree and the red ball. ';
-
-function tokensOf(model: LlamaModel, text: string, count: number): Token[] {
-  const one = model.tokenize(text);
-  if (one.length === 0) throw new Error('The model has no tokens for the timing text');
-  const out: Token[] = [];
-  while (out.length < count) out.push(...one);
-  return out.slice(0, count);
-}
 
 export async function timeAttention(
   model: LlamaModel,
@@ -50,8 +42,8 @@ export async function timeAttention(
   });
   try {
     const sequence = context.getSequence();
-    const filler = tokensOf(model, FILLER, deepest);
-    const turn = tokensOf(model, TURN, o.turnTokens);
+    const filler = repeatedTokens(model, FILLER, deepest);
+    const turn = repeatedTokens(model, TURN, o.turnTokens);
     const points: AttentionPoint[] = [];
     let filled = 0;
     let fillMs = 0;

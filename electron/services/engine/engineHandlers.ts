@@ -5,6 +5,12 @@ import type { EngineHost } from './engineHost.ts';
 import type { ModelLibrary } from '../library/modelLibrary.ts';
 import type { ModelLoader } from './modelLoader.ts';
 import type { SettingsStore } from '../store/settingsStore.ts';
+import { flashAttentionChoice, type FlashAttentionChoice } from '../../../shared/schemas.ts';
+
+/** The flash attention the user chose (engine.setFlashAttention); auto, llama.cpp's choice, until then. */
+export function storedFlashAttention(settings: Pick<SettingsStore, 'get'>): FlashAttentionChoice {
+  return settings.get('engine.flashAttention', flashAttentionChoice, 'auto');
+}
 
 export function engineHandlers(deps: {
   engine: Pick<EngineHost, 'status' | 'loadedModel'>;

@@ -45,6 +45,9 @@ export interface LoadableModel {
   path: string;
 }
 
+/** An option given as a value, or as a function read at each load (a setting the user may change). */
+const now = <T>(option: T | (() => T)): T => (typeof option === 'function' ? (option as () => T)() : option);
+
 const CRASH_WINDOW_MS = 60_000;
 const MAX_CRASHES_IN_WINDOW = 5;
 /** Texts per worker call: messages stay small, and a generation asked while a large file is embedded waits
@@ -164,8 +167,7 @@ export class EngineHost {
     return this.withLock(async () => {
       await this.start();
       this.loading = model;
-      const fa = this.options.flashAttention;
-      const flashAttention = (typeof fa === 'function' ? fa() : fa) ?? 'auto';
+      const flashAttention = now(this.options.flashAttention) ?? 'auto';
       this.setStatus({
         state: 'loading',
         modelId: model.id,
@@ -175,8 +177,7 @@ export class EngineHost {
         error: null,
       });
       try {
-        const wanted = this.options.threads;
-        const threads = (typeof wanted === 'function' ? wanted() : wanted) ?? null;
+        const threads = now(this.options.threads) ?? null;
         const memory = this.options.threadMemory;
         const backend = gpu ?? this.options.gpu ?? 'auto';
         const result = await this.client!.call('load', {

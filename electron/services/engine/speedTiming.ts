@@ -2,7 +2,7 @@
 // token) and then D greedy decoded tokens (seconds per token), in a context of its own that is freed
 // after, so the probe never disturbs the model the user has loaded.
 import type { Llama } from 'node-llama-cpp';
-import { timeGreedy } from './greedyTiming.ts';
+import { repeatedTokens, timeGreedy } from './greedyTiming.ts';
 
 export async function timeModel(
   llama: Llama,
@@ -22,9 +22,7 @@ export async function timeModel(
     try {
       // The same text for every model, cut to exactly N tokens of this model's vocabulary.
       const text = 'Once upon a time, a little girl named Lily went to the park with her friend Ben. ';
-      let input = model.tokenize(text);
-      while (input.length < promptTokens) input = [...input, ...model.tokenize(text)];
-      input = input.slice(0, promptTokens);
+      const input = repeatedTokens(model, text, promptTokens);
       const t = await timeGreedy(context.getSequence(), input, decodeTokens, {
         seconds: maxSeconds,
         from: 'firstToken',

@@ -6,12 +6,7 @@ import { getLlama, LlamaLogLevel } from 'node-llama-cpp';
 import { timeAttention, type AttentionTiming } from '../../services/engine/attentionTiming.ts';
 import { median } from '../../services/engine/threadCalibration.ts';
 import type { GpuChoice } from '../../../shared/schemas.ts';
-
-export interface Ratio {
-  median: number;
-  min: number;
-  max: number;
-}
+import { ratioRange, type Ratio } from './peer/peerStats.ts';
 
 export interface AttentionDepthSummary {
   depth: number;
@@ -37,10 +32,6 @@ export interface AttentionResult {
   runs: AttentionTiming[][];
 }
 
-export function ratio(values: number[]): Ratio {
-  return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
-}
-
 /** Medians per depth and setting, and the per-repetition ratios; each repetition holds one run of each. */
 export function summarizeAttention(
   runs: AttentionTiming[][],
@@ -61,8 +52,8 @@ export function summarizeAttention(
         on: median(on.map((x) => x.decodeTokensPerSec)),
         off: median(off.map((x) => x.decodeTokensPerSec)),
       },
-      turnSpeedupOff: ratio(on.map((x, k) => x.turnMs / off[k]!.turnMs)),
-      decodeSpeedupOff: ratio(off.map((x, k) => x.decodeTokensPerSec / on[k]!.decodeTokensPerSec)),
+      turnSpeedupOff: ratioRange(on.map((x, k) => x.turnMs / off[k]!.turnMs)),
+      decodeSpeedupOff: ratioRange(off.map((x, k) => x.decodeTokensPerSec / on[k]!.decodeTokensPerSec)),
     };
   });
   return {
@@ -70,7 +61,7 @@ export function summarizeAttention(
       on: fills.length ? median(fills.map((f) => f[0])) : null,
       off: fills.length ? median(fills.map((f) => f[1])) : null,
     },
-    fillSpeedupOff: fills.length ? ratio(fills.map((f) => f[1] / f[0])) : null,
+    fillSpeedupOff: fills.length ? ratioRange(fills.map((f) => f[1] / f[0])) : null,
     depths,
   };
 }

@@ -5,6 +5,7 @@
 import { EngineHost } from '../../services/engine/engineHost.ts';
 import { trackedWorker } from './children.ts';
 import { median } from '../../services/engine/threadCalibration.ts';
+import { ratioRange, type Ratio } from './peer/peerStats.ts';
 import { defaultSampling, type Speculation } from '../../../shared/schemas.ts';
 
 export interface SpeculativeRun {
@@ -20,7 +21,7 @@ export interface SpeculativeSummary {
   kind: Speculation['kind'];
   medianDecodeTokensPerSec: number;
   /** Median of (this mode ÷ off) over the repetitions, and their lowest and highest. */
-  speedup: { median: number; min: number; max: number } | null;
+  speedup: Ratio | null;
   acceptanceRate: number | null;
   identicalOutput: boolean;
 }
@@ -35,12 +36,6 @@ export interface SpeculativeResult {
   summary: SpeculativeSummary[];
 }
 
-const ratioStats = (ratios: number[]) => ({
-  median: median(ratios),
-  min: Math.min(...ratios),
-  max: Math.max(...ratios),
-});
-
 export function summarize(kinds: Speculation['kind'][], runs: SpeculativeRun[][]): SpeculativeSummary[] {
   return kinds.map((kind, k) => {
     const mine = runs.map((rep) => rep[k]!);
@@ -49,7 +44,7 @@ export function summarize(kinds: Speculation['kind'][], runs: SpeculativeRun[][]
       kind,
       medianDecodeTokensPerSec: median(mine.map((r) => r.decodeTokensPerSec)),
       speedup:
-        kind === 'off' ? null : ratioStats(runs.map((rep) => rep[k]!.decodeTokensPerSec / rep[0]!.decodeTokensPerSec)),
+        kind === 'off' ? null : ratioRange(runs.map((rep) => rep[k]!.decodeTokensPerSec / rep[0]!.decodeTokensPerSec)),
       acceptanceRate: kind === 'off' || checked === 0 ? null : mine.reduce((n, r) => n + r.validated, 0) / checked,
       identicalOutput: mine.every((r) => r.sameTextAsOff),
     };

@@ -2,22 +2,29 @@
 // faster, the spread says how much to trust it on a noisy machine.
 import { median } from '../../../services/engine/threadCalibration.ts';
 
-export interface RatioSummary {
-  median: number;
-  min: number;
-  max: number;
+export interface RatioSummary extends Ratio {
   /** (max − min) ÷ median: 0.1 means the repetitions disagree by 10% of the ratio. */
   spread: number;
   repetitions: number;
+}
+
+/** A median with the lowest and highest of the values it was taken from. */
+export interface Ratio {
+  median: number;
+  min: number;
+  max: number;
+}
+
+/** Per-repetition ratios (each measured back to back) as their median and range. */
+export function ratioRange(values: readonly number[]): Ratio {
+  return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
 }
 
 /** Per-repetition ratios edgewise ÷ peer (pairs measured back to back), summarized. */
 export function ratioSummary(pairs: readonly { edgewise: number; peer: number }[]): RatioSummary {
   const ratios = pairs.filter((p) => p.peer > 0 && Number.isFinite(p.edgewise)).map((p) => p.edgewise / p.peer);
   if (ratios.length === 0) throw new Error('No repetition gave a ratio (the peer measured 0)');
-  const m = median(ratios);
-  const min = Math.min(...ratios);
-  const max = Math.max(...ratios);
+  const { median: m, min, max } = ratioRange(ratios);
   return { median: m, min, max, spread: m > 0 ? (max - min) / m : Infinity, repetitions: ratios.length };
 }
 
